@@ -1,0 +1,134 @@
+# gx - Makefile
+#
+#   make                 build the tools into build/bin
+#   make check           build, then run every test (C unit tests + bats)
+#   make demo            run the pipeline on the bundled sample reports
+#   make bench           the benchmark (bench/README.md)
+#   make fuzz            run every libFuzzer harness for FUZZTIME seconds
+#   make install         PREFIX=/usr/local DESTDIR=
+#   make SANITIZE=address,undefined check   the same, under the sanitizers
+#
+# Layout: cmd/gx-TOOL.c is a tool's main(); lib/TOOL*.c are its modules;
+# every other lib/*.c is the shared core. share/gx/*.tsv are embedded.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/gx
+DESTDIR ?=
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+PKGS    := libpcre2-8 libutf8proc
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcre2-8 -lutf8proc)
+GX_CFLAGS  := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
+              -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib $(PKG_CFLAGS)
+LIBS    := $(PKG_LIBS) -lcsv
+
+BUILD   ?= build
+ifneq ($(SANITIZE),)
+B        := $(BUILD)/san
+CFLAGS   += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS  += -fsanitize=$(SANITIZE)
+else
+B        := $(BUILD)
+endif
+
+TOOLS     := $(patsubst cmd/%.c,%,$(wildcard cmd/gx-*.c))
+TOOL_MODS := $(patsubst gx-%,%,$(TOOLS))
+ALL_LIB   := $(wildcard lib/*.c)
+TOOL_LIB  := $(foreach m,$(TOOL_MODS),$(wildcard lib/$(m)*.c))
+CORE_LIB  := $(filter-out $(TOOL_LIB),$(ALL_LIB))
+SHARE     := $(sort $(wildcard share/gx/*.tsv))
+HEADERS   := $(wildcard lib/*.h)
+
+CORE_OBJ  := $(patsubst lib/%.c,$(B)/obj/%.o,$(CORE_LIB)) $(B)/obj/share_data.o
+BINS      := $(addprefix $(B)/bin/,$(TOOLS))
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
+
+.PHONY: all check unit demo bench fuzz install uninstall clean deps completions
+.DELETE_ON_ERROR:
+
+all: $(BINS) completions
+
+deps:
+	@scripts/deps
+
+$(B)/obj/%.o: lib/%.c $(HEADERS) | $(B)/obj
+	$(CC) $(GX_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/obj/cmd-%.o: cmd/%.c $(HEADERS) | $(B)/obj
+	$(CC) $(GX_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The knowledge tables, embedded as C arrays.
+$(B)/embed: scripts/embed.c | $(B)/obj
+	$(CC) -std=c11 -O1 -o $@ $<
+
+$(B)/gen/share_data.c: $(B)/embed $(SHARE)
+	@mkdir -p $(B)/gen
+	$(B)/embed $(SHARE) > $@.tmp && mv $@.tmp $@
+
+$(B)/obj/share_data.o: $(B)/gen/share_data.c | $(B)/obj
+	$(CC) $(GX_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+# A tool = its main + its own modules + the core.
+.SECONDEXPANSION:
+$(B)/bin/gx-%: $(B)/obj/cmd-gx-%.o $$(patsubst lib/%.c,$(B)/obj/%.o,$$(wildcard lib/$$*.c lib/$$*_*.c)) $(CORE_OBJ) | $(B)/bin
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# Unit tests link the core and every tool module.
+$(B)/unit/test_%: tests/unit/test_%.c tests/unit/unit.h $(patsubst lib/%.c,$(B)/obj/%.o,$(ALL_LIB)) $(B)/obj/share_data.o | $(B)/unit
+	$(CC) $(GX_CFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS)
+
+$(B)/obj $(B)/bin $(B)/unit:
+	@mkdir -p $@
+
+completions: $(BINS)
+	@mkdir -p completions
+	@for t in $(TOOLS); do \
+	  $(B)/bin/$$t --completion=bash > completions/$$t.bash && \
+	  $(B)/bin/$$t --completion=zsh  > completions/_$$t && \
+	  $(B)/bin/$$t --completion=fish > completions/$$t.fish || exit 1; \
+	done
+
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BINS)
+	@GX_BUILD=$(B) scripts/runtests
+
+unit: $(UNIT_BINS)
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@GX_BUILD=$(B) scripts/demo
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@GX_BUILD=$(B) bench/run
+
+fuzz:
+	@scripts/fuzz $(FUZZTIME)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	  $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DATADIR) \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	for f in man/*.1; do [ -e "$$f" ] && install -m 644 $$f $(DESTDIR)$(MANDIR)/man1; done; true
+	for f in man/*.5; do [ -e "$$f" ] && install -m 644 $$f $(DESTDIR)$(MANDIR)/man5; done; true
+	for f in man/*.7; do [ -e "$$f" ] && install -m 644 $$f $(DESTDIR)$(MANDIR)/man7; done; true
+	install -m 644 $(SHARE) $(DESTDIR)$(DATADIR)
+	for t in $(TOOLS); do \
+	  install -m 644 completions/$$t.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$t; \
+	  install -m 644 completions/_$$t $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_$$t; \
+	  install -m 644 completions/$$t.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/$$t.fish; \
+	done
+
+uninstall:
+	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t; done
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,229 @@
+/* text.c - UTF-8 helpers: matching normalisation, display width, CJK
+ * numerals. See text.h. */
+#include "text.h"
+
+#include <string.h>
+#include <utf8proc.h>
+
+int gx_utf8_next(const char *s, size_t n, int32_t *cp)
+{
+    utf8proc_int32_t c;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s,
+                                          n > 4 ? 4 : (utf8proc_ssize_t)n, &c);
+    if (k < 1) { *cp = 0xFFFD; return -1; }
+    *cp = c;
+    return (int)k;
+}
+
+bool gx_utf8_valid(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        if ((unsigned char)s[i] < 0x80) { i++; continue; }
+        int32_t cp;
+        int k = gx_utf8_next(s + i, n - i, &cp);
+        if (k < 0) return false;
+        i += (size_t)k;
+    }
+    return true;
+}
+
+bool gx_is_space_cp(int32_t cp)
+{
+    switch (cp) {
+    case ' ': case '\t': case '\n': case '\r': case '\f': case '\v':
+    case 0x00A0: case 0x1680: case 0x180E: case 0x2028: case 0x2029:
+    case 0x202F: case 0x205F: case 0x2060: case 0x3000: case 0xFEFF:
+    case 0x200B: case 0x200C: case 0x200D:
+        return true;
+    default:
+        return cp >= 0x2000 && cp <= 0x200A;
+    }
+}
+
+/* Map after NFKC: quotes and dashes to one form each. */
+static int32_t unify(int32_t cp)
+{
+    switch (cp) {
+    case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033:
+    case 0x300C: case 0x300D: case 0x300E: case 0x300F:
+        return '"';
+    case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032:
+        return '\'';
+    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014:
+    case 0x2015: case 0x2212: case 0xFE58: case 0xFE63:
+        return '-';
+    case 0x3001: /* 、 is kept: it separates items in labels */
+    default:
+        return cp;
+    }
+}
+
+static void add_cp(gx_buf *out, int32_t cp)
+{
+    utf8proc_uint8_t tmp[4];
+    utf8proc_ssize_t k = utf8proc_encode_char(cp, tmp);
+    gx_buf_add(out, tmp, (size_t)k);
+}
+
+/* NFKC of one code point into dst (cap entries); returns count. */
+static int nfkc_cp(int32_t cp, utf8proc_int32_t *dst, int cap)
+{
+    if (cp < 0x80) { dst[0] = cp; return 1; }
+    int last = 0;
+    utf8proc_ssize_t k = utf8proc_decompose_char(cp, dst, cap,
+                                                 UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_STABLE, &last);
+    if (k < 1 || k > cap) { dst[0] = cp; return 1; }
+    if (k > 1) {
+        k = utf8proc_normalize_utf32(dst, k, UTF8PROC_COMPOSE | UTF8PROC_STABLE);
+        if (k < 1) { dst[0] = cp; return 1; }
+    }
+    return (int)k;
+}
+
+static void norm(const char *s, size_t n, gx_buf *out, bool keep_space)
+{
+    gx_buf_reset(out);
+    gx_buf_reserve(out, n);
+    bool pending_space = false;
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        int32_t cp;
+        if (c < 0x80) { cp = c; i++; }
+        else {
+            int k = gx_utf8_next(s + i, n - i, &cp);
+            if (k < 0) { gx_buf_addc(out, (char)c); i++; continue; }
+            i += (size_t)k;
+        }
+        utf8proc_int32_t d[8];
+        int nd = nfkc_cp(cp, d, 8);
+        for (int j = 0; j < nd; j++) {
+            int32_t x = d[j];
+            if (gx_is_space_cp(x)) {
+                if (keep_space && out->len) pending_space = true;
+                continue;
+            }
+            if (pending_space) { gx_buf_addc(out, ' '); pending_space = false; }
+            x = unify(x);
+            if (x < 0x80) gx_buf_addc(out, (char)x);
+            else add_cp(out, x);
+        }
+    }
+    if (!out->data) gx_buf_reserve(out, 0), out->data[0] = 0;
+}
+
+void gx_norm_match(const char *s, size_t n, gx_buf *out) { norm(s, n, out, false); }
+void gx_norm_keep_space(const char *s, size_t n, gx_buf *out) { norm(s, n, out, true); }
+
+size_t gx_display_width(const char *s, size_t n)
+{
+    size_t w = 0, i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) { w += c == '\t' ? 1 : (c >= 0x20); i++; continue; }
+        int32_t cp;
+        int k = gx_utf8_next(s + i, n - i, &cp);
+        if (k < 0) { w++; i++; continue; }
+        i += (size_t)k;
+        int cw = utf8proc_charwidth(cp);
+        w += cw > 0 ? (size_t)cw : 0;
+    }
+    return w;
+}
+
+static int cjk_digit(int32_t cp)
+{
+    switch (cp) {
+    case 0x96F6: case 0x3007: case 'O': case 'o': return 0;  /* 零 〇 */
+    case 0x4E00: return 1; case 0x4E8C: case 0x4E24: return 2; /* 一 二 两 */
+    case 0x4E09: return 3; case 0x56DB: return 4; case 0x4E94: return 5;
+    case 0x516D: return 6; case 0x4E03: return 7; case 0x516B: return 8;
+    case 0x4E5D: return 9;
+    default: return cp >= '0' && cp <= '9' ? cp - '0' : -1;
+    }
+}
+
+static long cjk_unit(int32_t cp)
+{
+    switch (cp) {
+    case 0x5341: return 10;       /* 十 */
+    case 0x767E: return 100;      /* 百 */
+    case 0x5343: return 1000;     /* 千 */
+    case 0x4E07: return 10000;    /* 万 */
+    case 0x4EBF: return 100000000;/* 亿 */
+    default: return 0;
+    }
+}
+
+long gx_cjk_number(const char *s, size_t n)
+{
+    int32_t cps[64];
+    int m = 0;
+    size_t i = 0;
+    while (i < n) {
+        int32_t cp;
+        int k = gx_utf8_next(s + i, n - i, &cp);
+        if (k < 0 || m == 64) return -1;
+        cps[m++] = cp;
+        i += (size_t)k;
+    }
+    if (m == 0) return -1;
+    bool has_unit = false;
+    for (int j = 0; j < m; j++) {
+        if (cjk_unit(cps[j])) has_unit = true;
+        else if (cjk_digit(cps[j]) < 0) return -1;
+    }
+    if (!has_unit) {            /* digit by digit: 二0一八 = 2018 */
+        long v = 0;
+        for (int j = 0; j < m; j++) {
+            if (v > 100000000000L) return -1;
+            v = v * 10 + cjk_digit(cps[j]);
+        }
+        return v;
+    }
+    long total = 0, section = 0, digit = -1;
+    for (int j = 0; j < m; j++) {
+        long u = cjk_unit(cps[j]);
+        if (!u) {
+            int d = cjk_digit(cps[j]);
+            if (digit > 0 && d != 0) return -1; /* two digits in a row */
+            digit = d;
+            continue;
+        }
+        if (u >= 10000) {
+            section += digit > 0 ? digit : 0;
+            if (section == 0) section = 1;
+            total += section * u;
+            section = 0;
+        } else {
+            if (digit == 0) return -1;              /* 零十 */
+            section += (digit > 0 ? digit : 1) * u;
+        }
+        digit = -1;
+    }
+    if (digit > 0) section += digit;
+    return total + section;
+}
+
+const char *gx_trim(const char *s, size_t *n)
+{
+    size_t len = *n, i = 0;
+    while (i < len) {
+        int32_t cp;
+        int k = (unsigned char)s[i] < 0x80 ? (cp = (unsigned char)s[i], 1) : gx_utf8_next(s + i, len - i, &cp);
+        if (k < 0 || !gx_is_space_cp(cp)) break;
+        i += (size_t)k;
+    }
+    size_t e = len;
+    while (e > i) {
+        size_t b = e - 1;
+        while (b > i && ((unsigned char)s[b] & 0xC0) == 0x80) b--;
+        int32_t cp;
+        int k = gx_utf8_next(s + b, e - b, &cp);
+        if (k < 0 || !gx_is_space_cp(cp)) break;
+        e = b;
+    }
+    *n = e - i;
+    return s + i;
+}

@@ -1,0 +1,39 @@
+/* text.h - UTF-8 text helpers shared by the tools: normalisation for
+ * matching, display width, CJK numerals, pcre2 convenience. */
+#ifndef GX_TEXT_H
+#define GX_TEXT_H
+
+#include "gx.h"
+
+/* Normalise for matching (spec §8.1, first steps): NFKC (full-width forms,
+ * U+3000 -> ASCII), delete every whitespace character (ASCII, U+3000, NBSP,
+ * zero-width), unify quotes (“”„‟"' -> "), unify dashes. Appends to out
+ * (out is reset first). Invalid UTF-8 bytes are copied through. */
+void gx_norm_match(const char *s, size_t n, gx_buf *out);
+
+/* Like gx_norm_match but keeps single ASCII spaces where the input had a
+ * run of whitespace (for pattern matching where word gaps matter). */
+void gx_norm_keep_space(const char *s, size_t n, gx_buf *out);
+
+/* Display width of a UTF-8 string in terminal columns (CJK wide = 2, tab
+ * counts as 1). */
+size_t gx_display_width(const char *s, size_t n);
+
+/* Decode one UTF-8 code point at s (n bytes available). Returns its byte
+ * length (>= 1) and stores the code point, or -1 stored as U+FFFD with
+ * length 1 on an invalid sequence. */
+int gx_utf8_next(const char *s, size_t n, int32_t *cp);
+bool gx_utf8_valid(const char *s, size_t n);
+
+/* Value of a Chinese numeral string (一 二 … 十 百 千 万 零 〇, and ASCII
+ * digits mixed in), or -1 if it is not one. "十二" = 12, "二十" = 20. */
+long gx_cjk_number(const char *s, size_t n);
+
+/* True if c is a UTF-8 whitespace code point (incl. U+3000, U+00A0). */
+bool gx_is_space_cp(int32_t cp);
+
+/* Trim leading and trailing whitespace (ASCII and Unicode) from [s, s+*n):
+ * returns the new start, updates *n. */
+const char *gx_trim(const char *s, size_t *n);
+
+#endif
