@@ -36,7 +36,7 @@ B        := $(BUILD)
 endif
 
 TOOLS     := $(patsubst cmd/%.c,%,$(wildcard cmd/gx-*.c))
-TOOL_MODS := $(patsubst gx-%,%,$(TOOLS))
+TOOL_MODS := segment tables normalize check
 ALL_LIB   := $(wildcard lib/*.c)
 TOOL_LIB  := $(foreach m,$(TOOL_MODS),$(wildcard lib/$(m)*.c))
 CORE_LIB  := $(filter-out $(TOOL_LIB),$(ALL_LIB))
@@ -78,11 +78,21 @@ $(B)/obj/share_data.o: $(B)/gen/share_data.c | $(B)/obj
 $(B)/bin/gx-%: $(B)/obj/cmd-gx-%.o $$(patsubst lib/%.c,$(B)/obj/%.o,$$(wildcard lib/$$*.c lib/$$*_*.c)) $(CORE_OBJ) | $(B)/bin
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-# Unit tests link the core and every tool module.
-$(B)/unit/test_%: tests/unit/test_%.c tests/unit/unit.h $(patsubst lib/%.c,$(B)/obj/%.o,$(ALL_LIB)) $(B)/obj/share_data.o | $(B)/unit
+# A unit test tests/unit/test_MOD*.c links the core and lib/MOD*.c (MOD a
+# tool's module name), so one module's work in progress never breaks another.
+mod_objs = $(patsubst lib/%.c,$(B)/obj/%.o,$(filter $(foreach m,$(TOOL_MODS),$(if $(filter $(m)%,$(1)),lib/$(m).c lib/$(m)_%.c)),$(TOOL_LIB)))
+$(B)/unit/test_%: tests/unit/test_%.c tests/unit/unit.h $$(call mod_objs,$$*) $(CORE_OBJ) | $(B)/unit
 	$(CC) $(GX_CFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS)
 
-$(B)/obj $(B)/bin $(B)/unit:
+# Fuzz harnesses fuzz/fuzz_MOD*.c, built with a replay driver (fuzz/replay.c)
+# so the saved corpora and crash inputs run as regression tests in `make
+# check` with any compiler; `make fuzz` builds them with libFuzzer.
+FUZZ_SRC  := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
+$(B)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/replay.c $$(call mod_objs,$$*) $(CORE_OBJ) | $(B)/fuzz
+	$(CC) $(GX_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS)
+
+$(B)/obj $(B)/bin $(B)/unit $(B)/fuzz:
 	@mkdir -p $@
 
 completions: $(BINS)
@@ -94,10 +104,10 @@ completions: $(BINS)
 	done
 
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BINS)
+	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(FUZZ_BINS)
 	@GX_BUILD=$(B) scripts/runtests
 
-unit: $(UNIT_BINS)
+unit: $(UNIT_BINS) $(FUZZ_BINS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -107,7 +117,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@GX_BUILD=$(B) bench/run
 
-fuzz:
+fuzz: deps
 	@scripts/fuzz $(FUZZTIME)
 
 install: all
