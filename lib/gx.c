@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,9 @@ void gx_prog_init(const char *name)
 {
     const char *s = strrchr(name, '/');
     prog_name = s ? s + 1 : name;
+    /* A closed pipe shows up as EPIPE on write, which ends the program
+     * quietly with status 0 (see out_write_all), not as a signal. */
+    signal(SIGPIPE, SIG_IGN);
     atexit(gx_out_flush);
 }
 
