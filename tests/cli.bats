@@ -10,6 +10,9 @@ TOOLS="gx-segment gx-tables gx-normalize gx-check"
 SAMPLES="$GX_ROOT/share/samples"
 
 setup() {
+    for t in $TOOLS; do
+        command -v "$t" >/dev/null || skip "$t is not built"
+    done
     TMP=$(mktemp -d)
 }
 teardown() {
