@@ -6,12 +6,14 @@
 
 static int unit_n, unit_failed;
 
+/* cond is evaluated exactly once */
 #define OK(cond, ...) do { \
+    int ok_ = !!(cond); \
     ++unit_n; \
-    if (cond) { printf("ok %d - ", unit_n); } \
+    if (ok_) { printf("ok %d - ", unit_n); } \
     else { ++unit_failed; printf("not ok %d - ", unit_n); } \
     printf(__VA_ARGS__); putchar('\n'); \
-    if (!(cond)) printf("#   %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+    if (!ok_) printf("#   %s:%d: %s\n", __FILE__, __LINE__, #cond); \
 } while (0)
 
 #define EQ_STR(got, want, ...) do { \
