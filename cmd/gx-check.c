@@ -1,0 +1,183 @@
+/* gx-check - evaluate the accounting identities, the narrative-vs-table
+ * cross-checks and the sanity rules over the fact stream. */
+#include "check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const gx_opt opts[] = {
+    {"all", 'a', NULL, "also report the rules that pass", NULL},
+    {"summary", 's', NULL, "print a human-readable summary per report instead of findings", NULL},
+    {"annotate", 0, NULL, "pass the facts through with an added check column", NULL},
+    {"strict", 0, NULL, "failed warn-level rules also make the exit status 1", NULL},
+    {"lenient", 0, NULL, "count blank and placeholder cells as 0 (spec 7.0 lenient mode)", NULL},
+    {"cross-year", 'y', NULL, "also run the cross-year rules (XY-*) across reports of one issuer", NULL},
+    {"rules", 'r', "FILE", "read the rules from FILE instead of the built-in table", "FILE"},
+    {"list-rules", 'l', NULL, "print the rules (id, severity, equation) and exit", NULL},
+    GX_COMMON_OPTS,
+    {0},
+};
+
+static const gx_cmd cmd = {
+    "gx-check",
+    "[OPTION]... [FILE]...",
+    "Check the fact stream (of gx-normalize) against the accounting identities of the report\n"
+    "templates, the narrative figures against the tables, and sanity rules; write findings.",
+    opts,
+    "Output: one finding per rule that failed or could not be assessed (--all adds the\n"
+    "passes), columns doc rule severity status indicator dim expected actual delta line\n"
+    "message. Status: pass, pass_implied_zero, not_assessable, fail.\n"
+    "Blank cells (state empty or na) are unknown, never 0: a sum whose known parts\n"
+    "already exceed the total fails; one whose known parts equal it passes with\n"
+    "implied zeros; otherwise it is not assessable (--lenient: fails).\n"
+    "Narrative bounds: a narrative fact flagged bound=ge (or lower_bound), bound=le\n"
+    "(upper_bound), bound=gt, bound=lt or bound=approx is compared as such.\n"
+    "Rules are data: see --list-rules and share/gx/rules.tsv; gx-check(1) explains each.",
+    "  gx-segment r.txt | gx-tables | gx-normalize | gx-check\n"
+    "  gx-check --summary facts.tsv\n"
+    "  gx-check --all facts.tsv | awk -F'\\t' '$4 == \"fail\"'\n"
+    "  gx-check --cross-year facts-2020.tsv facts-2021.tsv\n"
+    "  gx-check --list-rules | cut -f1,2,7",
+};
+
+static void load_rules(check_rules *rs, const char *path)
+{
+    char err[512];
+    bool ok;
+    if (path) {
+        gx_buf b;
+        gx_buf_init(&b);
+        if (!gx_slurp(path, &b)) exit(GX_EXIT_ERROR);
+        ok = check_rules_parse(rs, b.data ? b.data : "", b.len, path, err, sizeof err);
+        gx_buf_free(&b);
+    } else {
+        size_t len;
+        const char *text = gx_share("rules.tsv", &len);
+        if (!text) gx_die(GX_EXIT_ERROR, "no built-in rules table (rules.tsv)");
+        ok = check_rules_parse(rs, text, len, "rules.tsv", err, sizeof err);
+    }
+    if (!ok) gx_die(GX_EXIT_ERROR, "%s", err);
+}
+
+/* --cross-year: the report of the same issuer for the year before. */
+static void link_years(check_doc **docs, int n)
+{
+    for (int i = 0; i < n; i++) {
+        const char *org = check_doc_field(docs[i], 0, FACT_ORG);
+        if (!org || !*org || docs[i]->year < 0) continue;
+        for (int j = 0; j < n; j++) {
+            const char *o2 = check_doc_field(docs[j], 0, FACT_ORG);
+            if (j != i && o2 && strcmp(o2, org) == 0 && docs[j]->year == docs[i]->year - 1) {
+                docs[i]->prev = docs[j];
+                break;
+            }
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    gx_prog_init(argv[0]);
+    check_opts o = {.header = true};
+    const char *rules_path = NULL, *files0 = NULL, *arg;
+    bool list = false;
+    gx_getopt_state st = {0};
+    int c;
+    while ((c = gx_getopt(&cmd, &st, argc, argv, &arg)) != -1) {
+        if (c == 'a') o.all = true;
+        else if (c == 's') o.summary = true;
+        else if (c == 'y') o.cross_year = true;
+        else if (c == 'r') rules_path = arg;
+        else if (c == 'l') list = true;
+        else if (c == gx_opt_id(&cmd, "annotate")) o.annotate = true;
+        else if (c == gx_opt_id(&cmd, "strict")) o.strict = true;
+        else if (c == gx_opt_id(&cmd, "lenient")) o.lenient = true;
+        else if (c == gx_opt_id(&cmd, "files0-from")) files0 = arg;
+        else if (c == gx_opt_id(&cmd, "no-header")) o.header = false;
+    }
+    int optind_ = st.optind;
+    gx_getopt_free(&st);
+    if (o.summary && o.annotate) {
+        fprintf(stderr, "%s: --summary and --annotate exclude each other\n", cmd.name);
+        fprintf(stderr, "Try '%s --help' for more information.\n", cmd.name);
+        return GX_EXIT_ERROR;
+    }
+
+    check_rules rs;
+    load_rules(&rs, rules_path);
+    if (list) {
+        check_rules_list(&rs, o.header);
+        check_rules_free(&rs);
+        gx_out_flush();
+        return gx_error_count() ? GX_EXIT_ERROR : GX_EXIT_OK;
+    }
+
+    if (o.header && !o.summary) {
+        if (o.annotate) {
+            const char *cols[GX_FACT_NCOL + 1];
+            for (int i = 0; i < GX_FACT_NCOL; i++) cols[i] = gx_fact_columns[i];
+            cols[GX_FACT_NCOL] = "check";
+            gx_out_header(cols, GX_FACT_NCOL + 1);
+        } else {
+            gx_out_header(gx_finding_columns, GX_FINDING_NCOL);
+        }
+    }
+
+    check_tally tally;
+    memset(&tally, 0, sizeof tally);
+    gx_buf_init(&tally.worst);
+    gx_tsv_in in;
+    gx_tsv_in_init(&in, argc - optind_, argv + optind_, files0, gx_fact_columns, GX_FACT_NCOL);
+
+    check_doc one, *cur = &one;
+    check_doc_init(&one);
+    check_doc **docs = NULL;
+    int ndocs = 0;
+    if (o.cross_year) {
+        cur = gx_xmalloc(sizeof *cur);
+        check_doc_init(cur);
+    }
+    gx_record *rec;
+    while ((rec = gx_tsv_next(&in))) {
+        const char *doc = rec->null[FACT_DOC] ? "" : rec->f[FACT_DOC];
+        if (cur->nfacts > 0 && strcmp(check_doc_field(cur, 0, FACT_DOC) ? check_doc_field(cur, 0, FACT_DOC) : "", doc) != 0) {
+            if (o.cross_year) {
+                docs = gx_xrealloc(docs, (size_t)(ndocs + 1) * sizeof *docs);
+                docs[ndocs++] = cur;
+                cur = gx_xmalloc(sizeof *cur);
+                check_doc_init(cur);
+            } else {
+                check_doc_run(cur, &rs, &o, &tally);
+                check_doc_reset(cur);
+            }
+        }
+        check_doc_add(cur, rec);
+    }
+    if (o.cross_year) {
+        if (cur->nfacts > 0) {
+            docs = gx_xrealloc(docs, (size_t)(ndocs + 1) * sizeof *docs);
+            docs[ndocs++] = cur;
+        } else {
+            check_doc_free(cur);
+            free(cur);
+        }
+        for (int i = 0; i < ndocs; i++) check_doc_index(docs[i]);
+        link_years(docs, ndocs);
+        for (int i = 0; i < ndocs; i++) check_doc_run(docs[i], &rs, &o, &tally);
+        for (int i = 0; i < ndocs; i++) {
+            check_doc_free(docs[i]);
+            free(docs[i]);
+        }
+        free(docs);
+    } else {
+        check_doc_run(cur, &rs, &o, &tally);
+        check_doc_free(cur);
+    }
+    gx_tsv_in_free(&in);
+    check_rules_free(&rs);
+    gx_buf_free(&tally.worst);
+    gx_out_flush();
+    if (gx_error_count()) return GX_EXIT_ERROR;
+    if (tally.error_fail || (o.strict && tally.warn_fail)) return GX_EXIT_FINDINGS;
+    return GX_EXIT_OK;
+}

@@ -1,0 +1,929 @@
+/* check.c - gx-check: evaluate the rules of check_rules on one document of
+ * the fact stream, with the semantics of spec schema.md §7.0. */
+#include "check.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NOFIELD UINT32_MAX
+
+/* no libm: the only maths needed */
+static double absd(double x) { return x < 0 ? -x : x; }
+enum { ST_NUMBER, ST_EMPTY, ST_NA, ST_TEXT };
+enum { ST_SKIP = -1 };
+
+static const char *const applicant_dims[] = {"natural_person", "commercial", "research",
+                                             "social_welfare", "legal_service", "other",
+                                             "total"};
+static const char *const total_dim[] = {"total"};
+
+const char *check_status_name(int status)
+{
+    switch (status) {
+    case CHECK_PASS: return "pass";
+    case CHECK_PASS_IZ: return "pass_implied_zero";
+    case CHECK_NA: return "not_assessable";
+    default: return "fail";
+    }
+}
+
+/* ---- the document ---------------------------------------------------------- */
+
+void check_doc_init(check_doc *d)
+{
+    memset(d, 0, sizeof *d);
+    gx_buf_init(&d->arena);
+    d->year = -1;
+}
+
+void check_doc_reset(check_doc *d)
+{
+    gx_buf_reset(&d->arena);
+    d->nfacts = 0;
+    d->nnotes = 0;
+    d->schema = 0;
+    d->year = -1;
+    d->prev = NULL;
+}
+
+void check_doc_free(check_doc *d)
+{
+    gx_buf_free(&d->arena);
+    free(d->facts);
+    free(d->hash);
+    free(d->notes);
+    memset(d, 0, sizeof *d);
+}
+
+const char *check_doc_field(const check_doc *d, int i, int col)
+{
+    uint32_t o = d->facts[i].f[col];
+    return o == NOFIELD ? NULL : d->arena.data + o;
+}
+
+static const char *fld(const check_doc *d, int i, int col)
+{
+    const char *s = check_doc_field(d, i, col);
+    return s ? s : "";
+}
+
+/* A plain decimal: -?digits(.digits)? ; returns the number of decimals or -1. */
+static int parse_decimal(const char *s, double *v)
+{
+    const char *p = s;
+    if (*p == '-') p++;
+    const char *ds = p;
+    while (*p >= '0' && *p <= '9') p++;
+    if (p == ds) return -1;
+    int dec = 0;
+    if (*p == '.') {
+        const char *fs = ++p;
+        while (*p >= '0' && *p <= '9') p++;
+        dec = (int)(p - fs);
+        if (dec == 0) return -1;
+    }
+    if (*p) return -1;
+    *v = strtod(s, NULL);
+    return dec;
+}
+
+bool check_doc_add(check_doc *d, const gx_record *rec)
+{
+    const char *st = rec->null[FACT_STATE] ? "" : rec->f[FACT_STATE];
+    const char *src = rec->null[FACT_SOURCE] ? "" : rec->f[FACT_SOURCE];
+    int state, source;
+    if (strcmp(st, "number") == 0) state = ST_NUMBER;
+    else if (strcmp(st, "empty") == 0) state = ST_EMPTY;
+    else if (strcmp(st, "na") == 0) state = ST_NA;
+    else if (strcmp(st, "text") == 0) state = ST_TEXT;
+    else {
+        gx_error_at(rec->file, rec->line, "state \"%.40s\": expected number, empty, na or text", st);
+        return false;
+    }
+    if (strcmp(src, "table") == 0) source = SRC_TABLE;
+    else if (strcmp(src, "narrative") == 0) source = SRC_NARR;
+    else if (strcmp(src, "derived") == 0) source = SRC_DERIVED;
+    else {
+        gx_error_at(rec->file, rec->line, "source \"%.40s\": expected table, narrative or derived", src);
+        return false;
+    }
+    double v = 0;
+    int dec = 0;
+    if (state == ST_NUMBER) {
+        dec = rec->null[FACT_VALUE] ? -1 : parse_decimal(rec->f[FACT_VALUE], &v);
+        if (dec < 0) {
+            gx_error_at(rec->file, rec->line, "value \"%.40s\" of %.80s is not a plain decimal number",
+                        rec->null[FACT_VALUE] ? "\\N" : rec->f[FACT_VALUE], rec->f[FACT_INDICATOR]);
+            return false;
+        }
+    }
+    if (rec->null[FACT_INDICATOR] || !*rec->f[FACT_INDICATOR]) {
+        gx_error_at(rec->file, rec->line, "fact without an indicator");
+        return false;
+    }
+    if (d->nfacts == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 256;
+        d->facts = gx_xrealloc(d->facts, (size_t)d->cap * sizeof *d->facts);
+    }
+    check_fact *f = &d->facts[d->nfacts];
+    for (int c = 0; c < GX_FACT_NCOL; c++) {
+        if (rec->null[c]) {
+            f->f[c] = NOFIELD;
+            continue;
+        }
+        if (d->arena.len > (size_t)UINT32_MAX - rec->len[c] - 2) {
+            gx_error_at(rec->file, rec->line, "document too large");
+            return false;
+        }
+        f->f[c] = (uint32_t)d->arena.len;
+        gx_buf_add(&d->arena, rec->f[c], rec->len[c]);
+        gx_buf_addc(&d->arena, 0);
+    }
+    f->v = v;
+    f->state = state;
+    f->src = source;
+    f->dec = dec;
+    f->next = -1;
+    f->note = -1;
+    if (d->nfacts == 0) {
+        d->schema = check_schema_bit(rec->null[FACT_SCHEMA] ? NULL : rec->f[FACT_SCHEMA]);
+        double y;
+        d->year = (!rec->null[FACT_YEAR] && parse_decimal(rec->f[FACT_YEAR], &y) == 0) ? (long)y : -1;
+        d->file = rec->file;
+    }
+    d->nfacts++;
+    return true;
+}
+
+static uint32_t hash_str(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+void check_doc_index(check_doc *d)
+{
+    int need = 16;
+    while (need < d->nfacts * 2) need *= 2;
+    if (need > d->hcap) {
+        free(d->hash);
+        d->hash = gx_xmalloc((size_t)need * sizeof *d->hash);
+        d->hcap = need;
+    }
+    for (int i = 0; i < d->hcap; i++) d->hash[i] = -1;
+    /* push in reverse so that each chain is in input order */
+    for (int i = d->nfacts - 1; i >= 0; i--) {
+        uint32_t h = hash_str(fld(d, i, FACT_INDICATOR)) & (uint32_t)(d->hcap - 1);
+        d->facts[i].next = d->hash[h];
+        d->hash[h] = i;
+    }
+}
+
+static bool src_match(int fact_src, int want)
+{
+    if (want == SRC_PREV) want = SRC_TABLE;
+    return fact_src == want;
+}
+
+/* First fact of (id, dim, source), or -1. dim NULL: any. */
+static int doc_find(const check_doc *d, const char *id, const char *dim, int src)
+{
+    if (!d || d->nfacts == 0) return -1;
+    uint32_t h = hash_str(id) & (uint32_t)(d->hcap - 1);
+    for (int i = d->hash[h]; i >= 0; i = d->facts[i].next) {
+        if (!src_match(d->facts[i].src, src)) continue;
+        if (strcmp(fld(d, i, FACT_INDICATOR), id) != 0) continue;
+        if (dim && strcmp(fld(d, i, FACT_DIM), dim) != 0) continue;
+        return i;
+    }
+    return -1;
+}
+
+/* ---- evaluation -------------------------------------------------------------- */
+
+enum { MAX_INV = 96 };
+
+typedef struct ectx {
+    check_doc          *d;
+    const check_rules  *rs;
+    const check_rule   *r;
+    const check_opts   *o;
+    const char         *dim;
+    const char         *bound_id;   /* EACH_IND */
+    int                 bound_fact; /* EACH_FACT */
+    int                 narr_fact;  /* the narrative fact this evaluation is about */
+    const char         *narr_id, *narr_dim;
+    int                 inv[MAX_INV];
+    int                 ninv;
+} ectx;
+
+typedef struct sval {
+    double v;
+    int    dec;
+    int    blank_pos, blank_neg; /* blank terms with coefficient + / - */
+    int    text;
+    int    refs, present;
+    int    first_fact;           /* first fact seen (for line, indicator) */
+    bool   no_prev;              /* a prev: term without a previous report */
+    const char *first_id, *first_dim;
+    gx_buf *out;                 /* rendering */
+} sval;
+
+static void involve(ectx *c, int i)
+{
+    for (int k = 0; k < c->ninv; k++)
+        if (c->inv[k] == i) return;
+    if (c->ninv < MAX_INV) c->inv[c->ninv++] = i;
+}
+
+static void fmt_num(char *buf, size_t n, double v, int dec)
+{
+    if (dec > 9) dec = 9;
+    snprintf(buf, n, "%.*f", dec, v);
+    if (strcmp(buf, "-0") == 0 || (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1)))
+        memmove(buf, buf + 1, strlen(buf));
+}
+
+static void render_term(sval *s, int coef, bool first, const char *txt)
+{
+    if (!s->out) return;
+    if (!first || coef < 0) gx_buf_adds(s->out, first ? "-" : coef < 0 ? " - " : " + ");
+    gx_buf_adds(s->out, txt);
+}
+
+static const check_rule *find_derive(const ectx *c, const char *id)
+{
+    for (int i = 0; i < c->rs->n; i++) {
+        const check_rule *r = &c->rs->r[i];
+        if (r->sev != CHECK_DERIVE || !(r->schemas & c->d->schema)) continue;
+        if (strcmp(r->eq.rel[0].side[0].t[0].id, id) == 0) return r;
+    }
+    return NULL;
+}
+
+static bool has_flag(const char *flags, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = flags; p && *p;) {
+        const char *c = strchr(p, ',');
+        size_t l = c ? (size_t)(c - p) : strlen(p);
+        if (l >= n && strncmp(p, name, n) == 0 && (l == n || p[n] == '=')) return true;
+        p = c ? c + 1 : p + l;
+    }
+    return false;
+}
+
+/* All table numbers equal to the previous year's (at least 3 non-zero). */
+static int prev_identical(const check_doc *d)
+{
+    const check_doc *p = d->prev;
+    int n = 0, nonzero = 0, np = 0;
+    for (int i = 0; i < p->nfacts; i++)
+        if (p->facts[i].src == SRC_TABLE && p->facts[i].state == ST_NUMBER) np++;
+    for (int i = 0; i < d->nfacts; i++) {
+        const check_fact *f = &d->facts[i];
+        if (f->src != SRC_TABLE || f->state != ST_NUMBER) continue;
+        n++;
+        int j = doc_find(p, fld(d, i, FACT_INDICATOR), fld(d, i, FACT_DIM), SRC_TABLE);
+        if (j < 0 || p->facts[j].state != ST_NUMBER || p->facts[j].v != f->v) return 0;
+        if (f->v != 0) nonzero++;
+    }
+    return n == np && nonzero >= 3;
+}
+
+static void add_term(ectx *c, const check_term *t, int coef, sval *s, bool macros, int depth,
+                     bool first);
+
+/* The fact a reference names, or -1; sets the resolved id, dim and document. */
+static int resolve_ref(ectx *c, const check_term *t, const char **idp, const char **dimp,
+                       const check_doc **inp)
+{
+    const char *id = t->id;
+    const char *dim = t->dim ? t->dim : c->dim;
+    int fi;
+    const check_doc *in = c->d;
+    if (strcmp(id, "$") == 0) {
+        if (c->bound_fact >= 0 && !t->dim) {
+            fi = c->bound_fact;
+            id = fld(c->d, fi, FACT_INDICATOR);
+            dim = fld(c->d, fi, FACT_DIM);
+        } else {
+            id = c->bound_fact >= 0 ? fld(c->d, c->bound_fact, FACT_INDICATOR)
+                 : c->bound_id      ? c->bound_id
+                                    : "$";
+            fi = doc_find(c->d, id, dim, SRC_TABLE);
+        }
+    } else if (t->src == SRC_NARR && c->narr_fact >= 0 && strcmp(id, c->narr_id) == 0 &&
+               strcmp(dim, c->narr_dim) == 0) {
+        fi = c->narr_fact;
+    } else if (t->src == SRC_PREV) {
+        in = c->d->prev;
+        fi = in ? doc_find(in, id, dim, SRC_TABLE) : -1;
+    } else {
+        fi = doc_find(c->d, id, dim, t->src);
+    }
+    if (!in) in = c->d; /* prev: without a previous report (the caller skips) */
+    *idp = id;
+    *dimp = dim;
+    *inp = in;
+    return fi;
+}
+
+static void add_ref(ectx *c, const check_term *t, int coef, sval *s, bool macros, int depth,
+                    bool first)
+{
+    const char *id, *dim;
+    const check_doc *in;
+    int fi = resolve_ref(c, t, &id, &dim, &in);
+    s->refs++;
+    if (t->src == SRC_PREV && !c->d->prev) s->no_prev = true;
+    if (!s->first_id) {
+        s->first_id = id;
+        s->first_dim = dim;
+    }
+    char num[64];
+    if (fi < 0) {
+        const check_rule *m = (macros && t->src == SRC_TABLE && depth < 8) ? find_derive(c, id) : NULL;
+        if (m) {
+            const check_sum *ms = &m->eq.rel[0].side[1];
+            const char *save = c->dim;
+            c->dim = dim;
+            s->refs--; /* counted through its parts */
+            if (s->out) {
+                if (!first || coef < 0) gx_buf_adds(s->out, first ? "-" : coef < 0 ? " - " : " + ");
+                gx_buf_adds(s->out, "(");
+            }
+            for (int k = 0; k < ms->n; k++)
+                add_term(c, &ms->t[k], coef * ms->t[k].coef, s, true, depth + 1, k == 0);
+            if (s->out) gx_buf_adds(s->out, ")");
+            c->dim = save;
+            return;
+        }
+        /* not printed: unknown, like a blank */
+        if (coef > 0) s->blank_pos++;
+        else s->blank_neg++;
+        render_term(s, coef, first, "?");
+        return;
+    }
+    const check_fact *f = &in->facts[fi];
+    s->present++;
+    if (in == c->d) {
+        involve(c, fi);
+        if (s->first_fact < 0) s->first_fact = fi;
+    }
+    switch (f->state) {
+    case ST_NUMBER:
+        s->v += coef * f->v;
+        if (f->dec > s->dec) s->dec = f->dec;
+        fmt_num(num, sizeof num, f->v, f->dec);
+        render_term(s, coef, first, num);
+        break;
+    case ST_TEXT:
+        s->text++;
+        render_term(s, coef, first, "text");
+        break;
+    default:
+        if (coef > 0) s->blank_pos++;
+        else s->blank_neg++;
+        render_term(s, coef, first, f->state == ST_NA ? "na" : "_");
+        break;
+    }
+}
+
+static void add_term(ectx *c, const check_term *t, int coef, sval *s, bool macros, int depth,
+                     bool first)
+{
+    char num[64];
+    if (t->kind == TK_NUM) {
+        s->v += coef * t->num;
+        if (t->dec > s->dec) s->dec = t->dec;
+        fmt_num(num, sizeof num, t->num, t->dec);
+        render_term(s, coef, first, num);
+        return;
+    }
+    if (t->kind == TK_REF) {
+        add_ref(c, t, coef, s, macros, depth, first);
+        return;
+    }
+    /* functions: known, is_*, decimals, has_flag of one fact; prev_identical() */
+    s->refs++;
+    double v = 0;
+    bool blank = false;
+    if (t->fn == FN_PREV_IDENTICAL) {
+        if (!c->d->prev) {
+            render_term(s, coef, first, "?");
+            return;
+        }
+        s->present++;
+        v = prev_identical(c->d);
+    } else {
+        const char *id, *dim;
+        const check_doc *in;
+        int fi = resolve_ref(c, t->arg, &id, &dim, &in);
+        if (!s->first_id) {
+            s->first_id = id;
+            s->first_dim = dim;
+        }
+        if (fi < 0) {
+            render_term(s, coef, first, "?");
+            return; /* not present: the rule does not apply */
+        }
+        s->present++;
+        const check_fact *f = &in->facts[fi];
+        if (in == c->d) {
+            involve(c, fi);
+            if (s->first_fact < 0) s->first_fact = fi;
+        }
+        switch (t->fn) {
+        case FN_KNOWN: v = f->state == ST_NUMBER; break;
+        case FN_IS_TEXT: v = f->state == ST_TEXT; break;
+        case FN_IS_NA: v = f->state == ST_NA; break;
+        case FN_IS_EMPTY: v = f->state == ST_EMPTY; break;
+        case FN_DECIMALS:
+            if (f->state == ST_NUMBER) v = f->dec;
+            else blank = true;
+            break;
+        case FN_HAS_FLAG: {
+            const char *fl = in->facts[fi].f[FACT_FLAGS] == NOFIELD ? NULL
+                             : in->arena.data + in->facts[fi].f[FACT_FLAGS];
+            v = has_flag(fl, t->name);
+            break;
+        }
+        default: break;
+        }
+    }
+    if (blank) {
+        if (coef > 0) s->blank_pos++;
+        else s->blank_neg++;
+        render_term(s, coef, first, "_");
+        return;
+    }
+    s->v += coef * v;
+    fmt_num(num, sizeof num, v, 0);
+    render_term(s, coef, first, num);
+}
+
+static void eval_sum(ectx *c, const check_sum *sum, sval *s, bool macros)
+{
+    for (int k = 0; k < sum->n; k++) add_term(c, &sum->t[k], sum->t[k].coef, s, macros, 0, k == 0);
+}
+
+static bool within(double diff, double tol) { return absd(diff) <= tol + 1e-9 * (1 + absd(diff)); }
+
+int check_status_of(int op, double diff, int pos, int neg, bool lhs_blank, double tol, bool lenient)
+{
+    double eps = 1e-9 * (1 + absd(diff));
+    bool blanks = pos + neg > 0;
+    bool le = diff <= tol + eps, ge = diff >= -tol - eps;
+    bool lt = diff < -eps, gt = diff > eps;
+    switch (op) {
+    case OP_EQ:
+        if (!blanks) return within(diff, tol) ? CHECK_PASS : CHECK_FAIL;
+        if (lhs_blank) return CHECK_NA; /* the total itself is blank */
+        if (pos && neg) return lenient ? (within(diff, tol) ? CHECK_PASS : CHECK_FAIL) : CHECK_NA;
+        if (within(diff, tol)) return CHECK_PASS_IZ;
+        if (neg) /* blanks can only lower the difference */
+            return diff < 0 ? CHECK_FAIL : lenient ? CHECK_FAIL : CHECK_NA;
+        return diff > 0 ? CHECK_FAIL : lenient ? CHECK_FAIL : CHECK_NA;
+    case OP_LE:
+    case OP_LT: {
+        bool ok = op == OP_LE ? le : lt;
+        if (!blanks) return ok ? CHECK_PASS : CHECK_FAIL;
+        if (ok && !pos) return CHECK_PASS;
+        if (!ok && !neg) return CHECK_FAIL;
+        return lenient ? (ok ? CHECK_PASS : CHECK_FAIL) : CHECK_NA;
+    }
+    default: {
+        bool ok = op == OP_GE ? ge : gt;
+        if (!blanks) return ok ? CHECK_PASS : CHECK_FAIL;
+        if (ok && !neg) return CHECK_PASS;
+        if (!ok && !pos) return CHECK_FAIL;
+        return lenient ? (ok ? CHECK_PASS : CHECK_FAIL) : CHECK_NA;
+    }
+    }
+}
+
+/* A narrative bound recorded by the normalizer in flags: bound=ge|gt|le|lt|approx
+ * (aliases lower_bound, upper_bound, approx). Returns the relation "table OP
+ * narrative value" should satisfy, or -1 for none; *approx for approx. */
+static int narr_bound(const char *flags, bool *approx)
+{
+    *approx = false;
+    for (const char *p = flags; p && *p;) {
+        const char *c = strchr(p, ',');
+        size_t l = c ? (size_t)(c - p) : strlen(p);
+#define IS(s) (l == strlen(s) && strncmp(p, s, l) == 0)
+        if (IS("bound=ge") || IS("lower_bound") || IS("bound=lower")) return OP_GE;
+        if (IS("bound=gt")) return OP_GT;
+        if (IS("bound=le") || IS("upper_bound") || IS("bound=upper")) return OP_LE;
+        if (IS("bound=lt")) return OP_LT;
+        if (IS("bound=approx") || IS("approx")) {
+            *approx = true;
+            return OP_EQ;
+        }
+#undef IS
+        p = c ? c + 1 : p + l;
+    }
+    return -1;
+}
+
+static int flip(int op)
+{
+    switch (op) {
+    case OP_LE: return OP_GE;
+    case OP_GE: return OP_LE;
+    case OP_LT: return OP_GT;
+    case OP_GT: return OP_LT;
+    default: return op;
+    }
+}
+
+typedef struct relres {
+    int    status;
+    int    op;
+    sval   l, r;
+    gx_buf lt, rt;
+} relres;
+
+static void eval_rel(ectx *c, const check_rel *rel, relres *out)
+{
+    memset(&out->l, 0, sizeof out->l);
+    memset(&out->r, 0, sizeof out->r);
+    out->l.first_fact = out->r.first_fact = -1;
+    gx_buf_reset(&out->lt);
+    gx_buf_reset(&out->rt);
+    out->l.out = &out->lt;
+    out->r.out = &out->rt;
+    eval_sum(c, &rel->side[0], &out->l, false);
+    eval_sum(c, &rel->side[1], &out->r, true);
+    gx_buf_addc(&out->lt, 0);
+    gx_buf_addc(&out->rt, 0);
+    out->op = rel->op;
+    if ((out->l.refs && !out->l.present) || (out->r.refs && !out->r.present) || out->l.no_prev ||
+        out->r.no_prev) {
+        out->status = ST_SKIP;
+        return;
+    }
+    double tol = c->r->tol;
+    /* a narrative figure given as a bound ("100余件") */
+    for (int s = 0; s < 2; s++) {
+        const check_sum *sum = &rel->side[s];
+        if (sum->n == 1 && sum->t[0].kind == TK_REF && sum->t[0].src == SRC_NARR && rel->op == OP_EQ &&
+            c->narr_fact >= 0) {
+            bool approx;
+            int b = narr_bound(check_doc_field(c->d, c->narr_fact, FACT_FLAGS), &approx);
+            if (b >= 0) {
+                /* b is "other side OP narrative"; written as narr OP' other */
+                out->op = s == 0 ? flip(b) : b;
+                if (approx) {
+                    double a = 0.1 * absd(c->d->facts[c->narr_fact].v);
+                    if (a > tol) tol = a;
+                }
+            }
+        }
+    }
+    if (out->l.text || out->r.text) {
+        out->status = CHECK_NA;
+        return;
+    }
+    double diff = out->l.v - out->r.v;
+    int pos = out->l.blank_pos + out->r.blank_neg;
+    int neg = out->l.blank_neg + out->r.blank_pos;
+    bool lhs_blank = rel->side[0].n == 1 && out->l.blank_pos + out->l.blank_neg > 0;
+    out->status = check_status_of(out->op, diff, pos, neg, lhs_blank, tol, c->o->lenient);
+}
+
+/* Evaluate an equation: the best alternative. Returns its index or -1 (skip). */
+static int eval_expr(ectx *c, const check_expr *e, relres *res)
+{
+    int best = -1;
+    for (int i = 0; i < e->n; i++) {
+        eval_rel(c, &e->rel[i], &res[i]);
+        if (res[i].status == ST_SKIP) continue;
+        if (best < 0 || res[i].status < res[best].status) best = i;
+    }
+    return best;
+}
+
+/* ---- output ------------------------------------------------------------------ */
+
+static const char *op_text(int op, int status)
+{
+    bool bad = status == CHECK_FAIL;
+    switch (op) {
+    case OP_EQ: return bad ? " \xe2\x89\xa0 " : " = ";
+    case OP_LE: return bad ? " > " : " <= ";
+    case OP_GE: return bad ? " < " : " >= ";
+    case OP_LT: return bad ? " >= " : " < ";
+    default: return bad ? " <= " : " > ";
+    }
+}
+
+static void add_note(check_doc *d, int fact, int rule, int status)
+{
+    for (int k = d->facts[fact].note; k >= 0; k = d->notes[k].next)
+        if (d->notes[k].rule == rule && d->notes[k].status == status) return;
+    if (d->nnotes == d->ncap) {
+        d->ncap = d->ncap ? d->ncap * 2 : 64;
+        d->notes = gx_xrealloc(d->notes, (size_t)d->ncap * sizeof *d->notes);
+    }
+    d->notes[d->nnotes] = (check_note){rule, status, d->facts[fact].note};
+    d->facts[fact].note = d->nnotes++;
+}
+
+typedef struct runstate {
+    check_tally *t;
+    gx_buf       msg;
+    relres       res[16];
+    relres       when[16];
+    long         counts[4][3];
+    int          worst_key;
+} runstate;
+
+static void emit(ectx *c, runstate *rsx, int alt)
+{
+    const check_rule *r = c->r;
+    relres *x = &rsx->res[alt];
+    int st = x->status;
+    check_tally *t = rsx->t;
+    t->evaluated++;
+    t->n[st][r->sev]++;
+    rsx->counts[st][r->sev]++;
+    if (st == CHECK_FAIL && r->sev == CHECK_ERROR) t->error_fail = true;
+    if (st == CHECK_FAIL && r->sev == CHECK_WARN) t->warn_fail = true;
+    int rule_index = (int)(r - c->rs->r);
+    if (c->o->annotate) {
+        if (st != CHECK_PASS || c->o->all)
+            for (int k = 0; k < c->ninv; k++) add_note(c->d, c->inv[k], rule_index, st);
+        return;
+    }
+    int key = st == CHECK_FAIL ? 10 + r->sev : st == CHECK_NA ? 5 + r->sev : -1;
+    bool worst = c->o->summary && key > rsx->worst_key;
+    if (!worst && (c->o->summary || (st == CHECK_PASS && !c->o->all) ||
+                   (st == CHECK_PASS_IZ && !c->o->all)))
+        return;
+
+    /* the fields */
+    char actual[64] = "\\N", expected[64] = "\\N", delta[64] = "\\N", line[32] = "\\N";
+    int dec = x->l.dec > x->r.dec ? x->l.dec : x->r.dec;
+    bool lknown = !x->l.text && x->l.blank_pos + x->l.blank_neg == 0;
+    bool rknown = !x->r.text && (x->r.present > 0 || x->r.refs == 0);
+    if (lknown) fmt_num(actual, sizeof actual, x->l.v, x->l.dec);
+    if (rknown) fmt_num(expected, sizeof expected, x->r.v, x->r.dec);
+    if (lknown && rknown) fmt_num(delta, sizeof delta, x->l.v - x->r.v, dec);
+    int lf = x->l.first_fact >= 0 ? x->l.first_fact : x->r.first_fact;
+    if (c->narr_fact >= 0) lf = c->narr_fact;
+    const char *lv = lf >= 0 ? check_doc_field(c->d, lf, FACT_LINE) : NULL;
+    if (lv && *lv) snprintf(line, sizeof line, "%.30s", lv);
+    const char *ind = x->l.first_id, *dim = x->l.first_dim;
+    if (!ind && lf >= 0) ind = fld(c->d, lf, FACT_INDICATOR), dim = fld(c->d, lf, FACT_DIM);
+
+    gx_buf *m = &rsx->msg;
+    gx_buf_reset(m);
+    gx_buf_adds(m, r->message);
+    gx_buf_adds(m, ": ");
+    gx_buf_adds(m, x->lt.data);
+    gx_buf_adds(m, op_text(x->op, st));
+    gx_buf_adds(m, x->rt.data);
+    if (x->r.present > 1 && rknown) {
+        char sum[64];
+        fmt_num(sum, sizeof sum, x->r.v, x->r.dec);
+        gx_buf_printf(m, " (= %s)", sum);
+    }
+    if (x->l.blank_pos + x->l.blank_neg + x->r.blank_pos + x->r.blank_neg)
+        gx_buf_adds(m, " [_ blank, na placeholder, ? not printed]");
+    if (c->narr_fact >= 0 && x->op != r->eq.rel[alt].op)
+        gx_buf_adds(m, " [the text gives a bound]");
+    gx_buf_addc(m, 0);
+
+    const char *doc = fld(c->d, 0, FACT_DOC);
+    if (worst) {
+        rsx->worst_key = key;
+        gx_buf *w = &t->worst;
+        gx_buf_reset(w);
+        gx_buf_printf(w, "%s %s %s %s[%s]: actual %s, expected %s, line %s: %s", r->id,
+                      check_sev_name(r->sev), check_status_name(st), ind ? ind : "-",
+                      dim ? dim : "-", actual, expected, line, m->data);
+    }
+    if (c->o->summary) return;
+    const char *f[GX_FINDING_NCOL] = {doc, r->id, check_sev_name(r->sev), check_status_name(st),
+                                      ind, dim, NULL, NULL, NULL, NULL, m->data};
+    const char *nums[4] = {expected, actual, delta, line};
+    for (int k = 0; k < GX_FINDING_NCOL; k++) {
+        if (k) gx_outc('\t');
+        if (k >= FIND_EXPECTED && k <= FIND_LINE) {
+            gx_outs(nums[k - FIND_EXPECTED]);
+            continue;
+        }
+        gx_out_fields(f[k]);
+    }
+    gx_outc('\n');
+}
+
+/* One instance: the rule with its bindings set. */
+static void run_instance(ectx *c, runstate *rsx)
+{
+    const check_rule *r = c->r;
+    if (r->has_when) {
+        int w = eval_expr(c, &r->when, rsx->when);
+        if (w < 0 || rsx->when[w].status > CHECK_PASS_IZ) return;
+        c->ninv = 0;
+    }
+    /* a narrative term binds the evaluation to each narrative fact in turn */
+    const check_term *nt = NULL;
+    for (int i = 0; i < r->eq.n && !nt; i++)
+        for (int s = 0; s < 2 && !nt; s++)
+            for (int k = 0; k < r->eq.rel[i].side[s].n; k++)
+                if (r->eq.rel[i].side[s].t[k].kind == TK_REF && r->eq.rel[i].side[s].t[k].src == SRC_NARR) {
+                    nt = &r->eq.rel[i].side[s].t[k];
+                    break;
+                }
+    if (!nt) {
+        c->narr_fact = -1;
+        c->ninv = 0;
+        int b = eval_expr(c, &r->eq, rsx->res);
+        if (b >= 0) emit(c, rsx, b);
+        return;
+    }
+    const char *id = strcmp(nt->id, "$") == 0 && c->bound_id ? c->bound_id : nt->id;
+    const char *dim = nt->dim ? nt->dim : c->dim;
+    c->narr_id = id;
+    c->narr_dim = dim;
+    uint32_t h = hash_str(id) & (uint32_t)(c->d->hcap - 1);
+    for (int i = c->d->hash[h]; i >= 0; i = c->d->facts[i].next) {
+        const check_fact *f = &c->d->facts[i];
+        if (f->src != SRC_NARR || strcmp(fld(c->d, i, FACT_INDICATOR), id) != 0 ||
+            strcmp(fld(c->d, i, FACT_DIM), dim) != 0)
+            continue;
+        c->narr_fact = i;
+        c->ninv = 0;
+        int b = eval_expr(c, &r->eq, rsx->res);
+        if (b >= 0) emit(c, rsx, b);
+    }
+    c->narr_fact = -1;
+}
+
+static bool in_list(const char *list, const char *v)
+{
+    /* list is "|a|b|" */
+    size_t n = strlen(v);
+    for (const char *p = list; (p = strchr(p, '|')) && p[1];) {
+        p++;
+        const char *e = strchr(p, '|');
+        if (e && (size_t)(e - p) == n && strncmp(p, v, n) == 0) return true;
+    }
+    return false;
+}
+
+static bool glob_ok(const check_rule *r, const char *id)
+{
+    bool inc = false;
+    for (int g = 0; g < r->nglob; g++) {
+        const char *pat = r->glob[g];
+        if (pat[0] == '!') {
+            if (fnmatch(pat + 1, id, 0) == 0) return false;
+        } else if (fnmatch(pat, id, 0) == 0) inc = true;
+    }
+    return inc;
+}
+
+static bool fact_ok(const check_doc *d, const check_rule *r, int i)
+{
+    static const char *const srcname[] = {"table", "narrative", "table", "derived"};
+    static const char *const stname[] = {"number", "empty", "na", "text"};
+    const check_fact *f = &d->facts[i];
+    if (r->f_source && !in_list(r->f_source, srcname[f->src])) return false;
+    if (r->f_state && !in_list(r->f_state, stname[f->state])) return false;
+    if (r->f_flag) {
+        bool any = false;
+        for (const char *p = r->f_flag; !any && (p = strchr(p, '|')) && p[1];) {
+            const char *e = strchr(++p, '|');
+            char name[64];
+            size_t n = e ? (size_t)(e - p) : strlen(p);
+            if (n >= sizeof name) continue;
+            memcpy(name, p, n);
+            name[n] = 0;
+            any = has_flag(check_doc_field(d, i, FACT_FLAGS), name);
+        }
+        if (!any) return false;
+    }
+    const char *unit = fld(d, i, FACT_UNIT);
+    if (r->f_unit && !in_list(r->f_unit, unit)) return false;
+    if (r->f_unit_not && in_list(r->f_unit_not, unit)) return false;
+    return glob_ok(r, fld(d, i, FACT_INDICATOR));
+}
+
+static void write_annotated(check_doc *d, const check_rules *rs)
+{
+    gx_buf col;
+    gx_buf_init(&col);
+    int stack[256];
+    for (int i = 0; i < d->nfacts; i++) {
+        for (int c = 0; c < GX_FACT_NCOL; c++) {
+            gx_out_fields(check_doc_field(d, i, c));
+            gx_outc('\t');
+        }
+        int n = 0;
+        for (int k = d->facts[i].note; k >= 0 && n < 256; k = d->notes[k].next) stack[n++] = k;
+        gx_buf_reset(&col);
+        while (n--) {
+            const check_note *nt = &d->notes[stack[n]];
+            if (col.len) gx_buf_addc(&col, ',');
+            gx_buf_printf(&col, "%s:%s", rs->r[nt->rule].id, check_status_name(nt->status));
+        }
+        gx_out_field(col.data ? col.data : "", col.len);
+        gx_outc('\n');
+    }
+    gx_buf_free(&col);
+}
+
+static void write_summary(check_doc *d, runstate *rsx)
+{
+    const char *doc = fld(d, 0, FACT_DOC);
+    gx_buf b;
+    gx_buf_init(&b);
+    long fail[3] = {0}, na = 0, pass = 0;
+    for (int s = 0; s < 3; s++) {
+        fail[s] = rsx->counts[CHECK_FAIL][s];
+        na += rsx->counts[CHECK_NA][s];
+        pass += rsx->counts[CHECK_PASS][s] + rsx->counts[CHECK_PASS_IZ][s];
+    }
+    gx_buf_printf(&b, "%s: %s %s, %s, %d facts\n", doc, fld(d, 0, FACT_ORG), fld(d, 0, FACT_YEAR),
+                  fld(d, 0, FACT_SCHEMA), d->nfacts);
+    gx_buf_printf(&b, "  failed: %ld error, %ld warn, %ld info; not assessable: %ld; passed: %ld\n",
+                  fail[CHECK_ERROR], fail[CHECK_WARN], fail[CHECK_INFO], na, pass);
+    if (rsx->worst_key >= 0 && rsx->t->worst.len)
+        gx_buf_printf(&b, "  worst: %s\n", rsx->t->worst.data);
+    else gx_buf_adds(&b, "  worst: none\n");
+    gx_out(b.data, b.len);
+    gx_buf_free(&b);
+}
+
+void check_doc_run(check_doc *d, const check_rules *rs, const check_opts *o, check_tally *t)
+{
+    if (d->nfacts == 0) return;
+    check_doc_index(d);
+    ectx c;
+    memset(&c, 0, sizeof c);
+    c.d = d;
+    c.rs = rs;
+    c.o = o;
+    c.bound_fact = -1;
+    c.narr_fact = -1;
+    runstate *rsx = gx_xcalloc(1, sizeof *rsx);
+    rsx->t = t;
+    rsx->worst_key = -1;
+    gx_buf_init(&rsx->msg);
+    for (int i = 0; i < 16; i++) {
+        gx_buf_init(&rsx->res[i].lt);
+        gx_buf_init(&rsx->res[i].rt);
+        gx_buf_init(&rsx->when[i].lt);
+        gx_buf_init(&rsx->when[i].rt);
+    }
+    gx_buf_reset(&t->worst);
+    for (int ri = 0; ri < rs->n; ri++) {
+        const check_rule *r = &rs->r[ri];
+        if (r->sev == CHECK_DERIVE || !(r->schemas & d->schema)) continue;
+        c.r = r;
+        c.bound_id = NULL;
+        c.bound_fact = -1;
+        const char *const *dims = r->per_applicant ? applicant_dims : total_dim;
+        int ndims = r->per_applicant ? 7 : 1;
+        if (r->each == EACH_FACT) {
+            for (int i = 0; i < d->nfacts; i++) {
+                if (!fact_ok(d, r, i)) continue;
+                c.bound_fact = i;
+                c.dim = fld(d, i, FACT_DIM);
+                run_instance(&c, rsx);
+            }
+        } else if (r->each == EACH_IND) {
+            for (int i = 0; i < d->nfacts; i++) {
+                const char *id = fld(d, i, FACT_INDICATOR);
+                if (d->facts[i].src != SRC_TABLE || doc_find(d, id, NULL, SRC_TABLE) != i) continue;
+                if (!glob_ok(r, id)) continue;
+                c.bound_id = id;
+                for (int k = 0; k < ndims; k++) {
+                    c.dim = dims[k];
+                    run_instance(&c, rsx);
+                }
+            }
+        } else {
+            for (int k = 0; k < ndims; k++) {
+                c.dim = dims[k];
+                run_instance(&c, rsx);
+            }
+        }
+    }
+    if (o->annotate) write_annotated(d, rs);
+    else if (o->summary) write_summary(d, rsx);
+    gx_buf_free(&rsx->msg);
+    for (int i = 0; i < 16; i++) {
+        gx_buf_free(&rsx->res[i].lt);
+        gx_buf_free(&rsx->res[i].rt);
+        gx_buf_free(&rsx->when[i].lt);
+        gx_buf_free(&rsx->when[i].rt);
+    }
+    free(rsx);
+}

@@ -1,0 +1,160 @@
+/* check.h - gx-check: rules over the fact stream (spec schema.md §7).
+ *
+ * The rules are data (share/gx/rules.tsv). Each rule row holds an equation
+ * in a small language over indicator ids:
+ *
+ *   equation := relation { "||" relation }          any alternative may pass
+ *   relation := sum op sum                           op: = <= >= < >
+ *   sum      := ["-"] term { ("+" | "-") term }
+ *   term     := number | ref | func "(" args ")"
+ *   ref      := [ src ":" ] id [ "[" dim "]" ]        src: narr prev derived
+ *   id       := [a-z0-9_.*$]+ ("$" is the bound indicator or fact)
+ *
+ * Ownership: check_rules owns every string of its rules; a check_doc owns
+ * the copies of its facts (one arena per document, reused). */
+#ifndef GX_CHECK_H
+#define GX_CHECK_H
+
+#include "gx.h"
+
+enum check_sev { CHECK_DERIVE = -1, CHECK_INFO = 0, CHECK_WARN = 1, CHECK_ERROR = 2 };
+/* Ordered from best to worst. */
+enum check_status { CHECK_PASS, CHECK_PASS_IZ, CHECK_NA, CHECK_FAIL };
+enum check_op { OP_EQ, OP_LE, OP_GE, OP_LT, OP_GT };
+enum check_src { SRC_TABLE, SRC_NARR, SRC_PREV, SRC_DERIVED };
+enum check_tk { TK_NUM, TK_REF, TK_FUNC };
+enum check_fn { FN_KNOWN, FN_IS_TEXT, FN_IS_NA, FN_IS_EMPTY, FN_DECIMALS, FN_HAS_FLAG,
+                FN_PREV_IDENTICAL };
+enum check_each { EACH_NONE, EACH_IND, EACH_FACT };
+
+/* Schema bits (a document's schema column). */
+enum {
+    SCH_LEGACY_NARR = 1, SCH_LEGACY_TABLE = 2, SCH_M2019 = 4, SCH_M2021 = 8, SCH_OTHER = 16,
+    SCH_ALL = 31
+};
+unsigned check_schema_bit(const char *s);
+
+typedef struct check_term {
+    int    kind;        /* enum check_tk */
+    int    coef;        /* +1 or -1 */
+    int    src;         /* enum check_src */
+    char  *id;          /* TK_REF; "$" = the bound indicator/fact */
+    char  *dim;         /* NULL = the current dimension */
+    double num;         /* TK_NUM */
+    int    dec;         /* decimals written (TK_NUM) */
+    int    fn;          /* TK_FUNC */
+    struct check_term *arg; /* TK_FUNC argument (a TK_REF), or NULL */
+    char  *name;        /* has_flag's flag name */
+} check_term;
+
+typedef struct check_sum { check_term *t; int n; } check_sum;
+typedef struct check_rel { check_sum side[2]; int op; } check_rel;
+typedef struct check_expr { check_rel *rel; int n; } check_expr;
+
+typedef struct check_rule {
+    char      *id;
+    int        sev;            /* enum check_sev */
+    unsigned   schemas;        /* SCH_* bits */
+    bool       per_applicant;  /* dims A */
+    int        each;           /* enum check_each */
+    char     **glob;           /* EACH_IND / EACH_FACT globs ('!' = exclude) */
+    int        nglob;
+    char      *f_unit, *f_unit_not, *f_source, *f_state, *f_flag; /* "|a|b|" lists or NULL */
+    bool       has_when;
+    check_expr when;
+    check_expr eq;
+    double     tol;
+    char      *message;
+    /* as written, for --list-rules */
+    char      *t_schemas, *t_dims, *t_each, *t_when, *t_eq, *t_tol;
+    long       line;
+} check_rule;
+
+typedef struct check_rules {
+    check_rule *r;
+    int         n, cap;
+    char       *name;
+} check_rules;
+
+/* Parse a rules table (the text of share/gx/rules.tsv). On error writes
+ * "name:line: message" into err and returns false (rs keeps what was read). */
+bool check_rules_parse(check_rules *rs, const char *text, size_t len, const char *name,
+                       char *err, size_t errsz);
+void check_rules_free(check_rules *rs);
+/* Write the rules as gx-TSV (--list-rules). */
+void check_rules_list(const check_rules *rs, bool header);
+
+/* Parse one equation; false + message in err on error. */
+bool check_expr_parse(const char *s, check_expr *e, char *err, size_t errsz);
+void check_expr_free(check_expr *e);
+
+/* ---- evaluation -------------------------------------------------------- */
+
+typedef struct check_opts {
+    bool all;        /* also report passes */
+    bool lenient;    /* §7.0 lenient mode: blanks count as 0 */
+    bool strict;     /* warnings count for the exit status */
+    bool annotate;   /* facts + check column */
+    bool summary;    /* human-readable summary */
+    bool cross_year;
+    bool header;
+} check_opts;
+
+typedef struct check_fact {
+    uint32_t f[GX_FACT_NCOL]; /* offsets into the arena; UINT32_MAX = \N */
+    double   v;
+    int      state;           /* 0 number, 1 empty, 2 na, 3 text */
+    int      src;             /* enum check_src (table, narr, derived) */
+    int      dec;
+    int      next;            /* hash chain */
+    int      note;            /* first annotation, -1 */
+} check_fact;
+
+typedef struct check_note { int rule; int status; int next; } check_note;
+
+typedef struct check_doc {
+    gx_buf      arena;
+    check_fact *facts;
+    int         nfacts, cap;
+    int        *hash;
+    int         hcap;
+    unsigned    schema;
+    long        year;         /* -1 if unknown */
+    const char *file;
+    struct check_doc *prev;   /* --cross-year: same org, year - 1 */
+    check_note *notes;
+    int         nnotes, ncap;
+} check_doc;
+
+void check_doc_init(check_doc *d);
+void check_doc_reset(check_doc *d);
+void check_doc_free(check_doc *d);
+/* Add one record of the fact stream. false + error reported on bad values. */
+bool check_doc_add(check_doc *d, const gx_record *rec);
+/* Call after the last fact: builds the index. */
+void check_doc_index(check_doc *d);
+const char *check_doc_field(const check_doc *d, int i, int col); /* NULL for \N */
+
+/* Totals over a run, for the exit status and the summary. */
+typedef struct check_tally {
+    long n[4][3];             /* [status][severity] */
+    long evaluated;
+    bool error_fail, warn_fail;
+    /* the worst finding of the current document (summary) */
+    int  worst_rule, worst_status;
+    gx_buf worst;
+} check_tally;
+
+/* Evaluate every rule on one document and write its findings (or its
+ * annotated facts, or its summary). */
+void check_doc_run(check_doc *d, const check_rules *rs, const check_opts *o, check_tally *t);
+
+/* One relation evaluated in a context without a document, for tests:
+ * the sides given as known sums plus counts of blank terms. */
+int check_status_of(int op, double diff, int pos_blank, int neg_blank, bool lhs_blank,
+                    double tol, bool lenient);
+
+const char *check_status_name(int status);
+const char *check_sev_name(int sev);
+
+#endif
