@@ -1,0 +1,1173 @@
+/* normalize.c - gx-normalize: the document stream of one report in, its facts
+ * out. One document is held at a time (memory bounded by the largest report);
+ * nothing is kept across documents.
+ *
+ * Per document: document fields (year, org), the template kind and layout of
+ * each table (normalize_schema.tsv), the report schema, narrative figures
+ * (narrative.tsv), table facts (labels.tsv), the T4 shift resolution, and the
+ * derived sums (normalize_derived.tsv). */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "normalize.h"
+#include "text.h"
+
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- pcre2 helpers --------------------------------------------------------- */
+
+typedef struct rx {
+    pcre2_code       *re;
+    pcre2_match_data *md;
+} rx;
+
+static void rx_compile(rx *r, const char *pat, const char *where, int row)
+{
+    int err;
+    PCRE2_SIZE off;
+    r->re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &err, &off, NULL);
+    if (!r->re) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(err, msg, sizeof msg);
+        gx_die(GX_EXIT_ERROR, "%s: row %d: bad pattern at offset %zu: %s", where, row,
+               (size_t)off, (char *)msg);
+    }
+    pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE); /* optional speed-up */
+    r->md = pcre2_match_data_create_from_pattern(r->re, NULL);
+}
+
+/* Match at or after start; returns the number of pairs (>0) or <= 0. */
+static int rx_match(rx *r, const char *s, size_t n, size_t start)
+{
+    return pcre2_match(r->re, (PCRE2_SPTR)s, n, start, 0, r->md, NULL);
+}
+
+static void rx_group(rx *r, int g, size_t *a, size_t *b)
+{
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+    *a = ov[2 * g];
+    *b = ov[2 * g + 1];
+}
+
+/* ---- knowledge ------------------------------------------------------------- */
+
+typedef struct marker { char *key; int kind, layout; } marker;
+
+typedef struct cue {
+    const char *indicator, *unit, *value;
+    int  schema;          /* 0 any, 1 legacy, 2 modern */
+    bool whole;
+    int  group;
+    rx   r;
+    bool compiled;
+    const char *pattern;
+} cue;
+
+typedef struct docpat { int field; int group; rx r; } docpat;
+enum { DP_YEAR, DP_YEAR_BODY, DP_ORG_STRIP, DP_ORG_SIGN };
+
+typedef struct derive {
+    int schema;           /* 1 legacy, 2 modern, 3 modern-2021 only, 0 any */
+    const char *indicator, *flags;
+    bool applicant;
+    char **parts;
+    int nparts;
+} derive;
+
+typedef struct bound { char *word; size_t n; bool before; const char *flag; } bound;
+
+static struct {
+    bool     loaded;
+    const nz_opts *o;
+    nz_map   map;
+    gx_table tm, tc, td, tr, tb;
+    marker  *markers; int nmarkers;
+    cue     *cues; int ncues; bool cues_ready;
+    docpat  *dps; int ndps; bool dps_ready;
+    derive  *ders; int nders;
+    bound   *bounds; int nbounds;
+} KN;
+
+static char *dup_norm(const char *s)
+{
+    static gx_buf b;
+    gx_norm_match(s, strlen(s), &b);
+    return gx_xstrdup(b.data);
+}
+
+static int need_col(gx_table *t, const char *c)
+{
+    int j = gx_table_col(t, c);
+    if (j < 0) gx_die(GX_EXIT_ERROR, "%s: no column %s", t->name, c);
+    return j;
+}
+
+static void load_knowledge(const nz_opts *o)
+{
+    if (KN.loaded) return;
+    KN.loaded = true;
+    KN.o = o;
+    nz_map_load(&KN.map, o->map_file);
+
+    gx_table_load(&KN.tm, "normalize_schema.tsv", NULL);
+    int cm = need_col(&KN.tm, "marker"), ck = need_col(&KN.tm, "kind"), cl = need_col(&KN.tm, "layout");
+    KN.markers = gx_xcalloc((size_t)KN.tm.nrows + 1, sizeof *KN.markers);
+    for (int i = 0; i < KN.tm.nrows; i++) {
+        char **r = KN.tm.rows[i];
+        marker *m = &KN.markers[KN.nmarkers++];
+        gx_buf b;
+        gx_buf_init(&b);
+        nz_label_key(r[cm], strlen(r[cm]), &b, NULL, 0);
+        m->key = b.data;
+        m->kind = 0;
+        static const char *const names[] = {"l1", "t2", "t3", "t4"};
+        for (int k = 0; k < 4; k++) if (strcmp(r[ck], names[k]) == 0) m->kind = 1 << k;
+        if (!m->kind) gx_die(GX_EXIT_ERROR, "normalize_schema.tsv: row %d: unknown kind %s", i + 1, r[ck]);
+        m->layout = strcmp(r[cl], "*") == 0 ? 0 : atoi(r[cl]);
+    }
+
+    gx_table_load(&KN.td, "normalize_derived.tsv", NULL);
+    int ds = need_col(&KN.td, "schema"), di = need_col(&KN.td, "indicator"),
+        dd = need_col(&KN.td, "dims"), dp = need_col(&KN.td, "parts"), df = need_col(&KN.td, "flags");
+    KN.ders = gx_xcalloc((size_t)KN.td.nrows + 1, sizeof *KN.ders);
+    for (int i = 0; i < KN.td.nrows; i++) {
+        char **r = KN.td.rows[i];
+        derive *d = &KN.ders[KN.nders++];
+        d->schema = strcmp(r[ds], "legacy") == 0 ? 1 : strcmp(r[ds], "modern") == 0 ? 2
+                  : strcmp(r[ds], "modern-2021") == 0 ? 3 : 0;
+        d->indicator = r[di];
+        d->flags = r[df];
+        d->applicant = strcmp(r[dd], "applicant") == 0;
+        d->parts = gx_xcalloc(strlen(r[dp]) / 2 + 2, sizeof *d->parts);
+        char *s = r[dp];
+        while (*s) {
+            char *c = strchr(s, ',');
+            if (c) *c = 0;
+            if (*s) d->parts[d->nparts++] = s;
+            if (!c) break;
+            s = c + 1;
+        }
+    }
+
+    gx_table_load(&KN.tb, "normalize_bounds.tsv", NULL);
+    int bw = need_col(&KN.tb, "word"), bwh = need_col(&KN.tb, "where"), bf = need_col(&KN.tb, "flag");
+    KN.bounds = gx_xcalloc((size_t)KN.tb.nrows + 1, sizeof *KN.bounds);
+    for (int i = 0; i < KN.tb.nrows; i++) {
+        char **r = KN.tb.rows[i];
+        bound *b = &KN.bounds[KN.nbounds++];
+        b->word = dup_norm(r[bw]);
+        b->n = strlen(b->word);
+        b->before = strcmp(r[bwh], "before") == 0;
+        b->flag = r[bf];
+    }
+}
+
+/* Narrative cues: compiled on first use (a report without text needs none). */
+static void load_cues(void)
+{
+    if (KN.cues_ready) return;
+    KN.cues_ready = true;
+    gx_table_load(&KN.tc, "narrative.tsv", KN.o->cues_file);
+    int ci = need_col(&KN.tc, "indicator"), cs = need_col(&KN.tc, "schema"),
+        cp = need_col(&KN.tc, "scope"), cr = need_col(&KN.tc, "regex"),
+        cg = need_col(&KN.tc, "group"), cv = need_col(&KN.tc, "value"), cu = need_col(&KN.tc, "unit");
+    KN.cues = gx_xcalloc((size_t)KN.tc.nrows + 1, sizeof *KN.cues);
+    for (int i = 0; i < KN.tc.nrows; i++) {
+        char **r = KN.tc.rows[i];
+        cue *c = &KN.cues[KN.ncues++];
+        c->indicator = r[ci];
+        c->schema = strcmp(r[cs], "legacy") == 0 ? 1 : strcmp(r[cs], "modern") == 0 ? 2 : 0;
+        c->whole = strcmp(r[cp], "whole") == 0;
+        c->group = atoi(r[cg]);
+        c->value = r[cv];
+        c->unit = r[cu];
+        c->pattern = r[cr];
+        rx_compile(&c->r, r[cr], KN.tc.name, i + 1);
+    }
+}
+
+static void load_docpats(void)
+{
+    if (KN.dps_ready) return;
+    KN.dps_ready = true;
+    gx_table_load(&KN.tr, "normalize_doc.tsv", NULL);
+    int cf = need_col(&KN.tr, "field"), cr = need_col(&KN.tr, "regex"), cg = need_col(&KN.tr, "group");
+    KN.dps = gx_xcalloc((size_t)KN.tr.nrows + 1, sizeof *KN.dps);
+    for (int i = 0; i < KN.tr.nrows; i++) {
+        char **r = KN.tr.rows[i];
+        docpat *d = &KN.dps[KN.ndps++];
+        const char *f = r[cf];
+        d->field = strcmp(f, "year") == 0 ? DP_YEAR : strcmp(f, "year_body") == 0 ? DP_YEAR_BODY
+                 : strcmp(f, "org_strip") == 0 ? DP_ORG_STRIP : strcmp(f, "org_sign") == 0 ? DP_ORG_SIGN : -1;
+        if (d->field < 0) gx_die(GX_EXIT_ERROR, "normalize_doc.tsv: row %d: unknown field %s", i + 1, f);
+        d->group = atoi(r[cg]);
+        rx_compile(&d->r, r[cr], "normalize_doc.tsv", i + 1);
+    }
+}
+
+/* ---- one document ---------------------------------------------------------- */
+
+enum { R_OTHER, R_TITLE, R_HEADING, R_TEXT, R_BLANK, R_NOISE, R_TABLE, R_CELL };
+
+typedef struct row {
+    long   line, para, table, row, col;
+    int    role;
+    size_t rowhead, colhead, text;   /* offsets in doc.arena */
+} row;
+
+enum { S_TABLE, S_NARRATIVE, S_DERIVED };
+static const char *const source_names[] = {"table", "narrative", "derived"};
+
+typedef struct fact {
+    size_t ind, dim, val, unit, flags, raw, ref;  /* offsets in doc.fa; val NONE = \N */
+    int    state, source, tab;
+    long   line;
+    bool   dead;
+} fact;
+#define NONE ((size_t)-1)
+
+typedef struct tinfo {
+    long num;
+    int  kinds;
+    int  layout[4];
+    int  votes[4][3];   /* per kind: any, 2019, 2021 */
+} tinfo;
+
+static struct doc {
+    gx_buf  name;
+    gx_buf  arena;
+    row    *rows; int nrows, rcap;
+    fact   *facts; int nfacts, fcap;
+    gx_buf  fa;
+    tinfo  *tabs; int ntabs, tcap;
+    char    year[16];
+    gx_buf  org;
+    const char *schema;
+    int     schema_class;       /* 1 legacy, 2 modern */
+    bool    m2021;
+    /* fact index by indicator+dim */
+    int    *hash; int hcap;
+    gx_buf  tmp, tmp2, body;
+    size_t *seg_off; long *seg_line; int nseg, segcap;
+} D;
+
+static size_t put(gx_buf *b, const char *s, size_t n)
+{
+    size_t off = b->len;
+    gx_buf_add(b, s, n);
+    gx_buf_addc(b, 0);
+    return off;
+}
+static size_t puts0(gx_buf *b, const char *s) { return put(b, s, strlen(s)); }
+#define A(off) (D.arena.data + (off))
+#define F(off) (D.fa.data + (off))
+
+static void doc_reset(void)
+{
+    gx_buf_reset(&D.arena);
+    gx_buf_addc(&D.arena, 0);
+    gx_buf_reset(&D.fa);
+    gx_buf_addc(&D.fa, 0);
+    D.nrows = D.nfacts = D.ntabs = 0;
+    D.year[0] = 0;
+    gx_buf_reset(&D.org);
+    D.schema = "legacy-narrative";
+    D.schema_class = 1;
+    D.m2021 = false;
+}
+
+static int role_of(const char *s)
+{
+    static const char *const names[] = {"", "title", "heading", "text", "blank", "noise", "table", "cell"};
+    for (int i = 1; i < 8; i++) if (strcmp(s, names[i]) == 0) return i;
+    return R_OTHER;
+}
+
+static void add_row(gx_record *rec)
+{
+    if (D.nrows == D.rcap) {
+        D.rcap = D.rcap ? D.rcap * 2 : 256;
+        D.rows = gx_xrealloc(D.rows, (size_t)D.rcap * sizeof *D.rows);
+    }
+    row *r = &D.rows[D.nrows++];
+    r->line = atol(rec->f[DOC_LINE]);
+    r->para = rec->null[DOC_PARA] ? -1 : atol(rec->f[DOC_PARA]);
+    r->role = role_of(rec->f[DOC_ROLE]);
+    r->table = rec->null[DOC_TABLE] || !*rec->f[DOC_TABLE] ? 0 : atol(rec->f[DOC_TABLE]);
+    r->row = atol(rec->f[DOC_ROW]);
+    r->col = atol(rec->f[DOC_COL]);
+    r->text = put(&D.arena, rec->f[DOC_TEXT], rec->len[DOC_TEXT]);
+    if (r->role == R_CELL) {
+        r->rowhead = put(&D.arena, rec->f[DOC_ROWHEAD], rec->len[DOC_ROWHEAD]);
+        r->colhead = put(&D.arena, rec->f[DOC_COLHEAD], rec->len[DOC_COLHEAD]);
+    } else {
+        r->rowhead = r->colhead = 0;
+    }
+}
+
+/* ---- facts ----------------------------------------------------------------- */
+
+static unsigned hash_key(const char *ind, const char *dim)
+{
+    unsigned h = 2166136261u;
+    for (const char *p = ind; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
+    h = (h ^ '/') * 16777619u;
+    for (const char *p = dim; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
+    return h;
+}
+
+static void hash_rebuild(void)
+{
+    int need = 64;
+    while (need < D.nfacts * 2 + 16) need *= 2;
+    if (need != D.hcap) { free(D.hash); D.hash = gx_xmalloc((size_t)need * sizeof *D.hash); D.hcap = need; }
+    for (int i = 0; i < D.hcap; i++) D.hash[i] = -1;
+    for (int i = 0; i < D.nfacts; i++) {
+        fact *f = &D.facts[i];
+        if (f->dead || f->source == S_NARRATIVE) continue;
+        unsigned h = hash_key(F(f->ind), F(f->dim)) & (unsigned)(D.hcap - 1);
+        while (D.hash[h] >= 0) h = (h + 1) & (unsigned)(D.hcap - 1);
+        D.hash[h] = i;
+    }
+}
+
+/* A live table or derived fact for indicator+dim, or NULL. */
+static fact *find_fact(const char *ind, const char *dim)
+{
+    if (!D.hcap) return NULL;
+    unsigned h = hash_key(ind, dim) & (unsigned)(D.hcap - 1);
+    while (D.hash[h] >= 0) {
+        fact *f = &D.facts[D.hash[h]];
+        if (!f->dead && strcmp(F(f->ind), ind) == 0 && strcmp(F(f->dim), dim) == 0) return f;
+        h = (h + 1) & (unsigned)(D.hcap - 1);
+    }
+    return NULL;
+}
+
+static fact *new_fact(int source, const char *ind, const char *dim)
+{
+    if (D.nfacts == D.fcap) {
+        D.fcap = D.fcap ? D.fcap * 2 : 256;
+        D.facts = gx_xrealloc(D.facts, (size_t)D.fcap * sizeof *D.facts);
+    }
+    fact *f = &D.facts[D.nfacts++];
+    memset(f, 0, sizeof *f);
+    f->source = source;
+    f->ind = puts0(&D.fa, ind);
+    f->dim = puts0(&D.fa, dim);
+    f->val = NONE;
+    f->tab = -1;
+    return f;
+}
+
+/* ---- tables: kind and layout ----------------------------------------------- */
+
+static tinfo *tab_of(long num)
+{
+    for (int i = 0; i < D.ntabs; i++) if (D.tabs[i].num == num) return &D.tabs[i];
+    if (D.ntabs == D.tcap) {
+        D.tcap = D.tcap ? D.tcap * 2 : 8;
+        D.tabs = gx_xrealloc(D.tabs, (size_t)D.tcap * sizeof *D.tabs);
+    }
+    tinfo *t = &D.tabs[D.ntabs++];
+    memset(t, 0, sizeof *t);
+    t->num = num;
+    return t;
+}
+
+static void detect_tables(void)
+{
+    /* table text: raw lines and cell label paths, as label keys */
+    for (int i = 0; i < D.nrows; i++) {
+        row *r = &D.rows[i];
+        if ((r->role != R_TABLE && r->role != R_CELL) || r->table <= 0) continue;
+        tab_of(r->table);
+    }
+    for (int t = 0; t < D.ntabs; t++) {
+        tinfo *ti = &D.tabs[t];
+        gx_buf_reset(&D.tmp);
+        for (int i = 0; i < D.nrows; i++) {
+            row *r = &D.rows[i];
+            if (r->table != ti->num) continue;
+            if (r->role == R_TABLE) {
+                nz_label_key(A(r->text), strlen(A(r->text)), &D.tmp, NULL, 0);
+            } else if (r->role == R_CELL) {
+                nz_label_key(A(r->rowhead), strlen(A(r->rowhead)), &D.tmp, NULL, 0);
+                nz_label_key(A(r->colhead), strlen(A(r->colhead)), &D.tmp, NULL, 0);
+            }
+            gx_buf_addc(&D.tmp, '\n');
+        }
+        for (int m = 0; m < KN.nmarkers; m++) {
+            marker *mk = &KN.markers[m];
+            if (!*mk->key || !strstr(D.tmp.data, mk->key)) continue;
+            int k = nz_kind_index(mk->kind);
+            ti->kinds |= mk->kind;
+            ti->votes[k][mk->layout == 2019 ? 1 : mk->layout == 2021 ? 2 : 0]++;
+        }
+        for (int k = 0; k < 4; k++) {
+            if (!(ti->kinds & (1 << k))) continue;
+            if (k == 0 || k == 3) { ti->layout[k] = 0; continue; } /* L1, T4: one layout */
+            ti->layout[k] = ti->votes[k][2] >= ti->votes[k][1] && ti->votes[k][2] ? 2021 : 2019;
+        }
+    }
+    bool modern = false, l1 = false, y2021 = false;
+    for (int t = 0; t < D.ntabs; t++) {
+        tinfo *ti = &D.tabs[t];
+        if (ti->kinds & (NZ_K_T2 | NZ_K_T3 | NZ_K_T4)) modern = true;
+        if (ti->kinds & NZ_K_L1) l1 = true;
+        if (((ti->kinds & NZ_K_T2) && ti->layout[1] == 2021) ||
+            ((ti->kinds & NZ_K_T3) && ti->layout[2] == 2021)) y2021 = true;
+    }
+    D.m2021 = y2021;
+    if (y2021) D.schema = "modern-2021";
+    else if (modern) D.schema = "modern-2019";
+    else if (l1) D.schema = "legacy-table";
+    else D.schema = "legacy-narrative";
+    D.schema_class = modern ? 2 : 1;
+}
+
+static void layout_flag(const tinfo *ti, int kind, gx_buf *b)
+{
+    int k = nz_kind_index(kind);
+    if (b->len) gx_buf_addc(b, ',');
+    if (k == 1 || k == 2) gx_buf_printf(b, "layout=%s-%d", nz_kind_name(kind), ti->layout[k]);
+    else gx_buf_printf(b, "layout=%s", nz_kind_name(kind));
+}
+
+/* ---- table facts ------------------------------------------------------------ */
+
+/* Split off a trailing unit part of a row path ("label | 条"). */
+static size_t strip_unit_part(const char *s, size_t n, char *unit, size_t cap)
+{
+    const char *bar = NULL;
+    for (size_t i = n; i > 0; i--) if (s[i - 1] == '|') { bar = s + i - 1; break; }
+    if (!bar) return n;
+    size_t tn = n - (size_t)(bar + 1 - s);
+    const char *tail = gx_trim(bar + 1, &tn);
+    if (tn && nz_is_unit(tail, tn) && tn < cap) {
+        memcpy(unit, tail, tn);
+        unit[tn] = 0;
+        return (size_t)(bar - s);
+    }
+    return n;
+}
+
+static void table_facts(tinfo *ti)
+{
+    static nz_path rp, cp;
+    static bool init;
+    if (!init) { nz_path_init(&rp); nz_path_init(&cp); init = true; }
+    /* context: keys of the rows above, nearest first (kept as arena offsets) */
+    size_t *ctxo = NULL; int nctx = 0, ctxcap = 0;
+    long last_row = -1;
+    /* units per grid row, from a unit column */
+    typedef struct { long row; char unit[32]; } runit;
+    runit *units = NULL; int nunits = 0, ucap = 0;
+
+    int first = -1;
+    for (int i = 0; i < D.nrows; i++)
+        if (D.rows[i].role == R_CELL && D.rows[i].table == ti->num) { first = i; break; }
+    if (first < 0) return;
+
+    nz_match_in in = {0};
+    in.kinds = ti->kinds;
+    for (int k = 0; k < 4; k++) in.layout[k] = ti->layout[k];
+    in.row = &rp;
+    in.col = &cp;
+
+    /* pass 1: unit cells */
+    for (int i = first; i < D.nrows; i++) {
+        row *r = &D.rows[i];
+        if (r->role != R_CELL || r->table != ti->num) continue;
+        const char *txt = A(r->text);
+        nz_path_set(&rp, "", 0);
+        nz_path_set(&cp, A(r->colhead), strlen(A(r->colhead)));
+        bool amb;
+        const nz_entry *u = ti->kinds ? nz_map_best(&KN.map, NZ_E_UNIT, &in, &amb) : NULL;
+        bool is_unit = (u && cp.key.len) || ((ti->kinds & NZ_K_L1) && nz_is_unit(txt, strlen(txt)));
+        if (!is_unit) continue;
+        if (nunits == ucap) { ucap = ucap ? ucap * 2 : 32; units = gx_xrealloc(units, (size_t)ucap * sizeof *units); }
+        units[nunits].row = r->row;
+        size_t tn = strlen(txt);
+        const char *t = gx_trim(txt, &tn);
+        if (tn >= sizeof units[nunits].unit) tn = 0;
+        memcpy(units[nunits].unit, t, tn);
+        units[nunits].unit[tn] = 0;
+        nunits++;
+        r->role = R_OTHER; /* consumed: a unit, not a value */
+        /* keep it in the stream: an unmapped fact would add noise; record as unit */
+    }
+
+    gx_buf flags, rawb;
+    gx_buf_init(&flags);
+    gx_buf_init(&rawb);
+    for (int i = first; i < D.nrows; i++) {
+        row *r = &D.rows[i];
+        if (r->table != ti->num || r->role != R_CELL) continue;
+        char rowunit[32] = "";
+        const char *rh = A(r->rowhead);
+        size_t rhn = strip_unit_part(rh, strlen(rh), rowunit, sizeof rowunit);
+        nz_path_set(&rp, rh, rhn);
+        nz_path_set(&cp, A(r->colhead), strlen(A(r->colhead)));
+        if (r->row != last_row && last_row != -1) {
+            /* the previous row becomes context */
+        }
+        const char *ctx[48];
+        int n = 0;
+        for (int c = nctx - 1; c >= 0 && n < 48; c--) ctx[n++] = A(ctxo[c]);
+        in.ctx = ctx;
+        in.nctx = n;
+
+        nz_value v;
+        nz_value_parse(A(r->text), strlen(A(r->text)), &v);
+        bool amb = false, dimamb = false;
+        const nz_entry *e = ti->kinds ? nz_map_best(&KN.map, NZ_E_FACT, &in, &amb) : NULL;
+        const char *dim = "total";
+        gx_buf_reset(&flags);
+        gx_buf_reset(&rawb);
+        const char *why = NULL;
+        if (e && strcmp(e->dim, "*") == 0) {
+            const nz_entry *d = nz_map_best(&KN.map, NZ_E_DIM, &in, &dimamb);
+            if (d) dim = d->dim;
+            else { why = "unknown_column"; e = NULL; }
+        } else if (e && *e->dim) {
+            dim = e->dim;
+        }
+        if (!e && !why && ti->kinds) {
+            bool gamb;
+            const nz_entry *g = nz_map_best(&KN.map, NZ_E_GROUP, &in, &gamb);
+            why = g ? "group_label" : "unknown_label";
+        }
+        if (!ti->kinds) why = "not_a_template_table";
+        fact *f;
+        if (e) {
+            fact *prev = NULL;
+            for (int j = D.nfacts - 1; j >= 0; j--) {
+                fact *q = &D.facts[j];
+                if (q->tab == ti->num && q->source == S_TABLE && !q->dead &&
+                    strcmp(F(q->ind), e->indicator) == 0 && strcmp(F(q->dim), dim) == 0) { prev = q; break; }
+            }
+            if (prev && (prev->state == NZ_NUMBER || v.state != NZ_NUMBER)) {
+                /* a second cell for the same indicator: keep the first with a value */
+                why = "duplicate";
+                e = NULL;
+            } else if (prev) {
+                size_t pi = prev->ind;
+                prev->ind = puts0(&D.fa, "unmapped");
+                size_t fl = prev->flags;
+                gx_buf_reset(&D.tmp2);
+                gx_buf_printf(&D.tmp2, "%s%sduplicate_of=%s", F(fl), *F(fl) ? "," : "", F(pi));
+                prev->flags = put(&D.fa, D.tmp2.data, D.tmp2.len);
+            }
+        }
+        if (e) {
+            f = new_fact(S_TABLE, e->indicator, dim);
+            layout_flag(ti, e->kind, &flags);
+            if (amb || dimamb) gx_buf_adds(&flags, ",ambiguous_label");
+            gx_buf_adds(&rawb, A(r->text));
+        } else {
+            f = new_fact(S_TABLE, "unmapped", "total");
+            gx_buf_adds(&flags, why ? why : "unmapped");
+            gx_buf_printf(&rawb, "%s // %s // %s", A(r->rowhead), A(r->colhead), A(r->text));
+        }
+        f->tab = (int)ti->num;
+        f->line = r->line;
+        f->state = v.state;
+        if (v.state == NZ_NUMBER) f->val = puts0(&D.fa, v.num);
+        const char *unit = v.unit[0] ? v.unit : "";
+        if (!*unit) {
+            for (int u = 0; u < nunits; u++) if (units[u].row == r->row) { unit = units[u].unit; break; }
+        }
+        if (!*unit && rowunit[0]) unit = rowunit;
+        if (!*unit && cp.unit[0]) unit = cp.unit;
+        if (!*unit && rp.unit[0]) unit = rp.unit;
+        if (!*unit && e) unit = e->unit;
+        f->unit = puts0(&D.fa, unit);
+        size_t before = flags.len;
+        gx_buf tmpf;
+        gx_buf_init(&tmpf);
+        nz_value_flags(&v, &tmpf);
+        if (tmpf.len) { if (before) gx_buf_addc(&flags, ','); gx_buf_add(&flags, tmpf.data, tmpf.len); }
+        if (v.note[0]) gx_buf_printf(&flags, ",note=%s", v.note);
+        gx_buf_free(&tmpf);
+        f->flags = put(&D.fa, flags.data ? flags.data : "", flags.len);
+        f->raw = put(&D.fa, rawb.data ? rawb.data : "", rawb.len);
+        gx_buf_reset(&D.tmp2);
+        gx_buf_printf(&D.tmp2, "T%ld:r%ld:c%ld", ti->num, r->row, r->col);
+        f->ref = put(&D.fa, D.tmp2.data, D.tmp2.len);
+
+        /* this row's key joins the context once the row changes */
+        if (r->row != last_row) {
+            if (nctx == ctxcap) { ctxcap = ctxcap ? ctxcap * 2 : 32; ctxo = gx_xrealloc(ctxo, (size_t)ctxcap * sizeof *ctxo); }
+            ctxo[nctx++] = put(&D.arena, rp.key.data, rp.key.len);
+            last_row = r->row;
+        }
+    }
+    gx_buf_free(&flags);
+    gx_buf_free(&rawb);
+    free(ctxo);
+    free(units);
+}
+
+/* ---- narrative -------------------------------------------------------------- */
+
+typedef struct narr {
+    const cue *c;
+    size_t at;           /* offset of the figure in the body */
+    char   value[64], unit[32], flags[96];
+    long   line;
+    size_t raw_a, raw_b;
+    bool   set;
+} narr;
+
+static bool ends_sentence(const char *s, size_t n)
+{
+    if (!n) return true;
+    static const char *const ends[] = {"。", ";", "!", "?", ":", "」", "\""};
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+        size_t l = strlen(ends[i]);
+        if (n >= l && memcmp(s + n - l, ends[i], l) == 0) return true;
+    }
+    return false;
+}
+
+static void build_body(void)
+{
+    gx_buf_reset(&D.body);
+    gx_buf_reserve(&D.body, 0);
+    D.nseg = 0;
+    int prev = -1;
+    for (int i = 0; i < D.nrows; i++) {
+        row *r = &D.rows[i];
+        if (r->role != R_TEXT && r->role != R_HEADING) continue;
+        const char *t = A(r->text);
+        gx_norm_keep_space(t, strlen(t), &D.tmp);
+        /* markdown emphasis */
+        size_t w = 0;
+        for (size_t j = 0; j < D.tmp.len; j++) {
+            if (D.tmp.data[j] == '*' && j + 1 < D.tmp.len && D.tmp.data[j + 1] == '*') { j++; continue; }
+            D.tmp.data[w++] = D.tmp.data[j];
+        }
+        D.tmp.len = w;
+        if (!w) continue;
+        if (prev >= 0) {
+            row *p = &D.rows[prev];
+            bool join = (p->para >= 0 && p->para == r->para) ||
+                        (p->role == R_TEXT && r->role == R_TEXT &&
+                         !ends_sentence(D.body.data, D.body.len));
+            if (!join) gx_buf_addc(&D.body, '\n');
+        }
+        if (D.nseg == D.segcap) {
+            D.segcap = D.segcap ? D.segcap * 2 : 128;
+            D.seg_off = gx_xrealloc(D.seg_off, (size_t)D.segcap * sizeof *D.seg_off);
+            D.seg_line = gx_xrealloc(D.seg_line, (size_t)D.segcap * sizeof *D.seg_line);
+        }
+        D.seg_off[D.nseg] = D.body.len;
+        D.seg_line[D.nseg++] = r->line;
+        gx_buf_add(&D.body, D.tmp.data, w);
+        prev = i;
+    }
+    if (!D.body.data) { gx_buf_reserve(&D.body, 0); D.body.data[0] = 0; }
+}
+
+static long line_at(size_t off)
+{
+    int lo = 0, hi = D.nseg - 1, best = 0;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        if (D.seg_off[mid] <= off) { best = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    return D.nseg ? D.seg_line[best] : 0;
+}
+
+static bool is_sentence_end(const char *s, size_t i, size_t *len)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (c == '\n' || c == ';' || c == '!' || c == '?') { *len = 1; return true; }
+    if (c == 0xE3 && (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x82) { *len = 3; return true; }
+    return false;
+}
+
+static size_t sentence_start(const char *s, size_t at)
+{
+    size_t i = at;
+    while (i > 0) {
+        size_t l;
+        if (is_sentence_end(s, i - 1, &l)) return i;
+        /* 。 is 3 bytes: check its first byte at i-3 */
+        if (i >= 3 && is_sentence_end(s, i - 3, &l) && l == 3) return i;
+        i--;
+    }
+    return 0;
+}
+
+static size_t sentence_end(const char *s, size_t n, size_t at)
+{
+    for (size_t i = at; i < n; i++) {
+        size_t l;
+        if (is_sentence_end(s, i, &l)) return i + l;
+    }
+    return n;
+}
+
+static bool contains_n(const char *h, size_t hn, const char *nd)
+{
+    size_t nn = strlen(nd);
+    for (size_t i = 0; i + nn <= hn; i++) if (memcmp(h + i, nd, nn) == 0) return true;
+    return false;
+}
+
+static long cjk_year(const char *s, size_t n)
+{
+    long y = 0;
+    int digits = 0;
+    size_t i = 0;
+    while (i < n) {
+        int32_t cp;
+        int k = gx_utf8_next(s + i, n - i, &cp);
+        if (k < 0) return -1;
+        int d = -1;
+        if (cp >= '0' && cp <= '9') d = cp - '0';
+        else switch (cp) {
+            case 0x3007: case 0x96F6: case 0x25CB: d = 0; break;
+            case 0x4E00: d = 1; break; case 0x4E8C: d = 2; break; case 0x4E09: d = 3; break;
+            case 0x56DB: d = 4; break; case 0x4E94: d = 5; break; case 0x516D: d = 6; break;
+            case 0x4E03: d = 7; break; case 0x516B: d = 8; break; case 0x4E5D: d = 9; break;
+            default: return -1;
+        }
+        y = y * 10 + d;
+        digits++;
+        i += (size_t)k;
+    }
+    return digits == 4 ? y : -1;
+}
+
+static void narrative(void)
+{
+    if (KN.o->no_narrative) return;
+    load_cues();
+    const char *s = D.body.data;
+    size_t n = D.body.len;
+    narr *best = gx_xcalloc((size_t)KN.ncues + 1, sizeof *best);
+    for (int ci = 0; ci < KN.ncues; ci++) {
+        cue *c = &KN.cues[ci];
+        if (c->schema && c->schema != D.schema_class) continue;
+        /* an earlier cue of the same indicator already found something earlier? checked at the end */
+        size_t start = 0;
+        while (start <= n) {
+            int rc = rx_match(&c->r, s, n, start);
+            if (rc <= 0) break;
+            size_t m0, m1, ga, gb;
+            rx_group(&c->r, 0, &m0, &m1);
+            ga = m0; gb = m1;
+            if (c->group > 0 && c->group < rc) rx_group(&c->r, c->group, &ga, &gb);
+            if (ga == PCRE2_UNSET) ga = m0, gb = m1;
+            size_t next = m1 > m0 ? m1 : m0 + 1;
+            size_t ss = sentence_start(s, m0);
+            if (c->whole && contains_n(s + ss, ga - ss, "其中")) { start = next; continue; }
+            narr cand = {0};
+            cand.c = c;
+            cand.at = ga;
+            cand.line = line_at(ga);
+            cand.raw_a = ss;
+            cand.raw_b = sentence_end(s, n, m1);
+            if (c->group == 0) {
+                snprintf(cand.value, sizeof cand.value, "%s", c->value);
+            } else {
+                /* the figure: ASCII digits (separators dropped) or Chinese numerals */
+                char num[40];
+                size_t k = 0;
+                bool ascii = ga < gb && s[ga] >= '0' && s[ga] <= '9';
+                if (ascii) {
+                    for (size_t j = ga; j < gb && k < sizeof num - 1; j++) if (s[j] != ',') num[k++] = s[j];
+                    num[k] = 0;
+                } else {
+                    long x = gx_cjk_number(s + ga, gb - ga);
+                    if (x < 0) { start = next; continue; }
+                    snprintf(num, sizeof num, "%ld", x);
+                }
+                /* 万 after the figure (not 万元): ten thousands */
+                if (gb + 3 <= n && memcmp(s + gb, "万", 3) == 0 && !(gb + 6 <= n && memcmp(s + gb + 3, "元", 3) == 0)
+                    && !strchr(num, '.')) {
+                    snprintf(cand.value, sizeof cand.value, "%s0000", num);
+                } else {
+                    snprintf(cand.value, sizeof cand.value, "%s", num);
+                }
+            }
+            /* unit */
+            if (c->unit[0] == '$') {
+                int g = atoi(c->unit + 1);
+                size_t ua, ub;
+                if (g > 0 && g < rc) { rx_group(&c->r, g, &ua, &ub);
+                    if (ua != PCRE2_UNSET && ub - ua < sizeof cand.unit) { memcpy(cand.unit, s + ua, ub - ua); cand.unit[ub - ua] = 0; } }
+            } else {
+                snprintf(cand.unit, sizeof cand.unit, "%s", c->unit);
+            }
+            /* bounds */
+            if (c->group > 0) {
+                for (int b = 0; b < KN.nbounds; b++) {
+                    bound *bd = &KN.bounds[b];
+                    bool hit = false;
+                    if (bd->before) {
+                        size_t a = ga;
+                        while (a > 0 && s[a - 1] == ' ') a--;
+                        hit = a >= bd->n && memcmp(s + a - bd->n, bd->word, bd->n) == 0;
+                    } else {
+                        size_t a = gb;
+                        while (a < n && s[a] == ' ') a++;
+                        if (a + 3 <= n && memcmp(s + a, "万", 3) == 0) a += 3;
+                        if (!(a + bd->n <= n && memcmp(s + a, bd->word, bd->n) == 0)) {
+                            size_t u = nz_unit_prefix(s + a, n - a);
+                            if (u) { a += u; while (a < n && s[a] == ' ') a++; }
+                        }
+                        hit = a + bd->n <= n && memcmp(s + a, bd->word, bd->n) == 0;
+                    }
+                    if (hit && !strstr(cand.flags, bd->flag)) {
+                        size_t l = strlen(cand.flags);
+                        snprintf(cand.flags + l, sizeof cand.flags - l, "%s%s", l ? "," : "", bd->flag);
+                    }
+                }
+            }
+            cand.set = true;
+            /* first in document order wins for an indicator */
+            narr *slot = NULL;
+            for (int j = 0; j < KN.ncues; j++)
+                if (best[j].set && strcmp(best[j].c->indicator, c->indicator) == 0) { slot = &best[j]; break; }
+            if (!slot) best[ci] = cand;
+            else if (cand.at < slot->at) *slot = cand;
+            break; /* later matches of this cue come after this one */
+        }
+    }
+    for (int j = 0; j < KN.ncues; j++) {
+        narr *b = &best[j];
+        if (!b->set) continue;
+        fact *f = new_fact(S_NARRATIVE, b->c->indicator, "total");
+        f->state = NZ_NUMBER;
+        f->val = puts0(&D.fa, b->value);
+        f->unit = puts0(&D.fa, b->unit);
+        f->line = b->line;
+        gx_buf_reset(&D.tmp2);
+        gx_buf_printf(&D.tmp2, "L%ld", b->line);
+        f->ref = put(&D.fa, D.tmp2.data, D.tmp2.len);
+        gx_buf_reset(&D.tmp2);
+        gx_buf_adds(&D.tmp2, b->flags);
+        if (b->c->group == 0) gx_buf_adds(&D.tmp2, D.tmp2.len ? ",in_words" : "in_words");
+        f->flags = put(&D.fa, D.tmp2.data ? D.tmp2.data : "", D.tmp2.len);
+        size_t ra = b->raw_a, rb = b->raw_b;
+        while (rb > ra && D.body.data[rb - 1] == '\n') rb--;
+        if (rb - ra > 600) { /* keep the figure's neighbourhood */
+            ra = b->at > 300 + ra ? b->at - 300 : ra;
+            while (ra < rb && ((unsigned char)D.body.data[ra] & 0xC0) == 0x80) ra++;
+            if (rb - ra > 600) { rb = ra + 600; while (rb > ra && ((unsigned char)D.body.data[rb] & 0xC0) == 0x80) rb--; }
+        }
+        f->raw = put(&D.fa, D.body.data + ra, rb - ra);
+    }
+    free(best);
+}
+
+/* ---- document fields ---------------------------------------------------------- */
+
+static void doc_fields(void)
+{
+    load_docpats();
+    /* the title: role=title lines, else the first non-blank line */
+    gx_buf title;
+    gx_buf_init(&title);
+    for (int i = 0; i < D.nrows; i++) {
+        if (D.rows[i].role != R_TITLE) continue;
+        gx_norm_keep_space(A(D.rows[i].text), strlen(A(D.rows[i].text)), &D.tmp);
+        if (title.len) gx_buf_addc(&title, ' ');
+        gx_buf_add(&title, D.tmp.data, D.tmp.len);
+    }
+    if (!title.len) {
+        for (int i = 0; i < D.nrows; i++) {
+            row *r = &D.rows[i];
+            if (r->role == R_CELL || r->role == R_NOISE || r->role == R_TABLE) continue;
+            gx_norm_keep_space(A(r->text), strlen(A(r->text)), &D.tmp);
+            if (!D.tmp.len) continue;
+            gx_buf_add(&title, D.tmp.data, D.tmp.len);
+            break;
+        }
+    }
+    if (!title.data) { gx_buf_reserve(&title, 0); title.data[0] = 0; }
+    /* year */
+    for (int pass = 0; pass < 2 && !D.year[0]; pass++) {
+        const char *s = pass == 0 ? title.data : D.body.data;
+        size_t n = pass == 0 ? title.len : D.body.len;
+        for (int i = 0; i < KN.ndps && !D.year[0]; i++) {
+            docpat *d = &KN.dps[i];
+            if (d->field != (pass == 0 ? DP_YEAR : DP_YEAR_BODY)) continue;
+            int rc = rx_match(&d->r, s, n, 0);
+            if (rc <= d->group) continue;
+            size_t a, b;
+            rx_group(&d->r, d->group, &a, &b);
+            long y = cjk_year(s + a, b - a);
+            if (y >= 1900 && y < 2200) snprintf(D.year, sizeof D.year, "%ld", y);
+        }
+    }
+    /* org: the title without year and report name */
+    gx_buf_reset(&D.org);
+    gx_buf_add(&D.org, title.data, title.len);
+    for (int i = 0; i < KN.ndps; i++) {
+        docpat *d = &KN.dps[i];
+        if (d->field != DP_ORG_STRIP) continue;
+        PCRE2_SIZE outlen = D.org.len * 2 + 64;
+        char *out = gx_xmalloc(outlen + 1);
+        int rc = pcre2_substitute(d->r.re, (PCRE2_SPTR)D.org.data, D.org.len, 0,
+                                  PCRE2_SUBSTITUTE_GLOBAL, NULL, NULL, (PCRE2_SPTR)"", 0,
+                                  (PCRE2_UCHAR *)out, &outlen);
+        if (rc >= 0) { gx_buf_reset(&D.org); gx_buf_add(&D.org, out, outlen); }
+        free(out);
+    }
+    if (!D.org.len) {
+        /* a signature block near the end */
+        int seen = 0;
+        for (int i = D.nrows - 1; i >= 0 && seen < 40 && !D.org.len; i--) {
+            row *r = &D.rows[i];
+            if (r->role == R_CELL || r->role == R_TABLE || r->role == R_BLANK) continue;
+            seen++;
+            gx_norm_keep_space(A(r->text), strlen(A(r->text)), &D.tmp);
+            for (int j = 0; j < KN.ndps; j++) {
+                docpat *d = &KN.dps[j];
+                if (d->field != DP_ORG_SIGN) continue;
+                int rc = rx_match(&d->r, D.tmp.data, D.tmp.len, 0);
+                if (rc <= d->group) continue;
+                size_t a, b;
+                rx_group(&d->r, d->group, &a, &b);
+                gx_buf_add(&D.org, D.tmp.data + a, b - a);
+                break;
+            }
+        }
+    }
+    gx_buf_free(&title);
+}
+
+/* ---- T4: a value row shifted right (spec §8.4 point 4) ------------------------- */
+
+static const char *const t4_groups[3] = {"review", "litigation.direct", "litigation.after_review"};
+static const char *const t4_cols[5] = {"upheld", "corrected", "other", "pending", "total"};
+
+static bool num_of(const fact *f, double *x)
+{
+    if (!f || f->dead || f->state != NZ_NUMBER || f->val == NONE) return false;
+    *x = atof(F(f->val));
+    return true;
+}
+
+static const fact *narr_fact(const char *ind)
+{
+    for (int i = 0; i < D.nfacts; i++) {
+        const fact *f = &D.facts[i];
+        if (f->source == S_NARRATIVE && strcmp(F(f->ind), ind) == 0) return f;
+    }
+    return NULL;
+}
+
+/* Score of a reading slot[0..14]: identities that hold + narrative agreement. */
+static int t4_score(fact *const *slot)
+{
+    int s = 0;
+    for (int g = 0; g < 3; g++) {
+        double v[5], sum = 0;
+        bool all = true;
+        for (int c = 0; c < 5; c++) { if (!num_of(slot[g * 5 + c], &v[c])) all = false; }
+        if (!all) continue;
+        for (int c = 0; c < 4; c++) sum += v[c];
+        if (sum == v[4]) s++;
+    }
+    double x, y, z;
+    const fact *nr = narr_fact("review.total"), *nl = narr_fact("litigation.all.total");
+    if (nr && num_of(nr, &x) && num_of(slot[4], &y) && x == y) s++;
+    if (nl && num_of(nl, &x)) {
+        double lit = 0;
+        bool any = false;
+        if (num_of(slot[9], &y)) { lit += y; any = true; }
+        if (num_of(slot[14], &z)) { lit += z; any = true; }
+        if (any && lit == x) s++;
+    }
+    return s;
+}
+
+static void t4_shift(tinfo *ti)
+{
+    if (!(ti->kinds & NZ_K_T4)) return;
+    fact *slot[15] = {0};
+    char ind[64];
+    for (int g = 0; g < 3; g++)
+        for (int c = 0; c < 5; c++) {
+            snprintf(ind, sizeof ind, "%s.%s", t4_groups[g], t4_cols[c]);
+            for (int i = 0; i < D.nfacts; i++) {
+                fact *f = &D.facts[i];
+                if (f->tab == ti->num && f->source == S_TABLE && !f->dead && strcmp(F(f->ind), ind) == 0) {
+                    slot[g * 5 + c] = f;
+                    break;
+                }
+            }
+        }
+    /* the shape: first five empty or absent, at least five numbers after them */
+    int nums = 0;
+    for (int i = 0; i < 5; i++) if (slot[i] && slot[i]->state != NZ_EMPTY) return;
+    for (int i = 5; i < 15; i++) if (slot[i] && slot[i]->state == NZ_NUMBER) nums++;
+    if (nums < 5) return;
+    fact *shifted[15];
+    for (int i = 0; i < 15; i++) shifted[i] = i + 5 < 15 ? slot[i + 5] : NULL;
+    int sp = t4_score(slot), ss = t4_score(shifted);
+    if (ss <= sp) return;
+    /* rewrite: the printed cells keep their ref and raw; the indicator moves */
+    long line = 0;
+    for (int i = 5; i < 15; i++) if (slot[i]) { line = slot[i]->line; break; }
+    fact saved[15];
+    bool have[15];
+    for (int i = 0; i < 15; i++) { have[i] = slot[i] != NULL; if (slot[i]) saved[i] = *slot[i]; }
+    for (int i = 0; i < 15; i++) if (slot[i]) slot[i]->dead = true;
+    for (int g = 0; g < 3; g++)
+        for (int c = 0; c < 5; c++) {
+            int i = g * 5 + c;
+            snprintf(ind, sizeof ind, "%s.%s", t4_groups[g], t4_cols[c]);
+            fact *f = new_fact(S_TABLE, ind, "total");
+            f->tab = (int)ti->num;
+            gx_buf_reset(&D.tmp2);
+            if (i + 5 < 15 && have[i + 5]) {
+                fact *o = &saved[i + 5];
+                f->state = o->state;
+                f->val = o->val;
+                f->unit = o->unit;
+                f->raw = o->raw;
+                f->ref = o->ref;
+                f->line = o->line;
+                gx_buf_printf(&D.tmp2, "%s,shifted,printed_as=%s", F(o->flags), F(o->ind));
+            } else {
+                f->state = NZ_EMPTY;
+                f->unit = puts0(&D.fa, "件");
+                f->raw = puts0(&D.fa, "");
+                f->line = have[i] ? saved[i].line : line;
+                f->ref = have[i] ? saved[i].ref : puts0(&D.fa, "");
+                gx_buf_printf(&D.tmp2, "layout=t4,shifted,unprinted");
+            }
+            gx_buf_printf(&D.tmp2, ",shift_score=%d:%d", ss, sp);
+            f->flags = put(&D.fa, D.tmp2.data, D.tmp2.len);
+        }
+}
+
+/* ---- derived ------------------------------------------------------------------ */
+
+static const char *const applicant_dims[] = {"natural_person", "commercial", "research",
+                                             "social_welfare", "legal_service", "other", "total"};
+
+static void derived(void)
+{
+    if (KN.o->no_derived) return;
+    hash_rebuild();
+    for (int i = 0; i < KN.nders; i++) {
+        derive *d = &KN.ders[i];
+        if (d->schema == 1 && D.schema_class != 1) continue;
+        if (d->schema == 2 && D.schema_class != 2) continue;
+        if (d->schema == 3 && !D.m2021) continue;
+        int nd = d->applicant ? 7 : 1;
+        for (int k = 0; k < nd; k++) {
+            const char *dim = d->applicant ? applicant_dims[k] : "total";
+            if (find_fact(d->indicator, dim)) continue;
+            double sum = 0;
+            int have = 0, numbers = 0;
+            gx_buf_reset(&D.tmp2);
+            for (int p = 0; p < d->nparts; p++) {
+                fact *f = find_fact(d->parts[p], dim);
+                if (D.tmp2.len) gx_buf_adds(&D.tmp2, " + ");
+                if (!f) { gx_buf_printf(&D.tmp2, "%s=absent", d->parts[p]); continue; }
+                have++;
+                double x;
+                if (num_of(f, &x)) { sum += x; numbers++; gx_buf_printf(&D.tmp2, "%s=%s", d->parts[p], F(f->val)); }
+                else gx_buf_printf(&D.tmp2, "%s=%s", d->parts[p], nz_state_names[f->state]);
+            }
+            if (!have) continue;
+            size_t raw = put(&D.fa, D.tmp2.data, D.tmp2.len);
+            fact *f = new_fact(S_DERIVED, d->indicator, dim);
+            f->raw = raw;
+            f->unit = puts0(&D.fa, "件");
+            f->ref = puts0(&D.fa, "");
+            gx_buf_reset(&D.tmp2);
+            gx_buf_printf(&D.tmp2, "sum");
+            if (*d->flags) gx_buf_printf(&D.tmp2, ",%s", d->flags);
+            if (numbers == d->nparts) {
+                f->state = NZ_NUMBER;
+                char v[48];
+                if (sum == (long long)sum) snprintf(v, sizeof v, "%lld", (long long)sum);
+                else snprintf(v, sizeof v, "%.6g", sum);
+                f->val = puts0(&D.fa, v);
+            } else {
+                f->state = NZ_EMPTY;
+                gx_buf_printf(&D.tmp2, ",partial=%d/%d", numbers, d->nparts);
+            }
+            f->flags = put(&D.fa, D.tmp2.data, D.tmp2.len);
+            hash_rebuild();
+        }
+    }
+}
+
+/* ---- output -------------------------------------------------------------------- */
+
+static void out_str(const char *s) { gx_out_field(s, strlen(s)); }
+
+static void emit(void)
+{
+    for (int pass = 0; pass < 3; pass++) {
+        for (int i = 0; i < D.nfacts; i++) {
+            fact *f = &D.facts[i];
+            if (f->dead || f->source != pass) continue;
+            gx_out_field(D.name.data, D.name.len); gx_outc('\t');
+            if (D.year[0]) out_str(D.year); else gx_outs(GX_NULL_FIELD);
+            gx_outc('\t');
+            if (D.org.len) gx_out_field(D.org.data, D.org.len); else gx_outs(GX_NULL_FIELD);
+            gx_outc('\t');
+            out_str(D.schema); gx_outc('\t');
+            out_str(F(f->ind)); gx_outc('\t');
+            out_str(F(f->dim)); gx_outc('\t');
+            if (f->state == NZ_NUMBER && f->val != NONE) out_str(F(f->val)); else gx_outs(GX_NULL_FIELD);
+            gx_outc('\t');
+            out_str(F(f->unit)); gx_outc('\t');
+            out_str(nz_state_names[f->state]); gx_outc('\t');
+            out_str(source_names[f->source]); gx_outc('\t');
+            if (f->line > 0) gx_outl(f->line); else gx_outs(GX_NULL_FIELD);
+            gx_outc('\t');
+            out_str(F(f->ref)); gx_outc('\t');
+            out_str(F(f->flags)); gx_outc('\t');
+            out_str(F(f->raw)); gx_outc('\n');
+        }
+    }
+}
+
+static void finish_doc(void)
+{
+    if (!D.nrows) return;
+    detect_tables();
+    build_body();
+    doc_fields();
+    narrative();
+    for (int t = 0; t < D.ntabs; t++) table_facts(&D.tabs[t]);
+    for (int t = 0; t < D.ntabs; t++) t4_shift(&D.tabs[t]);
+    derived();
+    emit();
+    doc_reset();
+}
+
+int nz_run(const nz_opts *o, int argc, char **argv, const char *files0)
+{
+    load_knowledge(o);
+    gx_buf_init(&D.name);
+    doc_reset();
+    gx_tsv_in in;
+    gx_tsv_in_init(&in, argc, argv, files0, gx_doc_columns, GX_DOC_NCOL);
+    if (!o->no_header) gx_out_header(gx_fact_columns, GX_FACT_NCOL);
+    gx_record *rec;
+    while ((rec = gx_tsv_next(&in))) {
+        const char *doc = rec->f[DOC_DOC];
+        size_t dn = rec->len[DOC_DOC];
+        if (D.nrows && (dn != D.name.len || memcmp(doc, D.name.data, dn) != 0)) finish_doc();
+        if (!D.nrows) { gx_buf_reset(&D.name); gx_buf_add(&D.name, doc, dn); }
+        add_row(rec);
+    }
+    finish_doc();
+    gx_tsv_in_free(&in);
+    gx_out_flush();
+    return gx_error_count() ? GX_EXIT_ERROR : GX_EXIT_OK;
+}

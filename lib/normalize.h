@@ -1,0 +1,130 @@
+/* normalize.h - gx-normalize: from the document stream (with cells) to the
+ * fact stream: schema detection per table, label matching, value parsing,
+ * narrative figures, derived sums (spec schema.md §1-§8).
+ *
+ * All knowledge lives in share/gx: labels.tsv, narrative.tsv and
+ * normalize_*.tsv. Tables and patterns are loaded on first use.
+ */
+#ifndef GX_NORMALIZE_H
+#define GX_NORMALIZE_H
+
+#include "gx.h"
+
+/* ---- values (normalize_value.c) ---------------------------------------- */
+
+typedef enum nz_state { NZ_EMPTY, NZ_NUMBER, NZ_NA, NZ_TEXT } nz_state;
+extern const char *const nz_state_names[]; /* "empty" "number" "na" "text" */
+
+enum {
+    NZ_VF_SEP      = 1 << 0,  /* thousands separators removed */
+    NZ_VF_SIGNWORD = 1 << 1,  /* sign given as a word: 减 22, 增 3 */
+    NZ_VF_UNIT     = 1 << 2,  /* a unit printed inside the cell */
+    NZ_VF_NOTE     = 1 << 3,  /* a note inside the cell: 22（其中修订16件） */
+    NZ_VF_ZEROWORD = 1 << 4,  /* 零 */
+};
+
+typedef struct nz_value {
+    nz_state state;
+    char     num[64];   /* ASCII decimal when state is NZ_NUMBER */
+    char     unit[32];  /* unit printed in the cell, else "" */
+    char     note[192]; /* note printed in the cell (truncated), else "" */
+    unsigned flags;
+} nz_value;
+
+/* Parse one printed value cell (spec §0 value semantics). A blank cell is
+ * NZ_EMPTY, never 0; placeholders (normalize_values.tsv) are NZ_NA. */
+void nz_value_parse(const char *s, size_t n, nz_value *v);
+
+/* Length in bytes of the longest known unit (normalize_units.tsv) at the
+ * start of s, or 0. */
+size_t nz_unit_prefix(const char *s, size_t n);
+/* True if s (after trimming) is exactly a known unit. */
+bool nz_is_unit(const char *s, size_t n);
+
+/* Write flags of v as comma-separated words into b (appends). */
+void nz_value_flags(const nz_value *v, gx_buf *b);
+
+/* ---- labels (normalize_label.c) ----------------------------------------- */
+
+/* Matching key of one label (spec §8.1): NFKC, whitespace deleted, quotes
+ * unified, numbering (一、 (一) (1) 1. 1、 其中：) and parenthesised notes
+ * deleted, punctuation dropped. Appends to out. If unit is not NULL and a
+ * note says 单位：X, X is copied into unit (cap bytes). */
+void nz_label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t cap);
+
+#define NZ_MAXPARTS 16
+/* A label path "A | B | C" as keys: key = the parts' keys concatenated,
+ * end[i] = end offset of part i inside key (empty parts are dropped). */
+typedef struct nz_path {
+    gx_buf key;
+    int    n;
+    size_t end[NZ_MAXPARTS];
+    char   unit[32];      /* from a (单位：X) note, else "" */
+} nz_path;
+
+void nz_path_init(nz_path *p);
+void nz_path_free(nz_path *p);
+void nz_path_set(nz_path *p, const char *s, size_t n);
+
+/* The label map (labels.tsv). */
+enum nz_kind { NZ_K_NONE = 0, NZ_K_L1 = 1, NZ_K_T2 = 2, NZ_K_T3 = 4, NZ_K_T4 = 8 };
+enum nz_etype { NZ_E_FACT, NZ_E_DIM, NZ_E_UNIT, NZ_E_GROUP };
+
+typedef struct nz_entry {
+    int         type, kind, layout;     /* layout 0 = any */
+    const char *row_g, *row_leaf;       /* keys; "" = none */
+    const char *col_g, *col_leaf;
+    const char *indicator, *dim, *unit; /* as in the table */
+    int         lineno;
+} nz_entry;
+
+typedef struct nz_map {
+    nz_entry *e;
+    int       n;
+    gx_table  t;
+    gx_buf    keys;
+} nz_map;
+
+/* Load labels.tsv (path NULL: the embedded table). Dies on a bad table. */
+void nz_map_load(nz_map *m, const char *path);
+void nz_map_free(nz_map *m);
+const char *nz_kind_name(int kind);      /* "l1" "t2" "t3" "t4" */
+
+/* Score of a path against an entry side (group key g, leaf key leaf):
+ * -1 no match; 0 the side is empty (matches anything); else larger is
+ * better: the leaf must be a suffix of the path key; a group found in the
+ * path counts most, a group found in ctx (row keys above, nearest first)
+ * counts by distance. */
+int nz_side_score(const nz_path *p, const char *g, const char *leaf,
+                  const char *const *ctx, int nctx);
+
+/* Best entry of the given type for a cell, among kinds (bit set) and the
+ * layouts per kind (layout[kind bit index]); NULL if none. *ambiguous is
+ * set when another entry with a different indicator/dim scored the same. */
+typedef struct nz_match_in {
+    const nz_path *row, *col;
+    const char *const *ctx;
+    int nctx;
+    int kinds;
+    int layout[4];      /* by kind index: l1 t2 t3 t4 */
+} nz_match_in;
+const nz_entry *nz_map_best(const nz_map *m, int type, const nz_match_in *in,
+                            bool *ambiguous);
+int nz_kind_index(int kind);
+
+/* ---- the tool (normalize.c) --------------------------------------------- */
+
+typedef struct nz_opts {
+    const char *map_file;        /* --map: replaces labels.tsv */
+    const char *cues_file;       /* --cues: replaces narrative.tsv */
+    bool        no_header;
+    bool        no_derived;
+    bool        no_narrative;
+    bool        keep_unmapped;   /* true by default */
+} nz_opts;
+
+/* Read the document stream from the operands, write the fact stream.
+ * Returns the exit status. */
+int nz_run(const nz_opts *o, int argc, char **argv, const char *files0);
+
+#endif

@@ -1,0 +1,296 @@
+/* normalize_label.c - label keys (spec schema.md §8.1) and the label map of
+ * share/gx/labels.tsv: longest known suffix, with group context. */
+#include "normalize.h"
+#include "text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- keys ----------------------------------------------------------------- */
+
+static bool is_cjk_numeral(int32_t cp)
+{
+    switch (cp) {
+    case 0x4E00: case 0x4E8C: case 0x4E09: case 0x56DB: case 0x4E94: /* 一二三四五 */
+    case 0x516D: case 0x4E03: case 0x516B: case 0x4E5D: case 0x5341: /* 六七八九十 */
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Dropped from keys: punctuation that drifts between printings. */
+static bool is_drop_punct(int32_t cp)
+{
+    switch (cp) {
+    case 0x3001: /* 、 */ case 0x3002: /* 。 */ case 0x300A: case 0x300B: /* 《》 */
+    case 0x3010: case 0x3011: /* 【】 */ case 0x00B7: case 0x30FB: /* · */
+    case 0x2026: /* … */ case 0x2018: case 0x2019: case 0x201C: case 0x201D:
+        return true;
+    default:
+        return cp < 0x80 && strchr(",.:;!?\"'()[]{}-/*_~`|<>", (int)cp) && cp != 0;
+    }
+}
+
+/* Is [s, s+n) a numbering token inside parentheses: 1-3 CJK numerals or
+ * 1-2 ASCII digits? */
+static bool paren_numbering(const char *s, size_t n)
+{
+    if (n == 0) return false;
+    if (n <= 2 && s[0] >= '0' && s[0] <= '9' && (n == 1 || (s[1] >= '0' && s[1] <= '9')))
+        return true;
+    size_t i = 0;
+    int count = 0;
+    while (i < n) {
+        int32_t cp;
+        int k = gx_utf8_next(s + i, n - i, &cp);
+        if (k < 0 || !is_cjk_numeral(cp)) return false;
+        i += (size_t)k;
+        count++;
+    }
+    return count >= 1 && count <= 3;
+}
+
+void nz_label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t cap)
+{
+    static gx_buf b;
+    gx_norm_match(s, n, &b);
+    const char *p = b.data;
+    size_t len = b.len, i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)p[i];
+        /* parentheses: numbering or a note, both deleted */
+        if (c == '(') {
+            const char *close = memchr(p + i + 1, ')', len - i - 1);
+            if (close) {
+                size_t inner = (size_t)(close - p) - i - 1;
+                if (!paren_numbering(p + i + 1, inner) && unit) {
+                    const char *u = NULL;
+                    for (size_t j = i + 1; j + 6 <= (size_t)(close - p); j++)
+                        if (memcmp(p + j, "单位", 6) == 0) { u = p + j + 6; break; }
+                    if (u) {
+                        while (u < close && (*u == ':' || *u == ' ')) u++;
+                        size_t un = (size_t)(close - u);
+                        if (un && un < cap) { memcpy(unit, u, un); unit[un] = 0; }
+                    }
+                }
+                i = (size_t)(close - p) + 1;
+                continue;
+            }
+        }
+        /* 其中: */
+        if (len - i >= 7 && memcmp(p + i, "其中:", 7) == 0) { i += 7; continue; }
+        /* ASCII digits followed by . or 、 and not by a digit: numbering */
+        if (c >= '0' && c <= '9') {
+            size_t j = i;
+            while (j < len && p[j] >= '0' && p[j] <= '9') j++;
+            size_t after = 0;
+            if (j < len && p[j] == '.') after = 1;
+            else if (len - j >= 3 && memcmp(p + j, "、", 3) == 0) after = 3;
+            if (after && !(j + after < len && p[j + after] >= '0' && p[j + after] <= '9')) {
+                i = j + after;
+                continue;
+            }
+            gx_buf_add(out, p + i, j - i);
+            i = j;
+            continue;
+        }
+        int32_t cp;
+        int k = gx_utf8_next(p + i, len - i, &cp);
+        if (k < 0) { gx_buf_addc(out, (char)c); i++; continue; }
+        /* CJK numerals followed by 、: numbering */
+        if (is_cjk_numeral(cp)) {
+            size_t j = i;
+            int count = 0;
+            int32_t x = cp;
+            int kk = k;
+            while (j < len && kk > 0 && is_cjk_numeral(x) && count < 4) {
+                j += (size_t)kk;
+                count++;
+                if (j >= len) break;
+                kk = gx_utf8_next(p + j, len - j, &x);
+            }
+            if (count <= 3 && len - j >= 3 && memcmp(p + j, "、", 3) == 0) { i = j + 3; continue; }
+        }
+        if (is_drop_punct(cp)) { i += (size_t)k; continue; }
+        gx_buf_add(out, p + i, (size_t)k);
+        i += (size_t)k;
+    }
+    if (!out->data) { gx_buf_reserve(out, 0); out->data[0] = 0; }
+}
+
+void nz_path_init(nz_path *p) { memset(p, 0, sizeof *p); gx_buf_init(&p->key); }
+void nz_path_free(nz_path *p) { gx_buf_free(&p->key); }
+
+void nz_path_set(nz_path *p, const char *s, size_t n)
+{
+    gx_buf_reset(&p->key);
+    gx_buf_reserve(&p->key, 0);
+    p->key.data[0] = 0;
+    p->n = 0;
+    p->unit[0] = 0;
+    size_t i = 0;
+    while (i <= n) {
+        const char *bar = i < n ? memchr(s + i, '|', n - i) : NULL;
+        size_t e = bar ? (size_t)(bar - s) : n;
+        size_t before = p->key.len;
+        nz_label_key(s + i, e - i, &p->key, p->unit, sizeof p->unit);
+        if (p->key.len > before) {
+            if (p->n < NZ_MAXPARTS) p->end[p->n++] = p->key.len;
+            else p->end[NZ_MAXPARTS - 1] = p->key.len;
+        }
+        if (!bar) break;
+        i = e + 1;
+    }
+}
+
+/* ---- the map ---------------------------------------------------------------- */
+
+/* memmem without _GNU_SOURCE */
+static bool contains(const char *h, size_t hn, const char *n, size_t nn)
+{
+    if (nn == 0) return true;
+    for (size_t i = 0; i + nn <= hn; i++)
+        if (h[i] == n[0] && memcmp(h + i, n, nn) == 0) return true;
+    return false;
+}
+
+static const char *const kind_names[] = {"l1", "t2", "t3", "t4"};
+
+int nz_kind_index(int kind)
+{
+    switch (kind) {
+    case NZ_K_L1: return 0;
+    case NZ_K_T2: return 1;
+    case NZ_K_T3: return 2;
+    case NZ_K_T4: return 3;
+    default: return -1;
+    }
+}
+
+const char *nz_kind_name(int kind)
+{
+    int i = nz_kind_index(kind);
+    return i < 0 ? "none" : kind_names[i];
+}
+
+static int parse_kind(const char *s)
+{
+    for (int i = 0; i < 4; i++)
+        if (strcmp(s, kind_names[i]) == 0) return 1 << i;
+    return 0;
+}
+
+/* Store the keys of a path's groups and leaf in m->keys; return offsets. */
+static void split_keys(gx_buf *keys, const char *s, size_t *g, size_t *leaf)
+{
+    nz_path p;
+    nz_path_init(&p);
+    nz_path_set(&p, s, strlen(s));
+    size_t cut = p.n > 1 ? p.end[p.n - 2] : 0;
+    *g = keys->len;
+    gx_buf_add(keys, p.key.data, cut);
+    gx_buf_addc(keys, 0);
+    *leaf = keys->len;
+    gx_buf_add(keys, p.key.data + cut, p.key.len - cut);
+    gx_buf_addc(keys, 0);
+    nz_path_free(&p);
+}
+
+void nz_map_load(nz_map *m, const char *path)
+{
+    memset(m, 0, sizeof *m);
+    gx_buf_init(&m->keys);
+    gx_table_load(&m->t, "labels.tsv", path);
+    static const char *const need[] = {"type", "kind", "layout", "row", "col",
+                                       "indicator", "dim", "unit"};
+    int c[8];
+    for (int j = 0; j < 8; j++) {
+        c[j] = gx_table_col(&m->t, need[j]);
+        if (c[j] < 0) gx_die(GX_EXIT_ERROR, "%s: no column %s", m->t.name, need[j]);
+    }
+    m->e = gx_xcalloc((size_t)m->t.nrows + 1, sizeof *m->e);
+    size_t (*off)[4] = gx_xcalloc((size_t)m->t.nrows + 1, sizeof *off);
+    for (int i = 0; i < m->t.nrows; i++) {
+        char **r = m->t.rows[i];
+        nz_entry *e = &m->e[m->n];
+        if (strcmp(r[c[0]], "fact") == 0) e->type = NZ_E_FACT;
+        else if (strcmp(r[c[0]], "dim") == 0) e->type = NZ_E_DIM;
+        else if (strcmp(r[c[0]], "unit") == 0) e->type = NZ_E_UNIT;
+        else if (strcmp(r[c[0]], "group") == 0) e->type = NZ_E_GROUP;
+        else gx_die(GX_EXIT_ERROR, "%s: row %d: unknown type '%s'", m->t.name, i + 1, r[c[0]]);
+        e->kind = parse_kind(r[c[1]]);
+        if (!e->kind) gx_die(GX_EXIT_ERROR, "%s: row %d: unknown kind '%s'", m->t.name, i + 1, r[c[1]]);
+        e->layout = strcmp(r[c[2]], "*") == 0 || !*r[c[2]] ? 0 : atoi(r[c[2]]);
+        split_keys(&m->keys, r[c[3]], &off[m->n][0], &off[m->n][1]);
+        split_keys(&m->keys, r[c[4]], &off[m->n][2], &off[m->n][3]);
+        e->indicator = r[c[5]];
+        e->dim = r[c[6]];
+        e->unit = r[c[7]];
+        e->lineno = i + 1;
+        if (e->type == NZ_E_FACT && !*e->indicator)
+            gx_die(GX_EXIT_ERROR, "%s: row %d: fact without indicator", m->t.name, i + 1);
+        m->n++;
+    }
+    /* keys are stable now: turn offsets into pointers */
+    for (int i = 0; i < m->n; i++) {
+        m->e[i].row_g = m->keys.data + off[i][0];
+        m->e[i].row_leaf = m->keys.data + off[i][1];
+        m->e[i].col_g = m->keys.data + off[i][2];
+        m->e[i].col_leaf = m->keys.data + off[i][3];
+    }
+    free(off);
+}
+
+void nz_map_free(nz_map *m)
+{
+    free(m->e);
+    gx_table_free(&m->t);
+    gx_buf_free(&m->keys);
+    memset(m, 0, sizeof *m);
+}
+
+int nz_side_score(const nz_path *p, const char *g, const char *leaf,
+                  const char *const *ctx, int nctx)
+{
+    if (!*leaf) return 0;
+    const char *k = p->key.data ? p->key.data : "";
+    size_t kl = p->key.len, ll = strlen(leaf);
+    if (ll > kl || memcmp(k + kl - ll, leaf, ll) != 0) return -1;
+    int s = 100 + (int)ll;
+    if (*g) {
+        size_t gl = strlen(g), pre = kl - ll;
+        if (pre >= gl && memcmp(k + pre - gl, g, gl) == 0) s += 100 + (int)gl;
+        else if (pre >= gl && gl && contains(k, pre, g, gl)) s += 90;
+        else {
+            for (int i = 0; i < nctx; i++)
+                if (ctx[i] && strstr(ctx[i], g)) { s += 50 - (i < 40 ? i : 40); break; }
+        }
+    }
+    return s;
+}
+
+const nz_entry *nz_map_best(const nz_map *m, int type, const nz_match_in *in,
+                            bool *ambiguous)
+{
+    const nz_entry *best = NULL;
+    int bs = -1;
+    *ambiguous = false;
+    for (int i = 0; i < m->n; i++) {
+        const nz_entry *e = &m->e[i];
+        if (e->type != type || !(e->kind & in->kinds)) continue;
+        int ki = nz_kind_index(e->kind);
+        if (e->layout && in->layout[ki] && e->layout != in->layout[ki]) continue;
+        int rs = nz_side_score(in->row, e->row_g, e->row_leaf, in->ctx, in->nctx);
+        if (rs < 0) continue;
+        int cs = nz_side_score(in->col, e->col_g, e->col_leaf, NULL, 0);
+        if (cs < 0) continue;
+        if (rs + cs == 0 && type != NZ_E_UNIT) continue; /* matches nothing in particular */
+        int s = rs + cs;
+        if (s > bs) { bs = s; best = e; *ambiguous = false; }
+        else if (s == bs && best &&
+                 (strcmp(best->indicator, e->indicator) != 0 || strcmp(best->dim, e->dim) != 0))
+            *ambiguous = true;
+    }
+    return best;
+}
