@@ -1,0 +1,1091 @@
+/* segment.c - the document structure of a report: title, headings (level,
+ * section path, kind), table blocks, paragraphs, noise.
+ *
+ * The knowledge (numbering styles, section keywords, noise patterns) is in
+ * share/gx/headings.tsv, sections.tsv and segment_noise.tsv; this file holds
+ * the mechanisms. Work is done on the whole decoded document, in passes:
+ *   1. line classes (blank, text, TAB row, one-cell TAB row, pipe row,
+ *      space-aligned row);
+ *   2. table blocks (rows, blank lines and wrapped continuation lines),
+ *      chart residue after the last table;
+ *   3. noise lines (page footers, attachment lists);
+ *   4. title lines;
+ *   5. headings: numbering style -> rank, restarts and bulletin phrases ->
+ *      noise, open headings -> depth and dotted path;
+ *   6. kinds (containers, generic headings, inheritance);
+ *   7. paragraphs.
+ */
+#include "segment.h"
+#include "text.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- line classes ---------------------------------------------------- */
+
+enum {
+    C_BLANK = 1, C_TEXT,
+    C_TAB,      /* a line with TABs */
+    C_TAB1,     /* one-cell TAB row: ^\t[^\t]*$ */
+    C_PIPE,     /* markdown pipe row */
+    C_SPACE,    /* space-aligned row with a number, 3+ fields */
+    C_SPACE2,   /* 2 space-separated fields, the last a number */
+    C_SPACEW,   /* 3+ space-separated fields, no number (header row) */
+    C_TABE      /* TABs and whitespace only: an empty row inside a table */
+};
+
+static bool is_row(int c) { return c >= C_TAB; }
+static int family(int c)
+{
+    if (c == C_TAB || c == C_TAB1 || c == C_TABE) return 1;
+    if (c == C_PIPE) return 2;
+    if (c >= C_SPACE && c <= C_SPACEW) return 3;
+    return 0;
+}
+
+/* ---- knowledge tables ------------------------------------------------ */
+
+typedef struct hstyle {
+    int rank, max_chars;
+    const char *style;
+    pcre2_code *re;
+    int g_num, g_title;
+} hstyle;
+
+enum { K_PLAIN, K_CONTAINER, K_ONCE };
+typedef struct kindrule { const char *kind; pcre2_code *re; int rule; } kindrule;
+
+enum { N_LINE, N_ATTACH, N_BULLETIN, N_CHART };
+typedef struct noiserule { int scope; pcre2_code *re; } noiserule;
+
+static struct {
+    bool loaded;
+    gx_table th, ts, tn;
+    hstyle *hs; int nhs;
+    pcre2_code *title_re; int title_max;
+    kindrule *ks; int nks;
+    noiserule *ns; int nns;
+    pcre2_match_data *md;
+} R;
+
+static pcre2_code *compile(const char *pat, const char *table, int row)
+{
+    int err;
+    PCRE2_SIZE off;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+                                   PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK, &err, &off, NULL);
+    if (!re) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(err, msg, sizeof msg);
+        gx_die(GX_EXIT_ERROR, "%s: row %d: bad pattern at offset %zu: %s",
+               table, row, (size_t)off, (char *)msg);
+    }
+    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    return re;
+}
+
+static int col(const gx_table *t, const char *name)
+{
+    int c = gx_table_col(t, name);
+    if (c < 0) gx_die(GX_EXIT_ERROR, "%s: no column %s", t->name, name);
+    return c;
+}
+
+static void rules_load(void)
+{
+    if (R.loaded) return;
+    R.loaded = true;
+    gx_table_load(&R.th, "headings.tsv", NULL);
+    gx_table_load(&R.ts, "sections.tsv", NULL);
+    gx_table_load(&R.tn, "segment_noise.tsv", NULL);
+    int cr = col(&R.th, "rank"), cs = col(&R.th, "style"), cm = col(&R.th, "max_chars"),
+        cp = col(&R.th, "pattern");
+    R.hs = gx_xcalloc((size_t)R.th.nrows + 1, sizeof *R.hs);
+    for (int i = 0; i < R.th.nrows; i++) {
+        char **row = R.th.rows[i];
+        int rank = atoi(row[cr]);
+        pcre2_code *re = compile(row[cp], "headings.tsv", i + 1);
+        if (rank == 0) {
+            R.title_re = re;
+            R.title_max = atoi(row[cm]);
+            continue;
+        }
+        hstyle *h = &R.hs[R.nhs++];
+        h->rank = rank < GX_SEG_MAXDEPTH ? rank : GX_SEG_MAXDEPTH - 1;
+        h->style = row[cs];
+        h->max_chars = atoi(row[cm]);
+        h->re = re;
+        h->g_num = pcre2_substring_number_from_name(re, (PCRE2_SPTR) "num");
+        h->g_title = pcre2_substring_number_from_name(re, (PCRE2_SPTR) "title");
+    }
+    int ck = col(&R.ts, "kind"), cq = col(&R.ts, "pattern"), cu = col(&R.ts, "rule");
+    R.ks = gx_xcalloc((size_t)R.ts.nrows + 1, sizeof *R.ks);
+    for (int i = 0; i < R.ts.nrows; i++) {
+        char **row = R.ts.rows[i];
+        kindrule *k = &R.ks[R.nks++];
+        k->kind = row[ck];
+        k->re = compile(row[cq], "sections.tsv", i + 1);
+        k->rule = strcmp(row[cu], "container") == 0 ? K_CONTAINER
+                : strcmp(row[cu], "once") == 0 ? K_ONCE : K_PLAIN;
+    }
+    int cn = col(&R.tn, "scope"), cnp = col(&R.tn, "pattern");
+    R.ns = gx_xcalloc((size_t)R.tn.nrows + 1, sizeof *R.ns);
+    for (int i = 0; i < R.tn.nrows; i++) {
+        char **row = R.tn.rows[i];
+        const char *s = row[cn];
+        int scope = strcmp(s, "line") == 0 ? N_LINE : strcmp(s, "attach") == 0 ? N_ATTACH
+                  : strcmp(s, "bulletin") == 0 ? N_BULLETIN : strcmp(s, "chart") == 0 ? N_CHART : -1;
+        if (scope < 0) gx_die(GX_EXIT_ERROR, "segment_noise.tsv: row %d: unknown scope %s", i + 1, s);
+        R.ns[R.nns].scope = scope;
+        R.ns[R.nns].re = compile(row[cnp], "segment_noise.tsv", i + 1);
+        R.nns++;
+    }
+    R.md = pcre2_match_data_create(16, NULL);
+}
+
+static bool rx(pcre2_code *re, const char *s, size_t n)
+{
+    return pcre2_match(re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK, R.md, NULL) >= 0;
+}
+
+static bool noise_match(int scope, const char *s, size_t n)
+{
+    for (int i = 0; i < R.nns; i++)
+        if (R.ns[i].scope == scope && rx(R.ns[i].re, s, n)) return true;
+    return false;
+}
+
+/* ---- small text helpers --------------------------------------------- */
+
+static size_t nchars(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80) k++;
+    return k;
+}
+
+/* Whitespace code point at s? Returns its byte length, 0 if none. */
+static int space_at(const char *s, size_t n)
+{
+    if (n == 0) return 0;
+    unsigned char c = (unsigned char)s[0];
+    if (c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n') return 1;
+    if (c < 0x80) return 0;
+    int32_t cp;
+    int k = gx_utf8_next(s, n, &cp);
+    return (k > 1 && gx_is_space_cp(cp)) ? k : 0;
+}
+
+static bool contains(const char *s, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(s + i, needle, k) == 0) return true;
+    return false;
+}
+
+static bool is_blank(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        int k = space_at(s + i, n - i);
+        if (!k) return false;
+        i += (size_t)k;
+    }
+    return true;
+}
+
+/* Trim whitespace (incl. U+3000, NBSP) at both ends. */
+static const char *trim(const char *s, size_t *n)
+{
+    return gx_trim(s, n);
+}
+
+/* A cleaned copy for heading matching: trimmed, "**" removed, markdown '#'
+ * marks removed. */
+static void clean(const char *s, size_t n, gx_buf *out)
+{
+    gx_buf_reset(out);
+    s = trim(s, &n);
+    if (n && s[0] == '#') {
+        size_t k = 0;
+        while (k < n && k < 6 && s[k] == '#') k++;
+        if (k < n && (s[k] == ' ' || s[k] == '\t')) { s += k; n -= k; s = trim(s, &n); }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '*' && i + 1 < n && s[i + 1] == '*') { i++; continue; }
+        gx_buf_addc(out, s[i]);
+    }
+    size_t m = out->len;
+    const char *t = trim(out->data ? out->data : "", &m);
+    if (t != out->data) memmove(out->data, t, m);
+    out->len = m;
+    gx_buf_addc(out, 0);
+    out->len = m;
+}
+
+static bool is_numeric(const char *s, size_t n)
+{
+    s = trim(s, &n);
+    if (!n) return false;
+    size_t i = 0;
+    if (s[0] == '+' || s[0] == '-') i++;
+    else if (n >= 3 && (memcmp(s, "\xE5\x87\x8F", 3) == 0 || memcmp(s, "\xE5\xA2\x9E", 3) == 0)) {
+        i = 3;   /* 减 / 增 */
+        while (i < n && s[i] == ' ') i++;
+    }
+    bool digit = false;
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= '0' && c <= '9') digit = true;
+        else if (c == ',' || c == '.') continue;
+        else if (c == '%' && i + 1 == n) continue;
+        else return false;
+    }
+    return digit;
+}
+
+/* Sentence-final: the line ends a sentence (last char after closing quotes). */
+static bool ends_sentence(const char *s, size_t n)
+{
+    s = trim(s, &n);
+    while (n >= 2 && s[n - 1] == '*' && s[n - 2] == '*') { n -= 2; s = trim(s, &n); }
+    static const char *const closers[] = { "\xE2\x80\x9D", "\xE2\x80\x99", "\xE3\x80\x8D",
+                                           "\xE3\x80\x8F", "\"", "'", NULL };
+    for (bool again = true; again && n;) {
+        again = false;
+        for (int k = 0; closers[k]; k++) {
+            size_t l = strlen(closers[k]);
+            if (n >= l && memcmp(s + n - l, closers[k], l) == 0) { n -= l; again = true; }
+        }
+    }
+    if (!n) return true;
+    static const char *const enders[] = {
+        "\xE3\x80\x82", "\xEF\xBC\x81", "\xEF\xBC\x9F", "\xEF\xBC\x9B", "\xEF\xBC\x9A",
+        "\xE2\x80\xA6", ".", "!", "?", ";", ":", NULL   /* 。！？；：… */
+    };
+    for (int k = 0; enders[k]; k++) {
+        size_t l = strlen(enders[k]);
+        if (n >= l && memcmp(s + n - l, enders[k], l) == 0) return true;
+    }
+    return false;
+}
+
+/* Fields of a space-aligned line: runs of whitespace of display width >= 2
+ * separate fields. Returns the count; *numeric counts numeric fields,
+ * *last_num tells whether the last one is numeric. */
+static int space_fields(const char *s, size_t n, int *numeric, bool *last_num, bool *first_num)
+{
+    s = trim(s, &n);
+    int nf = 0;
+    *numeric = 0;
+    *last_num = *first_num = false;
+    size_t i = 0, start = 0;
+    while (i <= n) {
+        size_t gap = 0, w = 0;
+        int k;
+        while (i + gap < n && (k = space_at(s + i + gap, n - i - gap)) > 0) {
+            w += (k == 1) ? 1 : 2;
+            gap += (size_t)k;
+        }
+        if (i == n || (gap && w >= 2 && i + gap < n)) {
+            bool num = is_numeric(s + start, i - start);
+            if (num) (*numeric)++;
+            if (nf == 0) *first_num = num;
+            *last_num = num;
+            nf++;
+            if (i == n) break;
+            i += gap;
+            start = i;
+            continue;
+        }
+        if (gap) { i += gap; continue; }
+        k = 1;
+        int32_t cp;
+        if ((unsigned char)s[i] >= 0x80) k = gx_utf8_next(s + i, n - i, &cp);
+        if (k < 1) k = 1;
+        i += (size_t)k;
+    }
+    return nf;
+}
+
+/* ---- heading candidates ------------------------------------------------ */
+
+typedef struct cand {
+    const hstyle *st;
+    long num;                /* -1 if none */
+    bool runin;
+    const char *title;       /* into the scratch buffer */
+    size_t tlen;
+} cand;
+
+static long parse_num(const char *s, size_t n)
+{
+    if (!n) return -1;
+    int32_t cp;
+    int k = gx_utf8_next(s, n, &cp);
+    if (k == (int)n && cp >= 0x2460 && cp <= 0x2473) return cp - 0x2460 + 1;
+    long v = 0;
+    bool dig = true;
+    for (size_t i = 0; i < n;) {
+        k = gx_utf8_next(s + i, n - i, &cp);
+        if (k < 1) k = 1;
+        if (cp >= '0' && cp <= '9') v = v * 10 + (cp - '0');
+        else if (cp >= 0xFF10 && cp <= 0xFF19) v = v * 10 + (cp - 0xFF10);
+        else { dig = false; break; }
+        i += (size_t)k;
+    }
+    if (dig) return v;
+    return gx_cjk_number(s, n);
+}
+
+/* Does the cleaned line match a numbering style at all (title length not
+ * checked)? Returns the style or NULL. */
+static const hstyle *numbered(const char *s, size_t n)
+{
+    for (int i = 0; i < R.nhs; i++)
+        if (rx(R.hs[i].re, s, n)) return &R.hs[i];
+    return NULL;
+}
+
+static const char *const stops[] = { "\xE3\x80\x82", "\xEF\xBC\x81", "\xEF\xBC\x9F", "\xEF\xBC\x9B",
+                                     NULL };   /* 。！？； */
+
+static bool heading_cand(const char *s, size_t n, gx_buf *scratch, cand *c)
+{
+    clean(s, n, scratch);
+    const char *t = scratch->data;
+    size_t tn = scratch->len;
+    if (!tn) return false;
+    for (int i = 0; i < R.nhs; i++) {
+        const hstyle *h = &R.hs[i];
+        int rc = pcre2_match(h->re, (PCRE2_SPTR)t, tn, 0, PCRE2_NO_UTF_CHECK, R.md, NULL);
+        if (rc < 0) continue;
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(R.md);
+        c->st = h;
+        c->num = -1;
+        if (h->g_num > 0 && h->g_num < rc && ov[2 * h->g_num] != PCRE2_UNSET)
+            c->num = parse_num(t + ov[2 * h->g_num], ov[2 * h->g_num + 1] - ov[2 * h->g_num]);
+        const char *ti = t;
+        size_t tl = tn;
+        if (h->g_title > 0 && h->g_title < rc && ov[2 * h->g_title] != PCRE2_UNSET) {
+            ti = t + ov[2 * h->g_title];
+            tl = ov[2 * h->g_title + 1] - ov[2 * h->g_title];
+        }
+        /* run-in: the title ends at the first sentence stop */
+        size_t cut = tl;
+        for (size_t j = 0; j < tl && cut == tl; j++)
+            for (int k = 0; stops[k]; k++) {
+                size_t l = strlen(stops[k]);
+                if (j + l <= tl && memcmp(ti + j, stops[k], l) == 0) { cut = j; break; }
+            }
+        c->runin = false;
+        if (cut < tl) {
+            size_t rest = tl - cut;
+            const char *r = ti + cut;
+            /* skip the stop itself */
+            int32_t cp;
+            int k = gx_utf8_next(r, rest, &cp);
+            r += k; rest -= (size_t)k;
+            r = trim(r, &rest);
+            c->runin = rest > 0;
+        }
+        c->title = ti;
+        c->tlen = cut;
+        size_t ch = nchars(ti, cut);
+        if (ch == 0 || (h->max_chars > 0 && ch > (size_t)h->max_chars)) return false;
+        return true;
+    }
+    return false;
+}
+
+static const kindrule *classify(const char *title, size_t n, gx_buf *tmp)
+{
+    gx_norm_match(title, n, tmp);
+    for (int i = 0; i < R.nks; i++)
+        if (rx(R.ks[i].re, tmp->data ? tmp->data : "", tmp->len)) return &R.ks[i];
+    return NULL;
+}
+
+/* ---- document ------------------------------------------------------------ */
+
+void gx_seg_doc_init(gx_seg_doc *d)
+{
+    memset(d, 0, sizeof *d);
+    gx_buf_init(&d->text);
+}
+
+void gx_seg_doc_free(gx_seg_doc *d)
+{
+    gx_buf_free(&d->text);
+    free(d->lines);
+    free(d->heads);
+    memset(d, 0, sizeof *d);
+}
+
+static gx_seg_line *add_line(gx_seg_doc *d)
+{
+    if (d->nlines == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 256;
+        d->lines = gx_xrealloc(d->lines, d->cap * sizeof *d->lines);
+    }
+    gx_seg_line *l = &d->lines[d->nlines++];
+    memset(l, 0, sizeof *l);
+    l->heading = -1;
+    return l;
+}
+
+static const char *LT(const gx_seg_doc *d, size_t i) { return d->text.data + d->lines[i].off; }
+
+/* Split decoded text into lines: LF, CRLF and CR end lines; a form feed
+ * starts a new page (the FF itself is not kept); zero-width characters are
+ * dropped. html_tables (may be NULL) gives the HTML table of each line. */
+static bool split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
+                        const int *html_tables, size_t html_cap)
+{
+    gx_buf_reset(&d->text);
+    gx_buf_reserve(&d->text, n + 1);
+    int page = 1;
+    size_t i = 0;
+    while (i < n || (i == n && d->nlines == 0 && n == 0)) {
+        gx_seg_line *l = add_line(d);
+        size_t idx = d->nlines - 1;
+        l->html_table = (html_tables && idx < html_cap) ? html_tables[idx] : 0;
+        l->off = d->text.len;
+        /* form feeds at the start of the line put the line on the next page */
+        while (i < n && s[i] == '\f') { page++; i++; }
+        l->page = page;
+        int later_pages = 0;
+        while (i < n && s[i] != '\n' && s[i] != '\r') {
+            unsigned char c = (unsigned char)s[i];
+            if (c == '\f') { later_pages++; i++; continue; }
+            if (c == 0xE2 && i + 2 < n) {
+                const unsigned char *u = (const unsigned char *)s + i;
+                if (u[1] == 0x80 && (u[2] == 0x8B || u[2] == 0x8C || u[2] == 0x8D)) { i += 3; continue; }
+                if (u[1] == 0x81 && u[2] == 0xA0) { i += 3; continue; }
+            }
+            if (c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBB &&
+                (unsigned char)s[i + 2] == 0xBF) { i += 3; continue; }
+            gx_buf_addc(&d->text, (char)c);
+            i++;
+        }
+        page += later_pages;
+        l->len = d->text.len - l->off;
+        if (l->len > GX_SEG_MAX_LINE) {
+            gx_error_at(name, (long)d->nlines, "line too long (%zu bytes, limit %u)",
+                        l->len, GX_SEG_MAX_LINE);
+            return false;
+        }
+        if (i < n && s[i] == '\r') { i++; if (i < n && s[i] == '\n') i++; }
+        else if (i < n && s[i] == '\n') i++;
+        if (n == 0) break;
+    }
+    gx_buf_addc(&d->text, 0);
+    d->text.len--;
+    return true;
+}
+
+/* ---- pass 1: line classes -------------------------------------------- */
+
+static void classify_lines(gx_seg_doc *d)
+{
+    for (size_t i = 0; i < d->nlines; i++) {
+        gx_seg_line *l = &d->lines[i];
+        const char *s = LT(d, i);
+        size_t n = l->len;
+        if (l->html_table) { l->cls = C_TAB; continue; }
+        const char *tab = memchr(s, '\t', n);
+        if (is_blank(s, n)) { l->cls = tab ? C_TABE : C_BLANK; continue; }
+        if (tab) {
+            size_t ntabs = 0;
+            for (size_t j = 0; j < n; j++) ntabs += s[j] == '\t';
+            if (s[0] == '\t' && ntabs == 1) { l->cls = C_TAB1; continue; }
+            /* one non-empty cell holding a long sentence: an indented paragraph */
+            int nonempty = 0;
+            size_t longest = 0;
+            const char *p = s, *e = s + n;
+            while (p <= e) {
+                const char *q = memchr(p, '\t', (size_t)(e - p));
+                if (!q) q = e;
+                size_t m = (size_t)(q - p);
+                const char *t = trim(p, &m);
+                (void)t;
+                if (m) { nonempty++; if (m > longest) longest = m; }
+                p = q + 1;
+            }
+            if (nonempty == 1 && nchars(s, n) > 60 && contains(s, n, "\xE3\x80\x82")) {
+                l->cls = C_TEXT;
+                continue;
+            }
+            l->cls = C_TAB;
+            continue;
+        }
+        size_t m = n;
+        const char *t = trim(s, &m);
+        if (m >= 2 && t[0] == '|' && t[m - 1] == '|') { l->cls = C_PIPE; continue; }
+        int num;
+        bool last_num, first_num;
+        int nf = space_fields(s, n, &num, &last_num, &first_num);
+        if (nf >= 3 && num > 0) l->cls = C_SPACE;
+        else if (nf == 2 && last_num && !first_num) l->cls = C_SPACE2;
+        else if (nf >= 3) l->cls = C_SPACEW;
+        else l->cls = C_TEXT;
+    }
+}
+
+/* ---- pass 2: table blocks -------------------------------------------- */
+
+typedef struct block { size_t first, last; bool chart; int fam, rows; } block;
+
+static bool cell_chart(const char *s, size_t n)
+{
+    const char *p = s, *e = s + n;
+    while (p <= e) {
+        const char *q = memchr(p, '\t', (size_t)(e - p));
+        if (!q) q = e;
+        size_t m = (size_t)(q - p);
+        const char *t = trim(p, &m);
+        if (m && noise_match(N_CHART, t, m)) return true;
+        p = q + 1;
+    }
+    return false;
+}
+
+/* Index of the next non-blank line at or after i within `within` lines, or -1. */
+static long next_nonblank(const gx_seg_doc *d, size_t i, size_t within)
+{
+    for (size_t k = i; k < d->nlines && k < i + within; k++)
+        if (d->lines[k].cls != C_BLANK) return (long)k;
+    return -1;
+}
+
+static bool heading_like(const char *s, size_t n, gx_buf *scratch)
+{
+    clean(s, n, scratch);
+    return numbered(scratch->data, scratch->len) != NULL;
+}
+
+static void find_blocks(gx_seg_doc *d, block **out, int *nout, gx_buf *scratch)
+{
+    block *bs = NULL;
+    int nb = 0, cap = 0;
+    size_t i = 0;
+    while (i < d->nlines) {
+        gx_seg_line *l = &d->lines[i];
+        if (!is_row(l->cls) || l->cls == C_TABE) { i++; continue; }
+        int fam = family(l->cls);
+        int html = l->html_table;
+        size_t last = i;
+        int rows = 1, one = l->cls == C_TAB1, strong3 = l->cls == C_SPACE, strong = 0;
+        if (l->cls == C_SPACE || l->cls == C_SPACE2) strong = 1;
+        size_t k = i + 1;
+        while (k < d->nlines) {
+            gx_seg_line *m = &d->lines[k];
+            if (html) {
+                if (m->html_table == html) { last = k; k++; continue; }
+                break;
+            }
+            if (m->html_table) break;
+            if (is_row(m->cls) && family(m->cls) == fam) {
+                bool gap = k > last + 1;
+                bool onecell = rows >= 3 && one * 5 >= rows * 4;
+                bool one_row = m->cls == C_TAB1 ||
+                               (m->cls == C_TABE && m->len == 1);
+                if (gap && onecell && !one_row) break;
+                rows++;
+                one += one_row;
+                strong += m->cls == C_SPACE || m->cls == C_SPACE2;
+                strong3 += m->cls == C_SPACE;
+                last = k++;
+                continue;
+            }
+            if (m->cls == C_BLANK) {
+                /* a blank run: bridge it only if a row follows soon on the same page */
+                size_t e = k;
+                while (e < d->nlines && d->lines[e].cls == C_BLANK) e++;
+                if (e >= d->nlines) break;
+                if (e - k > 2 && d->lines[e].page == m->page) break;
+                k = e;
+                continue;
+            }
+            /* a text line: a wrapped cell or a page footer inside the table? */
+            const char *s = LT(d, k);
+            size_t n = m->len;
+            long nx = next_nonblank(d, k + 1, 4);
+            bool row_follows = nx >= 0 && is_row(d->lines[nx].cls) &&
+                               family(d->lines[nx].cls) == fam && !d->lines[nx].html_table;
+            if (row_follows && k == last + 1 && (size_t)nx <= k + 2) { last = k++; continue; }
+            size_t tn = n;
+            const char *t = trim(s, &tn);
+            if (row_follows && fam == 3 &&
+                (noise_match(N_LINE, t, tn) ||
+                 (nchars(t, tn) <= 30 && !ends_sentence(t, tn) && !heading_like(s, n, scratch)))) {
+                last = k++;
+                continue;
+            }
+            break;
+        }
+        /* space-aligned runs need real numbers to count as a table */
+        if (fam == 3 && strong3 == 0 && strong < 2) {
+            for (size_t j = i; j <= last; j++)
+                if (is_row(d->lines[j].cls)) d->lines[j].cls = C_TEXT;
+            i = last + 1;
+            continue;
+        }
+        if (nb == cap) { cap = cap ? cap * 2 : 16; bs = gx_xrealloc(bs, (size_t)cap * sizeof *bs); }
+        bs[nb].first = i;
+        bs[nb].last = last;
+        bs[nb].fam = fam;
+        bs[nb].chart = false;
+        bs[nb].rows = rows;
+        for (size_t j = i; j <= last && !html; j++)
+            if (is_row(d->lines[j].cls) && cell_chart(LT(d, j), d->lines[j].len)) bs[nb].chart = true;
+        nb++;
+        i = last + 1;
+    }
+    *out = bs;
+    *nout = nb;
+}
+
+static void mark_tables(gx_seg_doc *d, gx_buf *scratch)
+{
+    block *bs;
+    int nb;
+    find_blocks(d, &bs, &nb, scratch);
+    /* chart residue: the chart-like blocks after the last real table */
+    /* the tail of small (<= 2 rows) or chart-like blocks; residue starts at
+       its first chart-like block */
+    int tail = nb;
+    while (tail > 0 && (bs[tail - 1].chart || bs[tail - 1].rows <= 2)) tail--;
+    int real_end = nb;
+    for (int b = tail; b < nb; b++) if (bs[b].chart) { real_end = b; break; }
+    int t = 0;
+    for (int b = 0; b < nb; b++) {
+        bool residue = b >= real_end;
+        if (!residue) t++;
+        for (size_t j = bs[b].first; j <= bs[b].last; j++) {
+            gx_seg_line *l = &d->lines[j];
+            if (l->cls == C_BLANK) {
+                l->role = ROLE_BLANK;
+                if (!residue) l->table = t;
+            } else if (residue) {
+                l->role = ROLE_NOISE;
+            } else {
+                l->role = ROLE_TABLE;
+                l->table = t;
+            }
+        }
+    }
+    if (real_end < nb) {
+        /* after the residue starts, short stray lines are part of it */
+        for (size_t j = bs[real_end].first; j < d->nlines; j++) {
+            gx_seg_line *l = &d->lines[j];
+            if (l->cls != C_TEXT || l->role != ROLE_TEXT) continue;
+            size_t n = l->len;
+            const char *s = trim(LT(d, j), &n);
+            if (nchars(s, n) <= 20 && !ends_sentence(s, n)) l->role = ROLE_NOISE;
+        }
+    }
+    d->ntables = t;
+    free(bs);
+}
+
+/* ---- pass 3: noise lines ----------------------------------------------- */
+
+static bool plain_text(const gx_seg_line *l) { return l->role == ROLE_TEXT && l->cls != C_BLANK; }
+
+static void mark_noise_lines(gx_seg_doc *d, gx_buf *scratch)
+{
+    cand c;
+    for (size_t i = 0; i < d->nlines; i++) {
+        gx_seg_line *l = &d->lines[i];
+        if (!plain_text(l)) continue;
+        size_t n = l->len;
+        const char *s = trim(LT(d, i), &n);
+        if (noise_match(N_LINE, s, n)) l->role = ROLE_NOISE;
+    }
+    /* attachment lists: clusters of short lines with two or more file names */
+    size_t i = 0;
+    while (i < d->nlines) {
+        size_t j = i, hits = 0, members = 0;
+        while (j < d->nlines) {
+            gx_seg_line *l = &d->lines[j];
+            if (l->cls == C_BLANK && l->role == ROLE_BLANK) { j++; continue; }
+            if (!plain_text(l)) break;
+            size_t n = l->len;
+            const char *s = trim(LT(d, j), &n);
+            if (nchars(s, n) > 40 || ends_sentence(s, n) || heading_cand(s, n, scratch, &c)) break;
+            members++;
+            if (noise_match(N_ATTACH, s, n)) hits++;
+            j++;
+        }
+        if (hits >= 2)
+            for (size_t k = i; k < j; k++)
+                if (plain_text(&d->lines[k])) d->lines[k].role = ROLE_NOISE;
+        i = (j > i && members) ? j : i + 1;
+    }
+}
+
+/* ---- pass 4: title ------------------------------------------------------ */
+
+static void mark_title(gx_seg_doc *d, gx_buf *scratch)
+{
+    if (!R.title_re) return;
+    size_t cand_idx[4];
+    int nc = 0;
+    cand c;
+    for (size_t i = 0; i < d->nlines && nc < 4; i++) {
+        gx_seg_line *l = &d->lines[i];
+        if (l->cls == C_BLANK) continue;
+        if (!plain_text(l)) break;
+        size_t n = l->len;
+        const char *s = trim(LT(d, i), &n);
+        if (heading_cand(s, n, scratch, &c) && c.st->rank > 0) break;
+        clean(s, n, scratch);
+        if (nchars(scratch->data, scratch->len) > (size_t)R.title_max) break;
+        cand_idx[nc++] = i;
+        if (rx(R.title_re, scratch->data, scratch->len)) {
+            for (int k = 0; k < nc; k++) d->lines[cand_idx[k]].role = ROLE_TITLE;
+            return;
+        }
+    }
+}
+
+/* ---- pass 5: headings --------------------------------------------------- */
+
+typedef struct open_head { int rank; long num; int head; int nchild; } open_head;
+
+static int add_head(gx_seg_doc *d)
+{
+    if (d->nheads == d->hcap) {
+        d->hcap = d->hcap ? d->hcap * 2 : 32;
+        d->heads = gx_xrealloc(d->heads, (size_t)d->hcap * sizeof *d->heads);
+    }
+    gx_seg_head *h = &d->heads[d->nheads];
+    memset(h, 0, sizeof *h);
+    return d->nheads++;
+}
+
+/* The nearest line before f that is long, unfinished text, with at most
+ * `within` non-blank lines (none of them headings or tables) in between. */
+static long open_before(const gx_seg_doc *d, size_t f, int within)
+{
+    int seen = 0;
+    for (size_t k = f; k-- > 0;) {
+        const gx_seg_line *l = &d->lines[k];
+        if (l->cls == C_BLANK) continue;
+        if (l->role == ROLE_TABLE || l->role == ROLE_TITLE) return -1;
+        if (l->role == ROLE_HEADING && !l->runin) return -1;
+        if (l->role == ROLE_TEXT || l->role == ROLE_HEADING) {
+            size_t n = l->len;
+            const char *s = gx_trim(LT(d, k), &n);
+            if (gx_display_width(s, n) >= 60 && !ends_sentence(s, n)) return (long)k;
+        }
+        if (++seen > within) return -1;
+    }
+    return -1;
+}
+
+static void mark_headings(gx_seg_doc *d, gx_buf *scratch, gx_buf *tmp)
+{
+    open_head st[GX_SEG_MAXDEPTH];
+    int depth = 0, top_children = 0;
+    long last_h1 = 0;
+    bool last_h1_appendix = false;
+    bool noise_mode = false;
+    long sandwich = -1;         /* open paragraph the noise interrupts */
+    cand c;
+    for (size_t i = 0; i < d->nlines; i++) {
+        gx_seg_line *l = &d->lines[i];
+        if (!plain_text(l)) continue;
+        const char *s = LT(d, i);
+        size_t n = l->len;
+        bool is_c = heading_cand(s, n, scratch, &c);
+        if (noise_mode && sandwich >= 0 && !is_c) {
+            /* inside a pasted block: numbered lines belong to it; the first
+               unnumbered line continues the interrupted paragraph */
+            if (heading_like(s, n, scratch)) { l->role = ROLE_NOISE; continue; }
+            noise_mode = false;
+            sandwich = -1;
+            continue;
+        }
+        if (!is_c) continue;
+        const kindrule *kr = classify(c.title, c.tlen, tmp);
+        int rank = c.st->rank;
+        bool appendix = c.num < 0 || strcmp(c.st->style, "appendix") == 0;
+        bool bulletin = noise_match(N_BULLETIN, c.title, c.tlen) ||
+                        noise_match(N_BULLETIN, scratch->data, scratch->len);
+        /* find the open sibling at this rank */
+        int sib = -1;
+        for (int k = depth - 1; k >= 0; k--) {
+            if (st[k].rank == rank) { sib = k; break; }
+            if (st[k].rank < rank) break;
+        }
+        bool accept;
+        if (appendix) {
+            accept = !(last_h1_appendix && c.num <= 0) && !noise_mode;
+            if (!accept) continue;            /* stays text */
+        } else if (rank == 1) {
+            bool restart = last_h1 > 0 && c.num <= last_h1;
+            if (restart && last_h1_appendix) continue;     /* an attachment's own numbering */
+            if (restart || bulletin) {
+                l->role = ROLE_NOISE;
+                if (!noise_mode) {
+                    noise_mode = true;
+                    long p = open_before(d, i, 8);
+                    sandwich = p;
+                    if (p >= 0)
+                        for (size_t k = (size_t)p + 1; k < i; k++)
+                            if (plain_text(&d->lines[k])) d->lines[k].role = ROLE_NOISE;
+                }
+                continue;
+            }
+            if (noise_mode && (c.num != last_h1 + 1 || !kr)) { l->role = ROLE_NOISE; continue; }
+            accept = true;
+        } else {
+            bool restart = sib >= 0 && c.num >= 0 && c.num <= st[sib].num;
+            if (noise_mode) {
+                bool continues = sib >= 0 && c.num == st[sib].num + 1 && !bulletin;
+                if (!continues) { l->role = ROLE_NOISE; continue; }
+            } else if (restart || bulletin) {
+                continue;                       /* a numbered list item, not a heading */
+            }
+            accept = true;
+        }
+        if (!accept) continue;
+        noise_mode = false;
+        sandwich = -1;
+        while (depth > 0 && st[depth - 1].rank >= rank) depth--;
+        if (depth >= GX_SEG_MAXDEPTH - 1) continue;
+        int h = add_head(d);
+        gx_seg_head *hd = &d->heads[h];
+        hd->line = (int)i;
+        hd->rank = rank;
+        hd->parent = depth > 0 ? st[depth - 1].head : -1;
+        for (int k = 0; k < depth; k++) hd->path[k] = d->heads[st[k].head].path[k];
+        int ord = depth > 0 ? ++st[depth - 1].nchild : ++top_children;
+        hd->path[depth] = ord;
+        st[depth].rank = rank;
+        st[depth].num = c.num;
+        st[depth].head = h;
+        st[depth].nchild = 0;
+        depth++;
+        hd->depth = depth;
+        hd->own = kr ? kr->kind : NULL;
+        hd->kind = NULL;
+        hd->generic = false;
+        if (kr && kr->rule == K_CONTAINER) hd->kind = "container";
+        l->role = ROLE_HEADING;
+        l->runin = c.runin;
+        if (depth == 1) {
+            if (!appendix) last_h1 = c.num;
+            last_h1_appendix = appendix;
+        }
+        /* remember the "once" rule in generic (resolved in pass 6) */
+        if (kr && kr->rule == K_ONCE) hd->generic = true;
+    }
+}
+
+/* ---- pass 6: kinds ---------------------------------------------------- */
+
+static void resolve_kinds(gx_seg_doc *d)
+{
+    bool overview_seen = false;
+    for (int h = 0; h < d->nheads; h++) {
+        gx_seg_head *hd = &d->heads[h];
+        bool once = hd->generic;
+        hd->generic = false;
+        if (hd->parent < 0) {
+            if (hd->kind) continue;   /* container */
+            if (once && overview_seen && hd->own) {
+                /* a second overview-like heading: the dominant kind of its children */
+                const char *best = NULL;
+                int bestn = 0;
+                for (int c = h + 1; c < d->nheads; c++) {
+                    if (d->heads[c].parent != h) continue;
+                    const char *k = d->heads[c].own;
+                    if (!k || strcmp(k, hd->own) == 0 || strcmp(k, "container") == 0) continue;
+                    int cnt = 0;
+                    for (int e = h + 1; e < d->nheads; e++)
+                        if (d->heads[e].parent == h && d->heads[e].own && strcmp(d->heads[e].own, k) == 0)
+                            cnt++;
+                    if (cnt > bestn) { best = k; bestn = cnt; }
+                }
+                hd->kind = best ? best : hd->own;
+                hd->generic = best != NULL;
+            } else {
+                hd->kind = hd->own ? hd->own : "unknown";
+            }
+            if (once) overview_seen = true;
+        } else {
+            const gx_seg_head *p = &d->heads[hd->parent];
+            if (strcmp(p->kind, "container") == 0) hd->kind = hd->own ? hd->own : "unknown";
+            else hd->kind = p->kind;
+        }
+    }
+}
+
+/* ---- pass 7: paragraphs -------------------------------------------------- */
+
+static void mark_paras(gx_seg_doc *d)
+{
+    int p = 0, cur = 0;
+    int tp = 0, np = 0;
+    bool topen = false, nopen = false;
+    size_t tprev_w = 0;          /* width of the last text line */
+    bool blank_since_text = false;
+    int cur_table = 0;
+    int h = -1;
+    for (size_t i = 0; i < d->nlines; i++) {
+        gx_seg_line *l = &d->lines[i];
+        size_t n = l->len;
+        const char *s = gx_trim(LT(d, i), &n);
+        if (h + 1 < d->nheads && d->heads[h + 1].line == (int)i) h++;
+        l->heading = h;
+        if (l->table) {
+            if (l->table != cur_table) { cur_table = l->table; cur = ++p; }
+            l->para = cur;
+            topen = false;
+            continue;
+        }
+        cur_table = 0;
+        switch (l->role) {
+        case ROLE_BLANK:
+        case ROLE_TEXT:
+            if (l->cls == C_BLANK || l->role == ROLE_BLANK) {
+                l->role = ROLE_BLANK;
+                l->para = cur;
+                blank_since_text = true;
+                break;
+            }
+            if (topen && (!blank_since_text || tprev_w >= 40)) {
+                cur = tp;
+            } else {
+                cur = tp = ++p;
+            }
+            l->para = cur;
+            topen = !ends_sentence(s, n);
+            tprev_w = gx_display_width(s, n);
+            blank_since_text = false;
+            break;
+        case ROLE_NOISE:
+            if (!nopen) np = ++p;
+            l->para = cur = np;
+            nopen = !ends_sentence(s, n);
+            break;
+        case ROLE_TITLE:
+        case ROLE_HEADING:
+        default:
+            cur = tp = ++p;
+            l->para = cur;
+            topen = l->runin && !ends_sentence(s, n);
+            tprev_w = gx_display_width(s, n);
+            blank_since_text = false;
+            nopen = false;
+            break;
+        }
+        if (l->role != ROLE_NOISE && l->role != ROLE_BLANK) nopen = false;
+    }
+}
+
+/* ---- driver --------------------------------------------------------------- */
+
+bool gx_seg_load(gx_seg_doc *d, const char *bytes, size_t n, const char *name, int from)
+{
+    rules_load();
+    gx_buf dec, html;
+    gx_buf_init(&dec);
+    gx_buf_init(&html);
+    bool ok = gx_seg_decode(bytes, n, name, &dec);
+    int *tables = NULL;
+    size_t tcap = 0;
+    if (ok) {
+        if (from == GX_FROM_AUTO)
+            from = gx_seg_looks_html(dec.data, dec.len) ? GX_FROM_HTML : GX_FROM_TEXT;
+        d->from = from;
+        if (from == GX_FROM_HTML) {
+            gx_seg_html(dec.data, dec.len, &html, &tables, &tcap);
+            ok = split_lines(d, html.data, html.len, name, tables, tcap);
+        } else {
+            ok = split_lines(d, dec.data, dec.len, name, NULL, 0);
+        }
+    }
+    free(tables);
+    gx_buf_free(&dec);
+    gx_buf_free(&html);
+    if (!ok) return false;
+    gx_buf scratch, tmp;
+    gx_buf_init(&scratch);
+    gx_buf_init(&tmp);
+    classify_lines(d);
+    for (size_t i = 0; i < d->nlines; i++)
+        d->lines[i].role = (d->lines[i].cls == C_BLANK || d->lines[i].cls == C_TABE)
+                           ? ROLE_BLANK : ROLE_TEXT;
+    mark_tables(d, &scratch);
+    mark_noise_lines(d, &scratch);
+    mark_title(d, &scratch);
+    mark_headings(d, &scratch, &tmp);
+    resolve_kinds(d);
+    mark_paras(d);
+    gx_buf_free(&scratch);
+    gx_buf_free(&tmp);
+    return true;
+}
+
+const char *gx_seg_role_name(int role)
+{
+    static const char *const names[] = { "text", "blank", "title", "heading", "table", "noise" };
+    return role >= 0 && role <= ROLE_NOISE ? names[role] : "text";
+}
+
+void gx_seg_sec(const gx_seg_doc *d, size_t i, gx_buf *out)
+{
+    gx_buf_reset(out);
+    int h = d->lines[i].heading;
+    if (h < 0) { gx_buf_adds(out, "0"); return; }
+    const gx_seg_head *hd = &d->heads[h];
+    for (int k = 0; k < hd->depth; k++) {
+        if (k) gx_buf_addc(out, '.');
+        gx_buf_printf(out, "%d", hd->path[k]);
+    }
+}
+
+int gx_seg_level(const gx_seg_doc *d, size_t i)
+{
+    int h = d->lines[i].heading;
+    return h < 0 ? 0 : d->heads[h].depth;
+}
+
+const char *gx_seg_kind(const gx_seg_doc *d, size_t i)
+{
+    int h = d->lines[i].heading;
+    return h < 0 ? "preamble" : d->heads[h].kind;
+}
+
+void gx_seg_write(const gx_seg_doc *d, const char *docname)
+{
+    gx_buf sec;
+    gx_buf_init(&sec);
+    size_t dn = strlen(docname);
+    for (size_t i = 0; i < d->nlines; i++) {
+        const gx_seg_line *l = &d->lines[i];
+        gx_out_field(docname, dn);
+        gx_outc('\t'); gx_outl((long)i + 1);
+        gx_outc('\t'); gx_outl(l->page);
+        gx_outc('\t'); gx_outl(l->para);
+        gx_seg_sec(d, i, &sec);
+        gx_outc('\t'); gx_out(sec.data, sec.len);
+        gx_outc('\t'); gx_outl(gx_seg_level(d, i));
+        gx_outc('\t'); gx_outs(gx_seg_kind(d, i));
+        gx_outc('\t'); gx_outs(gx_seg_role_name(l->role));
+        gx_outc('\t');
+        if (l->table) gx_outl(l->table);
+        gx_outs("\t\t\t\t\t");
+        gx_out_field(LT(d, i), l->len);
+        gx_outc('\n');
+    }
+    gx_buf_free(&sec);
+}

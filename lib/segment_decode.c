@@ -1,0 +1,140 @@
+/* segment_decode.c - report bytes to UTF-8 (UTF-8, UTF-16 with BOM, GB18030). */
+#include "segment.h"
+#include "text.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <string.h>
+
+static long line_of(const char *s, size_t off)
+{
+    long line = 1;
+    for (size_t i = 0; i < off; i++)
+        if (s[i] == '\n' || (s[i] == '\r' && (i + 1 >= off || s[i + 1] != '\n'))) line++;
+    return line;
+}
+
+/* Convert with iconv. On failure sets *bad to the input offset that failed
+ * and returns false; out holds what was converted before it. */
+static bool convert(const char *from, const char *in, size_t n, gx_buf *out, size_t *bad,
+                    const char **why)
+{
+    iconv_t cd = iconv_open("UTF-8", from);
+    if (cd == (iconv_t)-1) { *bad = 0; *why = "no converter"; return false; }
+    gx_buf_reset(out);
+    gx_buf_reserve(out, n * 2 + 16);
+    char *ip = (char *)in;
+    size_t il = n;
+    bool ok = true;
+    while (il > 0) {
+        gx_buf_reserve(out, il * 2 + 16);
+        char *op = out->data + out->len;
+        size_t ol = out->cap - out->len - 1;
+        size_t r = iconv(cd, &ip, &il, &op, &ol);
+        out->len = (size_t)(op - out->data);
+        if (r == (size_t)-1) {
+            if (errno == E2BIG) continue;
+            *why = errno == EINVAL ? "truncated character at end of input"
+                                   : "invalid byte sequence";
+            *bad = (size_t)(ip - in);
+            ok = false;
+            break;
+        }
+    }
+    if (ok) {   /* flush shift state */
+        gx_buf_reserve(out, 16);
+        char *op = out->data + out->len;
+        size_t ol = out->cap - out->len - 1;
+        iconv(cd, NULL, NULL, &op, &ol);
+        out->len = (size_t)(op - out->data);
+    }
+    out->data[out->len] = 0;
+    iconv_close(cd);
+    return ok;
+}
+
+/* Count well-formed multi-byte UTF-8 sequences and invalid positions; set
+ * *first_bad to the offset of the first invalid one. */
+static void utf8_stats(const char *s, size_t n, size_t *good_mb, size_t *bad, size_t *first_bad)
+{
+    *good_mb = *bad = 0;
+    *first_bad = n;
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) { i++; continue; }
+        int32_t cp;
+        int k = gx_utf8_next(s + i, n - i, &cp);
+        if (k <= 1) {
+            if (*bad == 0) *first_bad = i;
+            (*bad)++;
+            i++;
+        } else {
+            (*good_mb)++;
+            i += (size_t)k;
+        }
+    }
+}
+
+static long out_line(const gx_buf *b)
+{
+    return line_of(b->data ? b->data : "", b->len);
+}
+
+bool gx_seg_decode(const char *in, size_t n, const char *name, gx_buf *out)
+{
+    gx_buf_reset(out);
+    if (n == 0) {
+        gx_error_at(name, 0, "empty file");
+        return false;
+    }
+    const unsigned char *u = (const unsigned char *)in;
+    size_t bad = 0;
+    const char *why = NULL;
+    if (n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
+        const char *enc = u[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
+        if (!convert(enc, in + 2, n - 2, out, &bad, &why)) {
+            gx_error_at(name, out_line(out), "not valid %s: %s", enc, why);
+            return false;
+        }
+    } else {
+        if (n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) { in += 3; n -= 3; }
+        const char *z = memchr(in, 0, n);
+        if (z) {
+            gx_error_at(name, line_of(in, (size_t)(z - in)),
+                        "NUL byte: binary file, or UTF-16 without a byte-order mark");
+            return false;
+        }
+        size_t good_mb, nbad, first_bad;
+        utf8_stats(in, n, &good_mb, &nbad, &first_bad);
+        if (nbad == 0) {
+            gx_buf_add(out, in, n);
+        } else if (good_mb >= 4 && nbad * 10 < good_mb) {
+            /* Mostly UTF-8 with a few broken bytes: not a GB18030 file. */
+            gx_error_at(name, line_of(in, first_bad),
+                        "invalid UTF-8 byte 0x%02X", (unsigned char)in[first_bad]);
+            return false;
+        } else if (!convert("GB18030", in, n, out, &bad, &why)) {
+            gx_error_at(name, line_of(in, bad),
+                        "invalid bytes: neither UTF-8 nor GB18030 (byte 0x%02X: %s)",
+                        bad < n ? (unsigned char)in[bad] : 0, why);
+            return false;
+        }
+    }
+    /* Control bytes other than TAB LF VT FF CR mean binary data. */
+    for (size_t i = 0; i < out->len; i++) {
+        unsigned char c = (unsigned char)out->data[i];
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r') {
+            if (c == 0x1A && i + 1 == out->len) { out->len--; out->data[out->len] = 0; break; }
+            if (c == 0) gx_error_at(name, line_of(out->data, i), "NUL byte: binary file");
+            else gx_error_at(name, line_of(out->data, i), "control byte 0x%02X: binary file", c);
+            return false;
+        }
+        if (c == 0x7F) {
+            gx_error_at(name, line_of(out->data, i), "control byte 0x7F: binary file");
+            return false;
+        }
+    }
+    if (!out->data) gx_buf_add(out, "", 0);
+    return true;
+}

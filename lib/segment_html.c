@@ -1,0 +1,398 @@
+/* segment_html.c - an HTML page as lines of text, tables as TAB-separated
+ * rows with colspan/rowspan expanded (so that no cell shifts). Not a full
+ * HTML parser: enough for report pages from CMSs, Word and converters. */
+#include "segment.h"
+#include "text.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_SPAN 1000
+#define MAX_COLS 4096
+
+static const struct { const char *name; const char *utf8; } entities[] = {
+    {"nbsp", "\xC2\xA0"}, {"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""},
+    {"apos", "'"}, {"ldquo", "\xE2\x80\x9C"}, {"rdquo", "\xE2\x80\x9D"},
+    {"lsquo", "\xE2\x80\x98"}, {"rsquo", "\xE2\x80\x99"}, {"mdash", "\xE2\x80\x94"},
+    {"ndash", "\xE2\x80\x93"}, {"hellip", "\xE2\x80\xA6"}, {"middot", "\xC2\xB7"},
+    {"ensp", "\xE2\x80\x82"}, {"emsp", "\xE2\x80\x83"}, {"thinsp", "\xE2\x80\x89"},
+    {"times", "\xC3\x97"}, {"divide", "\xC3\xB7"}, {"yen", "\xC2\xA5"},
+    {"copy", "\xC2\xA9"}, {"reg", "\xC2\xAE"}, {"deg", "\xC2\xB0"},
+    {"plusmn", "\xC2\xB1"}, {"permil", "\xE2\x80\xB0"}, {"bull", "\xE2\x80\xA2"},
+    {"laquo", "\xC2\xAB"}, {"raquo", "\xC2\xBB"}, {"shy", ""}, {"zwsp", ""},
+    {NULL, NULL}
+};
+
+static const char *const block_tags[] = {
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+    "table", "caption", "section", "article", "header", "footer", "nav", "aside",
+    "blockquote", "pre", "hr", "form", "fieldset", "address", "center", "figure",
+    "figcaption", "main", "body", "html", "title", "tbody", "thead", "tfoot", NULL
+};
+static const char *const skip_tags[] = {
+    "script", "style", "title", "noscript", "template", "svg", "textarea", "head", NULL
+};
+
+static bool in_list(const char *const *list, const char *name)
+{
+    for (; *list; list++) if (strcmp(*list, name) == 0) return true;
+    return false;
+}
+
+static void add_cp(gx_buf *b, long cp)
+{
+    if (cp <= 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+    if (cp == 0x200B || cp == 0x200C || cp == 0x200D || cp == 0x2060 || cp == 0xFEFF) return;
+    char t[4];
+    int k;
+    if (cp < 0x80) { t[0] = (char)cp; k = 1; }
+    else if (cp < 0x800) { t[0] = (char)(0xC0 | (cp >> 6)); t[1] = (char)(0x80 | (cp & 0x3F)); k = 2; }
+    else if (cp < 0x10000) {
+        t[0] = (char)(0xE0 | (cp >> 12)); t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        t[2] = (char)(0x80 | (cp & 0x3F)); k = 3;
+    } else {
+        t[0] = (char)(0xF0 | (cp >> 18)); t[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        t[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); t[3] = (char)(0x80 | (cp & 0x3F)); k = 4;
+    }
+    gx_buf_add(b, t, (size_t)k);
+}
+
+typedef struct html {
+    gx_buf  *out;       /* finished lines */
+    gx_buf   line;      /* current line (outside tables) */
+    gx_buf   cell;      /* current cell text */
+    gx_buf   row;       /* current row being assembled */
+    int    **tables;
+    size_t  *tcap;
+    size_t   nlines;
+    int      table_depth, table_no;
+    bool     in_row, in_cell, last_blank;
+    int      col, cell_colspan, cell_rowspan;
+    int      pending[MAX_COLS];   /* rowspan cells still to come, by column */
+    int      ncols_seen;
+} html;
+
+static void set_table(html *h, size_t i, int t)
+{
+    if (i >= *h->tcap) {
+        size_t cap = *h->tcap ? *h->tcap * 2 : 256;
+        while (cap <= i) cap *= 2;
+        *h->tables = gx_xrealloc(*h->tables, cap * sizeof **h->tables);
+        memset(*h->tables + *h->tcap, 0, (cap - *h->tcap) * sizeof **h->tables);
+        *h->tcap = cap;
+    }
+    (*h->tables)[i] = t;
+}
+
+static void emit(html *h, const char *s, size_t n, int table)
+{
+    /* trim trailing spaces */
+    while (n && s[n - 1] == ' ') n--;
+    gx_buf_add(h->out, s, n);
+    gx_buf_addc(h->out, '\n');
+    set_table(h, h->nlines++, table);
+    h->last_blank = n == 0;
+}
+
+static void end_line(html *h, bool force_blank)
+{
+    if (h->line.len) {
+        emit(h, h->line.data, h->line.len, 0);
+        gx_buf_reset(&h->line);
+    } else if (force_blank && !h->last_blank && h->nlines) {
+        emit(h, "", 0, 0);
+    }
+}
+
+/* Append text with HTML whitespace collapsing. */
+static void add_text(html *h, gx_buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+            if (b->len && b->data[b->len - 1] != ' ') gx_buf_addc(b, ' ');
+        } else {
+            gx_buf_addc(b, c);
+        }
+    }
+}
+
+static void row_cell(html *h, const char *s, size_t n)
+{
+    if (h->col > 0) gx_buf_addc(&h->row, '\t');
+    gx_buf_add(&h->row, s, n);
+    h->col++;
+}
+
+static void fill_pending(html *h)
+{
+    while (h->col < MAX_COLS && h->pending[h->col] > 0) {
+        h->pending[h->col]--;
+        row_cell(h, "", 0);
+    }
+}
+
+static void end_cell(html *h)
+{
+    if (!h->in_cell) return;
+    h->in_cell = false;
+    /* trim the collapsed ASCII spaces only: U+3000 and NBSP are text */
+    const char *s = h->cell.data ? h->cell.data : "";
+    size_t n = h->cell.len;
+    while (n && s[0] == ' ') { s++; n--; }
+    while (n && s[n - 1] == ' ') n--;
+    fill_pending(h);
+    int span = h->cell_colspan;
+    for (int k = 0; k < span && h->col < MAX_COLS; k++) {
+        if (h->cell_rowspan > 1) h->pending[h->col] = h->cell_rowspan - 1;
+        row_cell(h, k == 0 ? s : "", k == 0 ? n : 0);
+        if (k + 1 < span) fill_pending(h);
+    }
+    gx_buf_reset(&h->cell);
+}
+
+static void end_row(html *h)
+{
+    end_cell(h);
+    if (!h->in_row) return;
+    h->in_row = false;
+    /* cells still covered by a rowspan at the end of the row */
+    for (int c = h->col; c < h->ncols_seen && c < MAX_COLS; c++) {
+        if (h->pending[c] > 0) {
+            while (h->col < c) row_cell(h, "", 0);
+            h->pending[c]--;
+            row_cell(h, "", 0);
+        }
+    }
+    if (h->col > h->ncols_seen) h->ncols_seen = h->col;
+    emit(h, h->row.data ? h->row.data : "", h->row.len, h->table_no);
+    /* emit() trims trailing spaces only; TABs stay */
+    gx_buf_reset(&h->row);
+    h->col = 0;
+}
+
+static int attr_int(const char *a, size_t n, const char *name)
+{
+    size_t k = strlen(name);
+    for (size_t i = 0; i + k < n; i++) {
+        if (strncasecmp(a + i, name, k) == 0 && (i == 0 || !isalnum((unsigned char)a[i - 1]))) {
+            size_t j = i + k;
+            while (j < n && isspace((unsigned char)a[j])) j++;
+            if (j >= n || a[j] != '=') continue;
+            j++;
+            while (j < n && (isspace((unsigned char)a[j]) || a[j] == '"' || a[j] == '\'')) j++;
+            long v = 0;
+            bool any = false;
+            while (j < n && isdigit((unsigned char)a[j])) {
+                any = true;
+                if (v < 100000) v = v * 10 + (a[j] - '0');
+                j++;
+            }
+            if (!any) return 1;
+            if (v < 1) v = 1;
+            if (v > MAX_SPAN) v = MAX_SPAN;
+            return (int)v;
+        }
+    }
+    return 1;
+}
+
+/* Decode an entity at s (s[0] == '&'); append to b; return bytes consumed. */
+static size_t entity(const char *s, size_t n, gx_buf *b)
+{
+    size_t i = 1;
+    if (i < n && s[i] == '#') {
+        i++;
+        int base = 10;
+        if (i < n && (s[i] == 'x' || s[i] == 'X')) { base = 16; i++; }
+        long v = 0;
+        size_t start = i;
+        while (i < n && i - start < 8 && isxdigit((unsigned char)s[i]) &&
+               (base == 16 || isdigit((unsigned char)s[i]))) {
+            int d = isdigit((unsigned char)s[i]) ? s[i] - '0' : (tolower((unsigned char)s[i]) - 'a' + 10);
+            v = v * base + d;
+            i++;
+        }
+        if (i == start) { gx_buf_addc(b, '&'); return 1; }
+        if (i < n && s[i] == ';') i++;
+        if (v == 0xA0) { gx_buf_add(b, "\xC2\xA0", 2); return i; }
+        add_cp(b, v);
+        return i;
+    }
+    size_t start = i;
+    while (i < n && i - start < 10 && isalnum((unsigned char)s[i])) i++;
+    for (int k = 0; entities[k].name; k++) {
+        size_t len = strlen(entities[k].name);
+        if (len == i - start && strncmp(s + start, entities[k].name, len) == 0) {
+            gx_buf_adds(b, entities[k].utf8);
+            if (i < n && s[i] == ';') i++;
+            return i;
+        }
+    }
+    gx_buf_addc(b, '&');
+    return 1;
+}
+
+bool gx_seg_looks_html(const char *s, size_t n)
+{
+    size_t i = 0;
+    if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) i = 3;
+    while (i < n && isspace((unsigned char)s[i])) i++;
+    if (i >= n || s[i] != '<') return false;
+    size_t lim = n - i < 4096 ? n - i : 4096;
+    static const char *const marks[] = {
+        "<!doctype html", "<html", "<head", "<body", "<meta", "<table", "<div", "<p>", "<p ", NULL
+    };
+    for (size_t j = i; j < i + lim; j++) {
+        if (s[j] != '<') continue;
+        for (int k = 0; marks[k]; k++) {
+            size_t len = strlen(marks[k]);
+            if (j + len <= n && strncasecmp(s + j, marks[k], len) == 0) return true;
+        }
+    }
+    return false;
+}
+
+void gx_seg_html(const char *s, size_t n, gx_buf *out, int **tables, size_t *tcap)
+{
+    html *h = gx_xcalloc(1, sizeof *h);
+    h->out = out;
+    h->tables = tables;
+    h->tcap = tcap;
+    gx_buf_init(&h->line);
+    gx_buf_init(&h->cell);
+    gx_buf_init(&h->row);
+    gx_buf_reset(out);
+    size_t i = 0;
+    if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) i = 3;
+    while (i < n) {
+        char c = s[i];
+        if (c == '<') {
+            if (i + 3 < n && strncmp(s + i, "<!--", 4) == 0) {
+                const char *e = NULL;
+                for (size_t j = i + 4; j + 2 < n; j++)
+                    if (s[j] == '-' && s[j + 1] == '-' && s[j + 2] == '>') { e = s + j + 3; break; }
+                i = e ? (size_t)(e - s) : n;
+                continue;
+            }
+            size_t j = i + 1;
+            bool close = false;
+            if (j < n && s[j] == '/') { close = true; j++; }
+            if (j >= n || !(isalpha((unsigned char)s[j]) || s[j] == '!' || s[j] == '?')) {
+                /* a lone '<' is text */
+                gx_buf *b = h->in_cell ? &h->cell : &h->line;
+                gx_buf_addc(b, '<');
+                i++;
+                continue;
+            }
+            char name[16];
+            size_t k = 0;
+            while (j < n && (isalnum((unsigned char)s[j]) || s[j] == '!' || s[j] == '?')) {
+                if (k < sizeof name - 1) name[k++] = (char)tolower((unsigned char)s[j]);
+                j++;
+            }
+            name[k] = 0;
+            size_t attr = j;
+            char q = 0;
+            while (j < n && (q || s[j] != '>')) {
+                if (q) { if (s[j] == q) q = 0; }
+                else if (s[j] == '"' || s[j] == '\'') q = s[j];
+                j++;
+            }
+            size_t attr_end = j;
+            i = j < n ? j + 1 : n;
+            if (!close && in_list(skip_tags, name)) {
+                /* skip to the matching close tag */
+                size_t len = strlen(name);
+                size_t m = i;
+                for (; m + len + 2 <= n; m++) {
+                    if (s[m] == '<' && s[m + 1] == '/' && strncasecmp(s + m + 2, name, len) == 0 &&
+                        !isalnum((unsigned char)s[m + 2 + len])) break;
+                }
+                if (strcmp(name, "head") == 0 && m + len + 2 > n) m = i; /* no </head>: keep going */
+                else if (m + len + 2 > n) m = n;
+                else {
+                    while (m < n && s[m] != '>') m++;
+                    if (m < n) m++;
+                }
+                i = m;
+                if (strcmp(name, "title") == 0) end_line(h, false);
+                continue;
+            }
+            if (strcmp(name, "table") == 0) {
+                if (!close) {
+                    if (h->table_depth++ == 0) {
+                        end_line(h, false);
+                        h->table_no++;
+                        memset(h->pending, 0, sizeof h->pending);
+                        h->ncols_seen = 0;
+                        h->col = 0;
+                    }
+                } else if (h->table_depth > 0) {
+                    if (--h->table_depth == 0) { end_row(h); end_line(h, false); }
+                }
+                continue;
+            }
+            if (h->table_depth == 1) {
+                if (strcmp(name, "tr") == 0) {
+                    end_row(h);
+                    if (!close) { h->in_row = true; h->col = 0; gx_buf_reset(&h->row); }
+                    continue;
+                }
+                if (strcmp(name, "td") == 0 || strcmp(name, "th") == 0) {
+                    end_cell(h);
+                    if (!close) {
+                        if (!h->in_row) { h->in_row = true; h->col = 0; gx_buf_reset(&h->row); }
+                        h->in_cell = true;
+                        h->cell_colspan = attr_int(s + attr, attr_end - attr, "colspan");
+                        h->cell_rowspan = attr_int(s + attr, attr_end - attr, "rowspan");
+                    }
+                    continue;
+                }
+                if (strcmp(name, "caption") == 0) {
+                    if (!close) end_row(h);
+                    else end_line(h, false);
+                    continue;
+                }
+            }
+            if (h->table_depth > 0 && (h->in_cell || h->in_row)) {
+                /* block tags inside a cell (or a nested table): a space */
+                if (in_list(block_tags, name) || strcmp(name, "br") == 0 ||
+                    strcmp(name, "tr") == 0 || strcmp(name, "td") == 0 || strcmp(name, "th") == 0)
+                    if (h->in_cell && h->cell.len && h->cell.data[h->cell.len - 1] != ' ')
+                        gx_buf_addc(&h->cell, ' ');
+                continue;
+            }
+            if (strcmp(name, "br") == 0) { end_line(h, true); continue; }
+            if (in_list(block_tags, name)) end_line(h, false);
+            continue;
+        }
+        gx_buf *b = h->in_cell ? &h->cell : (h->table_depth > 0 && h->in_row) ? NULL : &h->line;
+        if (c == '&') {
+            gx_buf tmp;
+            gx_buf_init(&tmp);
+            size_t used = entity(s + i, n - i, &tmp);
+            if (b) gx_buf_add(b, tmp.data, tmp.len);
+            gx_buf_free(&tmp);
+            i += used;
+            continue;
+        }
+        if (!b) { i++; continue; }     /* text between cells is dropped */
+        size_t j = i;
+        while (j < n && s[j] != '<' && s[j] != '&') j++;
+        if (b->len == 0) {
+            while (i < j && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
+        }
+        add_text(h, b, s + i, j - i);
+        i = j;
+    }
+    end_row(h);
+    end_line(h, false);
+    gx_buf_free(&h->line);
+    gx_buf_free(&h->cell);
+    gx_buf_free(&h->row);
+    free(h);
+    if (!out->data) gx_buf_add(out, "", 0);
+}

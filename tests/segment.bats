@@ -1,0 +1,230 @@
+#!/usr/bin/env bats
+# gx-segment: headings, kinds, tables, noise and paragraphs on the five sample
+# reports; input encodings and forms; bad input.
+#
+# The expected heading lists below were written from reading the sample
+# reports (../shared/corpus/seeds) line by line, with the levels of spec §9.2
+# and the kinds of §9.3.
+
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+
+SEEDS="$GX_ROOT/../shared/corpus/seeds"
+FIX="$GX_ROOT/tests/fixtures/segment"
+S000="$SEEDS/000_fda1f0f22a5f0f10.txt"
+S001="$SEEDS/001_18e24acce36058d8.txt"
+S002="$SEEDS/002_17bcadf2ed5508d0.txt"
+S003="$SEEDS/003_bb21a868ba19d59b.txt"
+S004="$SEEDS/004_02dea9a19f414bf2.txt"
+
+setup() {
+    command -v gx-segment >/dev/null || skip "gx-segment is not built"
+    TMP=$(mktemp -d)
+}
+teardown() {
+    rm -rf "$TMP"
+}
+
+# "line:level:kind" of every heading, space-separated.
+headings() {
+    gx-segment "$@" | awk -F'\t' 'NR>1 && $8=="heading"{printf "%s:%s:%s ", $2, $6, $7} END{print ""}'
+}
+# the field of column $2 on line $3 of file $1
+field() {
+    gx-segment "$1" | awk -F'\t' -v c="$2" -v l="$3" 'NR>1 && $2==l {print $c}'
+}
+# role of each line in the range, space-separated
+roles() {
+    gx-segment "$1" | awk -F'\t' -v a="$2" -v b="$3" 'NR>1 && $2>=a && $2<=b {printf "%s ", $8} END{print ""}'
+}
+
+@test "header: the 14 columns of the document stream" {
+    run bash -c "gx-segment '$S003' | head -1"
+    assert_output "$(printf 'doc\tline\tpage\tpara\tsec\tlevel\tkind\trole\ttable\trow\tcol\trowhead\tcolhead\ttext')"
+}
+
+@test "one row per physical line, 14 fields each, text gives back the file" {
+    for f in "$S000" "$S001" "$S002" "$S003" "$S004"; do
+        n=$(gx-segment --no-header "$f" | wc -l)
+        [ "$n" -eq "$(wc -l < "$f")" ] || [ "$n" -eq $(( $(wc -l < "$f") + 1 )) ]
+        run bash -c "gx-segment --no-header '$f' | awk -F'\t' 'NF!=14' | wc -l"
+        assert_output 0
+        diff <(gx-segment --no-header "$f" | cut -f14 | sed 's/\\t/\t/g') <(sed -e '$a\' "$f")
+    done
+}
+
+@test "000 (伊春 2017): headings, levels and kinds; 二、 is a container" {
+    run headings "$S000"
+    assert_output "8:1:overview 15:2:overview 28:2:overview 60:2:overview 66:2:overview 74:2:overview 92:2:overview 96:2:overview 106:1:container 108:2:proactive 133:2:requests 170:2:review_litigation 174:2:proposals 176:3:proposals 191:3:proposals 214:2:fees 218:1:problems 224:1:plan 228:1:appendix "
+    assert_equal "$(field "$S000" 8 3)" title
+    assert_equal "$(field "$S000" 5 176)" 2.4.1
+    assert_equal "$(field "$S000" 5 191)" 2.4.2
+    assert_equal "$(field "$S000" 8 230)" text          # a second 附表 line is not a new section
+}
+
+@test "000: the seven narrative mini-tables and the 统计表 are table blocks" {
+    for r in 112:1 113:1 114:1 123:2 137:3 148:4 159:5 180:6 195:7 197:7 236:8 237:8 282:8 303:8; do
+        assert_equal "$(field "$S000" 8 ${r%:*}):$(field "$S000" 9 ${r%:*})" "table:${r#*:}"
+    done
+    # blank lines inside the 统计表 stay in it (A-BLANKLINE)
+    assert_equal "$(field "$S000" 8 256):$(field "$S000" 9 256)" "blank:8"
+    assert_equal "$(field "$S000" 8 287):$(field "$S000" 9 287)" "blank:8"
+    # captions are text, and 四、行政复议数量 inside the table is not a heading
+    assert_equal "$(field "$S000" 8 116)" text
+    assert_equal "$(field "$S000" 8 282)" table
+}
+
+@test "001 (伊春 2022): headings, kinds, three table blocks with their header rows" {
+    run headings "$S001"
+    assert_output "7:1:overview 11:2:overview 21:2:overview 31:2:overview 43:2:overview 51:1:proactive 69:1:requests 101:1:review_litigation 108:1:problems 118:1:other "
+    for r in 53:1 54:1 57:1 58:1 59:1 67:1 71:2 72:2 74:2 91:2 92:2 99:2 103:3 104:3 106:3; do
+        assert_equal "$(field "$S001" 9 ${r%:*})" "${r#*:}"
+    done
+    assert_equal "$(field "$S001" 8 58)" blank
+    assert_equal "$(field "$S001" 8 74)" table     # 一、\t本年新收… is a row, not a heading
+    assert_equal "$(field "$S001" 8 91)" table     # 3. 要求提供公开出版物\t… likewise
+    assert_equal "$(field "$S001" 9 68)" ""        # the blank after a block is not in it
+}
+
+@test "002 (伊美 2020): headings incl. run-in 1、**…** ones; bulletin and attachment list are noise" {
+    run headings "$S002"
+    assert_output "9:1:overview 15:2:overview 17:3:overview 37:3:overview 47:3:overview 71:2:overview 79:2:overview 83:2:overview 89:1:proactive 112:1:requests 146:1:review_litigation 155:1:problems 157:2:problems 161:2:problems 165:1:other "
+    assert_equal "$(field "$S002" 8 3) $(field "$S002" 8 5)" "title title"
+    # the pasted 区长专线工作日报, lines 49-65: noise, none of it a heading
+    run roles "$S002" 49 65
+    assert_output "noise blank noise blank noise blank noise blank noise blank noise blank noise blank noise blank noise "
+    # the attachment list, lines 21-35
+    run roles "$S002" 21 35
+    assert_output "noise blank noise blank noise blank noise blank noise blank noise blank noise blank noise "
+    # the sentence the bulletin interrupts (47 … 67) is one paragraph
+    assert_equal "$(field "$S002" 4 47)" "$(field "$S002" 4 67)"
+    # the wrapped label 4. 保护第三方合 / 法权益 and the separator row stay in T3 / T2
+    assert_equal "$(field "$S002" 9 126):$(field "$S002" 9 127):$(field "$S002" 9 128)" "2:2:2"
+    assert_equal "$(field "$S002" 9 110)" 1
+    assert_equal "$(field "$S002" 9 153)" 3
+}
+
+@test "003 (伊春 2013): run-in headings; generic 二、…基本情况 takes its children's kind" {
+    run headings "$S003"
+    assert_output "9:1:overview 13:2:overview 15:2:overview 17:2:overview 19:2:overview 21:2:overview 23:2:overview 25:1:proactive 27:2:proactive 29:2:proactive 31:1:requests 35:1:fees 39:1:review_litigation 43:1:problems 47:2:problems 49:2:problems 51:2:problems 53:2:problems 55:2:problems "
+    assert_equal "$(field "$S003" 8 1)" title
+    assert_equal "$(field "$S003" 8 3)" text
+    assert_equal "$(field "$S003" 8 63)" noise      # 无标题文档
+    run bash -c "gx-segment '$S003' | awk -F'\t' 'NR>1 && \$9!=\"\"' | wc -l"
+    assert_output 0
+}
+
+@test "004 (榆树 2017): headings; one-cell-per-line table is one block; chart residue is noise" {
+    run headings "$S004"
+    assert_output "2:1:overview 4:2:overview 10:2:overview 11:2:overview 12:2:overview 13:2:overview 14:2:overview 15:1:proactive 20:1:response 23:1:requests 27:1:review_litigation 29:1:fees 31:1:other 33:1:problems 34:2:problems 36:2:problems 39:1:appendix "
+    # lines 62-326: one block, blank lines between the records included
+    run bash -c "gx-segment '$S004' | awk -F'\t' 'NR>1 && \$2>=62 && \$2<=326 && \$9!=1' | wc -l"
+    assert_output 0
+    assert_equal "$(field "$S004" 8 62)" table      # \t统 计 指 标
+    assert_equal "$(field "$S004" 8 67)" table      # \t : an empty value cell
+    assert_equal "$(field "$S004" 8 71)" table      # wrapped label without a TAB
+    assert_equal "$(field "$S004" 8 112)" table
+    assert_equal "$(field "$S004" 8 65)" blank
+    # chart residue 330-362: no heading, no table, every non-blank line noise
+    run bash -c "gx-segment '$S004' | awk -F'\t' 'NR>1 && \$2>=327 && (\$9!=\"\" || (\$8!=\"noise\" && \$8!=\"blank\"))' | wc -l"
+    assert_output 0
+    assert_equal "$(field "$S004" 8 334)" noise
+    assert_equal "$(field "$S004" 8 358)" noise
+}
+
+@test "no line with a TAB is a heading, in any sample" {
+    for f in "$S000" "$S001" "$S002" "$S003" "$S004"; do
+        run bash -c "gx-segment '$f' | awk -F'\t' 'NR>1 && \$8==\"heading\" && \$14 ~ /\\\\t/' | wc -l"
+        assert_output 0
+    done
+}
+
+@test "A-PARA: lines split by blank lines mid-sentence share a paragraph (000:15-25, 001:27-29)" {
+    p=$(field "$S000" 4 15)
+    for l in 19 23 25; do assert_equal "$(field "$S000" 4 $l)" "$p"; done
+    assert_equal "$(field "$S001" 4 27)" "$(field "$S001" 4 29)"
+    # a sentence that ended starts a new paragraph
+    [ "$(field "$S000" 4 13)" != "$(field "$S000" 4 15)" ]
+}
+
+@test "encodings: GB18030, UTF-16LE/BE with BOM, CRLF with BOM give the same stream but doc" {
+    gx-segment --no-header "$S002" | cut -f2- > "$TMP/want"
+    for f in 002.gb18030.txt 002.utf16le.txt 002.utf16be.txt 002.crlf-bom.txt; do
+        gx-segment --no-header "$FIX/$f" | cut -f2- > "$TMP/got"
+        diff "$TMP/want" "$TMP/got"
+    done
+}
+
+@test "lone CR line ends, form feeds advance the page, zero-width characters dropped" {
+    printf '一、概述\r正文。\n\f第二页\r\n\xe2\x80\x8b二、主动公开\xe2\x80\x8b情况\n' > "$TMP/a.txt"
+    run gx-segment --no-header "$TMP/a.txt"
+    assert_success
+    assert_line --index 0 "$(printf '%s\t1\t1\t1\t1\t1\toverview\theading\t\t\t\t\t\t一、概述' "$TMP/a.txt")"
+    assert_line --index 2 --partial "$(printf '\t3\t2\t')"
+    assert_line --index 3 --partial "$(printf '\t4\t2\t')"
+    assert_line --index 3 --partial "$(printf 'proactive\theading\t\t\t\t\t\t二、主动公开情况')"
+}
+
+@test "--doc sets the doc column; - reads standard input" {
+    run bash -c "gx-segment --no-header --doc X - < '$S003' | cut -f1 | sort -u"
+    assert_output X
+    run bash -c "gx-segment --no-header < '$S003' | cut -f1 | sort -u"
+    assert_equal "$output" "-"
+}
+
+@test "bad input: empty file, directory, missing file -> message, exit 2, good files still done" {
+    : > "$TMP/empty.txt"
+    run gx-segment --no-header "$TMP/empty.txt" "$S003" "$TMP" "$TMP/missing.txt"
+    assert_failure 2
+    assert_line --partial "gx-segment: $TMP/empty.txt: empty file"
+    assert_line --partial "gx-segment: $TMP: Is a directory"
+    assert_line --partial "gx-segment: $TMP/missing.txt: No such file or directory"
+    run bash -c "gx-segment --no-header '$TMP/empty.txt' '$S003' 2>/dev/null | wc -l"
+    assert_output "$(gx-segment --no-header "$S003" | wc -l)"
+}
+
+@test "bad input: NUL bytes and binary data name the line" {
+    printf 'line one\nline two\nab\0cd\n' > "$TMP/nul.txt"
+    run gx-segment "$TMP/nul.txt"
+    assert_failure 2
+    assert_line --partial "gx-segment: $TMP/nul.txt:3: NUL byte"
+    head -c 3000 /bin/sh > "$TMP/bin.txt"
+    run gx-segment "$TMP/bin.txt" "$S003"
+    assert_failure 2
+    assert_line --partial "gx-segment: $TMP/bin.txt:"
+    assert_line --partial "2013年伊春市政府信息公开工作报告"
+}
+
+@test "bad input: bytes that are neither UTF-8 nor GB18030 name the line" {
+    printf 'ok\nstill ok\n\x80\x80\xff\xff\n' > "$TMP/bad.txt"
+    run gx-segment "$TMP/bad.txt"
+    assert_failure 2
+    assert_line --partial "gx-segment: $TMP/bad.txt:3: invalid bytes"
+    # a UTF-8 report with one broken byte is not taken for GB18030
+    { head -20 "$S002"; printf 'broken \xff byte\n'; } > "$TMP/broken.txt"
+    run gx-segment "$TMP/broken.txt"
+    assert_failure 2
+    assert_line --partial "gx-segment: $TMP/broken.txt:21: invalid UTF-8 byte 0xFF"
+}
+
+@test "bad input: a 30 MB line is refused with its line number, no crash" {
+    { echo 一、概述; head -c 31457280 /dev/zero | tr '\0' 'a'; echo; } > "$TMP/long.txt"
+    run gx-segment "$TMP/long.txt" "$S003"
+    assert_failure 2
+    assert_line --partial "gx-segment: $TMP/long.txt:2: line too long"
+    assert_line --partial "2013年伊春市政府信息公开工作报告"
+}
+
+@test "output errors: /dev/full is exit 2; a closed pipe is quiet" {
+    run bash -c "gx-segment '$S000' > /dev/full"
+    assert_failure 2
+    run bash -c "gx-segment '$S000' '$S004' | head -1"
+    assert_success
+    refute_output --partial "gx-segment:"
+}
+
+@test "--from: unknown form is a usage error" {
+    run gx-segment --from pdf "$S003"
+    assert_failure 2
+    assert_output --partial "unknown form"
+}
