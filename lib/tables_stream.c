@@ -1,0 +1,319 @@
+/* tables_stream.c - gx-tables as a filter of the document stream: every record
+ * passes through; after the last raw line of each table block come its
+ * `cell` rows.
+ *
+ * A block is the run of role=table records of one document sharing a
+ * `table` number. Records between two of them (blank lines, page footers,
+ * a form feed) are inside the block; records after its last table row are
+ * held back until the block is known to be over, so the cells follow the
+ * block's last raw line directly.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tables.h"
+#include "text.h"
+
+const char *const gx_tables_columns[] = {
+    "doc", "line", "page", "para", "sec", "level", "kind", "role", "table",
+    "row", "col", "rowhead", "colhead", "text", "flags",
+};
+
+enum { HOLD_MAX = 64 };   /* records held after a table row before the block ends */
+
+typedef struct srec {
+    size_t off[GX_DOC_NCOL];
+    size_t len[GX_DOC_NCOL];
+    bool   table;     /* a role=table row of the block */
+    bool   written;
+    long   page;
+} srec;
+
+typedef struct filter {
+    const gx_tables_opts *o;
+    tb_know *k;
+    gx_buf   arena;
+    srec    *rec;
+    int      nrec, caprec;
+    int      last_table;   /* index of the block's last table row, -1: no block */
+    gx_buf   doc, table;   /* the block's document and table number */
+    gx_buf   prevdoc;
+    tb_grid  g;
+    tb_carry carry;
+    long     carry_page;   /* page of the last row of the table before */
+    int      gap_text;     /* text rows since that table */
+    gx_buf   flags;
+} filter;
+
+static const char *F(const filter *f, int i, int c)
+{
+    return f->arena.data + f->rec[i].off[c];
+}
+
+static void write_fields(const filter *f, const char *const *v, const size_t *n, const char *flags)
+{
+    for (int c = 0; c < GX_DOC_NCOL; c++) {
+        if (c) gx_outc('\t');
+        gx_out_field(v[c], n[c]);
+    }
+    if (f->o->flags_column) {
+        gx_outc('\t');
+        gx_out_field(flags, strlen(flags));
+    }
+    gx_outc('\n');
+}
+
+static void write_stored(filter *f, int i)
+{
+    const char *v[GX_DOC_NCOL];
+    for (int c = 0; c < GX_DOC_NCOL; c++) v[c] = F(f, i, c);
+    write_fields(f, v, f->rec[i].len, "");
+    f->rec[i].written = true;
+}
+
+static void write_record(filter *f, const gx_record *r)
+{
+    const char *v[GX_DOC_NCOL];
+    size_t n[GX_DOC_NCOL];
+    for (int c = 0; c < GX_DOC_NCOL; c++) {
+        v[c] = r->null[c] ? NULL : r->f[c];
+        n[c] = r->len[c];
+    }
+    write_fields(f, v, n, "");
+}
+
+static int store(filter *f, const gx_record *r, bool table)
+{
+    if (f->nrec == f->caprec) {
+        f->caprec = f->caprec ? 2 * f->caprec : 256;
+        f->rec = gx_xrealloc(f->rec, (size_t)f->caprec * sizeof *f->rec);
+    }
+    srec *s = &f->rec[f->nrec];
+    for (int c = 0; c < GX_DOC_NCOL; c++) {
+        s->off[c] = f->arena.len;
+        s->len[c] = r->len[c];
+        gx_buf_add(&f->arena, r->f[c], r->len[c]);
+        gx_buf_addc(&f->arena, 0);
+    }
+    s->table = table;
+    s->written = false;
+    s->page = atol(r->f[DOC_PAGE]);
+    return f->nrec++;
+}
+
+static bool blank_text(const char *s, size_t n)
+{
+    s = gx_trim(s, &n);
+    return n == 0;
+}
+
+/* ---- cells ------------------------------------------------------------- */
+
+static void emit_cell(void *ctx, const tb_out *o)
+{
+    filter *f = ctx;
+    int i = o->src >= 0 && o->src < f->nrec ? o->src : f->last_table;
+    const char *v[GX_DOC_NCOL];
+    size_t n[GX_DOC_NCOL];
+    for (int c = 0; c <= DOC_KIND; c++) { v[c] = F(f, i, c); n[c] = f->rec[i].len[c]; }
+    char rowbuf[24], colbuf[24];
+    snprintf(rowbuf, sizeof rowbuf, "%d", o->row);
+    snprintf(colbuf, sizeof colbuf, "%d", o->col);
+    v[DOC_ROLE] = "cell";             n[DOC_ROLE] = 4;
+    v[DOC_TABLE] = f->table.data;     n[DOC_TABLE] = f->table.len;
+    v[DOC_ROW] = rowbuf;              n[DOC_ROW] = strlen(rowbuf);
+    v[DOC_COL] = colbuf;              n[DOC_COL] = strlen(colbuf);
+    v[DOC_ROWHEAD] = o->rowhead;      n[DOC_ROWHEAD] = strlen(o->rowhead);
+    v[DOC_COLHEAD] = o->colhead;      n[DOC_COLHEAD] = strlen(o->colhead);
+    v[DOC_TEXT] = o->text;            n[DOC_TEXT] = o->textlen;
+    gx_buf_reset(&f->flags);
+    tb_flags_text(o->flags, o->lead, &f->flags);
+    gx_buf_addc(&f->flags, 0);
+    write_fields(f, v, n, f->flags.data);
+}
+
+/* ---- layouts ------------------------------------------------------------ */
+
+enum layout { L_TABS, L_ONECELL, L_PIPES, L_SPACES };
+
+static int detect_layout(const filter *f, int last)
+{
+    int total = 0, tabs = 0, one = 0, pipes = 0;
+    for (int i = 0; i <= last; i++) {
+        if (!f->rec[i].table) continue;
+        const char *s = F(f, i, DOC_TEXT);
+        size_t n = f->rec[i].len[DOC_TEXT];
+        if (blank_text(s, n)) continue;
+        total++;
+        const char *t = memchr(s, '\t', n);
+        if (t) tabs++;
+        if (n && s[0] == '\t' && !memchr(s + 1, '\t', n - 1)) one++;
+        size_t m = n;
+        const char *p = gx_trim(s, &m);
+        if (m && p[0] == '|') pipes++;
+    }
+    if (total == 0) return L_TABS;
+    if (pipes * 2 > total) return L_PIPES;
+    if (one * 10 >= total * 6) return L_ONECELL;
+    if (tabs > 0) return L_TABS;
+    return L_SPACES;
+}
+
+static void grid_from_block(filter *f, int last)
+{
+    tb_grid *g = &f->g;
+    tb_grid_reset(g);
+    int layout = detect_layout(f, last);
+    long page = f->rec[0].page;
+    unsigned pflag = 0;
+    if (layout == L_SPACES) {
+        tb_line *lines = gx_xcalloc((size_t)last + 2, sizeof *lines);
+        int nl = 0;
+        for (int i = 0; i <= last; i++) {
+            if (!f->rec[i].table) continue;
+            const char *s = F(f, i, DOC_TEXT);
+            size_t n = f->rec[i].len[DOC_TEXT];
+            if (blank_text(s, n)) continue;
+            lines[nl].s = s;
+            lines[nl].n = n;
+            lines[nl].src = i;
+            lines[nl].page = (int)f->rec[i].page;
+            nl++;
+        }
+        tb_split_layout(f->k, g, lines, nl);
+        free(lines);
+        return;
+    }
+    bool in_record = false;
+    for (int i = 0; i <= last; i++) {
+        const srec *r = &f->rec[i];
+        const char *s = F(f, i, DOC_TEXT);
+        size_t n = r->len[DOC_TEXT];
+        if (r->page != page) { page = r->page; pflag = TB_ROW_PAGE; }
+        bool cell_line = layout == L_ONECELL && r->table && n > 0 && s[0] == '\t';
+        if (!cell_line && blank_text(s, n)) { in_record = false; g->open = false; continue; }
+        if (!r->table) continue;                 /* a footer or stray line inside */
+        if (layout == L_ONECELL) {
+            if (s[0] == '\t') {
+                if (!in_record) { tb_grid_row(g, i, pflag); pflag = 0; in_record = true; }
+                size_t a = 1;
+                for (size_t j = 1; j <= n; j++)
+                    if (j == n || s[j] == '\t') { tb_grid_cell(g, s + a, j - a, i); a = j + 1; }
+            } else if (in_record) {
+                tb_grid_append(g, "\n", s, n);   /* a continuation line */
+            } else {
+                tb_grid_row(g, i, pflag); pflag = 0;
+                tb_grid_cell(g, s, n, i);
+                in_record = true;
+            }
+            continue;
+        }
+        if (layout == L_PIPES && tb_split_pipes(g, s, n, i, pflag)) { pflag = 0; g->open = false; continue; }
+        tb_split_tabs(g, s, n, i, pflag);
+        pflag = 0;
+        g->open = false;
+    }
+}
+
+static void finish_block(filter *f, bool use_carry)
+{
+    if (f->last_table < 0) return;
+    int last = f->last_table;
+    grid_from_block(f, last);
+    tb_build(f->k, &f->g, use_carry ? &f->carry : NULL, emit_cell, f);
+    if (!use_carry) {
+        /* a block without a header row saves nothing: keep the carry only
+         * from blocks that had one (tb_build sets it) */
+    }
+    f->carry_page = f->rec[last].page;
+    f->gap_text = 0;
+    for (int i = last + 1; i < f->nrec; i++)
+        if (!f->rec[i].written) write_stored(f, i);
+    f->nrec = 0;
+    gx_buf_reset(&f->arena);
+    f->last_table = -1;
+}
+
+static bool same(const gx_buf *b, const char *s, size_t n)
+{
+    return b->len == n && (n == 0 || memcmp(b->data, s, n) == 0);
+}
+
+static void set(gx_buf *b, const char *s, size_t n)
+{
+    gx_buf_reset(b);
+    gx_buf_add(b, s, n);
+    gx_buf_addc(b, 0);
+    b->len = n;
+}
+
+static bool use_carry_now(filter *f, const gx_record *r)
+{
+    return f->carry.valid && f->gap_text == 0 && atol(r->f[DOC_PAGE]) > f->carry_page;
+}
+
+static bool carry_ok;
+
+void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
+{
+    filter f;
+    memset(&f, 0, sizeof f);
+    f.o = o;
+    f.k = tb_know_load();
+    f.last_table = -1;
+    gx_buf_init(&f.arena); gx_buf_init(&f.doc); gx_buf_init(&f.table);
+    gx_buf_init(&f.prevdoc); gx_buf_init(&f.flags);
+    tb_grid_init(&f.g);
+    tb_carry_init(&f.carry);
+    if (!o->no_header) gx_out_header(gx_tables_columns, o->flags_column ? GX_TABLES_NCOL : GX_DOC_NCOL);
+
+    gx_record *r;
+    while ((r = gx_tsv_next(in))) {
+        const char *doc = r->f[DOC_DOC], *role = r->f[DOC_ROLE], *tab = r->f[DOC_TABLE];
+        size_t docn = r->len[DOC_DOC], tabn = r->len[DOC_TABLE];
+        bool is_table = strcmp(role, "table") == 0 && tabn > 0;
+        bool new_doc = !same(&f.prevdoc, doc, docn);
+        if (f.last_table >= 0) {
+            if (!new_doc && is_table && same(&f.table, tab, tabn)) {
+                for (int i = 0; i < f.nrec; i++) if (!f.rec[i].written) write_stored(&f, i);
+                f.last_table = store(&f, r, true);
+                write_stored(&f, f.last_table);
+                continue;
+            }
+            bool heading = strcmp(role, "heading") == 0 || strcmp(role, "title") == 0;
+            if (!new_doc && !is_table && !heading && f.nrec - f.last_table <= HOLD_MAX &&
+                (tabn == 0 || same(&f.table, tab, tabn))) {
+                store(&f, r, false);
+                continue;
+            }
+            finish_block(&f, carry_ok);
+        }
+        if (new_doc) {
+            set(&f.prevdoc, doc, docn);
+            f.carry.valid = false;
+            f.gap_text = 0;
+        }
+        if (is_table) {
+            carry_ok = use_carry_now(&f, r);
+            if (!carry_ok) f.carry.valid = false;
+            set(&f.doc, doc, docn);
+            set(&f.table, tab, tabn);
+            f.last_table = store(&f, r, true);
+            write_stored(&f, f.last_table);
+            continue;
+        }
+        if (strcmp(role, "blank") != 0 && strcmp(role, "cell") != 0 &&
+            !blank_text(r->f[DOC_TEXT], r->len[DOC_TEXT]) &&
+            !tb_footer(f.k, r->f[DOC_TEXT], r->len[DOC_TEXT]))
+            f.gap_text++;
+        write_record(&f, r);
+    }
+    finish_block(&f, carry_ok);
+
+    tb_grid_free(&f.g);
+    tb_carry_free(&f.carry);
+    gx_buf_free(&f.arena); gx_buf_free(&f.doc); gx_buf_free(&f.table);
+    gx_buf_free(&f.prevdoc); gx_buf_free(&f.flags);
+    free(f.rec);
+    tb_know_free(f.k);
+}
