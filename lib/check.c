@@ -659,7 +659,9 @@ static void emit(ectx *c, runstate *rsx, int alt)
             for (int k = 0; k < c->ninv; k++) add_note(c->d, c->inv[k], rule_index, st);
         return;
     }
-    int key = st == CHECK_FAIL ? 10 + r->sev : st == CHECK_NA ? 5 + r->sev : -1;
+    /* worst first: error fail, warn fail, error n/a, warn n/a, info fail, info n/a */
+    static const int rank[4][3] = {{-1, -1, -1}, {-1, -1, -1}, {1, 3, 4}, {2, 5, 6}};
+    int key = rank[st][r->sev];
     bool worst = c->o->summary && key > rsx->worst_key;
     if (!worst && (c->o->summary || (st == CHECK_PASS && !c->o->all) ||
                    (st == CHECK_PASS_IZ && !c->o->all)))
@@ -705,7 +707,8 @@ static void emit(ectx *c, runstate *rsx, int alt)
         gx_buf_reset(w);
         gx_buf_printf(w, "%s %s %s %s[%s]: actual %s, expected %s, line %s: %s", r->id,
                       check_sev_name(r->sev), check_status_name(st), ind ? ind : "-",
-                      dim ? dim : "-", actual, expected, line, m->data);
+                      dim ? dim : "-", lknown ? actual : "blank", rknown ? expected : "-",
+                      strcmp(line, "\\N") ? line : "-", m->data);
     }
     if (c->o->summary) return;
     const char *f[GX_FINDING_NCOL] = {doc, r->id, check_sev_name(r->sev), check_status_name(st),

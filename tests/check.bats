@@ -1,0 +1,361 @@
+#!/usr/bin/env bats
+# gx-check: the rules of spec schema.md §7 over fact streams. The fixtures
+# tests/fixtures/check/NNN.facts.tsv are made by mkfacts.sh from the
+# hand-read expected facts of the shared corpus (not from gx output).
+
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+bats_require_minimum_version 1.5.0
+
+FX="$GX_ROOT/tests/fixtures/check"
+HDR=$'doc\tyear\torg\tschema\tindicator\tdim\tvalue\tunit\tstate\tsource\tline\tref\tflags\traw'
+
+setup() {
+    command -v gx-check >/dev/null || skip "gx-check is not built"
+    TMP=$(mktemp -d)
+}
+teardown() {
+    rm -rf "$TMP"
+}
+
+# fact DOC SCHEMA INDICATOR VALUE [STATE [SOURCE [FLAGS [UNIT]]]] : one fact line
+fact() {
+    local v=$4 st=${5:-number}
+    [ "$st" = number ] || v='\N'
+    printf '%s\t2017\tX市\t%s\t%s\ttotal\t%s\t%s\t%s\t%s\t7\t\\N\t%s\t%s\n' \
+        "$1" "$2" "$3" "$v" "${8:-件}" "$st" "${6:-table}" "${7:-}" "$4"
+}
+
+# rows of the findings whose rule is $1 (fields 2..9 only)
+rows_of() {
+    awk -F'\t' -v r="$1" '$2 == r { print $2, $3, $4, $5, $6, $7, $8, $9 }'
+}
+
+@test "004: L-REPLY fails, 89 against known parts that already add to 93, exit 1" {
+    run gx-check "$FX/004.facts.tsv"
+    assert_failure 1
+    assert_line --partial $'L-REPLY\terror\tfail\tapply.reply.total\ttotal\t93\t89\t-4'
+}
+
+@test "004: L-DENY is not assessable (5 blank grounds), and fails in --lenient mode" {
+    run gx-check "$FX/004.facts.tsv"
+    assert_line --partial $'L-DENY\terror\tnot_assessable\tapply.reply.denied.total\ttotal\t2\t6\t4'
+    run gx-check --lenient "$FX/004.facts.tsv"
+    assert_failure 1
+    assert_line --partial $'L-DENY\terror\tfail\tapply.reply.denied.total'
+}
+
+@test "004: blank parts that the total already covers pass with implied zeros; blank totals are not assessable" {
+    run gx-check --all "$FX/004.facts.tsv"
+    assert_line --partial $'L-RECV\terror\tpass_implied_zero\tapply.received.new\ttotal\t89\t89\t0'
+    assert_line --partial $'L-CLOSE\terror\tpass_implied_zero\tapply.closed.total\ttotal\t89\t89\t0'
+    assert_line --partial $'L-CH\terror\tnot_assessable\tproactive.channel.total\ttotal\t26187\t\\N'
+    assert_line --partial $'L-RESP-CH\terror\tnot_assessable\tresponse.channel.total\ttotal\t592\t\\N'
+    assert_line --partial $'L-STAFF\terror\tpass\torg.staff.total\ttotal\t254\t254\t0'
+    assert_line --partial $'L-REV\terror\tpass\treview.total\ttotal\t8\t8\t0'
+    assert_line --partial $'L-ITEMS-LE-CH\twarn\tpass\tproactive.items.total\ttotal\t26187\t26187'
+    assert_line --partial $'L-RESP-LE\twarn\tpass\tresponse.hotspots\ttotal\t592\t551'
+    refute_output --partial $'L-REPLY\terror\tpass'
+}
+
+@test "001: the narrative lawsuit figure is reported against the table" {
+    run gx-check "$FX/001.facts.tsv"
+    assert_success
+    assert_line --partial $'XN-LIT\terror\tnot_assessable\tlitigation.all.total\ttotal\t0\t1\t1'
+    run gx-check --lenient "$FX/001.facts.tsv"
+    assert_failure 1
+    assert_line --partial $'XN-LIT\terror\tfail\tlitigation.all.total\ttotal\t0\t1\t1'
+}
+
+@test "001: the modern identities pass for all seven columns; 5-decimal 万元 is info" {
+    run gx-check --all "$FX/001.facts.tsv"
+    [ "$(printf '%s\n' "$output" | awk -F'\t' '$2 == "M-T3-BAL" && $4 == "pass"' | wc -l)" -eq 7 ]
+    [ "$(printf '%s\n' "$output" | awk -F'\t' '$2 == "M-T3-RES" && $4 == "pass"' | wc -l)" -eq 7 ]
+    assert_line --partial $'M-T3-RES\terror\tpass\tapply.result.total\ttotal\t138\t138\t0'
+    assert_line --partial $'M-T4-SUM\terror\tpass\treview.total\ttotal\t5\t5\t0'
+    assert_line --partial $'M-T2-INFORCE\twarn\tpass\tproactive.normative_docs.in_force\ttotal\t92\t379'
+    assert_line --partial $'XN-RECV\terror\tpass\tapply.received.new\ttotal\t138\t138\t0'
+    assert_line --partial $'XN-NDOC\terror\tpass\tproactive.normative_docs.made\ttotal\t147\t147\t0'
+    assert_line --partial $'S-MONEY\tinfo\tfail\tproactive.admin_fees.amount'
+}
+
+@test "000, 002, 003: no error-level failure, exit 0" {
+    for s in 000 002 003; do
+        run gx-check "$FX/$s.facts.tsv"
+        assert_success
+        refute_output --regexp $'\terror\tfail\t'
+    done
+    run gx-check --all "$FX/002.facts.tsv"
+    assert_line --partial $'M-T2-DELTA\terror\tpass\tproactive.penalty.items_prev\ttotal\t0\t28'
+    assert_line --partial $'XN-LIT\terror\tpass\tlitigation.all.total\ttotal\t0\t0\t0'
+    run gx-check --all "$FX/000.facts.tsv"
+    assert_line --partial $'L-CH\terror\tpass\tproactive.channel.total\ttotal\t94604\t94604\t0'
+    assert_line --partial $'L-DENY\terror\tpass\tapply.reply.denied.total\ttotal\t7\t7\t0'
+    assert_line --partial $'XN-PROACT\terror\tpass\tproactive.items.total\ttotal\t84655\t84655\t0'
+}
+
+# mutate FILE INDICATOR DIM SOURCE VALUE: the fact stream with one value replaced
+mutate() {
+    awk -F'\t' -v OFS='\t' -v i="$2" -v d="$3" -v s="$4" -v v="$5" \
+        '$5 == i && $6 == d && $10 == s { $7 = v; $9 = "number" } { print }' "$1"
+}
+
+# rules_for FAMILY SOURCE INDICATOR: the rules of mutations.tsv that must catch +1
+rules_for() {
+    local fam src pat rules
+    while IFS=$'\t' read -r fam src pat rules; do
+        case $fam in '#'*|'') continue ;; esac
+        [ "$fam" = any ] || [ "$fam" = "$1" ] || continue
+        [ "$src" = "$2" ] || continue
+        # shellcheck disable=SC2053
+        if [[ $3 == $pat ]]; then echo "$rules"; return; fi
+    done < "$FX/mutations.tsv"
+}
+
+# expect_fail DESC RULES... : $out (findings) has a failure of one of RULES
+expect_fail() {
+    local desc=$1 r
+    shift
+    if [ "$code" -ne 1 ]; then echo "not caught (exit $code): $desc"; return 1; fi
+    for r in "$@"; do
+        printf '%s\n' "$out" | awk -F'\t' -v r="$r" '$2 == r && $4 == "fail" { f = 1 } END { exit !f }' && return 0
+    done
+    echo "caught by the wrong rule: $desc (wanted $*)"
+    printf '%s\n' "$out" | awk -F'\t' '$4 == "fail"' | cut -f2-9
+    return 1
+}
+
+# mutation_loop SAMPLE FAMILY: every printed number changed in three ways
+mutation_loop() {
+    local f="$FX/$1.facts.tsv" fam=$2 bad=0 n=0 ind dim val unit src st rules new code out
+    local nonneg=S-INT money=S-MONEY
+    [ "$fam" = modern ] && nonneg=M-NONNEG money=M-NONNEG
+    local base
+    base=$(gx-check "$f")
+    while IFS=$'\t' read -r ind dim val unit st src; do
+        [ "$st" = number ] || continue
+        # +1 where an equality identity or a narrative cross-check covers the value
+        rules=$(rules_for "$fam" "$src" "$ind")
+        if [ -n "$rules" ] && { [ "$src" = table ] ||
+            ! printf '%s\n' "$base" | grep -q $'\t'"not_assessable"$'\t'"$ind"$'\t'; }; then
+            new=$(awk -v v="$val" 'BEGIN { OFMT = "%.12g"; print v + 1 }')
+            out=$(mutate "$f" "$ind" "$dim" "$src" "$new" | gx-check) && code=0 || code=$?
+            expect_fail "$1 $ind[$dim] $val -> $new" $rules || bad=$((bad + 1))
+            n=$((n + 1))
+        fi
+        [ "$src" = table ] || continue
+        # negative
+        case $ind in
+        *.items_delta) new=-1000000; rules=M-T2-DELTA ;;
+        *) new=-$(awk -v v="$val" 'BEGIN { OFMT = "%.12g"; print v + 1 }')
+           case $unit in 万元|元) rules=$money ;; *) rules=$nonneg ;; esac ;;
+        esac
+        out=$(mutate "$f" "$ind" "$dim" "$src" "$new" | gx-check) && code=0 || code=$?
+        expect_fail "$1 $ind[$dim] $val -> $new" $rules || bad=$((bad + 1))
+        n=$((n + 1))
+        # a fraction in a count
+        case $unit in 万元|元) continue ;; esac
+        new=$(awk -v v="$val" 'BEGIN { OFMT = "%.12g"; print v + 0.5 }')
+        out=$(mutate "$f" "$ind" "$dim" "$src" "$new" | gx-check) && code=0 || code=$?
+        expect_fail "$1 $ind[$dim] $val -> $new" $nonneg || bad=$((bad + 1))
+        n=$((n + 1))
+    done < <(tail -n +2 "$f" | cut -f5-10 | awk -F'\t' -v OFS='\t' '{ print $1, $2, $3, $4, $5, $6 }')
+    echo "$1: $n mutations, $bad not caught as expected"
+    [ "$n" -gt 30 ] && [ "$bad" -eq 0 ]
+}
+
+@test "mutations: every number of 000 (legacy table) changed is caught with the right rule" {
+    mutation_loop 000 legacy
+}
+
+@test "mutations: every number of 001 (modern-2021) changed is caught with the right rule" {
+    mutation_loop 001 modern
+}
+
+@test "mutations: every number of 002 (modern-2019) changed is caught with the right rule" {
+    mutation_loop 002 modern
+}
+
+@test "mutations: in 004 (already failing L-REPLY) negative and fractional counts are caught" {
+    run gx-check "$FX/004.facts.tsv"
+    refute_output --partial $'S-INT\terror\tfail'
+    out=$(mutate "$FX/004.facts.tsv" org.reading_points total table -3 | gx-check) || true
+    printf '%s\n' "$out" | grep -q $'S-INT\terror\tfail\torg.reading_points'
+    out=$(mutate "$FX/004.facts.tsv" training.trainees total table 134.5 | gx-check) || true
+    printf '%s\n' "$out" | grep -q $'S-INT\terror\tfail\ttraining.trainees'
+    out=$(mutate "$FX/004.facts.tsv" apply.reply.granted total table 56 | gx-check) || true
+    printf '%s\n' "$out" | grep -q $'L-REPLY\terror\tpass_implied_zero' && false
+    # 89 = 21+56+2+6+4 = 89 with the blanks as zero
+    out=$(mutate "$FX/004.facts.tsv" apply.reply.granted total table 56 | gx-check --all) || true
+    printf '%s\n' "$out" | grep -q $'L-REPLY\terror\tpass_implied_zero\tapply.reply.total\ttotal\t89\t89\t0'
+}
+
+@test "§7.0: known parts above the total fail, equal pass with implied zeros, below are not assessable" {
+    { echo "$HDR"
+      fact d legacy-table org.staff.total 10 number table "" 人
+      fact d legacy-table org.staff.full_time 11 number table "" 人
+      fact d legacy-table org.staff.part_time "" empty table "" 人; } > "$TMP/a"
+    run gx-check "$TMP/a"
+    assert_failure 1
+    assert_line --partial $'L-STAFF\terror\tfail\torg.staff.total\ttotal\t11\t10\t-1'
+    sed -i 's/\t11\t人\tnumber/\t10\t人\tnumber/' "$TMP/a"
+    run gx-check --all "$TMP/a"
+    assert_success
+    assert_line --partial $'L-STAFF\terror\tpass_implied_zero'
+    sed -i 's/full_time\ttotal\t10/full_time\ttotal\t4/' "$TMP/a"
+    run gx-check "$TMP/a"
+    assert_success
+    assert_line --partial $'L-STAFF\terror\tnot_assessable\torg.staff.total\ttotal\t4\t10\t6'
+    run gx-check --lenient "$TMP/a"
+    assert_failure 1
+    # a placeholder (na) is a blank too, never 0
+    sed -i 's/\tempty\t/\tna\t/' "$TMP/a"
+    run gx-check "$TMP/a"
+    assert_line --partial $'L-STAFF\terror\tnot_assessable'
+    # a text cell in the sum: not assessable, and S-SEM warns
+    sed -i 's/\tna\t/\ttext\t/' "$TMP/a"
+    run gx-check "$TMP/a"
+    assert_line --partial $'L-STAFF\terror\tnot_assessable'
+    assert_line --partial $'S-SEM\twarn\tfail\torg.staff.part_time'
+}
+
+@test "--strict: a failed warn-level rule makes the exit status 1" {
+    { echo "$HDR"
+      fact d legacy-table apply.reply.total 5
+      fact d legacy-table apply.closed.total 6; } > "$TMP/a"
+    run gx-check "$TMP/a"
+    assert_success
+    assert_line --partial $'L-REPLY-CLOSE\twarn\tfail\tapply.reply.total\ttotal\t6\t5\t-1'
+    run gx-check --strict "$TMP/a"
+    assert_failure 1
+}
+
+@test "narrative bounds: bound=ge is a lower bound, bound=le an upper bound, bound=approx within 10%" {
+    { echo "$HDR"
+      fact d legacy-table review.total 12
+      fact d legacy-table review.total 10 number narrative bound=ge
+      fact d legacy-table review.total 13 number narrative bound=ge
+      fact d legacy-table review.total 15 number narrative bound=le
+      fact d legacy-table review.total 11 number narrative bound=le
+      fact d legacy-table review.total 13 number narrative bound=approx
+      fact d legacy-table review.total 11 number narrative; } > "$TMP/a"
+    run gx-check --all "$TMP/a"
+    assert_failure 1
+    [ "$(printf '%s\n' "$output" | awk -F'\t' '$2 == "XN-REV" { print $4, $8 }' | tr '\n' ' ')" = \
+      "pass 10 fail 13 pass 15 fail 11 pass 13 fail 11 " ]
+}
+
+@test "cross-year: carried-over against last year's carried-forward, identical copies, only with --cross-year" {
+    awk -F'\t' -v OFS='\t' 'NR > 1 { $1 = "prev.txt"; $2 = 2021 } { print }' "$FX/001.facts.tsv" > "$TMP/prev"
+    run gx-check "$TMP/prev" "$FX/001.facts.tsv"
+    refute_output --partial 'XY-'
+    run gx-check --cross-year "$TMP/prev" "$FX/001.facts.tsv"
+    assert_line --partial $'001_18e24acce36058d8.txt\tXY-DUP\twarn\tfail'
+    assert_line --partial $'001_18e24acce36058d8.txt\tXY-INFORCE\tinfo\tfail\tproactive.normative_docs.in_force\ttotal\t471\t379\t-92'
+    refute_line --partial $'prev.txt\tXY-'
+    awk -F'\t' -v OFS='\t' '$5 == "apply.carried_forward" && $6 == "total" { $7 = 3 } { print }' "$TMP/prev" > "$TMP/prev2"
+    run gx-check --cross-year "$FX/001.facts.tsv" "$TMP/prev2"
+    assert_line --partial $'XY-CARRY\twarn\tfail\tapply.carried_over\ttotal\t3\t0\t-3'
+    refute_output --partial 'XY-DUP'
+    run gx-check --cross-year --strict "$FX/001.facts.tsv" "$TMP/prev2"
+    assert_failure 1
+}
+
+@test "stateless: the findings of all five reports at once equal those of each report alone" {
+    all=$(cat "$FX"/00?.facts.tsv | gx-check --no-header) || true
+    one=$(for f in "$FX"/00?.facts.tsv; do gx-check --no-header "$f"; done) || true
+    [ "$all" = "$one" ]
+}
+
+@test "--summary: per report, counts by severity and the worst finding" {
+    run gx-check --summary "$FX/004.facts.tsv" "$FX/000.facts.tsv"
+    assert_failure 1
+    assert_line '004_02dea9a19f414bf2.txt: 榆树市 2017, legacy-table, 63 facts'
+    assert_line --regexp '^  failed: 1 error, 0 warn, 0 info; not assessable: [0-9]+; passed: [0-9]+$'
+    assert_line --partial '  worst: L-REPLY error fail apply.reply.total[total]: actual 89, expected 93'
+    assert_line '  worst: none'
+}
+
+@test "--annotate: the facts pass through unchanged with a check column" {
+    run gx-check --annotate "$FX/004.facts.tsv"
+    assert_failure 1
+    assert_line --index 0 "$HDR"$'\tcheck'
+    diff <(gx-check --annotate "$FX/004.facts.tsv" | cut -f1-14) "$FX/004.facts.tsv"
+    assert_line --partial $'apply.reply.already_public\ttotal\t21\t件\tnumber\ttable\t\\N\t\\N\t\t21\tL-REPLY:fail'
+    assert_line --partial $'apply.channel.online\ttotal\t\\N\t件\tempty\ttable\t\\N\t\\N\t\t\t'
+    run gx-check --annotate --all "$FX/004.facts.tsv"
+    assert_line --partial $'apply.channel.online\ttotal\t\\N\t件\tempty\ttable\t\\N\t\\N\t\t\tL-RECV:pass_implied_zero'
+}
+
+@test "--list-rules: every rule id of spec §7 with its severity and equation" {
+    run gx-check --list-rules
+    assert_success
+    assert_line --index 0 $'rule\tseverity\tschemas\tdims\teach\twhen\tequation\ttolerance\tmessage'
+    for id in M-T3-BAL M-T3-RES M-T3-COL M-T3-SUBTOT M-T4-SUM M-T2-DELTA M-T2-INFORCE M-T2-PUB \
+              M-NONNEG L-CH L-RESP-CH L-RECV L-CLOSE L-REPLY L-DENY L-REV L-LIT L-STAFF L-PRINC \
+              L-ITEMS-LE-CH L-NDOC-LE L-RESP-LE L-REPLY-CLOSE L-CLOSE-LE L-FEE-NARR XY-CARRY \
+              XY-INFORCE XY-ITEMS XY-DUP XN-RECV XN-CHAN XN-REPLY XN-REV XN-LIT XN-PROACT XN-NDOC \
+              XN-WEIBO XN-WEIXIN XN-RESP S-INT S-MONEY S-UNIT S-SEM S-MAG; do
+        printf '%s\n' "$output" | grep -q "^$id"$'\t' || { echo "missing $id"; false; }
+    done
+    assert_line --partial $'L-REPLY\terror\tlegacy-table\ttotal\t-\t-\tapply.reply.total = apply.reply.already_public + '
+}
+
+@test "--rules FILE replaces the built-in rules" {
+    printf 'rule\tseverity\tschemas\tequation\nT-ONE\twarn\tlegacy-table\torg.staff.total <= 100\n' > "$TMP/r"
+    run gx-check --all --rules "$TMP/r" "$FX/004.facts.tsv"
+    assert_success
+    assert_line --partial $'T-ONE\twarn\tfail\torg.staff.total\ttotal\t100\t254\t154'
+    [ "$(printf '%s\n' "$output" | wc -l)" -eq 2 ]
+    run gx-check --rules "$TMP/r" --list-rules
+    assert_line --partial $'T-ONE\twarn\tlegacy-table\ttotal\t-\t-\torg.staff.total <= 100'
+}
+
+@test "--rules: a bad rules table is exit 2 naming file and line" {
+    printf 'rule\tseverity\tequation\n# c\nX\terror\ta.b = c +\n' > "$TMP/r"
+    run gx-check --rules "$TMP/r" "$FX/004.facts.tsv"
+    assert_failure 2
+    assert_output "gx-check: $TMP/r:3: equation: expected a term at the end of the equation"
+    printf 'rule\tseverity\tequation\nX\tfatal\ta = 1\n' > "$TMP/r"
+    run gx-check --rules "$TMP/r" "$FX/004.facts.tsv"
+    assert_failure 2
+    assert_output --partial "$TMP/r:2: severity \"fatal\""
+    printf 'rule\tseverity\tequation\teach\nX\terror\t$ = 1\tfact:*;colour=red\n' > "$TMP/r"
+    run gx-check --rules "$TMP/r" "$FX/004.facts.tsv"
+    assert_failure 2
+    assert_output --partial "$TMP/r:2: each: unknown filter"
+    run gx-check --rules "$TMP/none" "$FX/004.facts.tsv"
+    assert_failure 2
+    assert_output "gx-check: $TMP/none: No such file or directory"
+}
+
+@test "bad facts: a clear message with file and line, the other documents still checked, exit 2" {
+    { echo "$HDR"
+      fact a legacy-table org.staff.total 1x
+      fact b legacy-table org.staff.total 5 maybe
+      fact c legacy-table org.staff.total 5 number web
+      fact d legacy-table org.staff.total 10 number table "" 人
+      fact d legacy-table org.staff.full_time 11 number table "" 人
+      fact d legacy-table org.staff.part_time 0 number table "" 人; } > "$TMP/a"
+    run --separate-stderr gx-check "$TMP/a"
+    assert_failure 2
+    [[ $stderr == *"gx-check: $TMP/a:2: value \"1x\" of org.staff.total is not a plain decimal number"* ]]
+    [[ $stderr == *"gx-check: $TMP/a:3: state \"maybe\": expected number, empty, na or text"* ]]
+    [[ $stderr == *"gx-check: $TMP/a:4: source \"web\": expected table, narrative or derived"* ]]
+    [[ $output == *$'L-STAFF\terror\tfail'* ]]
+}
+
+@test "empty input: just the header, exit 0" {
+    run gx-check < /dev/null
+    assert_success
+    assert_output $'doc\trule\tseverity\tstatus\tindicator\tdim\texpected\tactual\tdelta\tline\tmessage'
+    run gx-check <<< "$HDR"
+    assert_success
+    assert_output $'doc\trule\tseverity\tstatus\tindicator\tdim\texpected\tactual\tdelta\tline\tmessage'
+}
+
+@test "--summary and --annotate exclude each other (usage error)" {
+    run gx-check --summary --annotate "$FX/004.facts.tsv"
+    assert_failure 2
+    assert_output --partial "exclude each other"
+}
