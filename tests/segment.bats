@@ -228,3 +228,87 @@ roles() {
     assert_failure 2
     assert_output --partial "unknown form"
 }
+
+# sec:level:kind of the title and heading lines, in order
+outline() {
+    gx-segment "$@" | awk -F'\t' 'NR>1 && ($8=="heading"||$8=="title"){printf "%s:%s:%s ", $5, $6, $7} END{print ""}'
+}
+
+@test "HTML and markdown versions of 002 give the same headings and kinds as the text" {
+    want=$(outline "$S002")
+    [ -n "$want" ]
+    run outline "$FIX/002.html"
+    assert_output "$want"
+    run outline --from html "$FIX/002.html"
+    assert_output "$want"
+    run outline "$FIX/002.md"
+    assert_output "$want"
+    run outline --from markdown "$FIX/002.md"
+    assert_output "$want"
+    # the bulletin and the attachment list are noise in every form
+    for f in "$S002" "$FIX/002.html" "$FIX/002.md"; do
+        run bash -c "gx-segment '$f' | awk -F'\t' '\$8==\"noise\"' | wc -l"
+        assert_output 17
+    done
+}
+
+@test "HTML: script, style, comments and <title> dropped; entities decoded; one line per block" {
+    run gx-segment --no-header "$FIX/002.html"
+    assert_success
+    refute_output --partial "不是标题"
+    refute_output --partial "注释里的标题"
+    refute_output --partial "三、脚本"
+    refute_output --partial "td {"
+    refute_output --partial "&#x"
+    refute_output --partial "<p>"
+    assert_line --index 0 --partial "$(printf 'title\t\t\t\t\t\t伊美区人民政府')"
+    assert_line --index 2 --partial "本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）规定，由"
+}
+
+@test "HTML: each <tr> is one TAB line with colspan/rowspan expanded, no cell shifted" {
+    gx-segment --no-header "$FIX/002.html" > "$TMP/out"
+    # T3 has 10 columns: every row of table 2 has 10 cells
+    run bash -c "awk -F'\t' '\$9==2' '$TMP/out' | cut -f14 | awk -F'\\\\\\\\t' '{print NF}' | sort -u"
+    assert_output 10
+    # T4 has 15 columns
+    run bash -c "awk -F'\t' '\$9==3' '$TMP/out' | cut -f14 | awk -F'\\\\\\\\t' '{print NF}' | sort -u"
+    assert_output 15
+    run cat "$TMP/out"
+    # rowspan: 三、本年度办理结果 on its first row only, the leaf of (三) in column 3
+    assert_line --partial "$(printf 'table\t2\t\t\t\t\t三、本年度办理结果\\t(一)予以公开\\t\\t0')"
+    assert_line --partial "$(printf 'table\t2\t\t\t\t\t\\t\\t2.其他法律行政法规禁止公开\\t0')"
+    assert_line --partial "$(printf 'table\t3\t\t\t\t\t\\t\\t\\t\\t\\t结果维持\\t结果纠正')"
+}
+
+@test "HTML: colspan/rowspan grid on a small table" {
+    cat > "$TMP/t.html" <<'HTML'
+<html><body><p>一、概述</p>
+<table><tr><td rowspan="2">A</td><td colspan="2">B</td><td>C</td></tr>
+<tr><td>d</td><td>e</td><td rowspan=2>f</td></tr>
+<tr><td>g</td><td colspan=2>h &amp; &lt;i&gt;</td></tr></table>
+<p>x&nbsp;y&#20108;&#x4E09;</p></body></html>
+HTML
+    run bash -c "gx-segment --no-header '$TMP/t.html' | cut -f8,9,14"
+    assert_success
+    assert_line --index 0 "$(printf 'heading\t\t一、概述')"
+    assert_line --index 1 "$(printf 'table\t1\tA\\tB\\t\\tC')"
+    assert_line --index 2 "$(printf 'table\t1\t\\td\\te\\tf')"
+    assert_line --index 3 "$(printf 'table\t1\tg\\th & <i>\\t\\t')"
+    assert_line --index 4 "$(printf 'text\t\tx\xc2\xa0y二三')"
+}
+
+@test "markdown: pipe tables are table blocks, # and ** kept raw in text, ignored for headings" {
+    gx-segment --no-header "$FIX/002.md" > "$TMP/out"
+    run bash -c "awk -F'\t' '\$14 ~ /^\\|/ && \$8!=\"table\"' '$TMP/out' | wc -l"
+    assert_output 0
+    run bash -c "awk -F'\t' '\$8==\"table\"{print \$9}' '$TMP/out' | sort -u | tr '\n' ' '"
+    assert_output "1 2 3 "
+    run cat "$TMP/out"
+    assert_line --partial "$(printf 'heading\t\t\t\t\t\t## 一、总体情况')"
+    assert_line --partial "$(printf 'heading\t\t\t\t\t\t1、**强化组织领导')"
+}
+
+@test "--from text on an HTML page keeps the markup as text" {
+    run bash -c "gx-segment --no-header --from text '$FIX/002.html' | awk -F'\t' '\$8==\"heading\"' | wc -l"
+    assert_output 0
+}
