@@ -47,10 +47,10 @@ int main(int argc, char **argv)
     int c;
     while ((c = gx_getopt(&cmd, &st, argc, argv, &arg)) != -1) {
         if (c == 'f') from = arg;
-        else if (c == 256 + gx_opt_id(&cmd, "doc")) o.doc = arg;
-        else if (c == 256 + gx_opt_id(&cmd, "no-flags")) o.flags_column = false;
-        else if (c == 256 + gx_opt_id(&cmd, "files0-from")) files0 = arg;
-        else if (c == 256 + gx_opt_id(&cmd, "no-header")) o.no_header = true;
+        else if (c == gx_opt_id(&cmd, "doc")) o.doc = arg;
+        else if (c == gx_opt_id(&cmd, "no-flags")) o.flags_column = false;
+        else if (c == gx_opt_id(&cmd, "files0-from")) files0 = arg;
+        else if (c == gx_opt_id(&cmd, "no-header")) o.no_header = true;
     }
     int first = st.optind;
     gx_getopt_free(&st);

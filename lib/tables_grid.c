@@ -343,7 +343,7 @@ static void value_span(const builder *b, int r, int *start, int *count)
     *count = ri->last >= *start ? ri->last - *start + 1 : 0;
 }
 
-static int mode_count(const builder *b, int from, int to)
+static int mode_count(const builder *b, int from, int to, int prefer)
 {
     int best = 0, bestn = 0;
     int *hist = gx_xcalloc(1024, sizeof *hist);
@@ -355,7 +355,10 @@ static int mode_count(const builder *b, int from, int to)
         hist[n]++;
     }
     for (int n = 1; n < 1024; n++)
-        if (hist[n] > bestn || (hist[n] == bestn && hist[n] > 0 && n > best)) { best = n; bestn = hist[n]; }
+        if (hist[n] > bestn || (hist[n] == bestn && hist[n] > 0 && best != prefer && (n == prefer || n > best))) {
+            best = n;
+            bestn = hist[n];
+        }
     free(hist);
     return best;
 }
@@ -366,7 +369,7 @@ static void column_paths(builder *b, int h0, int h1, int k, bool *nohead)
 {
     int w = 0;
     for (int r = h0; r < h1; r++)
-        if (b->ri[r].last + 1 > w) w = b->ri[r].last + 1;
+        if (!b->ri[r].sep && b->ri[r].last + 1 > w) w = b->ri[r].last + 1;
     if (k > b->capch) {
         b->capch = k;
         b->choff = gx_xrealloc(b->choff, (size_t)k * sizeof *b->choff);
@@ -378,6 +381,7 @@ static void column_paths(builder *b, int h0, int h1, int k, bool *nohead)
     bool *bnd = gx_xcalloc((size_t)w + 1, sizeof *bnd);
     for (int h = 0; h < nh; h++) {
         int cur = -1;
+        if (b->ri[h0 + h].sep) { for (int c = 0; c < w; c++) cover[h * w + c] = -1; continue; }
         for (int c = 0; c < w; c++) {
             if (cell(b, h0 + h, c)->cls != TB_EMPTY) cur = c;
             else if (bnd[c]) cur = -1;
@@ -396,6 +400,7 @@ static void column_paths(builder *b, int h0, int h1, int k, bool *nohead)
         bool any = false;
         if (hc >= 0) {
             for (int h = 0; h < nh; h++) {
+                if (b->ri[h0 + h].sep) continue;
                 int c = cover[h * w + hc];
                 if (c < 0) continue;
                 const cinfo *x = cell(b, h0 + h, c);
@@ -565,7 +570,10 @@ static size_t nchars(const char *s, size_t n)
 static void emit_section(builder *b, int s, int h1, int e, tb_carry *carry, bool first_section)
 {
     /* K */
-    int kd = mode_count(b, h1, e);
+    int wh0 = 0, first_label = -1;
+    for (int r = s; r < h1; r++) if (!b->ri[r].sep && b->ri[r].last + 1 > wh0) wh0 = b->ri[r].last + 1;
+    for (int r = h1; r < e && first_label < 0; r++) if (b->ri[r].data) first_label = b->ri[r].label + 1;
+    int kd = mode_count(b, h1, e, first_label >= 0 && wh0 > first_label ? wh0 - first_label : -1);
     gx_buf_reset(&b->sig);
     for (int r = s; r < h1; r++) {
         const tb_row *row = &b->g->rows[r];
@@ -575,8 +583,7 @@ static void emit_section(builder *b, int s, int h1, int e, tb_carry *carry, bool
             gx_buf_add(&b->sig, b->tmp.data ? b->tmp.data : "", b->tmp.len);
         }
     }
-    int wh = 0;
-    for (int r = s; r < h1; r++) if (b->ri[r].last + 1 > wh) wh = b->ri[r].last + 1;
+    int wh = wh0;
     int kt = b->sig.len ? tb_template_columns(b->k, b->sig.data, b->sig.len) : 0;
     int k = kd;
     if (kt > k && kt <= wh) k = kt;
@@ -706,7 +713,7 @@ static void emit_section(builder *b, int s, int h1, int e, tb_carry *carry, bool
             if (lead > 0 && lead < vn && lastheader >= s) {
                 /* the header row above is empty over the same columns */
                 int w = 0;
-                for (int h = s; h < h1; h++) if (b->ri[h].last + 1 > w) w = b->ri[h].last + 1;
+                for (int h = s; h < h1; h++) if (!b->ri[h].sep && b->ri[h].last + 1 > w) w = b->ri[h].last + 1;
                 int hb = w - k;
                 bool empty_above = true;
                 for (int j = 0; j <= lead && empty_above; j++) {

@@ -1,0 +1,201 @@
+#!/usr/bin/env bats
+# gx-tables: table blocks of the document stream as cell rows.
+
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+
+SEEDS="$GX_ROOT/../shared/corpus/seeds"
+FIX="$GX_ROOT/tests/fixtures/tables"
+
+setup() {
+    command -v gx-tables >/dev/null || skip "gx-tables is not built"
+    TMP=$(mktemp -d)
+}
+teardown() {
+    rm -rf "$TMP"
+}
+
+seed() { ls "$SEEDS"/"$1"_*.txt; }
+
+# The cells of a stream: line table row col rowhead colhead text flags.
+cells() {
+    awk -F'\t' 'BEGIN{OFS="\t"} NR==1{print "line","table","row","col","rowhead","colhead","text","flags"} $8=="cell"{print $2,$9,$10,$11,$12,$13,$14,$15}'
+}
+
+# Lines of a text file as one table block of a document stream (every line
+# role=table, table 1; blank lines role=blank), for gx-tables alone.
+as_stream() {
+    awk 'BEGIN{OFS="\t"; print "doc","line","page","para","sec","level","kind","role","table","row","col","rowhead","colhead","text"}
+         { t=$0; gsub(/\\/,"\\\\",t); gsub(/\t/,"\\t",t); gsub(/\r/,"\\r",t)
+           role = (t ~ /^[ ]*$/) ? "blank" : "table"
+           print "fx",NR,1,NR,"0",0,"unknown",role,1,"","","","",t }' "$1"
+}
+
+# text of the cell at rowhead $2 and colhead $3 in cells file $1
+cell_text() {
+    awk -F'\t' -v r="$2" -v c="$3" '$5==r && $6==c {print $7 "|" $8}' "$1"
+}
+
+@test "gx-tables: the five samples give the golden cells (read cell by cell)" {
+    command -v gx-segment >/dev/null || skip "gx-segment is not built"
+    for n in 000 001 002 003 004; do
+        gx-segment "$(seed $n)" | gx-tables | cells > "$TMP/$n"
+        run diff -u "$FIX/golden/$n.cells.tsv" "$TMP/$n"
+        assert_success
+    done
+}
+
+@test "gx-tables: 001 T3 shifted rows are re-aligned and flagged" {
+    command -v gx-segment >/dev/null || skip "gx-segment is not built"
+    gx-segment "$(seed 001)" | gx-tables | cells > "$TMP/c"
+    run cell_text "$TMP/c" "三、本年度办理结果 | (七)总计" "总计"
+    assert_output "138|shifted"
+    run cell_text "$TMP/c" "三、本年度办理结果 | (七)总计" "申请人情况 | 自然人"
+    assert_output "134|shifted"
+    run cell_text "$TMP/c" "三、本年度办理结果 | (五)不予处理 | 3.要求提供公开出版物" "申请人情况 | 法人或其他组织 | 商业企业"
+    assert_output "0|shifted"
+    run cell_text "$TMP/c" "四、结转下年度继续办理" "总计"
+    assert_output "0|shifted"
+    run cell_text "$TMP/c" "三、本年度办理结果 | (四)无法提供 | 2.没有现成信息需要另行制作" "申请人情况 | 法人或其他组织 | 社会公益组织"
+    assert_output "1|"
+    run cell_text "$TMP/c" "三、本年度办理结果 | (六)其他处理 | 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请" "总计"
+    assert_output "1|"
+}
+
+@test "gx-tables: 001 T4 value row is kept positional and flagged lead_empty=5" {
+    command -v gx-segment >/dev/null || skip "gx-segment is not built"
+    gx-segment "$(seed 001)" | gx-tables | cells > "$TMP/c"
+    run cell_text "$TMP/c" "" "行政复议 | 结果维持"
+    assert_output "|lead_empty=5"
+    run cell_text "$TMP/c" "" "行政诉讼 | 未经复议直接起诉 | 结果维持"
+    assert_output "2|lead_empty=5"
+    run cell_text "$TMP/c" "" "行政诉讼 | 未经复议直接起诉 | 总计"
+    assert_output "5|lead_empty=5"
+    run cell_text "$TMP/c" "" "行政诉讼 | 复议后起诉 | 尚未审结"
+    assert_output "0|lead_empty=5"
+}
+
+@test "gx-tables: 001 T2 sub-tables each get their caption and header" {
+    command -v gx-segment >/dev/null || skip "gx-segment is not built"
+    gx-segment "$(seed 001)" | gx-tables | cells > "$TMP/c"
+    run cell_text "$TMP/c" "行政规范性文件" "第二十条第（一）项 | 现行有效件数"
+    assert_output "379|"
+    run cell_text "$TMP/c" "行政强制" "第二十条第（六）项 | 本年处理决定数量"
+    assert_output "1662|"
+    run cell_text "$TMP/c" "行政事业性收费" "第二十条第（八）项 | 本年收费金额（单位：万元）"
+    assert_output "15781.34226|"
+}
+
+@test "gx-tables: 002 wrapped label 4.保护第三方合 / 法权益 is joined" {
+    command -v gx-segment >/dev/null || skip "gx-segment is not built"
+    gx-segment "$(seed 002)" | gx-tables | cells > "$TMP/c"
+    run cell_text "$TMP/c" "三、本年度办理结果 | (三)不予公开 | 4.保护第三方合法权益" "申请人情况 | 法人或其他组织 | 法律服务机构"
+    assert_output "0|shifted,wrapped"
+    run grep -c '法权益' "$TMP/c"
+    assert_output 7
+    # 5. keeps its group although the row lost its leading cell
+    run cell_text "$TMP/c" "三、本年度办理结果 | (三)不予公开 | 5.属于三类内部事务信息" "申请人情况 | 总计"
+    assert_output "0|"
+    run cell_text "$TMP/c" "三、本年度办理结果 | (四)无法提供 | 1.本机关不掌握相关政府信息" "申请人情况 | 自然人"
+    assert_output "0|"
+    run cell_text "$TMP/c" "行政许可" "第二十条第(五)项 | 本年增/减"
+    assert_output "减 22|"
+    run cell_text "$TMP/c" "政府集中采购" "第二十条第(九)项 | 采购总金额"
+    assert_output "9184322.81|"
+}
+
+@test "gx-tables: 002 separator row --- is dropped, headers with split letters are joined" {
+    command -v gx-segment >/dev/null || skip "gx-segment is not built"
+    gx-segment "$(seed 002)" | gx-tables | cells > "$TMP/c"
+    run grep -c -- '---' "$TMP/c"
+    assert_output 0
+    run cell_text "$TMP/c" "" "行政诉讼 | 复议后起诉 | 尚未审结"
+    assert_output "0|"
+    run cell_text "$TMP/c" "一、本年新收政府信息公开申请数量" "申请人情况 | 法人或其他组织 | 社会公益组织"
+    assert_output "0|"
+}
+
+@test "gx-tables: 004 one cell per line: blank values, continuation lines, numbering paths" {
+    command -v gx-segment >/dev/null || skip "gx-segment is not built"
+    gx-segment "$(seed 004)" | gx-tables | cells > "$TMP/c"
+    run cell_text "$TMP/c" "一、主动公开情况 | （1）主动公开政府信息数（不同渠道和方式公开相同信息计1条）" "统计数"
+    assert_output "26187|wrapped"
+    run cell_text "$TMP/c" "一、主动公开情况 | （二）通过不同渠道和方式公开政府信息的情况" "统计数"
+    assert_output "|"
+    run cell_text "$TMP/c" "三、依申请公开情况 | （三）申请答复数" "统计数"
+    assert_output "89|"
+    run cell_text "$TMP/c" "三、依申请公开情况 | （三）申请答复数 | 4.不同意公开答复数 | 不是《条例》所指政府信息" "统计数"
+    assert_output "2|"
+    run cell_text "$TMP/c" "五、行政诉讼数量 | (二)被依法纠错数" "单位"
+    assert_output "件|"
+    run cell_text "$TMP/c" "九、政府信息公开会议和培训情况 | （三）接受培训人员数" "统计数"
+    assert_output "134|"
+}
+
+@test "gx-tables: 000 legacy 统计表 and narrative mini-tables" {
+    command -v gx-segment >/dev/null || skip "gx-segment is not built"
+    gx-segment "$(seed 000)" | gx-tables | cells > "$TMP/c"
+    run cell_text "$TMP/c" "一、主动公开情况 | （二）通过不同渠道和方式公开政府信息的情况" "统计数"
+    assert_output "94604|"
+    run cell_text "$TMP/c" "一、主动公开情况 | （二）通过不同渠道和方式公开政府信息的情况" "单位"
+    assert_output "|"
+    run cell_text "$TMP/c" "五、行政诉讼数量 | （三）其他情形数" "统计数"
+    assert_output "0|"
+    run cell_text "$TMP/c" "四、行政复议数量 | （三）其他情形数" "统计数"
+    assert_output "1|"
+    run cell_text "$TMP/c" "百分比" "政府网站"
+    assert_output --partial "81.48%|"
+}
+
+@test "gx-tables: every input row passes through unchanged, cells follow their block" {
+    command -v gx-segment >/dev/null || skip "gx-segment is not built"
+    gx-segment "$(seed 001)" > "$TMP/s"
+    gx-tables --no-flags "$TMP/s" > "$TMP/t"
+    run diff <(cat "$TMP/s") <(awk -F'\t' '$8!="cell"' "$TMP/t")
+    assert_success
+    # the first cell row comes right after the last raw line of table 1
+    run awk -F'\t' '$9==1 && $8=="table"{last=NR} $8=="cell" && !first{first=NR} END{print first-last}' "$TMP/t"
+    assert_output 1
+}
+
+@test "gx-tables: tab, markdown, HTML and CSV versions give the same cells" {
+    for t in 001_t2 001_t3 001_t4 002_t2 002_t3 002_t4 000_m1 000_l1; do
+        as_stream "$FIX/$t.tsv.txt" | gx-tables | cells | cut -f3- > "$TMP/tab"
+        [ -s "$TMP/tab" ] && [ "$(wc -l < "$TMP/tab")" -gt 1 ]
+        as_stream "$FIX/$t.md" | gx-tables | cells | cut -f3- > "$TMP/md"
+        run diff "$TMP/tab" "$TMP/md"
+        assert_success
+        gx-tables --from csv "$FIX/$t.csv" | cells | cut -f3- > "$TMP/csv"
+        run diff "$TMP/tab" "$TMP/csv"
+        assert_success
+        if command -v gx-segment >/dev/null; then
+            gx-segment --from html "$FIX/$t.html" | gx-tables | cells | cut -f3- > "$TMP/html"
+            run diff "$TMP/tab" "$TMP/html"
+            assert_success
+        fi
+    done
+}
+
+@test "gx-tables: a ragged row keeps every cell (overflow), a short one is padded" {
+    printf 'a\tx\ty\nr1\t1\t2\nr2\t3\t4\t5\t6\nr3\t7\n' > "$TMP/t"
+    as_stream "$TMP/t" | gx-tables | cells > "$TMP/c"
+    run cell_text "$TMP/c" "r2" ""
+    assert_line "5|overflow"
+    assert_line "6|overflow"
+    run cell_text "$TMP/c" "r3" "y"
+    assert_output "|padded"
+    run cell_text "$TMP/c" "r1" "y"
+    assert_output "2|"
+}
+
+@test "gx-tables: bad input: not a document stream is exit 2 with file:line" {
+    printf 'hello\n' > "$TMP/bad"
+    run gx-tables "$TMP/bad"
+    assert_failure 2
+    assert_output --partial "gx-tables: $TMP/bad:1:"
+    run gx-tables --from csv "$TMP/missing.csv"
+    assert_failure 2
+    assert_output --partial "missing.csv"
+    run gx-tables --from xml
+    assert_failure 2
+}
