@@ -1041,7 +1041,7 @@ static void t4_shift(tinfo *ti)
                 f->unit = puts0(&D.fa, "件");
                 f->raw = puts0(&D.fa, "");
                 f->line = have[i] ? saved[i].line : line;
-                f->ref = have[i] ? saved[i].ref : puts0(&D.fa, "");
+                f->ref = puts0(&D.fa, ""); /* printed nowhere */
                 gx_buf_printf(&D.tmp2, "layout=t4,shifted,unprinted");
             }
             gx_buf_printf(&D.tmp2, ",shift_score=%d:%d", ss, sp);

@@ -91,6 +91,11 @@ void nz_label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t cap)
                 i = j + after;
                 continue;
             }
+            /* a decimal keeps its point */
+            while (j + 1 < len && p[j] == '.' && p[j + 1] >= '0' && p[j + 1] <= '9') {
+                j++;
+                while (j < len && p[j] >= '0' && p[j] <= '9') j++;
+            }
             gx_buf_add(out, p + i, j - i);
             i = j;
             continue;

@@ -1,0 +1,242 @@
+#!/usr/bin/env bats
+# gx-normalize: the fact stream of the five sample reports against the
+# hand-read expected facts (corpus/expected, copied into
+# tests/fixtures/normalize/expected), value forms, narrative cues, the T4
+# shift, derived sums, errors, and the Miller recipe of gx-normalize(1).
+# mini.tsv and t4.tsv are hand-written document streams (see
+# tests/fixtures/normalize/make-fixtures.py), so the mapping is tested on its
+# own, whatever the upstream tools do.
+
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+
+FX="$GX_ROOT/tests/fixtures/normalize"
+SAMPLES="$GX_ROOT/share/samples"
+SHARED="$GX_ROOT/../shared"
+
+setup() {
+    command -v gx-normalize >/dev/null || skip "gx-normalize is not built"
+    TMP=$(mktemp -d)
+}
+teardown() {
+    rm -rf "$TMP"
+}
+
+need_pipeline() {
+    command -v gx-segment >/dev/null || skip "gx-segment is not built"
+    command -v gx-tables >/dev/null || skip "gx-tables is not built"
+}
+
+# facts of one sample through the whole pipeline
+facts_of() {
+    gx-segment "$SAMPLES/$1.txt" | gx-tables | gx-normalize > "$TMP/$1.facts"
+}
+
+# every expected fact present, no spurious table fact (both comparisons)
+check_sample() {
+    need_pipeline
+    facts_of "$1"
+    run awk -F'\t' -f "$FX/compare.awk" "$FX/expected/$1.tsv" "$TMP/$1.facts"
+    assert_success
+    local want
+    want=$(awk -F'\t' 'NR > 1 && $1 !~ /^doc\./ { n[$5 == "" ? "table" : $5]++ } NR > 1 && $1 ~ /^doc\./ { d++ }
+        END { printf "table %d/%d narrative %d/%d doc %d/%d spurious 0", n["table"], n["table"], n["narrative"], n["narrative"], d, d }' \
+        "$FX/expected/$1.tsv")
+    assert_output "$want"
+    if [ -x "$SHARED/tools/score-facts" ] && command -v python3 >/dev/null; then
+        run "$SHARED/tools/score-facts" "$TMP/$1.facts" "$SHARED/corpus/expected/$1.tsv" --verbose
+        assert_success
+        assert_output "$want"
+    fi
+}
+
+fact() {   # fact FILE DOC INDICATOR DIM SOURCE -> "value unit state flags"
+    awk -F'\t' -v d="$2" -v i="$3" -v m="$4" -v s="$5" \
+        '$1 == d && $5 == i && $6 == m && $10 == s { print $7 "|" $8 "|" $9 "|" $13 }' "$1"
+}
+
+@test "000 伊春市 2017 (legacy table): every expected fact, nothing spurious" {
+    check_sample 000_fda1f0f22a5f0f10
+}
+
+@test "001 伊春市 2022 (modern-2021, shifted T4 row): every expected fact, nothing spurious" {
+    check_sample 001_18e24acce36058d8
+}
+
+@test "002 伊美区 2020 (modern-2019, 减 N): every expected fact, nothing spurious" {
+    check_sample 002_17bcadf2ed5508d0
+}
+
+@test "003 伊春市 2013 (legacy narrative): every expected fact, nothing spurious" {
+    check_sample 003_bb21a868ba19d59b
+}
+
+@test "004 榆树市 2017 (one cell per line, blanks): every expected fact, nothing spurious" {
+    need_pipeline
+    # precondition on gx-tables: the record 1.政府公报公开政府信息数 / 条 / (blank)
+    # is a row of the grid with a blank 统计数 cell, not a header row
+    gx-segment "$SAMPLES/004_02dea9a19f414bf2.txt" | gx-tables > "$TMP/doc"
+    awk -F'\t' '$8 == "cell" && $12 ~ /政府公报公开政府信息数$/ && $13 ~ /统计数$/ { f = 1 } END { exit !f }' "$TMP/doc" ||
+        skip "gx-tables does not yet give blank one-cell-per-line records as rows (004 line 87-89)"
+    check_sample 004_02dea9a19f414bf2
+}
+
+@test "the comparison itself fails on a changed value and on a spurious fact" {
+    need_pipeline
+    facts_of 002_17bcadf2ed5508d0
+    awk -F'\t' 'BEGIN { OFS = "\t" } $5 == "proactive.licensing.items_delta" { $7 = "22" } { print }' \
+        "$TMP/002_17bcadf2ed5508d0.facts" > "$TMP/bad"
+    run awk -F'\t' -f "$FX/compare.awk" "$FX/expected/002_17bcadf2ed5508d0.tsv" "$TMP/bad"
+    assert_line "miss proactive.licensing.items_delta[total] (table) want number:-22 got number:22"
+    awk -F'\t' 'BEGIN { OFS = "\t" } $5 == "apply.carried_over" && $6 == "total" { $5 = "apply.carried_forward_x" } { print }' \
+        "$TMP/002_17bcadf2ed5508d0.facts" > "$TMP/bad"
+    run awk -F'\t' -f "$FX/compare.awk" "$FX/expected/002_17bcadf2ed5508d0.tsv" "$TMP/bad"
+    assert_line "spurious apply.carried_forward_x[total] = 0"
+}
+
+@test "document fields on every row: year, org as printed, schema" {
+    need_pipeline
+    facts_of 002_17bcadf2ed5508d0
+    run awk -F'\t' 'NR > 1 { print $2 "|" $3 "|" $4 }' "$TMP/002_17bcadf2ed5508d0.facts"
+    assert_success
+    [ "$(printf '%s\n' "$output" | sort -u)" = "2020|伊美区人民政府|modern-2019" ]
+    facts_of 003_bb21a868ba19d59b
+    [ "$(awk -F'\t' 'NR > 1 { print $2 "|" $3 "|" $4 }' "$TMP/003_bb21a868ba19d59b.facts" | sort -u)" = "2013|伊春市|legacy-narrative" ]
+}
+
+@test "values: blank is empty (never 0), placeholders na, 减 N, thousands and unit in a cell, a note in a cell" {
+    gx-normalize "$FX/mini.tsv" > "$TMP/f"
+    [ "$(fact "$TMP/f" mini proactive.licensing.items_prev total table)" = "323|项|number|layout=t2-2019" ]
+    [ "$(fact "$TMP/f" mini proactive.licensing.items_delta total table)" = "-22|项|number|layout=t2-2019,sign_word" ]
+    [ "$(fact "$TMP/f" mini proactive.licensing.decisions total table)" = '\N|件|empty|layout=t2-2019' ]
+    [ "$(fact "$TMP/f" mini proactive.other_services.items_prev total table)" = '\N|项|na|layout=t2-2019' ]
+    [ "$(fact "$TMP/f" mini proactive.other_services.decisions total table)" = '\N|件|na|layout=t2-2019' ]
+    [ "$(fact "$TMP/f" mini proactive.other_services.items_delta total table)" = "5|项|number|layout=t2-2019,sign_word" ]
+    [ "$(fact "$TMP/f" mini proactive.procurement.amount total table)" = "251000|元|number|layout=t2-2019,separators,unit_in_cell" ]
+    [ "$(fact "$TMP/f" mini proactive.procurement.projects total table)" = "22|项|number|layout=t2-2019,note_in_cell,note=其中修订16件" ]
+}
+
+@test "unmapped cells are kept with their labels: unknown rows and tables that are no template" {
+    gx-normalize "$FX/mini.tsv" > "$TMP/f"
+    run awk -F'\t' '$5 == "unmapped" { print $7 "|" $11 "|" $12 "|" $13 "|" $14 }' "$TMP/f"
+    assert_line '7|17|T1:r4:c1|unknown_label|自定义指标 // 第二十条第(九)项 | 采购项目数量 // 7'
+    assert_line '43206|19|T2:r1:c2|not_a_template_table|数量 // 公开渠道、方式 | 政府网站 // 43206'
+    assert_equal "$(grep -c $'\tunmapped\t' "$TMP/f")" 3
+}
+
+@test "narrative: a sentence split across a paragraph break, words for zero, bounds, noise skipped" {
+    gx-normalize "$FX/mini.tsv" > "$TMP/f"
+    [ "$(fact "$TMP/f" mini apply.received.new total narrative)" = "12|件|number|" ]
+    [ "$(fact "$TMP/f" mini review.total total narrative)" = "0|件|number|in_words" ]
+    [ "$(fact "$TMP/f" mini proactive.items.total total narrative)" = "150|条|number|lower_bound" ]
+    # 行政诉讼 9 件 sits on a noise line (a pasted bulletin): not a figure of the report
+    [ -z "$(fact "$TMP/f" mini litigation.all.total total narrative)" ]
+    # the part after 其中 is not the whole body's figure; the document is modern: no channel ids
+    [ -z "$(fact "$TMP/f" mini apply.channel.in_person total narrative)" ]
+}
+
+@test "T4 row printed five cells right: read shifted when the identities and the narrative support it" {
+    gx-normalize "$FX/t4.tsv" > "$TMP/f"
+    [ "$(fact "$TMP/f" shift review.total total table)" = "5|件|number|layout=t4,shifted,printed_as=litigation.direct.total,shift_score=3:2" ]
+    [ "$(fact "$TMP/f" shift review.upheld total table | cut -d'|' -f1)" = 2 ]
+    [ "$(fact "$TMP/f" shift litigation.direct.total total table | cut -d'|' -f1,3)" = "0|number" ]
+    [ "$(fact "$TMP/f" shift litigation.after_review.total total table)" = '\N|件|empty|layout=t4,shifted,unprinted,shift_score=3:2' ]
+    # the evidence: the printed cell of review.total is column 10 of the row
+    run awk -F'\t' '$1 == "shift" && $5 == "review.total" && $10 == "table" { print $12 }' "$TMP/f"
+    assert_output "T1:r1:c10"
+    # the same row, with a narrative that fits the printed position: kept as printed
+    [ "$(fact "$TMP/f" keep review.total total table)" = '\N|件|empty|layout=t4' ]
+    [ "$(fact "$TMP/f" keep litigation.direct.total total table)" = "5|件|number|layout=t4" ]
+    assert_equal "$(grep -c $'^keep\t.*shifted' "$TMP/f")" 0
+}
+
+@test "derived: subtotals the template does not print, legacy-comparable sums, partial sums stay empty" {
+    need_pipeline
+    facts_of 001_18e24acce36058d8
+    f="$TMP/001_18e24acce36058d8.facts"
+    [ "$(fact "$f" 001 x x x)" = "" ]
+    d=$(awk -F'\t' '$5 == "apply.result.denied.total" && $6 == "natural_person" && $10 == "derived" { print $7 }' "$f")
+    assert_equal "$d" 16
+    d=$(awk -F'\t' '$5 == "apply.result.other.total" && $6 == "total" && $10 == "derived" { print $7 }' "$f")
+    assert_equal "$d" 1
+    d=$(awk -F'\t' '$5 == "litigation.all.total" && $10 == "derived" { print $9 "|" $7 }' "$f")
+    assert_equal "$d" 'empty|\N'
+    facts_of 000_fda1f0f22a5f0f10
+    d=$(awk -F'\t' '$5 == "apply.result.granted" && $10 == "derived" { print $7 "|" $13 }' "$TMP/000_fda1f0f22a5f0f10.facts")
+    assert_equal "$d" "6|sum,approx,comparable"
+    gx-normalize --no-derived "$FX/t4.tsv" > "$TMP/nd"
+    assert_equal "$(grep -c $'\tderived\t' "$TMP/nd")" 0
+}
+
+@test "stateless across documents: two documents in one stream or apart give the same facts" {
+    gx-normalize "$FX/t4.tsv" > "$TMP/both"
+    awk -F'\t' 'NR == 1 || $1 == "shift"' "$FX/t4.tsv" > "$TMP/a.tsv"
+    awk -F'\t' 'NR == 1 || $1 == "keep"' "$FX/t4.tsv" > "$TMP/b.tsv"
+    { gx-normalize "$TMP/a.tsv"; gx-normalize --no-header "$TMP/b.tsv"; } > "$TMP/apart"
+    run diff "$TMP/both" "$TMP/apart"
+    assert_success
+}
+
+@test "Miller recipe of gx-normalize(1): one wide row per report" {
+    command -v mlr >/dev/null || skip "mlr is not installed"
+    gx-normalize "$FX/mini.tsv" "$FX/t4.tsv" > "$TMP/f"
+    # the recipe exactly as printed in the manual page
+    recipe=$(sed -n '/^\.\\" recipe-begin/,/^\.\\" recipe-end/p' "$GX_ROOT/man/gx-normalize.1" | grep '^mlr' | sed 's/\\-/-/g; s/\\e/\\/g')
+    [ -n "$recipe" ]
+    run bash -c "$recipe < '$TMP/f'"
+    assert_success
+    assert_equal "$(printf '%s\n' "$output" | wc -l)" 4   # header + 3 reports
+    run mlr --itsv --ocsv filter '$doc == "shift"' then cut -o -f 'review.total.total,litigation.direct.total.total,litigation.after_review.total.total' <<< "$output"
+    assert_output $'review.total.total,litigation.direct.total.total,litigation.after_review.total.total\n5,0,'
+    run bash -c "$recipe < '$TMP/f' | mlr --itsv --ocsv filter '\$doc == \"mini\"' then cut -f proactive.licensing.items_delta.total"
+    assert_output $'proactive.licensing.items_delta.total\n-22'
+}
+
+@test "bad input: a foreign header and a ragged record are errors naming file and line; good files still processed" {
+    printf 'a\tb\n1\t2\n' > "$TMP/foreign.tsv"
+    run gx-normalize "$TMP/foreign.tsv" "$FX/t4.tsv"
+    assert_failure 2
+    assert_output --partial "gx-normalize: $TMP/foreign.tsv:1:"
+    assert_output --partial $'shift\t2022'
+    head -3 "$FX/mini.tsv" > "$TMP/ragged.tsv"
+    printf 'mini\t9\t1\n' >> "$TMP/ragged.tsv"
+    run gx-normalize "$TMP/ragged.tsv"
+    assert_failure 2
+    assert_output --partial "gx-normalize: $TMP/ragged.tsv:4: "
+    run gx-normalize "$TMP/missing.tsv"
+    assert_failure 2
+    assert_output --partial "gx-normalize: $TMP/missing.tsv"
+}
+
+@test "empty input: the header only; --no-header: nothing" {
+    run gx-normalize < /dev/null
+    assert_success
+    assert_output $'doc\tyear\torg\tschema\tindicator\tdim\tvalue\tunit\tstate\tsource\tline\tref\tflags\traw'
+    run gx-normalize --no-header < /dev/null
+    assert_success
+    assert_output ""
+}
+
+@test "--map and GX_SHARE replace the label table; a broken table is an error" {
+    sed 's/^fact\tt2\t2019\t行政许可\t上一年项目数量\tproactive.licensing.items_prev/fact\tt2\t2019\t行政许可\t上一年项目数量\tproactive.licensing.items_prev_renamed/' \
+        "$GX_ROOT/share/gx/labels.tsv" > "$TMP/labels.tsv"
+    run gx-normalize --map "$TMP/labels.tsv" "$FX/mini.tsv"
+    assert_success
+    assert_output --partial $'\tproactive.licensing.items_prev_renamed\ttotal\t323\t'
+    printf 'type\tkind\n' > "$TMP/bad.tsv"
+    run gx-normalize --map "$TMP/bad.tsv" "$FX/mini.tsv"
+    assert_failure 2
+    assert_output --partial "no column layout"
+}
+
+@test "every indicator in labels.tsv, narrative.tsv and normalize_derived.tsv is an id of spec/indicators.tsv" {
+    [ -f "$SHARED/spec/indicators.tsv" ] || skip "no shared spec"
+    cut -f1 "$SHARED/spec/indicators.tsv" | sort -u > "$TMP/ids"
+    { awk -F'\t' '!/^#/ && $1 == "fact" { print $6 }' "$GX_ROOT/share/gx/labels.tsv"
+      awk -F'\t' '!/^#/ && NR > 1 { print $1 }' "$GX_ROOT/share/gx/narrative.tsv" | grep -v '^indicator$'
+      awk -F'\t' '!/^#/ { print $2; n = split($4, p, ","); for (i = 1; i <= n; i++) print p[i] }' \
+          "$GX_ROOT/share/gx/normalize_derived.tsv" | grep -v '^indicator$\|^parts$'
+    } | sort -u > "$TMP/used"
+    run comm -23 "$TMP/used" "$TMP/ids"
+    assert_output ""
+}
