@@ -575,7 +575,10 @@ static void find_blocks(gx_seg_doc *d, block **out, int *nout, gx_buf *scratch)
     size_t i = 0;
     while (i < d->nlines) {
         gx_seg_line *l = &d->lines[i];
-        if (!is_row(l->cls) || l->cls == C_TABE) { i++; continue; }
+        if (!is_row(l->cls) || l->cls == C_TABE || (family(l->cls) == 3 && !l->html_table)) {
+            i++;
+            continue;
+        }
         int fam = family(l->cls);
         int html = l->html_table;
         size_t last = i;
@@ -650,11 +653,123 @@ static void find_blocks(gx_seg_doc *d, block **out, int *nout, gx_buf *scratch)
     *nout = nb;
 }
 
+/* ---- space-aligned tables (pdftotext -layout) --------------------------- */
+
+static bool is_strong(const gx_seg_line *l) { return l->cls == C_SPACE || l->cls == C_SPACE2; }
+
+static bool has_gap(const char *s, size_t n)
+{
+    s = trim(s, &n);
+    for (size_t i = 0; i < n;) {
+        int k = space_at(s + i, n - i);
+        if (!k) {
+            int32_t cp;
+            int m = (unsigned char)s[i] < 0x80 ? 1 : gx_utf8_next(s + i, n - i, &cp);
+            i += (size_t)(m < 1 ? 1 : m);
+            continue;
+        }
+        size_t w = 0;
+        while (i < n && (k = space_at(s + i, n - i)) > 0) { w += k == 1 ? 1 : 2; i += (size_t)k; }
+        if (w >= 2) return true;
+    }
+    return false;
+}
+
+/* May line k sit inside a space-aligned table (a header line, a wrapped
+ * label, a page footer)? */
+static bool layout_member(const gx_seg_doc *d, size_t k, bool backward, gx_buf *scratch)
+{
+    const gx_seg_line *l = &d->lines[k];
+    if (l->cls != C_TEXT && l->cls != C_SPACEW && !is_strong(l)) return false;
+    const char *s = LT(d, k);
+    size_t n = l->len;
+    size_t tn = n;
+    const char *t = trim(s, &tn);
+    if (noise_match(N_LINE, t, tn)) return true;
+    if (contains(t, tn, "\xE3\x80\x82") || ends_sentence(t, tn)) return false;
+    cand c;
+    bool indented = space_at(s, n) > 0;
+    if (!indented && heading_cand(s, n, scratch, &c) && (backward || c.st->rank <= 1)) return false;
+    if (l->cls == C_SPACEW || has_gap(t, tn)) return true;
+    return gx_display_width(t, tn) <= 40;
+}
+
+static int cmp_block(const void *a, const void *b)
+{
+    const block *x = a, *y = b;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+static void find_layout_blocks(gx_seg_doc *d, block **bsp, int *nbp, gx_buf *scratch)
+{
+    block *bs = *bsp;
+    int nb = *nbp, cap = nb;
+    unsigned char *cov = gx_xcalloc(d->nlines + 1, 1);
+    for (int b = 0; b < nb; b++)
+        for (size_t j = bs[b].first; j <= bs[b].last; j++) cov[j] = 1;
+    size_t floor_ = 0;           /* lines before this belong to an earlier block */
+    for (size_t i = 0; i < d->nlines; i++) {
+        if (cov[i]) { floor_ = i + 1; continue; }
+        if (!is_strong(&d->lines[i])) continue;
+        size_t first = i, last = i;
+        int strong = 1, strong3 = d->lines[i].cls == C_SPACE, bridge = 0;
+        size_t k = i + 1;
+        while (k < d->nlines && !cov[k]) {
+            gx_seg_line *m = &d->lines[k];
+            if (m->cls == C_BLANK) {
+                size_t e = k;
+                while (e < d->nlines && d->lines[e].cls == C_BLANK && !cov[e]) e++;
+                if (e >= d->nlines || cov[e]) break;
+                if (e - k > 3 && d->lines[e].page == m->page) break;
+                k = e;
+                continue;
+            }
+            if (is_strong(m)) {
+                last = k++;
+                strong++;
+                strong3 += m->cls == C_SPACE;
+                bridge = 0;
+                continue;
+            }
+            if (++bridge > 8 || !layout_member(d, k, false, scratch)) break;
+            k++;
+        }
+        /* wrapped label lines right after the last row */
+        for (int t = 0; t < 3 && last + 1 < d->nlines && !cov[last + 1] &&
+                        d->lines[last + 1].cls != C_BLANK && layout_member(d, last + 1, false, scratch); t++)
+            last++;
+        /* header lines before the first row */
+        int back = 0;
+        for (size_t j = first; j-- > floor_;) {
+            if (cov[j]) break;
+            if (d->lines[j].cls == C_BLANK) continue;
+            if (++back > 10 || !layout_member(d, j, true, scratch)) break;
+            first = j;
+        }
+        if (strong3 == 0 && strong < 2) continue;
+        if (nb == cap) { cap = cap ? cap * 2 : 16; bs = gx_xrealloc(bs, (size_t)cap * sizeof *bs); }
+        bs[nb].first = first;
+        bs[nb].last = last;
+        bs[nb].fam = 3;
+        bs[nb].chart = false;
+        bs[nb].rows = strong;
+        nb++;
+        for (size_t j = first; j <= last; j++) cov[j] = 1;
+        floor_ = last + 1;
+        i = last;
+    }
+    free(cov);
+    qsort(bs, (size_t)nb, sizeof *bs, cmp_block);
+    *bsp = bs;
+    *nbp = nb;
+}
+
 static void mark_tables(gx_seg_doc *d, gx_buf *scratch)
 {
     block *bs;
     int nb;
     find_blocks(d, &bs, &nb, scratch);
+    find_layout_blocks(d, &bs, &nb, scratch);
     /* chart residue: the chart-like blocks after the last real table */
     /* the tail of small (<= 2 rows) or chart-like blocks; residue starts at
        its first chart-like block */
@@ -769,8 +884,10 @@ static int add_head(gx_seg_doc *d)
     return d->nheads++;
 }
 
-/* The nearest line before f that is long, unfinished text, with at most
- * `within` non-blank lines (none of them headings or tables) in between. */
+/* The end of the nearest paragraph before f that is long and unfinished
+ * (a sentence that something pasted in interrupts), with at most `within`
+ * non-blank lines (none of them headings or tables) in between. A paragraph
+ * is a run of non-blank lines; in HTML input every line is one. */
 static long open_before(const gx_seg_doc *d, size_t f, int within)
 {
     int seen = 0;
@@ -779,10 +896,17 @@ static long open_before(const gx_seg_doc *d, size_t f, int within)
         if (l->cls == C_BLANK) continue;
         if (l->role == ROLE_TABLE || l->role == ROLE_TITLE) return -1;
         if (l->role == ROLE_HEADING && !l->runin) return -1;
-        if (l->role == ROLE_TEXT || l->role == ROLE_HEADING) {
+        bool final = k + 1 >= d->nlines || d->lines[k + 1].cls == C_BLANK || d->from == GX_FROM_HTML;
+        if (final && (l->role == ROLE_TEXT || l->role == ROLE_HEADING)) {
             size_t n = l->len;
             const char *s = gx_trim(LT(d, k), &n);
-            if (gx_display_width(s, n) >= 60 && !ends_sentence(s, n)) return (long)k;
+            size_t w = gx_display_width(s, n);
+            for (size_t j = k; j-- > 0 && d->lines[j].cls != C_BLANK && d->from != GX_FROM_HTML;) {
+                size_t m = d->lines[j].len;
+                const char *t = gx_trim(LT(d, j), &m);
+                w += gx_display_width(t, m);
+            }
+            if (w >= 60 && !ends_sentence(s, n)) return (long)k;
         }
         if (++seen > within) return -1;
     }
@@ -807,7 +931,8 @@ static void mark_headings(gx_seg_doc *d, gx_buf *scratch, gx_buf *tmp)
         if (noise_mode && sandwich >= 0 && !is_c) {
             /* inside a pasted block: numbered lines belong to it; the first
                unnumbered line continues the interrupted paragraph */
-            if (heading_like(s, n, scratch)) { l->role = ROLE_NOISE; continue; }
+            bool starts_para = i == 0 || d->lines[i - 1].cls == C_BLANK || d->from == GX_FROM_HTML;
+            if (heading_like(s, n, scratch) || !starts_para) { l->role = ROLE_NOISE; continue; }
             noise_mode = false;
             sandwich = -1;
             continue;
@@ -963,12 +1088,13 @@ static void mark_paras(gx_seg_doc *d)
             }
             if (topen && (!blank_since_text || tprev_w >= 40)) {
                 cur = tp;
+                tprev_w += gx_display_width(s, n);
             } else {
                 cur = tp = ++p;
+                tprev_w = gx_display_width(s, n);
             }
             l->para = cur;
             topen = !ends_sentence(s, n);
-            tprev_w = gx_display_width(s, n);
             blank_since_text = false;
             break;
         case ROLE_NOISE:

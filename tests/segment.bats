@@ -312,3 +312,22 @@ HTML
     run bash -c "gx-segment --no-header --from text '$FIX/002.html' | awk -F'\t' '\$8==\"heading\"' | wc -l"
     assert_output 0
 }
+
+@test "pdftotext -layout version of 002: space-aligned tables are whole blocks, same headings" {
+    want=$(headings "$S002" | tr ' ' '\n' | grep . | cut -d: -f2- | tr '\n' ' ')
+    got=$(gx-segment "$FIX/002.layout.txt" | awk -F'\t' 'NR>1 && $8=="heading"{printf "%s:%s ", $6, $7}')
+    assert_equal "$got" "$want"
+    # T2 129-162 (caption and header rows included), T3 169-248, T4 255-264
+    run bash -c "gx-segment '$FIX/002.layout.txt' | awk -F'\t' 'NR>1 && \$9!=\"\"{ if(!(\$9 in a)) a[\$9]=\$2; b[\$9]=\$2} END{for(k=1;k in a;k++) printf \"%s:%s-%s \", k, a[k], b[k]}'"
+    assert_output "1:129-162 2:169-248 3:255-264 "
+    # wrapped labels like "     2.其他法律行政法规" are table lines, never headings
+    assert_equal "$(field "$FIX/002.layout.txt" 8 190)" table
+    assert_equal "$(field "$FIX/002.layout.txt" 8 200)" table
+    # form feeds advance the page
+    [ "$(field "$FIX/002.layout.txt" 3 288)" -gt 1 ]
+    # the bulletin (66-85) is noise and the sentence it interrupts (63-64 … 87) one paragraph
+    run roles "$FIX/002.layout.txt" 66 85
+    refute_output --partial heading
+    refute_output --partial text
+    assert_equal "$(field "$FIX/002.layout.txt" 4 64)" "$(field "$FIX/002.layout.txt" 4 87)"
+}
