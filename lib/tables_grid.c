@@ -594,8 +594,13 @@ static void emit_section(builder *b, int s, int h1, int e, tb_carry *carry, bool
     }
     if (k == 0) {
         /* no value rows: every cell after the first is a value */
-        for (int r = h1; r < e; r++)
-            if (b->ri[r].last > k) k = b->ri[r].last;
+        for (int r = h1; r < e; r++) {
+            rinfo *ri = &b->ri[r];
+            int c0 = 0;
+            while (c0 < ri->last && cell(b, r, c0)->cls == TB_EMPTY) c0++;
+            if (ri->label > c0) ri->label = c0;   /* the first cell labels the row */
+            if (ri->last - ri->label > k) k = ri->last - ri->label;
+        }
         if (k == 0) return;
     }
     bool nohead = false;
@@ -800,6 +805,7 @@ int tb_build(const tb_know *k, const tb_grid *g, tb_carry *carry, tb_emit_fn emi
             if (hdr && r2 < n) break;
             r = r2;
         }
+        if (r <= h1) h1 = s;   /* rows without a body: text rows, not a header */
         emit_section(&b, s, h1, r, carry, first);
         first = false;
         i = r;
