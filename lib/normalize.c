@@ -64,7 +64,7 @@ typedef struct cue {
 } cue;
 
 typedef struct docpat { int field; int group; rx r; } docpat;
-enum { DP_YEAR, DP_YEAR_BODY, DP_ORG_STRIP, DP_ORG_SIGN };
+enum { DP_YEAR, DP_YEAR_BODY, DP_ORG_STRIP, DP_ORG_BODY, DP_ORG_SIGN };
 
 typedef struct derive {
     int schema;           /* 1 legacy, 2 modern, 3 modern-2021 only, 0 any */
@@ -198,7 +198,8 @@ static void load_docpats(void)
         docpat *d = &KN.dps[KN.ndps++];
         const char *f = r[cf];
         d->field = strcmp(f, "year") == 0 ? DP_YEAR : strcmp(f, "year_body") == 0 ? DP_YEAR_BODY
-                 : strcmp(f, "org_strip") == 0 ? DP_ORG_STRIP : strcmp(f, "org_sign") == 0 ? DP_ORG_SIGN : -1;
+                 : strcmp(f, "org_strip") == 0 ? DP_ORG_STRIP : strcmp(f, "org_body") == 0 ? DP_ORG_BODY
+                 : strcmp(f, "org_sign") == 0 ? DP_ORG_SIGN : -1;
         if (d->field < 0) gx_die(GX_EXIT_ERROR, "normalize_doc.tsv: row %d: unknown field %s", i + 1, f);
         d->group = atoi(r[cg]);
         rx_compile(&d->r, r[cr], "normalize_doc.tsv", i + 1);
@@ -918,6 +919,16 @@ static void doc_fields(void)
                                   (PCRE2_UCHAR *)out, &outlen);
         if (rc >= 0) { gx_buf_reset(&D.org); gx_buf_add(&D.org, out, outlen); }
         free(out);
+    }
+    for (int i = 0; i < KN.ndps && !D.org.len; i++) {
+        /* the compiling office named in the preamble */
+        docpat *d = &KN.dps[i];
+        if (d->field != DP_ORG_BODY) continue;
+        int rc = rx_match(&d->r, D.body.data, D.body.len, 0);
+        if (rc <= d->group) continue;
+        size_t a, b;
+        rx_group(&d->r, d->group, &a, &b);
+        gx_buf_add(&D.org, D.body.data + a, b - a);
     }
     if (!D.org.len) {
         /* a signature block near the end */

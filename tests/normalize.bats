@@ -240,3 +240,53 @@ fact() {   # fact FILE DOC INDICATOR DIM SOURCE -> "value unit state flags"
     run comm -23 "$TMP/used" "$TMP/ids"
     assert_output ""
 }
+
+# table facts of a fact stream, sorted: indicator|dim|state|value
+table_facts() {
+    awk -F'\t' 'NR > 1 && $10 == "table" { print $5 "|" $6 "|" $9 "|" $7 }' "$1" | sort
+}
+
+@test "other input forms of report 002 (HTML, markdown, GB18030, UTF-16, CRLF+BOM): every expected fact" {
+    need_pipeline
+    local want
+    want=$(awk -F'\t' 'NR > 1 && $1 !~ /^doc\./ { n[$5 == "" ? "table" : $5]++ } NR > 1 && $1 ~ /^doc\./ { d++ }
+        END { printf "table %d/%d narrative %d/%d doc %d/%d spurious 0", n["table"], n["table"], n["narrative"], n["narrative"], d, d }' \
+        "$FX/expected/002_17bcadf2ed5508d0.tsv")
+    for f in 002.html 002.md 002.gb18030.txt 002.utf16le.txt 002.utf16be.txt 002.crlf-bom.txt; do
+        gx-segment "$GX_ROOT/tests/fixtures/segment/$f" | gx-tables | gx-normalize > "$TMP/f"
+        run awk -F'\t' -f "$FX/compare.awk" "$FX/expected/002_17bcadf2ed5508d0.tsv" "$TMP/f"
+        echo "# $f: $output" >&3
+        assert_output "$want"
+    done
+}
+
+@test "report 002 through pdftotext -layout: every expected fact" {
+    need_pipeline
+    gx-segment "$GX_ROOT/tests/fixtures/segment/002.layout.txt" | gx-tables > "$TMP/doc"
+    grep -q $'\tcell\t' "$TMP/doc" || skip "gx-tables gives no cells for pdftotext -layout tables yet"
+    gx-normalize "$TMP/doc" > "$TMP/f"
+    run awk -F'\t' -f "$FX/compare.awk" "$FX/expected/002_17bcadf2ed5508d0.tsv" "$TMP/f"
+    assert_output "table 198/198 narrative 4/4 doc 3/3 spurious 0"
+}
+
+@test "the template tables as markdown, HTML and CSV give the same table facts as tab-separated" {
+    need_pipeline
+    local T="$GX_ROOT/tests/fixtures/tables"
+    for t in 000_l1 001_t2 001_t3 001_t4 002_t2 002_t3 002_t4; do
+        gx-segment "$T/$t.tsv.txt" | gx-tables | gx-normalize > "$TMP/ref"
+        table_facts "$TMP/ref" > "$TMP/ref.s"
+        # the reference itself maps: no unmapped cell in a template table but group rows
+        run awk -F'\t' '$5 == "unmapped" && $13 != "group_label"' "$TMP/ref"
+        assert_output ""
+        for form in md html; do
+            gx-segment "$T/$t.$form" | gx-tables | gx-normalize > "$TMP/got"
+            table_facts "$TMP/got" > "$TMP/got.s"
+            run diff "$TMP/ref.s" "$TMP/got.s"
+            assert_success
+        done
+        gx-tables --from csv "$T/$t.csv" | gx-normalize > "$TMP/got"
+        table_facts "$TMP/got" > "$TMP/got.s"
+        run diff "$TMP/ref.s" "$TMP/got.s"
+        assert_success
+    done
+}
