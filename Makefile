@@ -74,8 +74,9 @@ $(B)/obj/share_data.o: $(B)/gen/share_data.c | $(B)/obj
 	$(CC) $(GX_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 # A tool = its main + its own modules + the core.
+tool_objs = $(patsubst lib/%.c,$(B)/obj/%.o,$(wildcard lib/$(1).c lib/$(1)_*.c))
 .SECONDEXPANSION:
-$(B)/bin/gx-%: $(B)/obj/cmd-gx-%.o $$(patsubst lib/%.c,$(B)/obj/%.o,$$(wildcard lib/$$*.c lib/$$*_*.c)) $(CORE_OBJ) | $(B)/bin
+$(B)/bin/gx-%: $(B)/obj/cmd-gx-%.o $$(call tool_objs,$$*) $(CORE_OBJ) | $(B)/bin
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # A unit test tests/unit/test_MOD*.c links the core and lib/MOD*.c (MOD a
