@@ -68,20 +68,21 @@ static const char *fld(const check_doc *d, int i, int col)
     return s ? s : "";
 }
 
-/* A plain decimal: -?digits(.digits)? ; returns the number of decimals or -1. */
+/* A plain decimal: -?digits(.digits)? of at most 15 integer digits (exact
+ * in a double); returns the number of decimals or -1. */
 static int parse_decimal(const char *s, double *v)
 {
     const char *p = s;
     if (*p == '-') p++;
     const char *ds = p;
     while (*p >= '0' && *p <= '9') p++;
-    if (p == ds) return -1;
+    if (p == ds || p - ds > 15) return -1;
     int dec = 0;
     if (*p == '.') {
         const char *fs = ++p;
         while (*p >= '0' && *p <= '9') p++;
         dec = (int)(p - fs);
-        if (dec == 0) return -1;
+        if (dec == 0 || dec > 15) return -1;
     }
     if (*p) return -1;
     *v = strtod(s, NULL);
@@ -113,7 +114,7 @@ bool check_doc_add(check_doc *d, const gx_record *rec)
     if (state == ST_NUMBER) {
         dec = rec->null[FACT_VALUE] ? -1 : parse_decimal(rec->f[FACT_VALUE], &v);
         if (dec < 0) {
-            gx_error_at(rec->file, rec->line, "value \"%.40s\" of %.80s is not a plain decimal number",
+            gx_error_at(rec->file, rec->line, "value \"%.40s\" of %.80s is not a plain decimal number (at most 15 digits before and after the point)",
                         rec->null[FACT_VALUE] ? "\\N" : rec->f[FACT_VALUE], rec->f[FACT_INDICATOR]);
             return false;
         }
@@ -149,7 +150,8 @@ bool check_doc_add(check_doc *d, const gx_record *rec)
     if (d->nfacts == 0) {
         d->schema = check_schema_bit(rec->null[FACT_SCHEMA] ? NULL : rec->f[FACT_SCHEMA]);
         double y;
-        d->year = (!rec->null[FACT_YEAR] && parse_decimal(rec->f[FACT_YEAR], &y) == 0) ? (long)y : -1;
+        d->year = (!rec->null[FACT_YEAR] && rec->len[FACT_YEAR] <= 6 &&
+                   parse_decimal(rec->f[FACT_YEAR], &y) == 0) ? (long)y : -1;
         d->file = rec->file;
     }
     d->nfacts++;
