@@ -221,7 +221,7 @@ static void clean(const char *s, size_t n, gx_buf *out)
     }
     size_t m = out->len;
     const char *t = trim(out->data ? out->data : "", &m);
-    if (t != out->data) memmove(out->data, t, m);
+    if (out->data && t != out->data) memmove(out->data, t, m);
     out->len = m;
     gx_buf_addc(out, 0);
     out->len = m;
@@ -759,7 +759,7 @@ static void find_layout_blocks(gx_seg_doc *d, block **bsp, int *nbp, gx_buf *scr
         i = last;
     }
     free(cov);
-    qsort(bs, (size_t)nb, sizeof *bs, cmp_block);
+    if (nb > 1) qsort(bs, (size_t)nb, sizeof *bs, cmp_block);
     *bsp = bs;
     *nbp = nb;
 }
