@@ -260,6 +260,17 @@ static size_t put(gx_buf *b, const char *s, size_t n)
     return off;
 }
 static size_t puts0(gx_buf *b, const char *s) { return put(b, s, strlen(s)); }
+
+/* Append a decimal number (no printf on the hot path). */
+static void add_long(gx_buf *b, long v)
+{
+    char t[24];
+    int n = 0;
+    unsigned long u = v < 0 ? -(unsigned long)v : (unsigned long)v;
+    do { t[n++] = (char)('0' + u % 10); u /= 10; } while (u);
+    if (v < 0) t[n++] = '-';
+    while (n) gx_buf_addc(b, t[--n]);
+}
 #define A(off) (D.arena.data + (off))
 #define F(off) (D.fa.data + (off))
 
@@ -332,6 +343,15 @@ static void hash_rebuild(void)
     }
 }
 
+static void hash_insert(int i)
+{
+    if (D.nfacts * 2 + 16 > D.hcap) { hash_rebuild(); return; }
+    fact *f = &D.facts[i];
+    unsigned h = hash_key(F(f->ind), F(f->dim)) & (unsigned)(D.hcap - 1);
+    while (D.hash[h] >= 0) h = (h + 1) & (unsigned)(D.hcap - 1);
+    D.hash[h] = i;
+}
+
 /* A live table or derived fact for indicator+dim, or NULL. */
 static fact *find_fact(const char *ind, const char *dim)
 {
@@ -387,17 +407,29 @@ static void detect_tables(void)
     for (int t = 0; t < D.ntabs; t++) {
         tinfo *ti = &D.tabs[t];
         gx_buf_reset(&D.tmp);
+        /* the raw lines of the table; the cells' label paths only when the
+         * stream holds no raw lines (the heads come from those lines) */
+        bool raw = false;
         for (int i = 0; i < D.nrows; i++) {
             row *r = &D.rows[i];
-            if (r->table != ti->num) continue;
-            if (r->role == R_TABLE) {
-                nz_label_key(A(r->text), strlen(A(r->text)), &D.tmp, NULL, 0);
-            } else if (r->role == R_CELL) {
+            if (r->table != ti->num || r->role != R_TABLE) continue;
+            nz_label_key(A(r->text), strlen(A(r->text)), &D.tmp, NULL, 0);
+            gx_buf_addc(&D.tmp, '\n');
+            raw = true;
+        }
+        size_t last_rh = 0, last_ch = 0;
+        for (int i = 0; i < D.nrows && !raw; i++) {
+            row *r = &D.rows[i];
+            if (r->table != ti->num || r->role != R_CELL) continue;
+            if (r->rowhead != last_rh && strcmp(A(r->rowhead), A(last_rh)) != 0)
                 nz_label_key(A(r->rowhead), strlen(A(r->rowhead)), &D.tmp, NULL, 0);
+            if (r->colhead != last_ch && strcmp(A(r->colhead), A(last_ch)) != 0)
                 nz_label_key(A(r->colhead), strlen(A(r->colhead)), &D.tmp, NULL, 0);
-            }
+            last_rh = r->rowhead;
+            last_ch = r->colhead;
             gx_buf_addc(&D.tmp, '\n');
         }
+        if (!D.tmp.data) { gx_buf_reserve(&D.tmp, 0); D.tmp.data[0] = 0; }
         for (int m = 0; m < KN.nmarkers; m++) {
             marker *mk = &KN.markers[m];
             if (!*mk->key || !strstr(D.tmp.data, mk->key)) continue;
@@ -431,11 +463,35 @@ static void layout_flag(const tinfo *ti, int kind, gx_buf *b)
 {
     int k = nz_kind_index(kind);
     if (b->len) gx_buf_addc(b, ',');
-    if (k == 1 || k == 2) gx_buf_printf(b, "layout=%s-%d", nz_kind_name(kind), ti->layout[k]);
-    else gx_buf_printf(b, "layout=%s", nz_kind_name(kind));
+    gx_buf_adds(b, "layout=");
+    gx_buf_adds(b, nz_kind_name(kind));
+    if (k == 1 || k == 2) { gx_buf_addc(b, '-'); add_long(b, ti->layout[k]); }
 }
 
 /* ---- table facts ------------------------------------------------------------ */
+
+/* Column paths of the current table, by header text (a table has few). */
+#define NZ_COLCACHE 64
+static struct { char *head; nz_path p; bool init; } colc[NZ_COLCACHE];
+static int ncolc;
+
+static void col_cache_reset(void)
+{
+    for (int i = 0; i < ncolc; i++) { free(colc[i].head); colc[i].head = NULL; }
+    ncolc = 0;
+}
+
+static const nz_path *col_path(const char *head)
+{
+    for (int i = 0; i < ncolc; i++)
+        if (strcmp(colc[i].head, head) == 0) return &colc[i].p;
+    int i = ncolc < NZ_COLCACHE ? ncolc++ : NZ_COLCACHE - 1;
+    if (!colc[i].init) { nz_path_init(&colc[i].p); colc[i].init = true; }
+    free(colc[i].head);
+    colc[i].head = gx_xstrdup(head);
+    nz_path_set(&colc[i].p, head, strlen(head));
+    return &colc[i].p;
+}
 
 /* Split off a trailing unit part of a row path ("label | 条"). */
 static size_t strip_unit_part(const char *s, size_t n, char *unit, size_t cap)
@@ -455,9 +511,9 @@ static size_t strip_unit_part(const char *s, size_t n, char *unit, size_t cap)
 
 static void table_facts(tinfo *ti)
 {
-    static nz_path rp, cp;
+    static nz_path rp;
     static bool init;
-    if (!init) { nz_path_init(&rp); nz_path_init(&cp); init = true; }
+    if (!init) { nz_path_init(&rp); init = true; }
     /* context: keys of the rows above, nearest first (kept as arena offsets) */
     size_t *ctxo = NULL; int nctx = 0, ctxcap = 0;
     long last_row = -1;
@@ -471,21 +527,24 @@ static void table_facts(tinfo *ti)
     if (first < 0) return;
 
     nz_match_in in = {0};
+    char rowunit[32] = "";
+    size_t last_rh = 0;
+    nz_path_set(&rp, "", 0);
+    col_cache_reset();
     in.kinds = ti->kinds;
     for (int k = 0; k < 4; k++) in.layout[k] = ti->layout[k];
     in.row = &rp;
-    in.col = &cp;
 
     /* pass 1: unit cells */
     for (int i = first; i < D.nrows; i++) {
         row *r = &D.rows[i];
         if (r->role != R_CELL || r->table != ti->num) continue;
         const char *txt = A(r->text);
-        nz_path_set(&rp, "", 0);
-        nz_path_set(&cp, A(r->colhead), strlen(A(r->colhead)));
+        const nz_path *colp = col_path(A(r->colhead));
+        in.col = colp;
         bool amb;
         const nz_entry *u = ti->kinds ? nz_map_best(&KN.map, NZ_E_UNIT, &in, &amb) : NULL;
-        bool is_unit = (u && cp.key.len) || ((ti->kinds & NZ_K_L1) && nz_is_unit(txt, strlen(txt)));
+        bool is_unit = (u && colp->key.len) || ((ti->kinds & NZ_K_L1) && nz_is_unit(txt, strlen(txt)));
         if (!is_unit) continue;
         if (nunits == ucap) { ucap = ucap ? ucap * 2 : 32; units = gx_xrealloc(units, (size_t)ucap * sizeof *units); }
         units[nunits].row = r->row;
@@ -505,11 +564,16 @@ static void table_facts(tinfo *ti)
     for (int i = first; i < D.nrows; i++) {
         row *r = &D.rows[i];
         if (r->table != ti->num || r->role != R_CELL) continue;
-        char rowunit[32] = "";
+        /* label paths repeat along a row and down a column: keep the last */
         const char *rh = A(r->rowhead);
-        size_t rhn = strip_unit_part(rh, strlen(rh), rowunit, sizeof rowunit);
-        nz_path_set(&rp, rh, rhn);
-        nz_path_set(&cp, A(r->colhead), strlen(A(r->colhead)));
+        if (r->rowhead != last_rh && strcmp(rh, A(last_rh)) != 0) {
+            rowunit[0] = 0;
+            size_t rhn = strip_unit_part(rh, strlen(rh), rowunit, sizeof rowunit);
+            nz_path_set(&rp, rh, rhn);
+        }
+        last_rh = r->rowhead;
+        const nz_path *colp = col_path(A(r->colhead));
+        in.col = colp;
         if (r->row != last_row && last_row != -1) {
             /* the previous row becomes context */
         }
@@ -569,7 +633,11 @@ static void table_facts(tinfo *ti)
         } else {
             f = new_fact(S_TABLE, "unmapped", "total");
             gx_buf_adds(&flags, why ? why : "unmapped");
-            gx_buf_printf(&rawb, "%s // %s // %s", A(r->rowhead), A(r->colhead), A(r->text));
+            gx_buf_adds(&rawb, A(r->rowhead));
+            gx_buf_adds(&rawb, " // ");
+            gx_buf_adds(&rawb, A(r->colhead));
+            gx_buf_adds(&rawb, " // ");
+            gx_buf_adds(&rawb, A(r->text));
         }
         f->tab = (int)ti->num;
         f->line = r->line;
@@ -580,7 +648,7 @@ static void table_facts(tinfo *ti)
             for (int u = 0; u < nunits; u++) if (units[u].row == r->row) { unit = units[u].unit; break; }
         }
         if (!*unit && rowunit[0]) unit = rowunit;
-        if (!*unit && cp.unit[0]) unit = cp.unit;
+        if (!*unit && colp->unit[0]) unit = colp->unit;
         if (!*unit && rp.unit[0]) unit = rp.unit;
         if (!*unit && e) unit = e->unit;
         f->unit = puts0(&D.fa, unit);
@@ -589,12 +657,17 @@ static void table_facts(tinfo *ti)
         gx_buf_init(&tmpf);
         nz_value_flags(&v, &tmpf);
         if (tmpf.len) { if (before) gx_buf_addc(&flags, ','); gx_buf_add(&flags, tmpf.data, tmpf.len); }
-        if (v.note[0]) gx_buf_printf(&flags, ",note=%s", v.note);
+        if (v.note[0]) { gx_buf_adds(&flags, ",note="); gx_buf_adds(&flags, v.note); }
         gx_buf_free(&tmpf);
         f->flags = put(&D.fa, flags.data ? flags.data : "", flags.len);
         f->raw = put(&D.fa, rawb.data ? rawb.data : "", rawb.len);
         gx_buf_reset(&D.tmp2);
-        gx_buf_printf(&D.tmp2, "T%ld:r%ld:c%ld", ti->num, r->row, r->col);
+        gx_buf_addc(&D.tmp2, 'T');
+        add_long(&D.tmp2, ti->num);
+        gx_buf_adds(&D.tmp2, ":r");
+        add_long(&D.tmp2, r->row);
+        gx_buf_adds(&D.tmp2, ":c");
+        add_long(&D.tmp2, r->col);
         f->ref = put(&D.fa, D.tmp2.data, D.tmp2.len);
 
         /* this row's key joins the context once the row changes */
@@ -1110,7 +1183,7 @@ static void derived(void)
                 gx_buf_printf(&D.tmp2, ",partial=%d/%d", numbers, d->nparts);
             }
             f->flags = put(&D.fa, D.tmp2.data, D.tmp2.len);
-            hash_rebuild();
+            hash_insert((int)(f - D.facts));
         }
     }
 }
