@@ -1,12 +1,481 @@
-/* tables_layout.c - pdftotext -layout tables: columns from whitespace gaps. */
+/* tables_layout.c - tables as `pdftotext -layout` prints them: cells are
+ * runs of text separated by two or more spaces, columns are where the
+ * values of many rows line up.
+ *
+ *   chunks   each line is cut at runs of 2+ spaces; a chunk of numbers
+ *            separated by single spaces is cut into its numbers, and a
+ *            number after a single space is cut off a CJK label;
+ *   metric   positions are counted in characters or in display width
+ *            (CJK = 2), whichever makes the values line up in fewer
+ *            columns (pdftotext does either, depending on the fonts);
+ *   columns  per page, the x-extents of the value chunks (numbers,
+ *            placeholders, units) that overlap form one column each;
+ *   rows     lines not separated by a blank line are one table row (a
+ *            label or header wrapped inside its cell), unless two of them
+ *            carry values; a page break ends a row;
+ *   cells    label chunks (left of the row's first value) grouped by their
+ *            left edge, texts joined top to bottom; then one cell per
+ *            column right of the label, empty where the row has no value
+ *            there; header rows: the text left of the first column, then
+ *            one cell per column holding the words that start in it.
+ * Page numbers and running footers (share/gx/tables_footer.tsv) alone in a
+ * row at the top or bottom of a page are skipped.
+ */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tables.h"
 #include "text.h"
 
+typedef struct chunk {
+    int    line;      /* index into lines */
+    int    x0, x1;    /* [x0, x1) in the metric */
+    size_t off, len;  /* bytes in the line */
+    int    cls;
+} chunk;
+
+typedef struct lay {
+    const tb_know *k;
+    const tb_line *lines;
+    int     nlines;
+    chunk  *ch;
+    int     nch, capch;
+    int    *first, *count;  /* chunks of each line */
+} lay;
+
+static bool space_cp(int32_t cp) { return cp == ' ' || cp == '\t' || cp == 0x3000 || cp == 0xA0; }
+
+static int cp_width(int32_t cp, const char *s, int l, bool wide)
+{
+    if (!wide || cp < 0x1100) return 1;
+    return gx_display_width(s, (size_t)l) >= 2 ? 2 : 1;
+}
+
+static void add_chunk(lay *L, int line, int x0, int x1, size_t off, size_t len)
+{
+    const char *s = L->lines[line].s + off;
+    size_t n = len;
+    const char *t = gx_trim(s, &n);
+    if (n == 0) return;
+    if (L->nch == L->capch) {
+        L->capch = L->capch ? 2 * L->capch : 256;
+        L->ch = gx_xrealloc(L->ch, (size_t)L->capch * sizeof *L->ch);
+    }
+    chunk *c = &L->ch[L->nch++];
+    c->line = line;
+    c->x0 = x0;
+    c->x1 = x1;
+    c->off = (size_t)(t - L->lines[line].s);
+    c->len = n;
+    c->cls = tb_classify(L->k, t, n);
+}
+
+/* Words of a chunk separated by single spaces: positions and bytes. */
+typedef struct word { int x0, x1; size_t off, len; } word;
+
+static int words_of(const lay *L, const chunk *c, bool wide, word *w, int cap)
+{
+    const char *s = L->lines[c->line].s;
+    int nw = 0, x = c->x0;
+    size_t i = c->off, end = c->off + c->len, a = i;
+    int xa = x;
+    while (i <= end) {
+        int32_t cp = ' ';
+        int l = 1;
+        if (i < end) { l = gx_utf8_next(s + i, end - i, &cp); if (l <= 0) l = 1; }
+        if (i == end || space_cp(cp)) {
+            if (i > a && nw < cap) { w[nw].x0 = xa; w[nw].x1 = x; w[nw].off = a; w[nw].len = i - a; nw++; }
+            if (i == end) break;
+            i += (size_t)l;
+            x += 1;
+            a = i;
+            xa = x;
+            continue;
+        }
+        x += cp_width(cp, s + i, l, wide);
+        i += (size_t)l;
+    }
+    return nw;
+}
+
+static bool wide_last(const char *s, size_t n)
+{
+    size_t i = n;
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) i--;
+    if (i == 0) return false;
+    i--;
+    int32_t cp;
+    int l = gx_utf8_next(s + i, n - i, &cp);
+    return l > 0 && cp >= 0x1100 && gx_display_width(s + i, (size_t)l) >= 2;
+}
+
+/* Cut every line into chunks with the given metric. */
+static void tokenize(lay *L, bool wide)
+{
+    L->nch = 0;
+    word w[256];
+    for (int li = 0; li < L->nlines; li++) {
+        L->first[li] = L->nch;
+        const char *s = L->lines[li].s;
+        size_t n = L->lines[li].n;
+        int x = 0, xa = 0, spaces = 0;
+        size_t a = 0, i = 0, last_nonspace = 0;
+        bool in = false;
+        while (i <= n) {
+            int32_t cp = ' ';
+            int l = 1;
+            if (i < n) { l = gx_utf8_next(s + i, n - i, &cp); if (l <= 0) l = 1; }
+            if (i == n || space_cp(cp) || cp == '\f') {
+                if (i < n && cp == '\f') { i += (size_t)l; continue; }
+                spaces++;
+                if (in && (spaces >= 2 || i == n)) {
+                    add_chunk(L, li, xa, x - spaces + 1, a, last_nonspace - a);
+                    in = false;
+                }
+                if (i == n) break;
+                x += cp == '\t' ? 8 - x % 8 : cp_width(cp, s + i, l, wide);
+                i += (size_t)l;
+                continue;
+            }
+            if (!in) { in = true; a = i; xa = x; }
+            spaces = 0;
+            x += cp_width(cp, s + i, l, wide);
+            i += (size_t)l;
+            last_nonspace = i;
+        }
+        /* split chunks of single-space separated numbers, and a number
+         * after a single space at the end of a CJK label */
+        int end = L->nch;
+        for (int ci = L->first[li]; ci < end; ci++) {
+            chunk c = L->ch[ci];
+            if (c.cls != TB_TEXT) continue;
+            int nw = words_of(L, &c, wide, w, 256);
+            if (nw < 2) continue;
+            bool allnum = true;
+            for (int j = 0; j < nw && allnum; j++)
+                allnum = tb_classify(L->k, s + w[j].off, w[j].len) == TB_NUMBER;
+            int lastcls = tb_classify(L->k, s + w[nw - 1].off, w[nw - 1].len);
+            if (allnum) {
+                L->ch[ci].len = 0;   /* replaced by its words */
+                for (int j = 0; j < nw; j++) add_chunk(L, li, w[j].x0, w[j].x1, w[j].off, w[j].len);
+            } else if (lastcls == TB_NUMBER &&
+                       wide_last(s + c.off, w[nw - 2].off + w[nw - 2].len - c.off)) {
+                size_t keep = w[nw - 2].off + w[nw - 2].len - c.off;
+                L->ch[ci].len = keep;
+                L->ch[ci].x1 = w[nw - 2].x1;
+                L->ch[ci].cls = tb_classify(L->k, s + c.off, keep);
+                add_chunk(L, li, w[nw - 1].x0, w[nw - 1].x1, w[nw - 1].off, w[nw - 1].len);
+            }
+        }
+        /* drop emptied chunks, keep x order */
+        int o = L->first[li];
+        for (int ci = L->first[li]; ci < L->nch; ci++) if (L->ch[ci].len) L->ch[o++] = L->ch[ci];
+        L->nch = o;
+        for (int p = L->first[li] + 1; p < L->nch; p++) {
+            chunk t = L->ch[p];
+            int q = p;
+            while (q > L->first[li] && L->ch[q - 1].x0 > t.x0) { L->ch[q] = L->ch[q - 1]; q--; }
+            L->ch[q] = t;
+        }
+        L->count[li] = L->nch - L->first[li];
+    }
+}
+
+static bool valuelike(int cls) { return cls == TB_NUMBER || cls == TB_NA || cls == TB_UNIT; }
+
+typedef struct col { int x0, x1; } col;
+
+static int cmp_col(const void *a, const void *b)
+{
+    const col *x = a, *y = b;
+    return x->x0 != y->x0 ? (x->x0 > y->x0) - (x->x0 < y->x0) : (x->x1 > y->x1) - (x->x1 < y->x1);
+}
+
+/* Columns of lines [a, b): merged extents of their value chunks. */
+static int columns(const lay *L, int a, int b, col *out, int cap)
+{
+    int n = 0;
+    for (int li = a; li < b; li++)
+        for (int ci = L->first[li]; ci < L->first[li] + L->count[li]; ci++)
+            if (valuelike(L->ch[ci].cls) && n < cap) { out[n].x0 = L->ch[ci].x0; out[n].x1 = L->ch[ci].x1; n++; }
+    if (n == 0) return 0;
+    qsort(out, (size_t)n, sizeof *out, cmp_col);
+    /* merge overlapping extents; count the chunks of each column */
+    int *support = gx_xcalloc((size_t)n + 1, sizeof *support);
+    int m = 0;
+    support[0] = 1;
+    for (int i = 1; i < n; i++) {
+        if (out[i].x0 < out[m].x1) { if (out[i].x1 > out[m].x1) out[m].x1 = out[i].x1; support[m]++; }
+        else { out[++m] = out[i]; support[m] = 1; }
+    }
+    m++;
+    /* a column of one value right next to another column is that column
+     * printed a little off (a label too long for its cell pushed it) */
+    int maxs = 0;
+    for (int i = 0; i < m; i++) if (support[i] > maxs) maxs = support[i];
+    if (maxs >= 3) {
+        for (int i = 0; i < m; i++) {
+            int j = -1;
+            if (support[i] == 1) {
+                if (i + 1 < m && out[i + 1].x0 - out[i].x1 <= 2) j = i + 1;
+                else if (i > 0 && out[i].x0 - out[i - 1].x1 <= 2) j = i - 1;
+            } else if (2 * support[i] < maxs) {
+                /* touching a stronger column: a value cut off a label by one space */
+                if (i + 1 < m && out[i + 1].x0 - out[i].x1 <= 1 && support[i + 1] > support[i]) j = i + 1;
+                else if (i > 0 && out[i].x0 - out[i - 1].x1 <= 1 && support[i - 1] > support[i]) j = i - 1;
+            }
+            if (j < 0) continue;
+            if (out[i].x0 < out[j].x0) out[j].x0 = out[i].x0;
+            if (out[i].x1 > out[j].x1) out[j].x1 = out[i].x1;
+            support[j] += 1;
+            memmove(&out[i], &out[i + 1], (size_t)(m - i - 1) * sizeof *out);
+            memmove(&support[i], &support[i + 1], (size_t)(m - i - 1) * sizeof *support);
+            m--;
+            i = -1;   /* start again: indices moved */
+        }
+    }
+    free(support);
+    return m;
+}
+
+static bool blank_line(const tb_line *l)
+{
+    size_t n = l->n;
+    gx_trim(l->s, &n);
+    return n == 0;
+}
+
+static bool has_number(const lay *L, int li)
+{
+    for (int ci = L->first[li]; ci < L->first[li] + L->count[li]; ci++)
+        if (L->ch[ci].cls == TB_NUMBER || L->ch[ci].cls == TB_NA) return true;
+    return false;
+}
+
+/* Append a text to cell slot `slot` of the row being built (texts kept in
+ * per-slot buffers, joined with a space). */
+typedef struct slots {
+    gx_buf *b;
+    int     n, cap;
+    int     src;
+    int    *lines;   /* number of lines contributing to each slot */
+} slots;
+
+static void slots_reset(slots *S, int n)
+{
+    if (n > S->cap) {
+        S->b = gx_xrealloc(S->b, (size_t)n * sizeof *S->b);
+        S->lines = gx_xrealloc(S->lines, (size_t)n * sizeof *S->lines);
+        for (int i = S->cap; i < n; i++) gx_buf_init(&S->b[i]);
+        S->cap = n;
+    }
+    for (int i = 0; i < n; i++) { gx_buf_reset(&S->b[i]); S->lines[i] = 0; }
+    S->n = n;
+}
+
+static void slot_add(slots *S, int i, const char *s, size_t n)
+{
+    if (S->b[i].len) gx_buf_addc(&S->b[i], ' ');
+    gx_buf_add(&S->b[i], s, n);
+    S->lines[i]++;
+}
+
+static void emit_row(tb_grid *g, slots *S, int src, unsigned flags)
+{
+    tb_grid_row(g, src, flags);
+    for (int i = 0; i < S->n; i++) tb_grid_cell(g, S->b[i].data ? S->b[i].data : "", S->b[i].len, src);
+    g->open = false;
+}
+
+/* One band of lines [a, b) (one table row) into the grid. */
+static void band_row(lay *L, tb_grid *g, slots *S, int a, int b, const col *cols, int ncol, bool wide)
+{
+    int src = L->lines[a].src;
+    bool data = false;
+    int vx0 = 1 << 30;   /* left edge of the row's first value */
+    for (int li = a; li < b; li++)
+        for (int ci = L->first[li]; ci < L->first[li] + L->count[li]; ci++) {
+            chunk *c = &L->ch[ci];
+            if (valuelike(c->cls)) { data = true; if (c->x0 < vx0) vx0 = c->x0; }
+        }
+    for (int li = a; li < b; li++) if (has_number(L, li)) { src = L->lines[li].src; break; }
+    unsigned flags = 0;
+    int firstcol = ncol ? cols[0].x0 : 1 << 30;
+    if (!data) {
+        /* header or group row: the text left of the columns, then the words
+         * that start in each column */
+        slots_reset(S, 1 + ncol);
+        word w[256];
+        for (int li = a; li < b; li++) {
+            /* the words of the line and the slot each starts in */
+            word lw[256];
+            int slot[256], nlw = 0;
+            for (int ci = L->first[li]; ci < L->first[li] + L->count[li]; ci++) {
+                chunk *c = &L->ch[ci];
+                if (ncol == 0) {
+                    if (nlw < 256) { lw[nlw].x0 = c->x0; lw[nlw].x1 = c->x1; lw[nlw].off = c->off; lw[nlw].len = c->len; slot[nlw++] = 0; }
+                    continue;
+                }
+                int nw = words_of(L, c, wide, w, 256);
+                for (int j = 0; j < nw && nlw < 256; j++) {
+                    if (w[j].x0 < firstcol - 1) {
+                        /* left of the columns: the stub; one piece with the
+                         * stub words before it */
+                        lw[nlw] = w[j];
+                        slot[nlw++] = 0;
+                        continue;
+                    }
+                    int s = 0;
+                    for (int k = 0; k < ncol; k++) if (cols[k].x0 <= w[j].x0 + 1) s = k + 1;
+                    if (s == 0) s = 1;
+                    lw[nlw] = w[j];
+                    slot[nlw++] = s;
+                }
+            }
+            /* words that crowd into one column while others stay empty, as
+             * many as the columns (and the stub): they are one per column
+             * (pdftotext squeezed the header line) */
+            bool crowd = false;
+            for (int j = 1; j < nlw; j++) if (slot[j] == slot[j - 1]) crowd = true;
+            if (crowd && ncol > 1 && (nlw == ncol + 1 || nlw == ncol)) {
+                int base = nlw == ncol + 1 ? 0 : 1;
+                for (int j = 0; j < nlw; j++) slot[j] = base + j;
+                flags |= TB_ROW_GUESSED;
+            }
+            for (int j = 0; j < nlw; j++) slot_add(S, slot[j], L->lines[li].s + lw[j].off, lw[j].len);
+        }
+        for (int i = 0; i < S->n; i++) if (S->lines[i] > 1) flags |= TB_ROW_WRAPPED;
+        emit_row(g, S, src, flags);
+        return;
+    }
+    /* label cells: text chunks left of the first value, grouped by left edge */
+    int nlab = 0, labx[64], labend = -1;
+    for (int li = a; li < b; li++)
+        for (int ci = L->first[li]; ci < L->first[li] + L->count[li]; ci++) {
+            chunk *c = &L->ch[ci];
+            if (c->cls != TB_TEXT || c->x0 >= vx0) continue;
+            int j = 0;
+            while (j < nlab && abs(labx[j] - c->x0) > 2) j++;
+            if (j == nlab && nlab < 64) labx[nlab++] = c->x0;
+            if (c->x1 > labend) labend = c->x1;
+        }
+    /* order the label groups by x */
+    for (int i = 1; i < nlab; i++) {
+        int t = labx[i], j = i;
+        while (j > 0 && labx[j - 1] > t) { labx[j] = labx[j - 1]; j--; }
+        labx[j] = t;
+    }
+    int first_slot = 0;
+    while (first_slot < ncol && cols[first_slot].x0 < labend) first_slot++;
+    int nslots = ncol - first_slot;
+    slots_reset(S, nlab + (nslots > 0 ? nslots : 0) + 1);
+    int extra = S->n - 1;    /* a last slot for values outside every column */
+    for (int li = a; li < b; li++)
+        for (int ci = L->first[li]; ci < L->first[li] + L->count[li]; ci++) {
+            chunk *c = &L->ch[ci];
+            const char *t = L->lines[li].s + c->off;
+            if (c->cls == TB_TEXT && c->x0 < vx0) {
+                int j = 0;
+                while (j < nlab && abs(labx[j] - c->x0) > 2) j++;
+                if (j < nlab) slot_add(S, j, t, c->len);
+                continue;
+            }
+            /* a value (or text in the value area): the column it overlaps most */
+            int best = -1, bestov = 0;
+            for (int k = first_slot; k < ncol; k++) {
+                int ov = (c->x1 < cols[k].x1 ? c->x1 : cols[k].x1) - (c->x0 > cols[k].x0 ? c->x0 : cols[k].x0);
+                if (ov > bestov) { bestov = ov; best = k; }
+            }
+            if (best < 0) {
+                /* nearest column to the right, else the extra slot */
+                for (int k = first_slot; k < ncol && best < 0; k++) if (cols[k].x0 >= c->x0) best = k;
+                flags |= TB_ROW_GUESSED;
+            }
+            if (best >= 0) slot_add(S, nlab + best - first_slot, t, c->len);
+            else slot_add(S, extra, t, c->len);
+        }
+    for (int i = 0; i < nlab; i++) if (S->lines[i] > 1) flags |= TB_ROW_WRAPPED;
+    if (S->lines[extra] == 0) S->n--;
+    emit_row(g, S, src, flags);
+}
+
 void tb_split_layout(const tb_know *k, tb_grid *g, const tb_line *lines, int nlines)
 {
-    (void)k;
-    for (int i = 0; i < nlines; i++) tb_split_tabs(g, lines[i].s, lines[i].n, lines[i].src, 0);
+    if (nlines <= 0) return;
+    lay L;
+    memset(&L, 0, sizeof L);
+    L.k = k;
+    L.lines = lines;
+    L.nlines = nlines;
+    L.first = gx_xcalloc((size_t)nlines + 1, sizeof *L.first);
+    L.count = gx_xcalloc((size_t)nlines + 1, sizeof *L.count);
+    int capcol = 1024;
+    col *cols = gx_xcalloc((size_t)capcol, sizeof *cols);
+
+    /* the metric that lines the values up in fewer columns */
+    int ncol_by[2] = {0, 0};
+    for (int m = 0; m < 2; m++) {
+        tokenize(&L, m == 1);
+        for (int a = 0; a < nlines;) {
+            int b = a;
+            while (b < nlines && lines[b].page == lines[a].page) b++;
+            ncol_by[m] += columns(&L, a, b, cols, capcol);
+            a = b;
+        }
+    }
+    bool wide = ncol_by[1] < ncol_by[0];
+    if (getenv("GX_TABLES_DEBUG")) fprintf(stderr, "layout: columns by chars %d, by width %d\n", ncol_by[0], ncol_by[1]);
+    tokenize(&L, wide);
+
+    slots S;
+    memset(&S, 0, sizeof S);
+    for (int a = 0; a < nlines;) {
+        /* one page at a time: its columns */
+        int pe = a;
+        while (pe < nlines && lines[pe].page == lines[a].page) pe++;
+        int ncol = columns(&L, a, pe, cols, capcol);
+        if (getenv("GX_TABLES_DEBUG")) { fprintf(stderr, "page %d:", lines[a].page); for (int q = 0; q < ncol; q++) fprintf(stderr, " [%d,%d)", cols[q].x0, cols[q].x1); fprintf(stderr, "\n"); }
+        /* the page's rows: bands of lines between blank lines */
+        int i = a;
+        bool first_band = true;
+        while (i < pe) {
+            if (blank_line(&lines[i])) { i++; continue; }
+            int j = i;
+            while (j < pe && !blank_line(&lines[j])) j++;
+            /* page furniture alone at the top or bottom of a page */
+            bool last_band = true;
+            for (int t = j; t < pe; t++) if (!blank_line(&lines[t])) { last_band = false; break; }
+            if (j == i + 1 && (first_band || last_band) && tb_footer(k, lines[i].s, lines[i].n)) {
+                i = j;
+                first_band = false;
+                continue;
+            }
+            first_band = false;
+            int numbered = 0;
+            for (int t = i; t < j; t++) if (has_number(&L, t)) numbered++;
+            if (numbered > 1) {
+                /* rows not separated by blank lines: one row per line with
+                 * values; lines without values go with the next such line */
+                int s = i;
+                for (int t = i; t < j; t++) {
+                    if (!has_number(&L, t)) continue;
+                    band_row(&L, g, &S, s, t + 1, cols, ncol, wide);
+                    s = t + 1;
+                }
+                if (s < j) band_row(&L, g, &S, s, j, cols, ncol, wide);
+            } else {
+                band_row(&L, g, &S, i, j, cols, ncol, wide);
+            }
+            i = j;
+        }
+        a = pe;
+    }
+    for (int i = 0; i < S.cap; i++) gx_buf_free(&S.b[i]);
+    free(S.b);
+    free(S.lines);
+    free(cols);
+    free(L.ch);
+    free(L.first);
+    free(L.count);
 }

@@ -170,10 +170,11 @@ static void grid_from_block(filter *f, int last)
         tb_line *lines = gx_xcalloc((size_t)last + 2, sizeof *lines);
         int nl = 0;
         for (int i = 0; i <= last; i++) {
-            if (!f->rec[i].table) continue;
+            /* rows inside the block that are not role=table (a wrapped
+             * label taken for text) are read too; blank lines end rows */
             const char *s = F(f, i, DOC_TEXT);
             size_t n = f->rec[i].len[DOC_TEXT];
-            if (blank_text(s, n)) continue;
+            if (blank_text(s, n)) n = 0;
             lines[nl].s = s;
             lines[nl].n = n;
             lines[nl].src = i;

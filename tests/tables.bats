@@ -22,15 +22,6 @@ cells() {
     awk -F'\t' 'BEGIN{OFS="\t"} NR==1{print "line","table","row","col","rowhead","colhead","text","flags"} $8=="cell"{print $2,$9,$10,$11,$12,$13,$14,$15}'
 }
 
-# Lines of a text file as one table block of a document stream (every line
-# role=table, table 1; blank lines role=blank), for gx-tables alone.
-as_stream() {
-    awk 'BEGIN{OFS="\t"; print "doc","line","page","para","sec","level","kind","role","table","row","col","rowhead","colhead","text"}
-         { t=$0; gsub(/\\/,"\\\\",t); gsub(/\t/,"\\t",t); gsub(/\r/,"\\r",t)
-           role = (t ~ /^[ ]*$/) ? "blank" : "table"
-           print "fx",NR,1,NR,"0",0,"unknown",role,1,"","","","",t }' "$1"
-}
-
 # text of the cell at rowhead $2 and colhead $3 in cells file $1
 cell_text() {
     awk -F'\t' -v r="$2" -v c="$3" '$5==r && $6==c {print $7 "|" $8}' "$1"
@@ -160,9 +151,9 @@ cell_text() {
 
 @test "gx-tables: tab, markdown, HTML and CSV versions give the same cells" {
     for t in 001_t2 001_t3 001_t4 002_t2 002_t3 002_t4 000_m1 000_l1; do
-        as_stream "$FIX/$t.tsv.txt" | gx-tables | cells | cut -f3- > "$TMP/tab"
+        awk -f "$FIX/as-stream.awk" "$FIX/$t.tsv.txt" | gx-tables | cells | cut -f3- > "$TMP/tab"
         [ -s "$TMP/tab" ] && [ "$(wc -l < "$TMP/tab")" -gt 1 ]
-        as_stream "$FIX/$t.md" | gx-tables | cells | cut -f3- > "$TMP/md"
+        awk -f "$FIX/as-stream.awk" "$FIX/$t.md" | gx-tables | cells | cut -f3- > "$TMP/md"
         run diff "$TMP/tab" "$TMP/md"
         assert_success
         gx-tables --from csv "$FIX/$t.csv" | cells | cut -f3- > "$TMP/csv"
@@ -176,9 +167,52 @@ cell_text() {
     done
 }
 
+# cells of a layout fixture's tables 1..n (text with spaces deleted) and of
+# the tab-separated originals, numbered the same
+layout_cells() {
+    awk -f "$FIX/as-stream.awk" "$1" | gx-tables | awk -F'\t' -v n="$2" '$8=="cell" && $9<=n {gsub(/ /,"",$14); print $9"\t"$10"\t"$11"\t"$12"\t"$13"\t"$14}'
+}
+tab_cells() {
+    local i=1 t
+    for t in "$@"; do
+        awk -f "$FIX/as-stream.awk" "$FIX/$t.tsv.txt" | gx-tables |
+            awk -F'\t' -v i=$i 'BEGIN{OFS="\t"} $8=="cell" {gsub(/ /,"",$14); print i,$10,$11,$12,$13,$14}'
+        i=$((i+1))
+    done
+}
+
+@test "gx-tables: pdftotext -layout of the sample tables gives the cells of the tab-separated original" {
+    layout_cells "$FIX/001.layout.txt" 2 > "$TMP/l"
+    tab_cells 001_t2 001_t3 > "$TMP/t"
+    [ "$(wc -l < "$TMP/t")" -eq 185 ]
+    run diff "$TMP/t" "$TMP/l"
+    assert_success
+    layout_cells "$FIX/002.layout.txt" 2 > "$TMP/l"
+    tab_cells 002_t2 002_t3 > "$TMP/t"
+    run diff "$TMP/t" "$TMP/l"
+    assert_success
+    # 000: a mini-table with a squeezed header line, the 统计表 over three pages
+    layout_cells "$FIX/000.layout.txt" 2 > "$TMP/l"
+    tab_cells 000_m1 000_l1 > "$TMP/t"
+    run diff "$TMP/t" "$TMP/l"
+    assert_success
+    # the same with cells wrapped over several lines (labels, units, 其中 rows)
+    layout_cells "$FIX/000.wrapped.txt" 2 > "$TMP/l"
+    run diff "$TMP/t" "$TMP/l"
+    assert_success
+}
+
+@test "gx-tables: pdftotext -layout: a wrapped T3 label is merged, a page break does not split a row" {
+    layout_cells "$FIX/001.layout.txt" 2 > "$TMP/l"
+    run awk -F'\t' '$1==2 && $2==4 && $3==1 {print $4 "=" $6}' "$TMP/l"
+    assert_output "三、本年度办理结果 | (二)部分公开（区分处理的，只计这一情形，不计其他情形）=28"
+    run awk -F'\t' '$4 ~ /6.属于四类过程性信息/ && $3==7 {print $5 "=" $6}' "$TMP/l"
+    assert_output "总计=0"
+}
+
 @test "gx-tables: a ragged row keeps every cell (overflow), a short one is padded" {
     printf 'a\tx\ty\nr1\t1\t2\nr2\t3\t4\t5\t6\nr3\t7\n' > "$TMP/t"
-    as_stream "$TMP/t" | gx-tables | cells > "$TMP/c"
+    awk -f "$FIX/as-stream.awk" "$TMP/t" | gx-tables | cells > "$TMP/c"
     run cell_text "$TMP/c" "r2" ""
     assert_line "5|overflow"
     assert_line "6|overflow"
