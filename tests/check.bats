@@ -359,3 +359,17 @@ mutation_loop() {
     assert_failure 2
     assert_output --partial "exclude each other"
 }
+
+@test "the real pipeline on the five samples gives the verdicts of the hand-read facts" {
+    for t in gx-segment gx-tables gx-normalize; do
+        command -v "$t" >/dev/null || skip "$t is not built"
+    done
+    for seed in "$GX_ROOT"/../shared/corpus/seeds/*.txt; do
+        b=$(basename "$seed" .txt)
+        pipe=$(gx-segment "$seed" | gx-tables | gx-normalize | gx-check --no-header) && pc=0 || pc=$?
+        fix=$(gx-check --no-header "$FX/${b%%_*}.facts.tsv") && fc=0 || fc=$?
+        [ "$pc" -eq "$fc" ] || { echo "$b: exit $pc, fixtures $fc"; false; }
+        diff <(printf '%s\n' "$pipe" | cut -f2-9) <(printf '%s\n' "$fix" | cut -f2-9) ||
+            { echo "$b: findings differ"; false; }
+    done
+}
