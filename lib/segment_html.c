@@ -309,7 +309,7 @@ void gx_seg_html(const char *s, size_t n, gx_buf *out, int **tables, size_t *tca
                 size_t m = i;
                 for (; m + len + 2 <= n; m++) {
                     if (s[m] == '<' && s[m + 1] == '/' && strncasecmp(s + m + 2, name, len) == 0 &&
-                        !isalnum((unsigned char)s[m + 2 + len])) break;
+                        (m + 2 + len == n || !isalnum((unsigned char)s[m + 2 + len]))) break;
                 }
                 if (strcmp(name, "head") == 0 && m + len + 2 > n) m = i; /* no </head>: keep going */
                 else if (m + len + 2 > n) m = n;
