@@ -130,6 +130,7 @@ typedef void (*tb_emit_fn)(void *ctx, const tb_out *o);
  * table continued on the next page without its header. */
 typedef struct tb_carry {
     bool   valid;
+    bool   allow;      /* this table may take the column paths (set by the caller) */
     int    k;
     gx_buf colheads;   /* K NUL-terminated paths */
 } tb_carry;

@@ -588,7 +588,7 @@ static void emit_section(builder *b, int s, int h1, int e, tb_carry *carry, bool
     int k = kd;
     if (kt > k && kt <= wh) k = kt;
     bool stitched = false;
-    if (h1 == s && first_section && carry && carry->valid && (k == carry->k || (k < carry->k && k > 0))) {
+    if (h1 == s && first_section && carry && carry->valid && carry->allow && (k == carry->k || (k < carry->k && k > 0))) {
         k = carry->k;
         stitched = true;
     }

@@ -221,15 +221,18 @@ static void finish_block(filter *f, bool use_carry)
     if (f->last_table < 0) return;
     int last = f->last_table;
     grid_from_block(f, last);
-    tb_build(f->k, &f->g, use_carry ? &f->carry : NULL, emit_cell, f);
-    if (!use_carry) {
-        /* a block without a header row saves nothing: keep the carry only
-         * from blocks that had one (tb_build sets it) */
-    }
+    f->carry.allow = use_carry;
+    tb_build(f->k, &f->g, &f->carry, emit_cell, f);
     f->carry_page = f->rec[last].page;
     f->gap_text = 0;
-    for (int i = last + 1; i < f->nrec; i++)
+    for (int i = last + 1; i < f->nrec; i++) {
+        const char *t = F(f, i, DOC_TEXT), *role = F(f, i, DOC_ROLE);
+        size_t n = f->rec[i].len[DOC_TEXT];
+        if (strcmp(role, "blank") != 0 && strcmp(role, "cell") != 0 && !blank_text(t, n) &&
+            !tb_footer(f->k, t, n))
+            f->gap_text++;
         if (!f->rec[i].written) write_stored(f, i);
+    }
     f->nrec = 0;
     gx_buf_reset(&f->arena);
     f->last_table = -1;
@@ -296,7 +299,6 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
         }
         if (is_table) {
             carry_ok = use_carry_now(&f, r);
-            if (!carry_ok) f.carry.valid = false;
             set(&f.doc, doc, docn);
             set(&f.table, tab, tabn);
             f.last_table = store(&f, r, true);

@@ -233,3 +233,18 @@ tab_cells() {
     run gx-tables --from xml
     assert_failure 2
 }
+
+@test "gx-tables: a table continued on the next page without its header is stitched, not across text" {
+    gx-tables "$FIX/stitch.stream.tsv" | cells > "$TMP/c"
+    run cell_text "$TMP/c" "r2" "b"
+    assert_output "4|stitched"
+    run cell_text "$TMP/c" "r3" ""
+    assert_line "3|nohead"
+}
+
+@test "gx-tables: --no-flags writes the 14 columns of the document stream" {
+    run bash -c "gx-tables --no-flags '$FIX/stitch.stream.tsv' | awk -F'\t' '{print NF}' | sort -u"
+    assert_output 14
+    run bash -c "gx-tables '$FIX/stitch.stream.tsv' | head -1"
+    assert_output "$(printf 'doc\tline\tpage\tpara\tsec\tlevel\tkind\trole\ttable\trow\tcol\trowhead\tcolhead\ttext\tflags')"
+}
