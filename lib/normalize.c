@@ -650,8 +650,10 @@ static void table_facts(tinfo *ti)
         if (!*unit && rowunit[0]) unit = rowunit;
         if (!*unit && colp->unit[0]) unit = colp->unit;
         if (!*unit && rp.unit[0]) unit = rp.unit;
-        if (!*unit && e) unit = e->unit;
-        f->unit = puts0(&D.fa, unit);
+        bool inferred = false;
+        if (!*unit && e) unit = e->unit, inferred = *unit && unit[strlen(unit) - 1] == '?';
+        f->unit = inferred ? put(&D.fa, unit, strlen(unit) - 1) : puts0(&D.fa, unit);
+        if (inferred && v.state == NZ_NUMBER) gx_buf_adds(&flags, ",unit_inferred");
         size_t before = flags.len;
         gx_buf tmpf;
         gx_buf_init(&tmpf);
@@ -861,9 +863,12 @@ static void narrative(void)
                     snprintf(num, sizeof num, "%ld", x);
                 }
                 /* 万 after the figure (not 万元): ten thousands */
-                if (gb + 3 <= n && memcmp(s + gb, "万", 3) == 0 && !(gb + 6 <= n && memcmp(s + gb + 3, "元", 3) == 0)
-                    && !strchr(num, '.')) {
-                    snprintf(cand.value, sizeof cand.value, "%s0000", num);
+                size_t w = gb;
+                while (w < n && s[w] == ' ') w++;
+                if (w + 3 <= n && memcmp(s + w, "万", 3) == 0 && !(w + 6 <= n && memcmp(s + w + 3, "元", 3) == 0)) {
+                    double x = atof(num) * 10000;
+                    if (x == (double)(long long)x) snprintf(cand.value, sizeof cand.value, "%lld", (long long)x);
+                    else snprintf(cand.value, sizeof cand.value, "%.4f", x);
                 } else {
                     snprintf(cand.value, sizeof cand.value, "%s", num);
                 }

@@ -295,3 +295,20 @@ table_facts() {
         assert_success
     done
 }
+
+@test "document fields: Chinese-numeral year and signature, statistics period and compiling office, or \\N" {
+    gx-normalize "$FX/docfields.tsv" > "$TMP/f"
+    run awk -F'\t' 'NR > 1 { print $1 "|" $2 "|" $3 "|" $7 "|" $13 }' "$TMP/f"
+    assert_line "cjk|2019|某某市人民政府办公室|3210|"
+    assert_line "period|2018|某某县人民政府办公室|12000|lower_bound"
+    assert_line 'none|\N|\N|20000|upper_bound'
+}
+
+@test "a money cell without a printed unit gets the template's usual unit, flagged unit_inferred" {
+    need_pipeline
+    facts_of 002_17bcadf2ed5508d0
+    run awk -F'\t' '$5 == "proactive.procurement.amount" { print $7 "|" $8 "|" $13 }' "$TMP/002_17bcadf2ed5508d0.facts"
+    assert_output "9184322.81|元|layout=t2-2019,unit_inferred"
+    gx-normalize "$FX/mini.tsv" > "$TMP/f"
+    [ "$(fact "$TMP/f" mini proactive.procurement.amount total table)" = "251000|元|number|layout=t2-2019,separators,unit_in_cell" ]
+}
