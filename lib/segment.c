@@ -375,13 +375,26 @@ static bool heading_cand(const char *s, size_t n, gx_buf *scratch, cand *c)
             ti = t + ov[2 * h->g_title];
             tl = ov[2 * h->g_title + 1] - ov[2 * h->g_title];
         }
-        /* run-in: the title ends at the first sentence stop */
+        /* run-in: the title ends at the first sentence stop, or at a wide
+           gap (two spaces, an ideographic space) with text after it */
         size_t cut = tl;
+        for (size_t j = 0; j < tl && cut == tl; j++) {
+            int k1 = space_at(ti + j, tl - j);
+            if (!k1) continue;
+            size_t e = j, w = 0;
+            int k2;
+            while (e < tl && (k2 = space_at(ti + e, tl - e)) > 0) { w += k2 == 1 ? 1 : 2; e += (size_t)k2; }
+            if (w >= 2 && e < tl) cut = j;
+            j = e;
+        }
+        size_t gap_cut = cut;
+        cut = tl;
         for (size_t j = 0; j < tl && cut == tl; j++)
             for (int k = 0; stops[k]; k++) {
                 size_t l = strlen(stops[k]);
                 if (j + l <= tl && memcmp(ti + j, stops[k], l) == 0) { cut = j; break; }
             }
+        if (gap_cut < cut) cut = gap_cut;
         c->runin = false;
         if (cut < tl) {
             size_t rest = tl - cut;
@@ -913,6 +926,26 @@ static long open_before(const gx_seg_doc *d, size_t f, int within)
     return -1;
 }
 
+/* Does the heading on line k have the title t (one a prefix of the other,
+ * after normalisation)? For a table of contents: "一、总体情况……1". */
+static bool same_title(const gx_seg_doc *d, int k, const char *t, size_t tn, gx_buf *tmp)
+{
+    gx_buf a, b;
+    gx_buf_init(&a);
+    gx_buf_init(&b);
+    gx_norm_match(t, tn, &b);
+    cand c;
+    bool same = false;
+    if (heading_cand(LT(d, (size_t)k), d->lines[k].len, tmp, &c)) {
+        gx_norm_match(c.title, c.tlen, &a);
+        size_t m = a.len < b.len ? a.len : b.len;
+        same = m >= 2 && memcmp(a.data, b.data, m) == 0;
+    }
+    gx_buf_free(&a);
+    gx_buf_free(&b);
+    return same;
+}
+
 static void mark_headings(gx_seg_doc *d, gx_buf *scratch, gx_buf *tmp)
 {
     open_head st[GX_SEG_MAXDEPTH];
@@ -921,13 +954,16 @@ static void mark_headings(gx_seg_doc *d, gx_buf *scratch, gx_buf *tmp)
     bool last_h1_appendix = false;
     bool noise_mode = false;
     long sandwich = -1;         /* open paragraph the noise interrupts */
+    long content = 0;           /* non-heading lines since the first heading */
     cand c;
     for (size_t i = 0; i < d->nlines; i++) {
         gx_seg_line *l = &d->lines[i];
+        if (l->role == ROLE_TABLE && d->nheads > 0) content++;
         if (!plain_text(l)) continue;
         const char *s = LT(d, i);
         size_t n = l->len;
         bool is_c = heading_cand(s, n, scratch, &c);
+        if (!is_c && d->nheads > 0) content++;
         if (noise_mode && sandwich >= 0 && !is_c) {
             /* inside a pasted block: numbered lines belong to it; the first
                unnumbered line continues the interrupted paragraph */
@@ -955,6 +991,17 @@ static void mark_headings(gx_seg_doc *d, gx_buf *scratch, gx_buf *tmp)
             if (!accept) continue;            /* stays text */
         } else if (rank == 1) {
             bool restart = last_h1 > 0 && c.num <= last_h1;
+            if (restart && content == 0 && !noise_mode && c.num == 1 && d->nheads >= 2 &&
+                same_title(d, d->heads[0].line, c.title, c.tlen, tmp)) {
+                /* every heading so far came back to back: a table of
+                   contents. Those lines are text; the outline starts here. */
+                for (int h = 0; h < d->nheads; h++) d->lines[d->heads[h].line].role = ROLE_TEXT;
+                d->nheads = 0;
+                depth = top_children = 0;
+                last_h1 = 0;
+                last_h1_appendix = false;
+                restart = false;
+            }
             if (restart && last_h1_appendix) continue;     /* an attachment's own numbering */
             if (restart || bulletin) {
                 l->role = ROLE_NOISE;

@@ -150,6 +150,25 @@ static void test_layout(void)
     EQ_STR(sec(9), "2", "…numbered on");
 }
 
+static void test_toc_runin(void)
+{
+    OK(load("目录\n一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n\n"
+            "一、总体情况\n正文。\n二、主动公开政府信息情况\n正文。\n三、收到和处理政府信息公开申请情况\n",
+            GX_FROM_TEXT), "load toc");
+    EQ_STR(role(2), "text", "table of contents: not a heading");
+    EQ_STR(role(4), "text", "table of contents: not a heading (2)");
+    EQ_STR(role(6), "heading", "the body's first heading");
+    EQ_STR(sec(6), "1", "numbered from 1");
+    EQ_STR(role(10), "heading", "and on");
+    EQ_STR(kind(10), "requests", "with its kind");
+    OK(load("一、概述  本年度，全市共主动公开政府信息一千余条，比上年有所增加，各项工作稳步推进\n"
+            "第二部分 依申请公开情况\n", GX_FROM_TEXT), "load gap run-in");
+    EQ_STR(role(1), "heading", "title followed by a wide gap: run-in heading");
+    EQ_STR(kind(1), "overview", "its kind from the title before the gap");
+    EQ_STR(role(2), "heading", "第二部分 style");
+    EQ_STR(kind(2), "requests", "第二部分 kind");
+}
+
 int main(void)
 {
     gx_prog_init("test_segment");
@@ -160,6 +179,7 @@ int main(void)
     test_generic();
     test_tables_paras();
     test_layout();
+    test_toc_runin();
     gx_seg_doc_free(&doc);
     return UNIT_DONE();
 }
