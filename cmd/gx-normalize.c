@@ -31,15 +31,15 @@ static const gx_cmd cmd = {
     "  gx-segment report.txt | gx-tables | gx-normalize\n"
     "  gx-normalize doc.tsv | awk -F'\\t' '$10 == \"table\" && $5 == \"unmapped\"'\n"
     "  gx-normalize --no-derived doc.tsv > facts.tsv\n"
-    "  gx-normalize doc.tsv | mlr --tsv filter '$source==\"table\"' then put '$key=$indicator.\".\".$dim' \\\n"
-    "      then cut -f doc,year,org,schema,key,value then reshape -s key,value",
+    "  gx-normalize doc.tsv | mlr --tsv filter '$source == \"table\" && $indicator != \"unmapped\"' \\\n"
+    "      then put '$key = $indicator . \".\" . $dim; if ($state != \"number\") { $value = \"\" }' \\\n"
+    "      then cut -o -f doc,year,org,schema,key,value then reshape -s key,value then unsparsify",
 };
 
 int main(int argc, char **argv)
 {
     gx_prog_init(argv[0]);
     nz_opts o = {0};
-    o.keep_unmapped = true;
     const char *files0 = NULL, *arg;
     gx_getopt_state st = {0};
     int c;

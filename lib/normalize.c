@@ -75,6 +75,7 @@ typedef struct derive {
 } derive;
 
 typedef struct bound { char *word; size_t n; bool before; const char *flag; } bound;
+typedef struct scopew { char *word; size_t n; } scopew;
 
 static struct {
     bool     loaded;
@@ -86,6 +87,8 @@ static struct {
     docpat  *dps; int ndps; bool dps_ready;
     derive  *ders; int nders;
     bound   *bounds; int nbounds;
+    gx_table ts;
+    scopew  *scopes; int nscopes;
 } KN;
 
 static char *dup_norm(const char *s)
@@ -162,6 +165,19 @@ static void load_knowledge(const nz_opts *o)
     }
 }
 
+static void load_scopes(void)
+{
+    gx_table_load(&KN.ts, "normalize_scope.tsv", NULL);
+    int cw = need_col(&KN.ts, "word");
+    KN.scopes = gx_xcalloc((size_t)KN.ts.nrows + 1, sizeof *KN.scopes);
+    for (int i = 0; i < KN.ts.nrows; i++) {
+        scopew *w = &KN.scopes[KN.nscopes];
+        w->word = dup_norm(KN.ts.rows[i][cw]);
+        w->n = strlen(w->word);
+        if (w->n) KN.nscopes++;
+    }
+}
+
 /* Narrative cues: compiled on first use (a report without text needs none). */
 static void load_cues(void)
 {
@@ -184,6 +200,7 @@ static void load_cues(void)
         c->pattern = r[cr];
         rx_compile(&c->r, r[cr], KN.tc.name, i + 1);
     }
+    load_scopes();
 }
 
 static void load_docpats(void)
@@ -690,6 +707,7 @@ static void table_facts(tinfo *ti)
 typedef struct narr {
     const cue *c;
     size_t at;           /* offset of the figure in the body */
+    int    rank;         /* 0: a whole-body word before it in its sentence */
     char   value[64], unit[32], flags[96];
     long   line;
     size_t raw_a, raw_b;
@@ -908,13 +926,17 @@ static void narrative(void)
                 }
             }
             cand.set = true;
-            /* first in document order wins for an indicator */
+            cand.rank = 1;
+            for (int k = 0; k < KN.nscopes; k++)
+                if (contains_n(s + ss, ga - ss, KN.scopes[k].word)) { cand.rank = 0; break; }
+            /* a whole-body figure first, then document order */
             narr *slot = NULL;
             for (int j = 0; j < KN.ncues; j++)
                 if (best[j].set && strcmp(best[j].c->indicator, c->indicator) == 0) { slot = &best[j]; break; }
             if (!slot) best[ci] = cand;
-            else if (cand.at < slot->at) *slot = cand;
-            break; /* later matches of this cue come after this one */
+            else if (cand.rank < slot->rank || (cand.rank == slot->rank && cand.at < slot->at)) *slot = cand;
+            if (cand.rank == 0) break; /* later matches of this cue cannot win */
+            start = next;
         }
     }
     for (int j = 0; j < KN.ncues; j++) {

@@ -120,7 +120,6 @@ typedef struct nz_opts {
     bool        no_header;
     bool        no_derived;
     bool        no_narrative;
-    bool        keep_unmapped;   /* true by default */
 } nz_opts;
 
 /* Read the document stream from the operands, write the fact stream.

@@ -312,3 +312,10 @@ table_facts() {
     gx-normalize "$FX/mini.tsv" > "$TMP/f"
     [ "$(fact "$TMP/f" mini proactive.procurement.amount total table)" = "251000|元|number|layout=t2-2019,separators,unit_in_cell" ]
 }
+
+@test "narrative: a whole-body figure (全市, 共 …) wins over a department's figure stated before it" {
+    gx-normalize "$FX/docfields.tsv" > "$TMP/f"
+    [ "$(fact "$TMP/f" scope apply.received.new total narrative)" = "26|件|number|" ]
+    run awk -F'\t' '$1 == "scope" && $5 == "apply.received.new" { print $11 "|" $12 }' "$TMP/f"
+    assert_output "3|L3"
+}
