@@ -225,7 +225,8 @@ static void load_docpats(void)
 
 /* ---- one document ---------------------------------------------------------- */
 
-enum { R_OTHER, R_TITLE, R_HEADING, R_TEXT, R_BLANK, R_NOISE, R_TABLE, R_CELL };
+enum { R_OTHER, R_TITLE, R_HEADING, R_TEXT, R_BLANK, R_NOISE, R_TABLE, R_CELL,
+       R_UNITCELL /* a cell of a unit column: its text is the unit of its row */ };
 
 typedef struct row {
     long   line, para, table, row, col;
@@ -571,8 +572,7 @@ static void table_facts(tinfo *ti)
         memcpy(units[nunits].unit, t, tn);
         units[nunits].unit[tn] = 0;
         nunits++;
-        r->role = R_OTHER; /* consumed: a unit, not a value */
-        /* keep it in the stream: an unmapped fact would add noise; record as unit */
+        r->role = R_UNITCELL;
     }
 
     gx_buf flags, rawb;
@@ -580,7 +580,29 @@ static void table_facts(tinfo *ti)
     gx_buf_init(&rawb);
     for (int i = first; i < D.nrows; i++) {
         row *r = &D.rows[i];
-        if (r->table != ti->num || r->role != R_CELL) continue;
+        if (r->table != ti->num || (r->role != R_CELL && r->role != R_UNITCELL)) continue;
+        if (r->role == R_UNITCELL) {
+            /* kept in the stream (every cell is somewhere): flagged, no value */
+            fact *u = new_fact(S_TABLE, "unmapped", "total");
+            u->tab = (int)ti->num;
+            u->line = r->line;
+            size_t un = strlen(A(r->text));
+            gx_trim(A(r->text), &un);
+            u->state = un ? NZ_TEXT : NZ_EMPTY;
+            u->unit = puts0(&D.fa, A(r->text));
+            u->flags = puts0(&D.fa, "unit_cell");
+            u->raw = puts0(&D.fa, A(r->text));
+            gx_buf_reset(&D.tmp2);
+            gx_buf_addc(&D.tmp2, 'T');
+            add_long(&D.tmp2, ti->num);
+            gx_buf_adds(&D.tmp2, ":r");
+            add_long(&D.tmp2, r->row);
+            gx_buf_adds(&D.tmp2, ":c");
+            add_long(&D.tmp2, r->col);
+            u->ref = put(&D.fa, D.tmp2.data, D.tmp2.len);
+            r->role = R_CELL;
+            continue;
+        }
         /* label paths repeat along a row and down a column: keep the last */
         const char *rh = A(r->rowhead);
         if (r->rowhead != last_rh && strcmp(rh, A(last_rh)) != 0) {
@@ -1130,7 +1152,16 @@ static void t4_shift(tinfo *ti)
     fact saved[15];
     bool have[15];
     for (int i = 0; i < 15; i++) { have[i] = slot[i] != NULL; if (slot[i]) saved[i] = *slot[i]; }
-    for (int i = 0; i < 15; i++) if (slot[i]) slot[i]->dead = true;
+    for (int i = 5; i < 15; i++) if (slot[i]) slot[i]->dead = true;
+    for (int i = 0; i < 5; i++) {
+        /* the printed blank cells before the values: kept, read as nothing */
+        if (!slot[i]) continue;
+        fact *o = slot[i];
+        gx_buf_reset(&D.tmp2);
+        gx_buf_printf(&D.tmp2, "%s,shifted,blank_before_values,printed_as=%s", F(o->flags), F(o->ind));
+        o->flags = put(&D.fa, D.tmp2.data, D.tmp2.len);
+        o->ind = puts0(&D.fa, "unmapped");
+    }
     for (int g = 0; g < 3; g++)
         for (int c = 0; c < 5; c++) {
             int i = g * 5 + c;

@@ -168,6 +168,25 @@ fact() {   # fact FILE DOC INDICATOR DIM SOURCE -> "value unit state flags"
     assert_equal "$(grep -c $'\tderived\t' "$TMP/nd")" 0
 }
 
+@test "nothing dropped: every cell of the document stream is one table fact with its ref" {
+    need_pipeline
+    for s in 000_fda1f0f22a5f0f10 001_18e24acce36058d8 002_17bcadf2ed5508d0 004_02dea9a19f414bf2; do
+        gx-segment "$SAMPLES/$s.txt" | gx-tables > "$TMP/doc"
+        gx-normalize "$TMP/doc" > "$TMP/f"
+        awk -F'\t' '$8 == "cell" { print "T" $9 ":r" $10 ":c" $11 }' "$TMP/doc" | sort > "$TMP/cells"
+        awk -F'\t' 'NR > 1 && $10 == "table" && $12 != "" { print $12 }' "$TMP/f" | sort > "$TMP/refs"
+        run diff "$TMP/cells" "$TMP/refs"
+        assert_success
+    done
+    # the T4 cells printed blank before the shifted values stay, as unmapped
+    run awk -F'\t' '$5 == "unmapped" && $13 ~ /blank_before_values/ { print $12 }' "$TMP/f" # 004: none
+    assert_output ""
+    gx-normalize "$FX/t4.tsv" > "$TMP/f"
+    run awk -F'\t' '$1 == "shift" && $5 == "unmapped" { print $12 "|" $13 }' "$TMP/f"
+    assert_line "T1:r1:c1|layout=t4,shifted,blank_before_values,printed_as=review.upheld"
+    assert_equal "${#lines[@]}" 5
+}
+
 @test "stateless across documents: two documents in one stream or apart give the same facts" {
     gx-normalize "$FX/t4.tsv" > "$TMP/both"
     awk -F'\t' 'NR == 1 || $1 == "shift"' "$FX/t4.tsv" > "$TMP/a.tsv"
@@ -280,8 +299,9 @@ table_facts() {
     for t in 000_l1 001_t2 001_t3 001_t4 002_t2 002_t3 002_t4; do
         gx-segment "$T/$t.tsv.txt" | gx-tables | gx-normalize > "$TMP/ref"
         table_facts "$TMP/ref" > "$TMP/ref.s"
-        # the reference itself maps: no unmapped cell in a template table but group rows
-        run awk -F'\t' '$5 == "unmapped" && $13 != "group_label"' "$TMP/ref"
+        # the reference itself maps: no unmapped cell in a template table but
+        # group rows and the unit column
+        run awk -F'\t' '$5 == "unmapped" && $13 != "group_label" && $13 != "unit_cell"' "$TMP/ref"
         assert_output ""
         for form in md html; do
             gx-segment "$T/$t.$form" | gx-tables | gx-normalize > "$TMP/got"
