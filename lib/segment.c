@@ -65,6 +65,7 @@ static struct {
     gx_table th, ts, tn;
     hstyle *hs; int nhs;
     pcre2_code *title_re; int title_max;
+    pcre2_code *start_re;
     kindrule *ks; int nks;
     noiserule *ns; int nns;
     pcre2_match_data *md;
@@ -107,6 +108,10 @@ static void rules_load(void)
         char **row = R.th.rows[i];
         int rank = atoi(row[cr]);
         pcre2_code *re = compile(row[cp], "headings.tsv", i + 1);
+        if (rank < 0) {
+            R.start_re = re;
+            continue;
+        }
         if (rank == 0) {
             R.title_re = re;
             R.title_max = atoi(row[cm]);
@@ -167,16 +172,48 @@ static size_t nchars(const char *s, size_t n)
     return k;
 }
 
-/* Whitespace code point at s? Returns its byte length, 0 if none. */
-static int space_at(const char *s, size_t n)
+/* Whitespace code point at s? Returns its byte length, 0 if none: ASCII
+ * whitespace, NBSP, U+1680, U+180E, U+2000-U+200D, U+2028/9, U+202F, U+205F,
+ * U+2060, U+3000, U+FEFF (the set of gx_is_space_cp, on the bytes). */
+static int space_at(const char *p, size_t n)
 {
     if (n == 0) return 0;
-    unsigned char c = (unsigned char)s[0];
-    if (c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n') return 1;
-    if (c < 0x80) return 0;
-    int32_t cp;
-    int k = gx_utf8_next(s, n, &cp);
-    return (k > 1 && gx_is_space_cp(cp)) ? k : 0;
+    const unsigned char *s = (const unsigned char *)p;
+    unsigned char c = s[0];
+    if (c < 0x80) return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    if (c == 0xC2) return n >= 2 && s[1] == 0xA0 ? 2 : 0;
+    if (n < 3) return 0;
+    switch (c) {
+    case 0xE3: return s[1] == 0x80 && s[2] == 0x80 ? 3 : 0;
+    case 0xE2:
+        if (s[1] == 0x80) return (s[2] <= 0x8D || s[2] == 0xA8 || s[2] == 0xA9 || s[2] == 0xAF) ? 3 : 0;
+        if (s[1] == 0x81) return (s[2] == 0x9F || s[2] == 0xA0) ? 3 : 0;
+        return 0;
+    case 0xE1: return ((s[1] == 0x9A && s[2] == 0x80) || (s[1] == 0xA0 && s[2] == 0x8E)) ? 3 : 0;
+    case 0xEF: return s[1] == 0xBB && s[2] == 0xBF ? 3 : 0;
+    default: return 0;
+    }
+}
+
+/* Display width, CJK wide = 2 (close enough for the thresholds here). */
+static size_t dwidth(const char *p, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        if (c < 0x80) { w += c >= 0x20 || c == '\t'; continue; }
+        if (c < 0xC0) continue;                       /* continuation byte */
+        if (c < 0xE0) { w++; continue; }
+        if (c >= 0xF0) { w += 2; continue; }
+        unsigned char c1 = i + 1 < n ? s[i + 1] : 0;
+        if (c == 0xE0 || c == 0xE1 || c == 0xEE) w++;
+        else if (c == 0xE2) w += c1 >= 0xBA ? 2 : 1;  /* U+2E80.. CJK radicals */
+        else if (c == 0xEF) w += (c1 == 0xBC || (c1 == 0xBD && i + 2 < n && s[i + 2] <= 0xA0) ||
+                                  c1 == 0xB8 || c1 == 0xB9) ? 2 : 1;   /* full-width forms */
+        else w += 2;                                   /* U+3000..U+DFFF */
+    }
+    return w;
 }
 
 static bool contains(const char *s, size_t n, const char *needle)
@@ -199,9 +236,19 @@ static bool is_blank(const char *s, size_t n)
 }
 
 /* Trim whitespace (incl. U+3000, NBSP) at both ends. */
-static const char *trim(const char *s, size_t *n)
+static const char *trim(const char *s, size_t *np)
 {
-    return gx_trim(s, n);
+    size_t n = *np;
+    int k;
+    while (n && (k = space_at(s, n)) > 0) { s += k; n -= (size_t)k; }
+    for (;;) {
+        if (n && space_at(s + n - 1, 1)) { n--; continue; }
+        if (n >= 2 && space_at(s + n - 2, 2) == 2) { n -= 2; continue; }
+        if (n >= 3 && space_at(s + n - 3, 3) == 3) { n -= 3; continue; }
+        break;
+    }
+    *np = n;
+    return s;
 }
 
 /* A cleaned copy for heading matching: trimmed, "**" removed, markdown '#'
@@ -215,10 +262,15 @@ static void clean(const char *s, size_t n, gx_buf *out)
         while (k < n && k < 6 && s[k] == '#') k++;
         if (k < n && (s[k] == ' ' || s[k] == '\t')) { s += k; n -= k; s = trim(s, &n); }
     }
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '*' && i + 1 < n && s[i + 1] == '*') { i++; continue; }
-        gx_buf_addc(out, s[i]);
+    size_t start = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (s[i] == '*' && s[i + 1] == '*') {
+            gx_buf_add(out, s + start, i - start);
+            i++;
+            start = i + 1;
+        }
     }
+    if (start < n) gx_buf_add(out, s + start, n - start);
     size_t m = out->len;
     const char *t = trim(out->data ? out->data : "", &m);
     if (out->data && t != out->data) memmove(out->data, t, m);
@@ -303,11 +355,10 @@ static int space_fields(const char *s, size_t n, int *numeric, bool *last_num, b
             continue;
         }
         if (gap) { i += gap; continue; }
-        k = 1;
-        int32_t cp;
-        if ((unsigned char)s[i] >= 0x80) k = gx_utf8_next(s + i, n - i, &cp);
-        if (k < 1) k = 1;
+        unsigned char b = (unsigned char)s[i];
+        k = b < 0xC0 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
         i += (size_t)k;
+        if (i > n) i = n;
     }
     return nf;
 }
@@ -346,6 +397,7 @@ static long parse_num(const char *s, size_t n)
  * checked)? Returns the style or NULL. */
 static const hstyle *numbered(const char *s, size_t n)
 {
+    if (!n || (R.start_re && !rx(R.start_re, s, n))) return NULL;
     for (int i = 0; i < R.nhs; i++)
         if (rx(R.hs[i].re, s, n)) return &R.hs[i];
     return NULL;
@@ -360,6 +412,7 @@ static bool heading_cand(const char *s, size_t n, gx_buf *scratch, cand *c)
     const char *t = scratch->data;
     size_t tn = scratch->len;
     if (!tn) return false;
+    if (R.start_re && !rx(R.start_re, t, tn)) return false;
     for (int i = 0; i < R.nhs; i++) {
         const hstyle *h = &R.hs[i];
         int rc = pcre2_match(h->re, (PCRE2_SPTR)t, tn, 0, PCRE2_NO_UTF_CHECK, R.md, NULL);
@@ -415,6 +468,16 @@ static bool heading_cand(const char *s, size_t n, gx_buf *scratch, cand *c)
     return false;
 }
 
+/* heading_cand on line i, remembering the lines that are not candidates. */
+static bool line_cand(gx_seg_doc *d, size_t i, gx_buf *scratch, cand *c)
+{
+    gx_seg_line *l = &d->lines[i];
+    if (l->hc == 1) return false;
+    bool yes = heading_cand(d->text.data + l->off, l->len, scratch, c);
+    l->hc = yes ? 2 : 1;
+    return yes;
+}
+
 static const kindrule *classify(const char *title, size_t n, gx_buf *tmp)
 {
     gx_norm_match(title, n, tmp);
@@ -459,6 +522,9 @@ static const char *LT(const gx_seg_doc *d, size_t i) { return d->text.data + d->
 static bool split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
                         const int *html_tables, size_t html_cap)
 {
+    static const unsigned char special[256] = {
+        ['\n'] = 1, ['\r'] = 1, ['\f'] = 1, [0xE2] = 1, [0xEF] = 1
+    };
     gx_buf_reset(&d->text);
     gx_buf_reserve(&d->text, n + 1);
     int page = 1;
@@ -472,19 +538,28 @@ static bool split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name
         while (i < n && s[i] == '\f') { page++; i++; }
         l->page = page;
         int later_pages = 0;
-        while (i < n && s[i] != '\n' && s[i] != '\r') {
+        size_t span = i;          /* start of the bytes not yet copied */
+        while (i < n) {
             unsigned char c = (unsigned char)s[i];
-            if (c == '\f') { later_pages++; i++; continue; }
-            if (c == 0xE2 && i + 2 < n) {
+            if (!special[c]) { i++; continue; }
+            if (c == '\n' || c == '\r') break;
+            size_t drop = 0;
+            if (c == '\f') drop = 1, later_pages++;
+            else if (c == 0xE2 && i + 2 < n) {
                 const unsigned char *u = (const unsigned char *)s + i;
-                if (u[1] == 0x80 && (u[2] == 0x8B || u[2] == 0x8C || u[2] == 0x8D)) { i += 3; continue; }
-                if (u[1] == 0x81 && u[2] == 0xA0) { i += 3; continue; }
+                if ((u[1] == 0x80 && (u[2] == 0x8B || u[2] == 0x8C || u[2] == 0x8D)) ||
+                    (u[1] == 0x81 && u[2] == 0xA0)) drop = 3;
+            } else if (c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBB &&
+                       (unsigned char)s[i + 2] == 0xBF) drop = 3;
+            if (drop) {
+                gx_buf_add(&d->text, s + span, i - span);
+                i += drop;
+                span = i;
+                continue;
             }
-            if (c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBB &&
-                (unsigned char)s[i + 2] == 0xBF) { i += 3; continue; }
-            gx_buf_addc(&d->text, (char)c);
             i++;
         }
+        gx_buf_add(&d->text, s + span, i - span);
         page += later_pages;
         l->len = d->text.len - l->off;
         if (l->len > GX_SEG_MAX_LINE) {
@@ -702,9 +777,9 @@ static bool layout_member(const gx_seg_doc *d, size_t k, bool backward, gx_buf *
     if (contains(t, tn, "\xE3\x80\x82") || ends_sentence(t, tn)) return false;
     cand c;
     bool indented = space_at(s, n) > 0;
-    if (!indented && heading_cand(s, n, scratch, &c) && (backward || c.st->rank <= 1)) return false;
+    if (!indented && line_cand((gx_seg_doc *)d, k, scratch, &c) && (backward || c.st->rank <= 1)) return false;
     if (l->cls == C_SPACEW || has_gap(t, tn)) return true;
-    return gx_display_width(t, tn) <= 40;
+    return dwidth(t, tn) <= 40;
 }
 
 static int cmp_block(const void *a, const void *b)
@@ -845,7 +920,7 @@ static void mark_noise_lines(gx_seg_doc *d, gx_buf *scratch)
             if (!plain_text(l)) break;
             size_t n = l->len;
             const char *s = trim(LT(d, j), &n);
-            if (nchars(s, n) > 40 || ends_sentence(s, n) || heading_cand(s, n, scratch, &c)) break;
+            if (nchars(s, n) > 40 || ends_sentence(s, n) || line_cand(d, j, scratch, &c)) break;
             members++;
             if (noise_match(N_ATTACH, s, n)) hits++;
             j++;
@@ -871,7 +946,7 @@ static void mark_title(gx_seg_doc *d, gx_buf *scratch)
         if (!plain_text(l)) break;
         size_t n = l->len;
         const char *s = trim(LT(d, i), &n);
-        if (heading_cand(s, n, scratch, &c) && c.st->rank > 0) break;
+        if (line_cand(d, i, scratch, &c) && c.st->rank > 0) break;
         clean(s, n, scratch);
         if (nchars(scratch->data, scratch->len) > (size_t)R.title_max) break;
         cand_idx[nc++] = i;
@@ -912,12 +987,12 @@ static long open_before(const gx_seg_doc *d, size_t f, int within)
         bool final = k + 1 >= d->nlines || d->lines[k + 1].cls == C_BLANK || d->from == GX_FROM_HTML;
         if (final && (l->role == ROLE_TEXT || l->role == ROLE_HEADING)) {
             size_t n = l->len;
-            const char *s = gx_trim(LT(d, k), &n);
-            size_t w = gx_display_width(s, n);
+            const char *s = trim(LT(d, k), &n);
+            size_t w = dwidth(s, n);
             for (size_t j = k; j-- > 0 && d->lines[j].cls != C_BLANK && d->from != GX_FROM_HTML;) {
                 size_t m = d->lines[j].len;
-                const char *t = gx_trim(LT(d, j), &m);
-                w += gx_display_width(t, m);
+                const char *t = trim(LT(d, j), &m);
+                w += dwidth(t, m);
             }
             if (w >= 60 && !ends_sentence(s, n)) return (long)k;
         }
@@ -962,7 +1037,7 @@ static void mark_headings(gx_seg_doc *d, gx_buf *scratch, gx_buf *tmp)
         if (!plain_text(l)) continue;
         const char *s = LT(d, i);
         size_t n = l->len;
-        bool is_c = heading_cand(s, n, scratch, &c);
+        bool is_c = line_cand(d, i, scratch, &c);
         if (!is_c && d->nheads > 0) content++;
         if (noise_mode && sandwich >= 0 && !is_c) {
             /* inside a pasted block: numbered lines belong to it; the first
@@ -1114,7 +1189,7 @@ static void mark_paras(gx_seg_doc *d)
     for (size_t i = 0; i < d->nlines; i++) {
         gx_seg_line *l = &d->lines[i];
         size_t n = l->len;
-        const char *s = gx_trim(LT(d, i), &n);
+        const char *s = trim(LT(d, i), &n);
         if (h + 1 < d->nheads && d->heads[h + 1].line == (int)i) h++;
         l->heading = h;
         if (l->table) {
@@ -1135,10 +1210,10 @@ static void mark_paras(gx_seg_doc *d)
             }
             if (topen && (!blank_since_text || tprev_w >= 40)) {
                 cur = tp;
-                tprev_w += gx_display_width(s, n);
+                tprev_w += dwidth(s, n);
             } else {
                 cur = tp = ++p;
-                tprev_w = gx_display_width(s, n);
+                tprev_w = dwidth(s, n);
             }
             l->para = cur;
             topen = !ends_sentence(s, n);
@@ -1155,7 +1230,7 @@ static void mark_paras(gx_seg_doc *d)
             cur = tp = ++p;
             l->para = cur;
             topen = l->runin && !ends_sentence(s, n);
-            tprev_w = gx_display_width(s, n);
+            tprev_w = dwidth(s, n);
             blank_since_text = false;
             nopen = false;
             break;
@@ -1165,6 +1240,8 @@ static void mark_paras(gx_seg_doc *d)
 }
 
 /* ---- driver --------------------------------------------------------------- */
+
+static void fill_sec(gx_seg_doc *d);
 
 bool gx_seg_load(gx_seg_doc *d, const char *bytes, size_t n, const char *name, int from)
 {
@@ -1202,6 +1279,7 @@ bool gx_seg_load(gx_seg_doc *d, const char *bytes, size_t n, const char *name, i
     mark_title(d, &scratch);
     mark_headings(d, &scratch, &tmp);
     resolve_kinds(d);
+    fill_sec(d);
     mark_paras(d);
     gx_buf_free(&scratch);
     gx_buf_free(&tmp);
@@ -1214,16 +1292,34 @@ const char *gx_seg_role_name(int role)
     return role >= 0 && role <= ROLE_NOISE ? names[role] : "text";
 }
 
+/* Decimal digits of v (>= 0) at p; returns the length. */
+static size_t utoa_(unsigned long v, char *p)
+{
+    char t[24];
+    size_t k = 0;
+    do { t[k++] = (char)('0' + v % 10); v /= 10; } while (v);
+    for (size_t j = 0; j < k; j++) p[j] = t[k - 1 - j];
+    return k;
+}
+
+static void fill_sec(gx_seg_doc *d)
+{
+    for (int h = 0; h < d->nheads; h++) {
+        gx_seg_head *hd = &d->heads[h];
+        size_t k = 0;
+        for (int j = 0; j < hd->depth && k + 12 < sizeof hd->sec; j++) {
+            if (j) hd->sec[k++] = '.';
+            k += utoa_((unsigned long)hd->path[j], hd->sec + k);
+        }
+        hd->sec[k] = 0;
+    }
+}
+
 void gx_seg_sec(const gx_seg_doc *d, size_t i, gx_buf *out)
 {
     gx_buf_reset(out);
     int h = d->lines[i].heading;
-    if (h < 0) { gx_buf_adds(out, "0"); return; }
-    const gx_seg_head *hd = &d->heads[h];
-    for (int k = 0; k < hd->depth; k++) {
-        if (k) gx_buf_addc(out, '.');
-        gx_buf_printf(out, "%d", hd->path[k]);
-    }
+    gx_buf_adds(out, h < 0 ? "0" : d->heads[h].sec);
 }
 
 int gx_seg_level(const gx_seg_doc *d, size_t i)
@@ -1240,25 +1336,37 @@ const char *gx_seg_kind(const gx_seg_doc *d, size_t i)
 
 void gx_seg_write(const gx_seg_doc *d, const char *docname)
 {
-    gx_buf sec;
-    gx_buf_init(&sec);
+    gx_buf row;
+    gx_buf_init(&row);
+    gx_buf_reserve(&row, 256);
     size_t dn = strlen(docname);
+    char num[32];
     for (size_t i = 0; i < d->nlines; i++) {
         const gx_seg_line *l = &d->lines[i];
+        int h = l->heading;
         gx_out_field(docname, dn);
-        gx_outc('\t'); gx_outl((long)i + 1);
-        gx_outc('\t'); gx_outl(l->page);
-        gx_outc('\t'); gx_outl(l->para);
-        gx_seg_sec(d, i, &sec);
-        gx_outc('\t'); gx_out(sec.data, sec.len);
-        gx_outc('\t'); gx_outl(gx_seg_level(d, i));
-        gx_outc('\t'); gx_outs(gx_seg_kind(d, i));
-        gx_outc('\t'); gx_outs(gx_seg_role_name(l->role));
-        gx_outc('\t');
-        if (l->table) gx_outl(l->table);
-        gx_outs("\t\t\t\t\t");
+        /* the fixed columns, formatted here: line page para sec level kind role table */
+        char *p = num;
+        gx_buf_reset(&row);
+        *p++ = '\t'; p += utoa_(i + 1, p);
+        *p++ = '\t'; p += utoa_((unsigned long)l->page, p);
+        *p++ = '\t'; p += utoa_((unsigned long)l->para, p);
+        *p++ = '\t';
+        gx_buf_add(&row, num, (size_t)(p - num));
+        gx_buf_adds(&row, h < 0 ? "0" : d->heads[h].sec);
+        p = num;
+        *p++ = '\t'; p += utoa_((unsigned long)(h < 0 ? 0 : d->heads[h].depth), p);
+        *p++ = '\t';
+        gx_buf_add(&row, num, (size_t)(p - num));
+        gx_buf_adds(&row, h < 0 ? "preamble" : d->heads[h].kind);
+        gx_buf_addc(&row, '\t');
+        gx_buf_adds(&row, gx_seg_role_name(l->role));
+        gx_buf_addc(&row, '\t');
+        if (l->table) { p = num; p += utoa_((unsigned long)l->table, p); gx_buf_add(&row, num, (size_t)(p - num)); }
+        gx_buf_add(&row, "\t\t\t\t\t", 5);
+        gx_out(row.data, row.len);
         gx_out_field(LT(d, i), l->len);
         gx_outc('\n');
     }
-    gx_buf_free(&sec);
+    gx_buf_free(&row);
 }

@@ -31,6 +31,7 @@ typedef struct gx_seg_line {
     /* scratch for the classifier */
     unsigned char cls;      /* line class, see segment.c */
     unsigned char runin;    /* heading with body text after its title */
+    unsigned char hc;       /* heading candidate? 0 not yet known, 1 no, 2 yes */
 } gx_seg_line;
 
 typedef struct gx_seg_head {
@@ -42,6 +43,7 @@ typedef struct gx_seg_head {
     const char *kind;       /* canonical kind (static string from the table) */
     const char *own;        /* kind from its own keywords, NULL if none */
     bool generic;           /* takes its kind from its children */
+    char sec[48];           /* the dotted path as text */
 } gx_seg_head;
 
 typedef struct gx_seg_doc {

@@ -53,6 +53,27 @@ static bool convert(const char *from, const char *in, size_t n, gx_buf *out, siz
     return ok;
 }
 
+/* Length of the well-formed UTF-8 sequence at s (2-4), 0 if invalid
+ * (overlong forms, surrogates and code points above U+10FFFF are invalid). */
+static int utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    if (c >= 0xC2 && c <= 0xDF) return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80) return 0;
+        if (c == 0xE0 && s[1] < 0xA0) return 0;
+        if (c == 0xED && s[1] >= 0xA0) return 0;
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80) return 0;
+        if (c == 0xF0 && s[1] < 0x90) return 0;
+        if (c == 0xF4 && s[1] >= 0x90) return 0;
+        return 4;
+    }
+    return 0;
+}
+
 /* Count well-formed multi-byte UTF-8 sequences and invalid positions; set
  * *first_bad to the offset of the first invalid one. */
 static void utf8_stats(const char *s, size_t n, size_t *good_mb, size_t *bad, size_t *first_bad)
@@ -63,9 +84,8 @@ static void utf8_stats(const char *s, size_t n, size_t *good_mb, size_t *bad, si
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0x80) { i++; continue; }
-        int32_t cp;
-        int k = gx_utf8_next(s + i, n - i, &cp);
-        if (k <= 1) {
+        int k = utf8_seq((const unsigned char *)s + i, n - i);
+        if (k == 0) {
             if (*bad == 0) *first_bad = i;
             (*bad)++;
             i++;
