@@ -36,6 +36,13 @@ static void rx_compile(rx *r, const char *pat, const char *where, int row)
     r->md = pcre2_match_data_create_from_pattern(r->re, NULL);
 }
 
+/* The JIT reads a few bytes past the subject's end: keep a buffer's unused
+ * capacity initialised so that memory checkers see defined bytes there. */
+static void zero_slack(gx_buf *b)
+{
+    if (b->data && b->cap > b->len) memset(b->data + b->len, 0, b->cap - b->len);
+}
+
 /* Match at or after start; returns the number of pairs (>0) or <= 0. */
 static int rx_match(rx *r, const char *s, size_t n, size_t start)
 {
@@ -784,6 +791,7 @@ static void build_body(void)
         prev = i;
     }
     if (!D.body.data) { gx_buf_reserve(&D.body, 0); D.body.data[0] = 0; }
+    zero_slack(&D.body);
 }
 
 static long line_at(size_t off)
@@ -1013,6 +1021,7 @@ static void doc_fields(void)
         }
     }
     if (!title.data) { gx_buf_reserve(&title, 0); title.data[0] = 0; }
+    zero_slack(&title);
     /* year */
     for (int pass = 0; pass < 2 && !D.year[0]; pass++) {
         const char *s = pass == 0 ? title.data : D.body.data;
@@ -1036,6 +1045,7 @@ static void doc_fields(void)
         if (d->field != DP_ORG_STRIP) continue;
         PCRE2_SIZE outlen = D.org.len * 2 + 64;
         char *out = gx_xmalloc(outlen + 1);
+        zero_slack(&D.org);
         int rc = pcre2_substitute(d->r.re, (PCRE2_SPTR)D.org.data, D.org.len, 0,
                                   PCRE2_SUBSTITUTE_GLOBAL, NULL, NULL, (PCRE2_SPTR)"", 0,
                                   (PCRE2_UCHAR *)out, &outlen);
@@ -1060,6 +1070,7 @@ static void doc_fields(void)
             if (r->role == R_CELL || r->role == R_TABLE || r->role == R_BLANK) continue;
             seen++;
             gx_norm_keep_space(A(r->text), strlen(A(r->text)), &D.tmp);
+            zero_slack(&D.tmp);
             for (int j = 0; j < KN.ndps; j++) {
                 docpat *d = &KN.dps[j];
                 if (d->field != DP_ORG_SIGN) continue;
