@@ -339,3 +339,24 @@ table_facts() {
     run awk -F'\t' '$1 == "scope" && $5 == "apply.received.new" { print $11 "|" $12 }' "$TMP/f"
     assert_output "3|L3"
 }
+
+@test "--cues replaces the narrative patterns; --no-narrative writes none" {
+    printf 'indicator\tschema\tscope\tregex\tgroup\tvalue\tunit\tnotes\n' > "$TMP/cues.tsv"
+    printf 'complaints.total\t*\twhole\t举报投诉\\s*(\\d+)\\s*件\t1\t\t件\ttest\n' >> "$TMP/cues.tsv"
+    printf 'doc\tline\tpage\tpara\tsec\tlevel\tkind\trole\ttable\trow\tcol\trowhead\tcolhead\ttext\n' > "$TMP/doc.tsv"
+    printf 'x\t1\t1\t1\t0\t0\tpreamble\ttitle\t\t\t\t\t\t某县2015年政府信息公开工作年度报告\n' >> "$TMP/doc.tsv"
+    printf 'x\t2\t1\t2\t0\t0\tpreamble\ttext\t\t\t\t\t\t全年受理政府信息公开申请 4 件，举报投诉 2 件。\n' >> "$TMP/doc.tsv"
+    run gx-normalize --cues "$TMP/cues.tsv" "$TMP/doc.tsv"
+    assert_success
+    assert_line --partial $'\tcomplaints.total\ttotal\t2\t件\tnumber\tnarrative\t2\tL2\t'
+    refute_output --partial 'apply.received.new'
+    run gx-normalize "$TMP/doc.tsv"
+    assert_line --partial $'\tapply.received.new\ttotal\t4\t'
+    run gx-normalize --no-narrative "$TMP/doc.tsv"
+    assert_success
+    refute_output --partial $'\tnarrative\t'
+    printf 'indicator\tschema\tscope\tregex\tgroup\tvalue\tunit\tnotes\nx\t*\twhole\t(unclosed\t1\t\t\t\n' > "$TMP/bad.tsv"
+    run gx-normalize --cues "$TMP/bad.tsv" "$TMP/doc.tsv"
+    assert_failure 2
+    assert_output --partial "gx-normalize: $TMP/bad.tsv: row 1: bad pattern"
+}
