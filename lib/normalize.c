@@ -1191,7 +1191,8 @@ static void t4_shift(tinfo *ti)
                 gx_buf_printf(&D.tmp2, "%s,shifted,printed_as=%s", F(o->flags), F(o->ind));
             } else {
                 f->state = NZ_EMPTY;
-                f->unit = puts0(&D.fa, "件");
+                f->unit = 0;
+                for (int j = 5; j < 15; j++) if (have[j]) { f->unit = saved[j].unit; break; }
                 f->raw = puts0(&D.fa, "");
                 f->line = have[i] ? saved[i].line : line;
                 f->ref = puts0(&D.fa, ""); /* printed nowhere */
@@ -1222,11 +1223,13 @@ static void derived(void)
             if (find_fact(d->indicator, dim)) continue;
             double sum = 0;
             int have = 0, numbers = 0;
+            size_t unit = 0;    /* the unit of the parts */
             gx_buf_reset(&D.tmp2);
             for (int p = 0; p < d->nparts; p++) {
                 fact *f = find_fact(d->parts[p], dim);
                 if (D.tmp2.len) gx_buf_adds(&D.tmp2, " + ");
                 if (!f) { gx_buf_printf(&D.tmp2, "%s=absent", d->parts[p]); continue; }
+                if (!have) unit = f->unit;
                 have++;
                 double x;
                 if (num_of(f, &x)) { sum += x; numbers++; gx_buf_printf(&D.tmp2, "%s=%s", d->parts[p], F(f->val)); }
@@ -1236,7 +1239,7 @@ static void derived(void)
             size_t raw = put(&D.fa, D.tmp2.data, D.tmp2.len);
             fact *f = new_fact(S_DERIVED, d->indicator, dim);
             f->raw = raw;
-            f->unit = puts0(&D.fa, "件");
+            f->unit = unit;
             f->ref = puts0(&D.fa, "");
             gx_buf_reset(&D.tmp2);
             gx_buf_printf(&D.tmp2, "sum");
