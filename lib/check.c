@@ -89,6 +89,22 @@ static int parse_decimal(const char *s, double *v)
     return dec;
 }
 
+/* "T1:r2:c3" -> table part length, row 2, column 3. */
+static void parse_ref(const char *ref, check_fact *f)
+{
+    const char *c1 = strchr(ref, ':');
+    if (!c1 || c1[1] != 'r') return;
+    char *end;
+    long r = strtol(c1 + 2, &end, 10);
+    if (end == c1 + 2 || *end != ':' || end[1] != 'c' || r < 0 || r > 1000000) return;
+    const char *cs = end + 2;
+    long c = strtol(cs, &end, 10);
+    if (end == cs || c < 0 || c > 1000000) return;
+    f->ref_row = (int)r;
+    f->ref_col = (int)c;
+    f->ref_tab = (uint32_t)(c1 - ref);
+}
+
 bool check_doc_add(check_doc *d, const gx_record *rec)
 {
     const char *st = rec->null[FACT_STATE] ? "" : rec->f[FACT_STATE];
@@ -142,6 +158,10 @@ bool check_doc_add(check_doc *d, const gx_record *rec)
         gx_buf_addc(&d->arena, 0);
     }
     f->v = v;
+    f->ref_row = f->ref_col = -1;
+    f->ref_tab = 0;
+    if (!rec->null[FACT_REF]) parse_ref(rec->f[FACT_REF], f);
+    f->pct = !rec->null[FACT_UNIT] && strcmp(rec->f[FACT_UNIT], "%") == 0;
     f->state = state;
     f->src = source;
     f->dec = dec;
@@ -219,6 +239,7 @@ typedef struct ectx {
     const char         *narr_id, *narr_dim;
     int                 inv[MAX_INV];
     int                 ninv;
+    int                 pct_n, pct_dec; /* the percentages of pct_total() */
 } ectx;
 
 typedef struct sval {
@@ -293,6 +314,71 @@ static int prev_identical(const check_doc *d)
         if (f->v != 0) nonzero++;
     }
     return n == np && nonzero >= 3;
+}
+
+/* Same table (by the table part of ref) for facts i and j. */
+static bool same_table(const check_doc *d, int i, int j)
+{
+    const check_fact *a = &d->facts[i], *b = &d->facts[j];
+    return a->ref_tab == b->ref_tab && a->ref_row >= 0 && b->ref_row >= 0 &&
+           strncmp(fld(d, i, FACT_REF), fld(d, j, FACT_REF), a->ref_tab) == 0 &&
+           strcmp(fld(d, i, FACT_DOC), fld(d, j, FACT_DOC)) == 0;
+}
+
+static bool is_pct(const check_fact *f) { return f->pct && f->state == ST_NUMBER && f->ref_row >= 0; }
+
+/* The first percentage of its table row. */
+static bool pct_row_first(const check_doc *d, int i)
+{
+    if (!is_pct(&d->facts[i])) return false;
+    for (int j = 0; j < i; j++)
+        if (is_pct(&d->facts[j]) && d->facts[j].ref_row == d->facts[i].ref_row && same_table(d, i, j))
+            return false;
+    return true;
+}
+
+/* Sum of the percentages in the row of fact i. */
+static double pct_total(ectx *c, int i)
+{
+    const check_doc *d = c->d;
+    double sum = 0;
+    c->pct_n = c->pct_dec = 0;
+    for (int j = 0; j < d->nfacts; j++) {
+        if (!is_pct(&d->facts[j]) || d->facts[j].ref_row != d->facts[i].ref_row || !same_table(d, i, j))
+            continue;
+        sum += d->facts[j].v;
+        c->pct_n++;
+        if (d->facts[j].dec > c->pct_dec) c->pct_dec = d->facts[j].dec;
+        involve(c, j);
+    }
+    return sum;
+}
+
+/* 100 x the count of the percentage's column / the row total, from the
+ * nearest row of counts above it in the same table; false if none. */
+static bool pct_share(ectx *c, int i, double *share)
+{
+    const check_doc *d = c->d;
+    const check_fact *p = &d->facts[i];
+    int best_row = -1;
+    for (int j = 0; j < d->nfacts; j++) {
+        const check_fact *f = &d->facts[j];
+        if (f->pct || f->state != ST_NUMBER || f->ref_row < 0 || f->ref_row >= p->ref_row) continue;
+        if (f->ref_row > best_row && same_table(d, i, j)) best_row = f->ref_row;
+    }
+    if (best_row < 0) return false;
+    double sum = 0;
+    int cell = -1;
+    for (int j = 0; j < d->nfacts; j++) {
+        const check_fact *f = &d->facts[j];
+        if (f->pct || f->state != ST_NUMBER || f->ref_row != best_row || !same_table(d, i, j)) continue;
+        sum += f->v;
+        if (f->ref_col == p->ref_col) cell = j;
+    }
+    if (cell < 0 || sum <= 0) return false;
+    involve(c, cell);
+    *share = 100.0 * d->facts[cell].v / sum;
+    return true;
 }
 
 static void add_term(ectx *c, const check_term *t, int coef, sval *s, bool macros, int depth,
@@ -420,6 +506,28 @@ static void add_term(ectx *c, const check_term *t, int coef, sval *s, bool macro
         }
         s->present++;
         v = prev_identical(c->d);
+    } else if (t->fn == FN_PCT_TOTAL || t->fn == FN_PCT_SHARE) {
+        if (c->bound_fact < 0 || !is_pct(&c->d->facts[c->bound_fact]) ||
+            (t->fn == FN_PCT_SHARE && !pct_share(c, c->bound_fact, &v))) {
+            render_term(s, coef, first, "?");
+            return;
+        }
+        if (t->fn == FN_PCT_TOTAL) {
+            v = pct_total(c, c->bound_fact);
+            if (c->pct_dec > s->dec) s->dec = c->pct_dec;
+        } else if (s->dec < 4) {
+            s->dec = 4;
+        }
+        s->present++;
+        if (!s->first_id) {
+            s->first_id = fld(c->d, c->bound_fact, FACT_INDICATOR);
+            s->first_dim = fld(c->d, c->bound_fact, FACT_DIM);
+        }
+        if (s->first_fact < 0) s->first_fact = c->bound_fact;
+        s->v += coef * v;
+        fmt_num(num, sizeof num, v, t->fn == FN_PCT_TOTAL ? c->pct_dec : 4);
+        render_term(s, coef, first, num);
+        return;
     } else {
         const char *id, *dim;
         const check_doc *in;
@@ -569,6 +677,20 @@ static void eval_rel(ectx *c, const check_rel *rel, relres *out)
         return;
     }
     double tol = c->r->tol;
+    if (c->r->tol_kind != TOL_ABS) {
+        /* half a unit of the last decimal shown */
+        int dec = c->r->tol_kind == TOL_PCT_SUM ? c->pct_dec
+                  : c->bound_fact >= 0           ? c->d->facts[c->bound_fact].dec
+                                                 : 0;
+        double half = 0.5;
+        for (int k = 0; k < dec && k < 15; k++) half /= 10;
+        if (c->r->tol_kind == TOL_PCT_SUM) {
+            tol = c->pct_n * half;
+            if (tol < 0.05) tol = 0.05;
+        } else {
+            tol = half + c->r->tol;
+        }
+    }
     /* a narrative figure given as a bound ("100余件") */
     for (int s = 0; s < 2; s++) {
         const check_sum *sum = &rel->side[s];
@@ -899,6 +1021,13 @@ void check_doc_run(check_doc *d, const check_rules *rs, const check_opts *o, che
         if (r->each == EACH_FACT) {
             for (int i = 0; i < d->nfacts; i++) {
                 if (!fact_ok(d, r, i)) continue;
+                c.bound_fact = i;
+                c.dim = fld(d, i, FACT_DIM);
+                run_instance(&c, rsx);
+            }
+        } else if (r->each == EACH_PCTROW || r->each == EACH_PCTCELL) {
+            for (int i = 0; i < d->nfacts; i++) {
+                if (r->each == EACH_PCTROW ? !pct_row_first(d, i) : !is_pct(&d->facts[i])) continue;
                 c.bound_fact = i;
                 c.dim = fld(d, i, FACT_DIM);
                 run_instance(&c, rsx);

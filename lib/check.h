@@ -24,8 +24,11 @@ enum check_op { OP_EQ, OP_LE, OP_GE, OP_LT, OP_GT };
 enum check_src { SRC_TABLE, SRC_NARR, SRC_PREV, SRC_DERIVED };
 enum check_tk { TK_NUM, TK_REF, TK_FUNC };
 enum check_fn { FN_KNOWN, FN_IS_TEXT, FN_IS_NA, FN_IS_EMPTY, FN_DECIMALS, FN_HAS_FLAG,
-                FN_PREV_IDENTICAL };
-enum check_each { EACH_NONE, EACH_IND, EACH_FACT };
+                FN_PREV_IDENTICAL, FN_PCT_TOTAL, FN_PCT_SHARE };
+enum check_each { EACH_NONE, EACH_IND, EACH_FACT, EACH_PCTROW, EACH_PCTCELL };
+/* Tolerance kinds: absolute; percentages of a row (n x half a unit of the
+ * last decimal shown, at least 0.05); one percentage (half a unit + tol). */
+enum check_tolk { TOL_ABS, TOL_PCT_SUM, TOL_PCT_ITEM };
 
 /* Schema bits (a document's schema column). */
 enum {
@@ -64,6 +67,7 @@ typedef struct check_rule {
     check_expr when;
     check_expr eq;
     double     tol;
+    int        tol_kind;       /* enum check_tolk */
     char      *message;
     /* as written, for --list-rules */
     char      *t_schemas, *t_dims, *t_each, *t_when, *t_eq, *t_tol;
@@ -107,6 +111,9 @@ typedef struct check_fact {
     int      src;             /* enum check_src (table, narr, derived) */
     int      dec;
     int      next;            /* hash chain */
+    int      ref_row, ref_col;/* from ref "T1:r2:c3", -1 if none */
+    uint32_t ref_tab;         /* length of the table part of ref */
+    bool     pct;             /* unit % */
     int      note;            /* first annotation, -1 */
 } check_fact;
 

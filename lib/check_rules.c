@@ -162,6 +162,7 @@ static const struct { const char *name; int fn; int nargs; } funcs[] = {
     {"known", FN_KNOWN, 1},       {"is_text", FN_IS_TEXT, 1},   {"is_na", FN_IS_NA, 1},
     {"is_empty", FN_IS_EMPTY, 1}, {"decimals", FN_DECIMALS, 1}, {"has_flag", FN_HAS_FLAG, 2},
     {"prev_identical", FN_PREV_IDENTICAL, 0},
+    {"pct_total", FN_PCT_TOTAL, 0},           {"pct_share", FN_PCT_SHARE, 0},
 };
 
 static bool parse_term(lexer *lx, check_term *t)
@@ -352,7 +353,7 @@ static bool parse_each(check_rule *r, const char *each, char *err, size_t errsz)
         r->each = EACH_FACT;
         body = each + 5;
     } else {
-        snprintf(err, errsz, "each: expected -, sub:LIST, ind:GLOB or fact:GLOB;FILTERS");
+        snprintf(err, errsz, "each: expected -, sub:LIST, ind:GLOB, fact:GLOB;FILTERS, pctrow or pctcell");
         return false;
     }
     const char *semi = strchr(body, ';');
@@ -458,13 +459,19 @@ static bool add_rule(check_rules *rs, const char *const *v, const char *each, lo
         else if (strcmp(v[C_DIMS], "total") != 0 && *v[C_DIMS])
             ok = false, snprintf(msg, sizeof msg, "dims \"%.30s\": expected A or total", v[C_DIMS]);
     }
-    if (ok && strcmp(each, "-") != 0 && *each) ok = parse_each(r, each, msg, sizeof msg);
+    if (ok && strcmp(each, "pctrow") == 0) r->each = EACH_PCTROW;
+    else if (ok && strcmp(each, "pctcell") == 0) r->each = EACH_PCTCELL;
+    else if (ok && strcmp(each, "-") != 0 && *each) ok = parse_each(r, each, msg, sizeof msg);
     if (ok) {
         char *end;
-        r->tol = strtod(v[C_TOL], &end);
-        if (!*v[C_TOL]) r->tol = 0;
-        else if (*end || r->tol < 0 || r->tol != r->tol)
-            ok = false, snprintf(msg, sizeof msg, "tolerance \"%.30s\": expected a number >= 0", v[C_TOL]);
+        const char *tv = v[C_TOL];
+        if (strcmp(tv, "pct") == 0) r->tol_kind = TOL_PCT_SUM, tv = "";
+        else if (strncmp(tv, "pct+", 4) == 0) r->tol_kind = TOL_PCT_ITEM, tv += 4;
+        r->tol = strtod(tv, &end);
+        if (!*tv && r->tol_kind != TOL_PCT_ITEM) r->tol = 0;
+        else if (*end || !*tv || r->tol < 0 || r->tol != r->tol || r->tol > 1e15)
+            ok = false, snprintf(msg, sizeof msg,
+                                 "tolerance \"%.30s\": expected a number >= 0, pct or pct+NUMBER", v[C_TOL]);
     }
     if (ok && strcmp(v[C_WHEN], "-") != 0 && *v[C_WHEN]) {
         char e2[160];

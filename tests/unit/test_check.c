@@ -121,11 +121,11 @@ static void test_rules(void)
         {"rule\tseverity\tequation\nR\tbad\ta = 1\n", "t.tsv:2: severity \"bad\": expected error, warn, info or derive"},
         {"rule\tseverity\tequation\tschemas\nR\terror\ta = 1\tmodern-2030\n", "t.tsv:2: unknown schema \"modern-2030\""},
         {"rule\tseverity\tequation\tdims\nR\terror\ta = 1\tB\n", "t.tsv:2: dims \"B\": expected A or total"},
-        {"rule\tseverity\tequation\ttolerance\nR\terror\ta = 1\t-1\n", "t.tsv:2: tolerance \"-1\": expected a number >= 0"},
+        {"rule\tseverity\tequation\ttolerance\nR\terror\ta = 1\t-1\n", "t.tsv:2: tolerance \"-1\": expected a number >= 0, pct or pct+NUMBER"},
         {"rule\tseverity\tequation\nR\terror\t$ = 1\n", "t.tsv:2: $ used without an each column"},
         {"rule\tseverity\tequation\nR\tderive\ta + b = 1\n", "t.tsv:2: a derive rule must read ID = SUM"},
         {"rule\tseverity\tequation\teach\nR\terror\ta = 1\tsub:\n", "t.tsv:2: each: empty sub: list"},
-        {"rule\tseverity\tequation\teach\nR\terror\ta = 1\tall\n", "t.tsv:2: each: expected -, sub:LIST, ind:GLOB or fact:GLOB;FILTERS"},
+        {"rule\tseverity\tequation\teach\nR\terror\ta = 1\tall\n", "t.tsv:2: each: expected -, sub:LIST, ind:GLOB, fact:GLOB;FILTERS, pctrow or pctcell"},
         {"# only comments\n", "t.tsv: no header line"},
         {"rule\tseverity\tequation\n\tinfo\ta = 1\n", "t.tsv:2: empty rule id"},
     };
