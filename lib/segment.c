@@ -834,7 +834,15 @@ static void find_layout_blocks(gx_seg_doc *d, block **bsp, int *nbp, gx_buf *scr
             if (++back > 10 || !layout_member(d, j, true, scratch)) break;
             first = j;
         }
-        if (strong3 == 0 && strong < 2) continue;
+        /* one row alone must carry three numbers (a justified sentence with
+           wide gaps is not a table) */
+        if (strong < 2) {
+            int num;
+            bool ln, fn;
+            space_fields(LT(d, i), d->lines[i].len, &num, &ln, &fn);
+            if (num < 3) continue;
+        }
+        (void)strong3;
         if (nb == cap) { cap = cap ? cap * 2 : 16; bs = gx_xrealloc(bs, (size_t)cap * sizeof *bs); }
         bs[nb].first = first;
         bs[nb].last = last;

@@ -331,3 +331,19 @@ HTML
     refute_output --partial text
     assert_equal "$(field "$FIX/002.layout.txt" 4 64)" "$(field "$FIX/002.layout.txt" 4 87)"
 }
+
+@test "--files0-from reads NUL-separated names; one header for many files" {
+    printf '%s\0%s\0' "$S003" "$S001" > "$TMP/list"
+    run bash -c "gx-segment --files0-from='$TMP/list' | cut -f1 | sort | uniq -c | sort -k2 | awk '{print \$1}' | tr '\n' ' '"
+    assert_output "$(( $(wc -l < "$S001") + 1 )) 63 1 "
+    run bash -c "find '$SEEDS' -name '00[34]*.txt' -print0 | gx-segment --files0-from=- | grep -c '^doc'"
+    assert_output 1
+}
+
+@test "--help names the options, examples and exit status" {
+    run gx-segment --help
+    assert_success
+    assert_output --partial "--from=FORM"
+    assert_output --partial "--doc=NAME"
+    assert_output --partial "Exit status"
+}

@@ -148,6 +148,9 @@ static void test_layout(void)
     EQ_STR(role(7), "table", "wrapped label after the last row");
     EQ_STR(role(9), "heading", "heading after the table");
     EQ_STR(sec(9), "2", "…numbered on");
+    OK(load("一、概述\n"
+            "2020 年，全市共受理政府信息公开申请  138  件，办结  138  件。\n", GX_FROM_TEXT), "load justified");
+    EQ_STR(role(2), "text", "a justified sentence with wide gaps is not a table");
 }
 
 static void test_toc_runin(void)
