@@ -36,6 +36,7 @@ typedef struct chunk {
 } chunk;
 
 typedef struct lay {
+    int     kmode;          /* the number of values most value lines have */
     const tb_know *k;
     const tb_line *lines;
     int     nlines;
@@ -152,6 +153,22 @@ static void tokenize(lay *L, bool wide)
             if (c.cls != TB_TEXT) continue;
             int nw = words_of(L, &c, wide, w, 256);
             if (nw < 2) continue;
+            /* a numbering inside a label after one space starts the next
+             * label cell ("三、本 年度 办 (一) 予以公": two cells squeezed) */
+            int cut = -1;
+            for (int j = 1; j < nw && cut < 0; j++) {
+                long num; int rank; size_t e;
+                if (tb_numbering(L->k, s + w[j].off, c.off + c.len - w[j].off, &num, &rank, &e) >= 0 &&
+                    num >= 1 && tb_numbering(L->k, s + c.off, c.len, &num, &rank, &e) >= 0)
+                    cut = j;
+            }
+            if (cut > 0) {
+                size_t keep = w[cut - 1].off + w[cut - 1].len - c.off;
+                L->ch[ci].len = keep;
+                L->ch[ci].x1 = w[cut - 1].x1;
+                add_chunk(L, li, w[cut].x0, c.x1, w[cut].off, c.off + c.len - w[cut].off);
+                continue;
+            }
             bool allnum = true;
             for (int j = 0; j < nw && allnum; j++)
                 allnum = tb_classify(L->k, s + w[j].off, w[j].len) == TB_NUMBER;
@@ -184,7 +201,66 @@ static void tokenize(lay *L, bool wide)
 
 static bool valuelike(int cls) { return cls == TB_NUMBER || cls == TB_NA || cls == TB_UNIT; }
 
-typedef struct col { int x0, x1; } col;
+static bool blank_line(const tb_line *l);
+
+/* Within a row of several lines, a text chunk that holds two cells joined
+ * by one space is cut where a word starts at the left edge of a text chunk
+ * of another line of the row ("(六) 其他处 由逾期不补正" over "1. 申请人",
+ * "机关不再处理"). */
+static void split_aligned(lay *L, bool wide)
+{
+    chunk *out = gx_xcalloc((size_t)L->nch * 4 + 16, sizeof *out);
+    int nout = 0, cap = L->nch * 4 + 16;
+    word w[256];
+    int band0 = 0;
+    for (int li = 0; li < L->nlines; li++) {
+        if (li > 0 && (blank_line(&L->lines[li]) || L->lines[li].page != L->lines[li - 1].page ||
+                       blank_line(&L->lines[li - 1])))
+            band0 = li;
+        int band1 = li;
+        while (band1 < L->nlines && !blank_line(&L->lines[band1]) &&
+               L->lines[band1].page == L->lines[li].page) band1++;
+        int first = nout;
+        for (int ci = L->first[li]; ci < L->first[li] + L->count[li]; ci++) {
+            chunk c = L->ch[ci];
+            int nw = c.cls == TB_TEXT ? words_of(L, &c, wide, w, 256) : 0;
+            int from = 0;
+            for (int j = 1; j < nw; j++) {
+                bool anchor = false;
+                for (int lj = band0; lj < band1 && !anchor; lj++) {
+                    if (lj == li) continue;
+                    for (int cj = L->first[lj]; cj < L->first[lj] + L->count[lj]; cj++)
+                        if (L->ch[cj].cls == TB_TEXT && abs(L->ch[cj].x0 - w[j].x0) <= 1 &&
+                            abs(L->ch[cj].x0 - c.x0) > 2) { anchor = true; break; }
+                }
+                if (!anchor || nout + 2 >= cap) continue;
+                chunk p = c;
+                p.x0 = w[from].x0;
+                p.x1 = w[j - 1].x1;
+                p.off = w[from].off;
+                p.len = w[j - 1].off + w[j - 1].len - w[from].off;
+                p.cls = tb_classify(L->k, L->lines[li].s + p.off, p.len);
+                out[nout++] = p;
+                from = j;
+            }
+            if (from > 0) {
+                c.x0 = w[from].x0;
+                c.off = w[from].off;
+                c.len = w[nw - 1].off + w[nw - 1].len - w[from].off;
+                c.cls = tb_classify(L->k, L->lines[li].s + c.off, c.len);
+            }
+            if (nout < cap) out[nout++] = c;
+        }
+        L->first[li] = first;
+        L->count[li] = nout - first;
+    }
+    free(L->ch);
+    L->ch = out;
+    L->nch = nout;
+    L->capch = cap;
+}
+
+typedef struct col { int x0, x1, support; } col;
 
 static int cmp_col(const void *a, const void *b)
 {
@@ -235,6 +311,7 @@ static int columns(const lay *L, int a, int b, col *out, int cap)
             i = -1;   /* start again: indices moved */
         }
     }
+    for (int i = 0; i < m; i++) out[i].support = support[i];
     free(support);
     return m;
 }
@@ -289,6 +366,28 @@ static void emit_row(tb_grid *g, slots *S, int src, unsigned flags)
 }
 
 /* One band of lines [a, b) (one table row) into the grid. */
+static int values_in(const lay *L, int a, int b, int vx0)
+{
+    int n = 0;
+    for (int li = a; li < b; li++)
+        for (int ci = L->first[li]; ci < L->first[li] + L->count[li]; ci++)
+            if (valuelike(L->ch[ci].cls) || L->ch[ci].x0 >= vx0) n++;
+    return n;
+}
+
+/* How badly a header piece (left edge x0, centre cx) fits column k: the
+ * distance of its left edge from the column's cell, which runs from the end
+ * of the column before to the end of this one (numbers are printed at the
+ * right of a cell or from its left edge, headers from the left), then,
+ * lightly, the distance of the centres. */
+static double piece_cost(int x0, double cx, const col *cols, int k)
+{
+    double lo = k > 0 ? cols[k - 1].x1 : -1e9, hi = cols[k].x1;
+    double d = x0 < lo ? lo - x0 : x0 > hi ? x0 - hi : 0;
+    double c = cx - (cols[k].x0 + cols[k].x1) / 2.0;
+    return d + 0.01 * (c < 0 ? -c : c);
+}
+
 static void band_row(lay *L, tb_grid *g, slots *S, int a, int b, const col *cols, int ncol, bool wide)
 {
     int src = L->lines[a].src;
@@ -303,48 +402,87 @@ static void band_row(lay *L, tb_grid *g, slots *S, int a, int b, const col *cols
     unsigned flags = 0;
     int firstcol = ncol ? cols[0].x0 : 1 << 30;
     if (!data) {
-        /* header or group row: the text left of the columns, then the words
-         * that start in each column */
+        /* header or group row: the text left of the columns (the stub),
+         * then the pieces of text stacked at one left edge (a header cell
+         * wrapped over several lines), each in the column nearest to its
+         * centre */
         slots_reset(S, 1 + ncol);
+        enum { MAXP = 256 };
+        word pw[MAXP];
+        int pline[MAXP], np = 0;
         word w[256];
-        for (int li = a; li < b; li++) {
-            /* the words of the line and the slot each starts in */
-            word lw[256];
-            int slot[256], nlw = 0;
+        for (int li = a; li < b; li++)
             for (int ci = L->first[li]; ci < L->first[li] + L->count[li]; ci++) {
                 chunk *c = &L->ch[ci];
-                if (ncol == 0) {
-                    if (nlw < 256) { lw[nlw].x0 = c->x0; lw[nlw].x1 = c->x1; lw[nlw].off = c->off; lw[nlw].len = c->len; slot[nlw++] = 0; }
+                int nw = ncol ? words_of(L, c, wide, w, 256) : 0;
+                if (ncol == 0 || c->x1 <= firstcol) {
+                    slot_add(S, 0, L->lines[li].s + c->off, c->len);
                     continue;
                 }
-                int nw = words_of(L, c, wide, w, 256);
-                for (int j = 0; j < nw && nlw < 256; j++) {
-                    if (w[j].x0 < firstcol - 1) {
-                        /* left of the columns: the stub; one piece with the
-                         * stub words before it */
-                        lw[nlw] = w[j];
-                        slot[nlw++] = 0;
-                        continue;
-                    }
-                    int s = 0;
-                    for (int k = 0; k < ncol; k++) if (cols[k].x0 <= w[j].x0 + 1) s = k + 1;
-                    if (s == 0) s = 1;
-                    lw[nlw] = w[j];
-                    slot[nlw++] = s;
+                for (int j = 0; j < nw && np < MAXP; j++) {
+                    if (w[j].x1 <= firstcol) { slot_add(S, 0, L->lines[li].s + w[j].off, w[j].len); continue; }
+                    pw[np] = w[j];
+                    pline[np++] = li;
                 }
             }
-            /* words that crowd into one column while others stay empty, as
-             * many as the columns (and the stub): they are one per column
-             * (pdftotext squeezed the header line) */
-            bool crowd = false;
-            for (int j = 1; j < nlw; j++) if (slot[j] == slot[j - 1]) crowd = true;
-            if (crowd && ncol > 1 && (nlw == ncol + 1 || nlw == ncol)) {
-                int base = nlw == ncol + 1 ? 0 : 1;
-                for (int j = 0; j < nlw; j++) slot[j] = base + j;
-                flags |= TB_ROW_GUESSED;
-            }
-            for (int j = 0; j < nlw; j++) slot_add(S, slot[j], L->lines[li].s + lw[j].off, lw[j].len);
+        /* pieces: words stacked at one left edge over several lines are one
+         * header cell */
+        int grp[MAXP], ng = 0, gleft[MAXP];
+        double gx[MAXP];
+        for (int i = 0; i < np; i++) {
+            int gi = -1;
+            for (int j = 0; j < i && gi < 0; j++)
+                if (pline[j] != pline[i] && abs(pw[j].x0 - pw[i].x0) <= 1) gi = grp[j];
+            if (gi < 0) { gi = ng++; gx[gi] = (pw[i].x0 + pw[i].x1) / 2.0; gleft[gi] = pw[i].x0; }
+            grp[i] = gi;
         }
+        /* order the pieces by position, then give them to the columns:
+         * keeping their order, one column each, as close to the column
+         * centres as can be (header text sits left of right-aligned
+         * numbers; a squeezed line is off by a few places); more pieces
+         * than columns: each to the nearest column */
+        int order[MAXP], gcol[MAXP];
+        for (int gi = 0; gi < ng; gi++) order[gi] = gi;
+        for (int i = 1; i < ng; i++) {
+            int t = order[i], j = i;
+            while (j > 0 && gx[order[j - 1]] > gx[t]) { order[j] = order[j - 1]; j--; }
+            order[j] = t;
+        }
+        if (ng > 0 && ng <= ncol) {
+            double *dp = gx_xcalloc((size_t)(ng + 1) * (size_t)(ncol + 1), sizeof *dp);
+            char *take = gx_xcalloc((size_t)(ng + 1) * (size_t)(ncol + 1), 1);
+#define DP(i, j) dp[(size_t)(i) * (size_t)(ncol + 1) + (size_t)(j)]
+#define TK(i, j) take[(size_t)(i) * (size_t)(ncol + 1) + (size_t)(j)]
+            for (int i = 1; i <= ng; i++) DP(i, 0) = 1e18;
+            for (int i = 1; i <= ng; i++)
+                for (int j = 1; j <= ncol; j++) {
+                    double skip = DP(i, j - 1);
+                    double use = DP(i - 1, j - 1) + piece_cost(gleft[order[i - 1]], gx[order[i - 1]], cols, j - 1);
+                    if (j < i) { DP(i, j) = 1e18; continue; }
+                    if (use <= skip) { DP(i, j) = use; TK(i, j) = 1; }
+                    else DP(i, j) = skip;
+                }
+            for (int i = ng, j = ncol; i > 0 && j > 0;) {
+                if (TK(i, j)) { gcol[order[i - 1]] = j; i--; j--; }
+                else j--;
+            }
+#undef DP
+#undef TK
+            free(dp);
+            free(take);
+        } else {
+            for (int gi = 0; gi < ng; gi++) {
+                double bestd = 1e18;
+                gcol[gi] = 1;
+                for (int k = 0; k < ncol; k++) {
+                    double d = piece_cost(gleft[gi], gx[gi], cols, k);
+                    if (d < bestd) { bestd = d; gcol[gi] = k + 1; }
+                }
+            }
+        }
+        int pslot[MAXP];
+        for (int i = 0; i < np; i++) pslot[i] = gcol[grp[i]];
+        for (int i = 0; i < np; i++) slot_add(S, pslot[i], L->lines[pline[i]].s + pw[i].off, pw[i].len);
         for (int i = 0; i < S->n; i++) if (S->lines[i] > 1) flags |= TB_ROW_WRAPPED;
         emit_row(g, S, src, flags);
         return;
@@ -368,8 +506,50 @@ static void band_row(lay *L, tb_grid *g, slots *S, int a, int b, const col *cols
     }
     int first_slot = 0;
     while (first_slot < ncol && cols[first_slot].x0 < labend) first_slot++;
-    int nslots = ncol - first_slot;
-    slots_reset(S, nlab + (nslots > 0 ? nslots : 0) + 1);
+    /* a label squeezed into the first value column (pdftotext joined the
+     * cells with one space): the columns start where the first value is */
+    for (int k = 0; k < first_slot; k++)
+        if (cols[k].x1 > vx0) { first_slot = k; break; }
+    /* the columns of this row: every strong column right of the label, and
+     * a weak one (values of a few rows only, a ragged table) only where
+     * this row has a value in it; slot[] maps a column to its cell */
+    int maxs = 0;
+    for (int k = 0; k < ncol; k++) if (cols[k].support > maxs) maxs = cols[k].support;
+    int slotof[1024];
+    int nslots = 0;
+    for (int k = first_slot; k < ncol && k < 1024; k++) {
+        bool used = 2 * cols[k].support >= maxs;
+        if (!used)
+            for (int li = a; li < b && !used; li++)
+                for (int ci = L->first[li]; ci < L->first[li] + L->count[li]; ci++) {
+                    chunk *c = &L->ch[ci];
+                    if (c->cls == TB_TEXT && c->x0 < vx0) continue;
+                    if (c->x0 < cols[k].x1 && c->x1 > cols[k].x0) { used = true; break; }
+                }
+        slotof[k] = used ? nslots++ : -1;
+    }
+    /* a row with as many values as most rows: the values in order, one
+     * per column (the table may be ragged, its columns shifted by a cell) */
+    if (L->kmode > 0 && values_in(L, a, b, vx0) == L->kmode) {
+        int nv = 0;
+        slots_reset(S, nlab + L->kmode);
+        for (int li = a; li < b; li++)
+            for (int ci = L->first[li]; ci < L->first[li] + L->count[li]; ci++) {
+                chunk *c = &L->ch[ci];
+                const char *t = L->lines[li].s + c->off;
+                if (c->cls == TB_TEXT && c->x0 < vx0) {
+                    int j = 0;
+                    while (j < nlab && abs(labx[j] - c->x0) > 2) j++;
+                    if (j < nlab) slot_add(S, j, t, c->len);
+                } else if (nv < L->kmode) {
+                    slot_add(S, nlab + nv++, t, c->len);
+                }
+            }
+        for (int i = 0; i < nlab; i++) if (S->lines[i] > 1) flags |= TB_ROW_WRAPPED;
+        emit_row(g, S, src, flags);
+        return;
+    }
+    slots_reset(S, nlab + nslots + 1);
     int extra = S->n - 1;    /* a last slot for values outside every column */
     for (int li = a; li < b; li++)
         for (int ci = L->first[li]; ci < L->first[li] + L->count[li]; ci++) {
@@ -383,16 +563,18 @@ static void band_row(lay *L, tb_grid *g, slots *S, int a, int b, const col *cols
             }
             /* a value (or text in the value area): the column it overlaps most */
             int best = -1, bestov = 0;
-            for (int k = first_slot; k < ncol; k++) {
+            for (int k = first_slot; k < ncol && k < 1024; k++) {
+                if (slotof[k] < 0) continue;
                 int ov = (c->x1 < cols[k].x1 ? c->x1 : cols[k].x1) - (c->x0 > cols[k].x0 ? c->x0 : cols[k].x0);
                 if (ov > bestov) { bestov = ov; best = k; }
             }
             if (best < 0) {
                 /* nearest column to the right, else the extra slot */
-                for (int k = first_slot; k < ncol && best < 0; k++) if (cols[k].x0 >= c->x0) best = k;
+                for (int k = first_slot; k < ncol && k < 1024 && best < 0; k++)
+                    if (slotof[k] >= 0 && cols[k].x0 >= c->x0) best = k;
                 flags |= TB_ROW_GUESSED;
             }
-            if (best >= 0) slot_add(S, nlab + best - first_slot, t, c->len);
+            if (best >= 0) slot_add(S, nlab + slotof[best], t, c->len);
             else slot_add(S, extra, t, c->len);
         }
     for (int i = 0; i < nlab; i++) if (S->lines[i] > 1) flags |= TB_ROW_WRAPPED;
@@ -410,7 +592,7 @@ void tb_split_layout(const tb_know *k, tb_grid *g, const tb_line *lines, int nli
     L.nlines = nlines;
     L.first = gx_xcalloc((size_t)nlines + 1, sizeof *L.first);
     L.count = gx_xcalloc((size_t)nlines + 1, sizeof *L.count);
-    int capcol = 1024;
+    int capcol = 1000;
     col *cols = gx_xcalloc((size_t)capcol, sizeof *cols);
 
     /* the metric that lines the values up in fewer columns */
@@ -425,8 +607,25 @@ void tb_split_layout(const tb_know *k, tb_grid *g, const tb_line *lines, int nli
         }
     }
     bool wide = ncol_by[1] < ncol_by[0];
+    {
+        /* the number of values most value lines have */
+        tokenize(&L, wide);
+        int hist[64] = {0};
+        for (int li = 0; li < nlines; li++) {
+            if (!has_number(&L, li)) continue;
+            int vx0 = 1 << 30;
+            for (int ci = L.first[li]; ci < L.first[li] + L.count[li]; ci++)
+                if (valuelike(L.ch[ci].cls) && L.ch[ci].x0 < vx0) vx0 = L.ch[ci].x0;
+            int n = values_in(&L, li, li + 1, vx0);
+            if (n < 64) hist[n]++;
+        }
+        int best = 0;
+        for (int n = 1; n < 64; n++) if (hist[n] > hist[best] || (hist[n] == hist[best] && n > best)) best = n;
+        L.kmode = hist[best] >= 2 ? best : 0;
+    }
     if (getenv("GX_TABLES_DEBUG")) fprintf(stderr, "layout: columns by chars %d, by width %d\n", ncol_by[0], ncol_by[1]);
     tokenize(&L, wide);
+    split_aligned(&L, wide);
 
     slots S;
     memset(&S, 0, sizeof S);
@@ -435,6 +634,22 @@ void tb_split_layout(const tb_know *k, tb_grid *g, const tb_line *lines, int nli
         int pe = a;
         while (pe < nlines && lines[pe].page == lines[a].page) pe++;
         int ncol = columns(&L, a, pe, cols, capcol);
+        if (ncol == 0) {
+            /* a page of header rows only (the values are on the next page):
+             * the columns of the next page with values, else the page before */
+            for (int q = pe; q < nlines && ncol == 0;) {
+                int qe = q;
+                while (qe < nlines && lines[qe].page == lines[q].page) qe++;
+                ncol = columns(&L, q, qe, cols, capcol);
+                q = qe;
+            }
+            for (int q = a - 1; q >= 0 && ncol == 0;) {
+                int qs = q;
+                while (qs > 0 && lines[qs - 1].page == lines[q].page) qs--;
+                ncol = columns(&L, qs, q + 1, cols, capcol);
+                q = qs - 1;
+            }
+        }
         if (getenv("GX_TABLES_DEBUG")) { fprintf(stderr, "page %d:", lines[a].page); for (int q = 0; q < ncol; q++) fprintf(stderr, " [%d,%d)", cols[q].x0, cols[q].x1); fprintf(stderr, "\n"); }
         /* the page's rows: bands of lines between blank lines */
         int i = a;

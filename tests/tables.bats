@@ -202,6 +202,25 @@ tab_cells() {
     assert_success
 }
 
+@test "gx-tables: pdftotext -layout with labels and headers wrapped in narrow cells" {
+    # 002: every cell, row label and column header as in the original
+    layout_cells "$FIX/002.wrapped.txt" 2 > "$TMP/l"
+    tab_cells 002_t2 002_t3 > "$TMP/t"
+    run diff "$TMP/t" "$TMP/l"
+    assert_success
+    # 001: values and row labels (squeezed label cells "三、本 年度 办 (一) 予以公",
+    # a label continued beside another "(六) 其他处 由逾期不补正、行政")
+    layout_cells "$FIX/001.wrapped.txt" 2 | cut -f1-4,6 > "$TMP/l"
+    tab_cells 001_t2 001_t3 | cut -f1-4,6 > "$TMP/t"
+    run diff "$TMP/t" "$TMP/l"
+    assert_success
+    # and the column headers of all value columns but the first
+    layout_cells "$FIX/001.wrapped.txt" 2 | awk -F'\t' '$1==2 && $3>1' | cut -f3,5 | sort -u > "$TMP/l"
+    tab_cells 001_t2 001_t3 | awk -F'\t' '$1==2 && $3>1' | cut -f3,5 | sort -u > "$TMP/t"
+    run diff "$TMP/t" "$TMP/l"
+    assert_success
+}
+
 @test "gx-tables: pdftotext -layout: a wrapped T3 label is merged, a page break does not split a row" {
     layout_cells "$FIX/001.layout.txt" 2 > "$TMP/l"
     run awk -F'\t' '$1==2 && $2==4 && $3==1 {print $4 "=" $6}' "$TMP/l"
