@@ -360,3 +360,20 @@ table_facts() {
     assert_failure 2
     assert_output --partial "gx-normalize: $TMP/bad.tsv: row 1: bad pattern"
 }
+
+@test "legacy narrative breakdowns (channels, replies, responses) agree with the tables of 000 and 004" {
+    need_pipeline
+    for s in 000_fda1f0f22a5f0f10 004_02dea9a19f414bf2; do
+        facts_of "$s"
+        run awk -F'\t' '$10 == "table" { t[$5] = $7 } $10 == "narrative" { n[$5] = $7 }
+            END { for (k in n) if (k in t) { both++; if (t[k] != n[k]) print "differs " k ": " n[k] " vs " t[k] }
+                  print "compared " both }' "$TMP/$s.facts"
+        refute_output --partial differs
+    done
+    # 000: 16 figures from the text (5 totals, 3 channels, 6 replies, 微博, 微信)
+    run awk -F'\t' '$10 == "narrative"' "$TMP/000_fda1f0f22a5f0f10.facts"
+    assert_equal "${#lines[@]}" 16
+    # 004: the combined 政务微博微信 2562 is neither the 微博 nor the 微信 figure
+    run awk -F'\t' '$10 == "narrative" && $5 ~ /^proactive.channel/' "$TMP/004_02dea9a19f414bf2.facts"
+    assert_output ""
+}
