@@ -61,6 +61,17 @@ facts_one() {
     diff <(body "$TMP/one.tsv") <(body "$TMP/par.tsv")
 }
 
+@test "parallel --sshlogin (ssh stood in by a local shell), reports on a shared path: the same facts" {
+    need gx-segment gx-tables gx-normalize
+    need_parallel
+    facts_one
+    parallel --will-cite --ssh "$GX_ROOT/tests/fixtures/scale/ssh" -S 1/hostA,1/hostB -n5 \
+        'gx-segment {} | gx-tables | gx-normalize' ::: "${FILES[@]}" > "$TMP/ssh.tsv"
+    run grep -cxF -e "$(head -1 "$TMP/one.tsv")" "$TMP/ssh.tsv"
+    assert_output 10
+    diff <(body "$TMP/one.tsv") <(body "$TMP/ssh.tsv")
+}
+
 @test "xargs -P2 -n5, one output file per process: the same facts as one process, order aside" {
     # Not one shared standard output: two processes writing into one pipe or
     # file interleave at their buffer boundaries and cut lines in two.
@@ -92,6 +103,26 @@ facts_one() {
     for f in "${FILES[@]}"; do
         gx-segment --doc "$f" - < "$f" | gx-tables | gx-normalize || fail "$f: gx-normalize failed"
     done > "$TMP/map.tsv"
+    diff <(body "$TMP/one.tsv") <(body "$TMP/map.tsv")
+}
+
+@test "a Hadoop Streaming mapper over a list of paths (NLineInputFormat: offset, tab, path), two splits: the same facts" {
+    need gx-segment gx-tables gx-normalize
+    facts_one
+    # the mapper of gx(7), with cat standing in for hdfs dfs -cat
+    cat > "$TMP/gx-mapper" <<'MAPPER'
+#!/bin/sh
+tab=$(printf '\t')
+while IFS= read -r line; do
+    path=${line#*"$tab"}
+    cat "$path" | gx-segment --doc "$path" -
+done | gx-tables | gx-normalize
+MAPPER
+    chmod +x "$TMP/gx-mapper"
+    printf '%s\n' "${FILES[@]}" | awk '{ print (NR * 100) "\t" $0 }' > "$TMP/paths"
+    head -n 25 "$TMP/paths" | "$TMP/gx-mapper" > "$TMP/part-00000"
+    tail -n +26 "$TMP/paths" | "$TMP/gx-mapper" > "$TMP/part-00001"
+    cat "$TMP/part-00000" "$TMP/part-00001" > "$TMP/map.tsv"
     diff <(body "$TMP/one.tsv") <(body "$TMP/map.tsv")
 }
 
