@@ -267,3 +267,9 @@ tab_cells() {
     run bash -c "gx-tables '$FIX/stitch.stream.tsv' | head -1"
     assert_output "$(printf 'doc\tline\tpage\tpara\tsec\tlevel\tkind\trole\ttable\trow\tcol\trowhead\tcolhead\ttext\tflags')"
 }
+
+@test "gx-tables: pdftotext -layout: page numbers and a header repeated on the next page are skipped" {
+    awk -f "$FIX/as-stream.awk" "$FIX/footer.layout.txt" | gx-tables | cells > "$TMP/c"
+    run cut -f3-7 "$TMP/c"
+    assert_output "$(printf 'row\tcol\trowhead\tcolhead\ttext\n1\t1\t规章\t本年数量\t3\n1\t2\t规章\t上年数量\t4\n2\t1\t行政规范性文件\t本年数量\t5\n2\t2\t行政规范性文件\t上年数量\t6')"
+}
