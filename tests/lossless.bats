@@ -58,3 +58,17 @@ text_of() {
     printf '标题\n一、概述\n路径 C:\\gx\\n 与\t制表符\n' > "$TMP/want"
     cmp "$TMP/want" "$TMP/back"
 }
+
+@test "fact stream: every cell gx-tables rebuilds is a fact (mapped, unmapped or flagged)" {
+    for f in "$SAMPLES"/*.txt; do
+        gx-segment "$f" | gx-tables > "$TMP/cells"
+        gx-normalize "$TMP/cells" > "$TMP/facts"
+        awk -F'\t' '
+            FNR == NR { if ($8 == "cell") cell["T" $9 ":r" $10 ":c" $11] = $12 " | " $13 " = " $14; next }
+            FNR > 1 && $10 == "table" { n = split($12, refs, ","); for (i = 1; i <= n; i++) seen[refs[i]] = 1 }
+            END {
+                for (c in cell) if (!(c in seen)) { print "no fact for " c ": " cell[c]; bad = 1 }
+                exit bad
+            }' "$TMP/cells" "$TMP/facts" || { echo "in $f"; false; }
+    done
+}
