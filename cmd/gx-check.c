@@ -59,20 +59,48 @@ static void load_rules(check_rules *rs, const char *path)
     if (!ok) gx_die(GX_EXIT_ERROR, "%s", err);
 }
 
-/* --cross-year: the report of the same issuer for the year before. */
+/* --cross-year: the report of the same issuer for the year before (docs
+ * sorted by issuer and year, then a binary search for each). */
+static const char *doc_org(const check_doc *d)
+{
+    const char *o = check_doc_field(d, 0, FACT_ORG);
+    return o ? o : "";
+}
+
+static int by_org_year(const void *a, const void *b)
+{
+    const check_doc *x = *(check_doc *const *)a, *y = *(check_doc *const *)b;
+    int c = strcmp(doc_org(x), doc_org(y));
+    if (c) return c;
+    return (x->year > y->year) - (x->year < y->year);
+}
+
+static int by_org_year_seq(const void *a, const void *b)
+{
+    int c = by_org_year(a, b);
+    if (c) return c;
+    const check_doc *x = *(check_doc *const *)a, *y = *(check_doc *const *)b;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
 static void link_years(check_doc **docs, int n)
 {
+    check_doc **sorted = gx_xmalloc((size_t)(n ? n : 1) * sizeof *sorted);
+    memcpy(sorted, docs, (size_t)n * sizeof *sorted);
+    for (int i = 0; i < n; i++) docs[i]->seq = i;
+    qsort(sorted, (size_t)n, sizeof *sorted, by_org_year_seq);
     for (int i = 0; i < n; i++) {
-        const char *org = check_doc_field(docs[i], 0, FACT_ORG);
-        if (!org || !*org || docs[i]->year < 0) continue;
-        for (int j = 0; j < n; j++) {
-            const char *o2 = check_doc_field(docs[j], 0, FACT_ORG);
-            if (j != i && o2 && strcmp(o2, org) == 0 && docs[j]->year == docs[i]->year - 1) {
-                docs[i]->prev = docs[j];
-                break;
-            }
-        }
+        check_doc *d = docs[i];
+        if (!*doc_org(d) || d->year < 0) continue;
+        check_doc key = *d;
+        key.year = d->year - 1;
+        const check_doc *kp = &key;
+        check_doc **hit = bsearch(&kp, sorted, (size_t)n, sizeof *sorted, by_org_year);
+        if (!hit) continue;
+        while (hit > sorted && by_org_year(hit - 1, &kp) == 0) hit--; /* the first in input order */
+        d->prev = *hit;
     }
+    free(sorted);
 }
 
 int main(int argc, char **argv)

@@ -129,6 +129,7 @@ typedef struct check_doc {
     long        year;         /* -1 if unknown */
     const char *file;
     struct check_doc *prev;   /* --cross-year: same org, year - 1 */
+    long        seq;          /* --cross-year: position in the input */
     check_note *notes;
     int         nnotes, ncap;
 } check_doc;
