@@ -1309,7 +1309,7 @@ static void finish_doc(void)
 int nz_run(const nz_opts *o, int argc, char **argv, const char *files0)
 {
     load_knowledge(o);
-    gx_buf_init(&D.name);
+    KN.o = o;
     doc_reset();
     gx_tsv_in in;
     gx_tsv_in_init(&in, argc, argv, files0, gx_doc_columns, GX_DOC_NCOL);
