@@ -57,7 +57,7 @@ typedef struct hstyle {
 enum { K_PLAIN, K_CONTAINER, K_ONCE };
 typedef struct kindrule { const char *kind; pcre2_code *re; int rule; } kindrule;
 
-enum { N_LINE, N_ATTACH, N_BULLETIN, N_CHART };
+enum { N_LINE, N_ATTACH, N_BULLETIN, N_CHART, N_CAPTION };
 typedef struct noiserule { int scope; pcre2_code *re; } noiserule;
 
 static struct {
@@ -141,7 +141,8 @@ static void rules_load(void)
         char **row = R.tn.rows[i];
         const char *s = row[cn];
         int scope = strcmp(s, "line") == 0 ? N_LINE : strcmp(s, "attach") == 0 ? N_ATTACH
-                  : strcmp(s, "bulletin") == 0 ? N_BULLETIN : strcmp(s, "chart") == 0 ? N_CHART : -1;
+                  : strcmp(s, "bulletin") == 0 ? N_BULLETIN : strcmp(s, "chart") == 0 ? N_CHART
+                  : strcmp(s, "caption") == 0 ? N_CAPTION : -1;
         if (scope < 0) gx_die(GX_EXIT_ERROR, "segment_noise.tsv: row %d: unknown scope %s", i + 1, s);
         R.ns[R.nns].scope = scope;
         R.ns[R.nns].re = compile(row[cnp], "segment_noise.tsv", i + 1);
@@ -300,6 +301,16 @@ static bool is_numeric(const char *s, size_t n)
     return digit;
 }
 
+/* A field is numeric if it is a number, or ends with one after a single
+ * space ("万元 0": a unit and its value that pdftotext did not separate). */
+static bool field_numeric(const char *s, size_t n)
+{
+    if (is_numeric(s, n)) return true;
+    size_t e = n;
+    while (e > 0 && s[e - 1] != ' ') e--;
+    return e > 0 && e < n && is_numeric(s + e, n - e);
+}
+
 /* Sentence-final: the line ends a sentence (last char after closing quotes). */
 static bool ends_sentence(const char *s, size_t n)
 {
@@ -344,7 +355,7 @@ static int space_fields(const char *s, size_t n, int *numeric, bool *last_num, b
             gap += (size_t)k;
         }
         if (i == n || (gap && w >= 2 && i + gap < n)) {
-            bool num = is_numeric(s + start, i - start);
+            bool num = field_numeric(s + start, i - start);
             if (num) (*numeric)++;
             if (nf == 0) *first_num = num;
             *last_num = num;
@@ -619,6 +630,8 @@ static void classify_lines(gx_seg_doc *d)
         int nf = space_fields(s, n, &num, &last_num, &first_num);
         if (nf >= 3 && num > 0) l->cls = C_SPACE;
         else if (nf == 2 && last_num && !first_num) l->cls = C_SPACE2;
+        else if (nf == 1 && last_num && dwidth(s, (size_t)(t - s)) >= 8 && !is_numeric(t, m))
+            l->cls = C_SPACE2;      /* "          万元 0": a row whose label wrapped */
         else if (nf >= 3) l->cls = C_SPACEW;
         else l->cls = C_TEXT;
     }
@@ -763,6 +776,14 @@ static bool has_gap(const char *s, size_t n)
     return false;
 }
 
+/* The numeral of line k if it opens with top-level numbering (一、…), else -1. */
+static long h1_num(gx_seg_doc *d, size_t k, gx_buf *scratch)
+{
+    cand c;
+    if (!line_cand(d, k, scratch, &c) || c.st->rank != 1) return -1;
+    return c.num;
+}
+
 /* May line k sit inside a space-aligned table (a header line, a wrapped
  * label, a page footer)? */
 static bool layout_member(const gx_seg_doc *d, size_t k, bool backward, gx_buf *scratch)
@@ -774,11 +795,19 @@ static bool layout_member(const gx_seg_doc *d, size_t k, bool backward, gx_buf *
     size_t tn = n;
     const char *t = trim(s, &tn);
     if (noise_match(N_LINE, t, tn)) return true;
+    if (noise_match(N_CAPTION, t, tn)) return false;
     if (contains(t, tn, "\xE3\x80\x82") || ends_sentence(t, tn)) return false;
     cand c;
     bool indented = space_at(s, n) > 0;
     if (!indented && line_cand((gx_seg_doc *)d, k, scratch, &c) && (backward || c.st->rank <= 1)) return false;
     if (l->cls == C_SPACEW || has_gap(t, tn)) return true;
+    /* a long label wrapped around its row, or a label whose value was lost:
+       a row (or a top-level group row) follows */
+    if (!backward) {
+        long nx = next_nonblank(d, k + 1, 4);
+        if (nx >= 0 && (is_strong(&d->lines[nx]) ||
+                        h1_num((gx_seg_doc *)d, (size_t)nx, scratch) > 0)) return true;
+    }
     return dwidth(t, tn) <= 40;
 }
 
@@ -786,6 +815,24 @@ static int cmp_block(const void *a, const void *b)
 {
     const block *x = a, *y = b;
     return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* A long line that can head a table: no sentence, not a heading, not a caption. */
+static bool header_line(gx_seg_doc *d, size_t k, gx_buf *scratch)
+{
+    const gx_seg_line *l = &d->lines[k];
+    if (l->cls != C_TEXT) return false;
+    size_t n = l->len;
+    const char *t = trim(LT(d, k), &n);
+    cand c;
+    return !contains(t, n, "\xE3\x80\x82") && !ends_sentence(t, n) &&
+           !noise_match(N_CAPTION, t, n) && !line_cand(d, k, scratch, &c);
+}
+
+static bool gap_row(const gx_seg_doc *d, size_t k)
+{
+    size_t n = d->lines[k].len;
+    return d->lines[k].cls == C_SPACEW || is_strong(&d->lines[k]) || has_gap(LT(d, k), n);
 }
 
 static void find_layout_blocks(gx_seg_doc *d, block **bsp, int *nbp, gx_buf *scratch)
@@ -800,7 +847,34 @@ static void find_layout_blocks(gx_seg_doc *d, block **bsp, int *nbp, gx_buf *scr
         if (cov[i]) { floor_ = i + 1; continue; }
         if (!is_strong(&d->lines[i])) continue;
         size_t first = i, last = i;
-        int strong = 1, strong3 = d->lines[i].cls == C_SPACE, bridge = 0;
+        /* header lines before the first row; a top-level numbered line
+           (一、主动公开情况, a group row of the legacy table) counts only when
+           a header row lies beyond it */
+        int back = 0;
+        bool pending = false;
+        for (size_t j = first; j-- > floor_;) {
+            if (cov[j]) break;
+            if (d->lines[j].cls == C_BLANK) continue;
+            if (++back > 20) break;
+            if (layout_member(d, j, true, scratch)) {
+                if (!pending || gap_row(d, j)) { first = j; pending = false; }
+                continue;
+            }
+            if (!pending && back <= 3 && header_line(d, j, scratch)) {
+                first = j;      /* a long header row just above the table */
+                continue;
+            }
+            if (!pending && space_at(LT(d, j), d->lines[j].len) == 0 && h1_num(d, j, scratch) > 0) {
+                pending = true;
+                continue;
+            }
+            break;
+        }
+        /* the table's own top-level numbering (legacy group rows, T3 一、…四、) */
+        long seq = -1;
+        for (size_t j = first; j <= i; j++)
+            if (d->lines[j].cls != C_BLANK) { long v = h1_num(d, j, scratch); if (v > 0) seq = v; }
+        int strong = 1, bridge = 0;
         size_t k = i + 1;
         while (k < d->nlines && !cov[k]) {
             gx_seg_line *m = &d->lines[k];
@@ -812,28 +886,28 @@ static void find_layout_blocks(gx_seg_doc *d, block **bsp, int *nbp, gx_buf *scr
                 k = e;
                 continue;
             }
+            long v = h1_num(d, k, scratch);
             if (is_strong(m)) {
                 last = k++;
                 strong++;
-                strong3 += m->cls == C_SPACE;
                 bridge = 0;
+                if (v > 0) seq = v;
                 continue;
             }
-            if (++bridge > 8 || !layout_member(d, k, false, scratch)) break;
+            if (++bridge > 8) break;
+            if (v > 0 && seq > 0 && v == seq + 1 && space_at(LT(d, k), m->len) == 0) {
+                seq = v;                /* the next group row of the table */
+                k++;
+                continue;
+            }
+            if (!layout_member(d, k, false, scratch)) break;
+            if (v > 0) seq = v;
             k++;
         }
         /* wrapped label lines right after the last row */
         for (int t = 0; t < 3 && last + 1 < d->nlines && !cov[last + 1] &&
                         d->lines[last + 1].cls != C_BLANK && layout_member(d, last + 1, false, scratch); t++)
             last++;
-        /* header lines before the first row */
-        int back = 0;
-        for (size_t j = first; j-- > floor_;) {
-            if (cov[j]) break;
-            if (d->lines[j].cls == C_BLANK) continue;
-            if (++back > 10 || !layout_member(d, j, true, scratch)) break;
-            first = j;
-        }
         /* one row alone must carry three numbers (a justified sentence with
            wide gaps is not a table) */
         if (strong < 2) {
@@ -842,7 +916,6 @@ static void find_layout_blocks(gx_seg_doc *d, block **bsp, int *nbp, gx_buf *scr
             space_fields(LT(d, i), d->lines[i].len, &num, &ln, &fn);
             if (num < 3) continue;
         }
-        (void)strong3;
         if (nb == cap) { cap = cap ? cap * 2 : 16; bs = gx_xrealloc(bs, (size_t)cap * sizeof *bs); }
         bs[nb].first = first;
         bs[nb].last = last;
@@ -957,6 +1030,12 @@ static void mark_title(gx_seg_doc *d, gx_buf *scratch)
         if (line_cand(d, i, scratch, &c) && c.st->rank > 0) break;
         clean(s, n, scratch);
         if (nchars(scratch->data, scratch->len) > (size_t)R.title_max) break;
+        /* a title is a name, not a sentence */
+        static const char *const puncts[] = { "\xEF\xBC\x8C", "\xE3\x80\x82", "\xEF\xBC\x9B", ", ", "; ", NULL };
+        bool sentence = false;
+        for (int k = 0; puncts[k]; k++)
+            if (contains(scratch->data, scratch->len, puncts[k])) sentence = true;
+        if (sentence) break;
         cand_idx[nc++] = i;
         if (rx(R.title_re, scratch->data, scratch->len)) {
             for (int k = 0; k < nc; k++) d->lines[cand_idx[k]].role = ROLE_TITLE;

@@ -347,3 +347,21 @@ HTML
     assert_output --partial "--doc=NAME"
     assert_output --partial "Exit status"
 }
+
+@test "pdftotext -layout of whole reports 000 and 001: same outline as the text, every table one block" {
+    for n in 000 001; do
+        src=$(ls "$SEEDS"/${n}_*.txt)
+        want=$(gx-segment "$src" | awk -F'\t' 'NR>1 && $8=="heading"{printf "%s:%s:%s ", $5, $6, $7}')
+        got=$(gx-segment "$FIX/$n.layout.txt" | awk -F'\t' 'NR>1 && $8=="heading"{printf "%s:%s:%s ", $5, $6, $7}')
+        assert_equal "$got" "$want"
+        tw=$(gx-segment "$src" | awk -F'\t' 'NR>1 && $9!=""{print $9}' | sort -un | wc -l)
+        tg=$(gx-segment "$FIX/$n.layout.txt" | awk -F'\t' 'NR>1 && $9!=""{print $9}' | sort -un | wc -l)
+        assert_equal "$tg" "$tw"
+    done
+    # the legacy table keeps its group rows (一、主动公开情况 … 九、…) and its header
+    run bash -c "gx-segment '$FIX/000.layout.txt' | awk -F'\t' '\$9==8 && (\$14 ~ /^一、主动公开情况/ || \$14 ~ /^九、政府信息公开会议/ || \$14 ~ /^统计指标/)' | wc -l"
+    assert_output 3
+    # the T3 header of 001 (勾稽关系 … 申请人情况) is in table 2
+    run bash -c "gx-segment '$FIX/001.layout.txt' | awk -F'\t' '\$9==2 && \$14 ~ /勾稽关系/' | wc -l"
+    assert_output 1
+}
