@@ -211,6 +211,8 @@ static void split_aligned(lay *L, bool wide)
 {
     chunk *out = gx_xcalloc((size_t)L->nch * 4 + 16, sizeof *out);
     int nout = 0, cap = L->nch * 4 + 16;
+    int *nfirst = gx_xcalloc((size_t)L->nlines + 1, sizeof *nfirst);
+    int *ncount = gx_xcalloc((size_t)L->nlines + 1, sizeof *ncount);
     word w[256];
     int band0 = 0;
     for (int li = 0; li < L->nlines; li++) {
@@ -251,9 +253,13 @@ static void split_aligned(lay *L, bool wide)
             }
             if (nout < cap) out[nout++] = c;
         }
-        L->first[li] = first;
-        L->count[li] = nout - first;
+        nfirst[li] = first;
+        ncount[li] = nout - first;
     }
+    memcpy(L->first, nfirst, (size_t)L->nlines * sizeof *nfirst);
+    memcpy(L->count, ncount, (size_t)L->nlines * sizeof *ncount);
+    free(nfirst);
+    free(ncount);
     free(L->ch);
     L->ch = out;
     L->nch = nout;
