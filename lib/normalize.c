@@ -43,10 +43,22 @@ static void zero_slack(gx_buf *b)
     if (b->data && b->cap > b->len) memset(b->data + b->len, 0, b->cap - b->len);
 }
 
+/* The subject checked as UTF-8 once (pcre2 would check the whole subject
+ * again on every call: a cost that grows with the matches). */
+static const char *rx_checked;
+static size_t rx_checked_n;
+
+static void rx_subject(const char *s, size_t n)
+{
+    rx_checked = gx_utf8_valid(s, n) ? s : NULL;
+    rx_checked_n = n;
+}
+
 /* Match at or after start; returns the number of pairs (>0) or <= 0. */
 static int rx_match(rx *r, const char *s, size_t n, size_t start)
 {
-    return pcre2_match(r->re, (PCRE2_SPTR)s, n, start, 0, r->md, NULL);
+    uint32_t opt = s == rx_checked && n == rx_checked_n ? PCRE2_NO_UTF_CHECK : 0;
+    return pcre2_match(r->re, (PCRE2_SPTR)s, n, start, opt, r->md, NULL);
 }
 
 static void rx_group(rx *r, int g, size_t *a, size_t *b)
@@ -792,6 +804,7 @@ static void build_body(void)
     }
     if (!D.body.data) { gx_buf_reserve(&D.body, 0); D.body.data[0] = 0; }
     zero_slack(&D.body);
+    rx_subject(D.body.data, D.body.len);
 }
 
 static long line_at(size_t off)
