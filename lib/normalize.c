@@ -251,6 +251,7 @@ typedef struct row {
     long   line, para, table, row, col;
     int    role;
     size_t rowhead, colhead, text;   /* offsets in doc.arena */
+    size_t cflags;                   /* gx-tables' cell flags (a later column) */
 } row;
 
 enum { S_TABLE, S_NARRATIVE, S_DERIVED };
@@ -332,7 +333,7 @@ static int role_of(const char *s)
     return R_OTHER;
 }
 
-static void add_row(gx_record *rec)
+static void add_row(gx_record *rec, int flags_col)
 {
     if (D.nrows == D.rcap) {
         D.rcap = D.rcap ? D.rcap * 2 : 256;
@@ -352,6 +353,23 @@ static void add_row(gx_record *rec)
     } else {
         r->rowhead = r->colhead = 0;
     }
+    r->cflags = 0;
+    if (r->role == R_CELL && flags_col > 0 && flags_col < rec->n && rec->len[flags_col])
+        r->cflags = put(&D.arena, rec->f[flags_col], rec->len[flags_col]);
+}
+
+/* Index of a column named `name` in a header line, or -1. */
+static int header_col(const char *h, const char *name)
+{
+    size_t n = strlen(name);
+    for (int i = 0; h && *h; i++) {
+        const char *e = strchr(h, '\t');
+        size_t l = e ? (size_t)(e - h) : strlen(h);
+        if (l == n && memcmp(h, name, n) == 0) return i;
+        if (!e) break;
+        h = e + 1;
+    }
+    return -1;
 }
 
 /* ---- facts ----------------------------------------------------------------- */
@@ -718,6 +736,19 @@ static void table_facts(tinfo *ti)
         nz_value_flags(&v, &tmpf);
         if (tmpf.len) { if (before) gx_buf_addc(&flags, ','); gx_buf_add(&flags, tmpf.data, tmpf.len); }
         if (v.note[0]) { gx_buf_adds(&flags, ",note="); gx_buf_adds(&flags, v.note); }
+        if (r->cflags) {
+            /* how gx-tables read the cell (shifted, wrapped, ...), as cell:WORD */
+            const char *c = A(r->cflags);
+            while (*c) {
+                size_t l = strcspn(c, ",");
+                if (l) {
+                    if (flags.len) gx_buf_addc(&flags, ',');
+                    gx_buf_adds(&flags, "cell:");
+                    gx_buf_add(&flags, c, l);
+                }
+                c += l + (c[l] == ',');
+            }
+        }
         gx_buf_free(&tmpf);
         f->flags = put(&D.fa, flags.data ? flags.data : "", flags.len);
         f->raw = put(&D.fa, rawb.data ? rawb.data : "", rawb.len);
@@ -1328,12 +1359,18 @@ int nz_run(const nz_opts *o, int argc, char **argv, const char *files0)
     gx_tsv_in_init(&in, argc, argv, files0, gx_doc_columns, GX_DOC_NCOL);
     if (!o->no_header) gx_out_header(gx_fact_columns, GX_FACT_NCOL);
     gx_record *rec;
+    const char *hdr = NULL;
+    int flags_col = -1;
     while ((rec = gx_tsv_next(&in))) {
+        if (in.header_line != hdr) {   /* a new operand: gx-tables adds a flags column */
+            hdr = in.header_line;
+            flags_col = in.file_ncol > GX_DOC_NCOL ? header_col(hdr, "flags") : -1;
+        }
         const char *doc = rec->f[DOC_DOC];
         size_t dn = rec->len[DOC_DOC];
         if (D.nrows && (dn != D.name.len || memcmp(doc, D.name.data, dn) != 0)) finish_doc();
         if (!D.nrows) { gx_buf_reset(&D.name); gx_buf_add(&D.name, doc, dn); }
-        add_row(rec);
+        add_row(rec, flags_col);
     }
     finish_doc();
     gx_tsv_in_free(&in);

@@ -382,3 +382,16 @@ table_facts() {
     run awk -F'\t' '$10 == "narrative" && $5 ~ /^proactive.channel/' "$TMP/004_02dea9a19f414bf2.facts"
     assert_output ""
 }
+
+@test "how gx-tables read a cell (its flags column) is kept in the fact's flags as cell:WORD" {
+    need_pipeline
+    gx-segment "$SAMPLES/002_17bcadf2ed5508d0.txt" | gx-tables > "$TMP/doc"
+    head -1 "$TMP/doc" | grep -q $'\tflags$' || skip "gx-tables writes no flags column"
+    gx-normalize "$TMP/doc" > "$TMP/f"
+    run awk -F'\t' '$5 == "apply.result.denied.third_party" && $6 == "natural_person" { print $13 }' "$TMP/f"
+    assert_output --partial "cell:wrapped"
+    # a stream without the column reads as before
+    cut -f1-14 "$TMP/doc" | gx-normalize > "$TMP/g"
+    run awk -F'\t' '$5 == "apply.result.denied.third_party" && $6 == "natural_person" { print $13 }' "$TMP/g"
+    assert_output "layout=t3-2019"
+}
