@@ -351,6 +351,9 @@ static int mode_count(const builder *b, int from, int to, int prefer)
         if (!b->ri[r].data) continue;
         int s, n;
         value_span(b, r, &s, &n);
+        /* empty cells before the first value may be cells spanned by the
+         * label (colspan) or a shift: they do not count */
+        while (n > 0 && cell(b, r, s)->cls == TB_EMPTY) { s++; n--; }
         if (n > 1023) n = 1023;
         hist[n]++;
     }
@@ -527,6 +530,15 @@ static int label_parts(builder *b, int r, int *first)
         const cinfo *x = cell(b, r, c);
         if (x->cls == TB_EMPTY) continue;
         add_part(b, x->s, x->n, c);
+        /* a label repeated across the columns it spans (colspan copied into
+         * every cell) counts once */
+        if (b->np - *first >= 2) {
+            part *p = &b->pv[b->np - 2], *q = &b->pv[b->np - 1];
+            if (p->len == q->len && memcmp(b->parts.data + p->off, b->parts.data + q->off, p->len) == 0) {
+                b->parts.len = q->off;
+                b->np--;
+            }
+        }
     }
     int n = b->np - *first;
     for (int i = 0; i + 1 < n; i++) {
@@ -711,6 +723,8 @@ static void emit_section(builder *b, int s, int h1, int e, tb_carry *carry, bool
         value_span(b, r, &vs, &vn);
         unsigned rf = x->flags;
         if (stitched) rf |= TB_F_STITCHED;
+        /* extra empty cells before the values are dropped (spec A-SHIFT;
+         * a label spanning the stub columns, HTML colspan, looks the same) */
         while (vn > k && cell(b, r, vs)->cls == TB_EMPTY) { vs++; vn--; rf |= TB_F_SHIFTED; }
         int lead = 0;
         if (ri->label < 0 && ri->data) {

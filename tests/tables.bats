@@ -273,3 +273,24 @@ tab_cells() {
     run cut -f3-7 "$TMP/c"
     assert_output "$(printf 'row\tcol\trowhead\tcolhead\ttext\n1\t1\t规章\t本年数量\t3\n1\t2\t规章\t上年数量\t4\n2\t1\t行政规范性文件\t本年数量\t5\n2\t2\t行政规范性文件\t上年数量\t6')"
 }
+
+@test "gx-tables: an HTML table with rowspan and colspan (through gx-segment) gives the template paths" {
+    command -v gx-segment >/dev/null || skip "gx-segment is not built"
+    gx-segment --from html "$FIX/t3_spans.html" | gx-tables | cells > "$TMP/c"
+    run cell_text "$TMP/c" "一、本年新收政府信息公开申请数量" "申请人情况 | 自然人"
+    assert_output --regexp '^134\|'
+    run cell_text "$TMP/c" "三、本年度办理结果 | （三）不予公开 | 2.其他法律行政法规禁止公开" "申请人情况 | 法人或其他组织 | 社会公益组织"
+    assert_output "0|"
+    run cell_text "$TMP/c" "三、本年度办理结果 | （七）总计" "申请人情况 | 总计"
+    assert_output --regexp '^138\|'
+    run cell_text "$TMP/c" "四、结转下年度继续办理" "申请人情况 | 法人或其他组织 | 其他"
+    assert_output --regexp '^0\|'
+    run awk -F'\t' 'END{print NR-1}' "$TMP/c"
+    assert_output 56
+}
+
+@test "gx-tables: a label copied into every column it spans counts once" {
+    printf 'h\ta\tb\nx\tx\t1\t2\n' | awk -f "$FIX/as-stream.awk" | gx-tables | cells > "$TMP/c"
+    run cell_text "$TMP/c" "x" "b"
+    assert_output "2|"
+}
