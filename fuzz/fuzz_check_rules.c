@@ -7,15 +7,19 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const facts[][5] = {
-    /* indicator, dim, value, state, source */
-    {"apply.reply.total", "total", "89", "number", "table"},
-    {"apply.reply.granted", "total", "60", "number", "table"},
-    {"apply.reply.partial", "total", "\\N", "empty", "table"},
-    {"apply.result.total", "natural_person", "3", "number", "table"},
-    {"apply.result.total", "total", "3", "number", "table"},
-    {"review.total", "total", "2.5", "number", "narrative"},
-    {"review.total", "total", "\\N", "text", "table"},
+static const char *const facts[][7] = {
+    /* indicator, dim, value, state, source, unit, ref */
+    {"apply.reply.total", "total", "89", "number", "table", "件", "\\N"},
+    {"apply.reply.granted", "total", "60", "number", "table", "件", "\\N"},
+    {"apply.reply.partial", "total", "\\N", "empty", "table", "件", "\\N"},
+    {"apply.result.total", "natural_person", "3", "number", "table", "件", "\\N"},
+    {"apply.result.total", "total", "3", "number", "table", "件", "\\N"},
+    {"review.total", "total", "2.5", "number", "narrative", "件", "\\N"},
+    {"review.total", "total", "\\N", "text", "table", "件", "\\N"},
+    {"unmapped", "total", "4", "number", "table", "", "T1:r1:c1"},
+    {"unmapped", "total", "0", "number", "table", "", "T1:r1:c2"},
+    {"unmapped", "total", "99.5", "number", "table", "%", "T1:r2:c1"},
+    {"unmapped", "total", "0.5", "number", "table", "%", "T1:r2:c2"},
 };
 
 static void add_facts(check_doc *d, const char *schema)
@@ -23,8 +27,9 @@ static void add_facts(check_doc *d, const char *schema)
     gx_record rec = {0};
     char line[512];
     for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++) {
-        int n = snprintf(line, sizeof line, "d\t2020\torg\t%s\t%s\t%s\t%s\t件\t%s\t%s\t3\t\\N\tbound=ge\traw",
-                         schema, facts[i][0], facts[i][1], facts[i][2], facts[i][3], facts[i][4]);
+        int n = snprintf(line, sizeof line, "d\t2020\torg\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t3\t%s\tbound=ge\traw",
+                         schema, facts[i][0], facts[i][1], facts[i][2], facts[i][5], facts[i][3],
+                         facts[i][4], facts[i][6]);
         gx_tsv_split(&rec, line, (size_t)n);
         rec.file = "fuzz";
         rec.line = (long)i + 2;
