@@ -68,6 +68,10 @@ typedef struct html {
     size_t  *tcap;
     size_t   nlines;
     int      table_depth, table_no;
+    unsigned char *layout;      /* per <table>: 1 = a layout table */
+    size_t   nlayout, tables_seen;
+    unsigned char kinds[64];    /* open <table>s: 1 = layout */
+    int      nkinds;
     bool     in_row, in_cell, last_blank;
     int      col, cell_colspan, cell_rowspan;
     int      pending[MAX_COLS];   /* rowspan cells still to come, by column */
@@ -255,6 +259,90 @@ bool gx_seg_looks_html(const char *s, size_t n)
     return false;
 }
 
+/* Which <table>s only lay the page out? A table holding another table, or
+ * a cell with much text (600 bytes) or many blocks (6 paragraphs or line
+ * breaks), is a layout table: its rows and cells become plain lines, and
+ * the data tables inside it are tables of their own. Returns one flag per
+ * <table> in document order. */
+static unsigned char *layout_tables(const char *s, size_t n, size_t *count)
+{
+    size_t cap = 16, nt = 0;
+    unsigned char *flag = gx_xcalloc(cap, 1);
+    enum { MAXD = 64 };
+    size_t idx[MAXD], text[MAXD];
+    int blocks[MAXD];
+    int sp = 0;
+    size_t i = 0;
+    while (i < n) {
+        if (s[i] != '<') {
+            if (sp > 0 && sp <= MAXD && !isspace((unsigned char)s[i])) {
+                if (++text[sp - 1] > 600) flag[idx[sp - 1]] = 1;
+            }
+            i++;
+            continue;
+        }
+        if (i + 3 < n && strncmp(s + i, "<!--", 4) == 0) {
+            size_t j = i + 4;
+            while (j + 2 < n && !(s[j] == '-' && s[j + 1] == '-' && s[j + 2] == '>')) j++;
+            i = j + 2 < n ? j + 3 : n;
+            continue;
+        }
+        size_t j = i + 1;
+        bool close = j < n && s[j] == '/';
+        if (close) j++;
+        char name[16];
+        size_t k = 0;
+        while (j < n && isalnum((unsigned char)s[j])) {
+            if (k < sizeof name - 1) name[k++] = (char)tolower((unsigned char)s[j]);
+            j++;
+        }
+        name[k] = 0;
+        char q = 0;
+        while (j < n && (q || s[j] != '>')) {
+            if (q) { if (s[j] == q) q = 0; }
+            else if (s[j] == '"' || s[j] == '\'') q = s[j];
+            j++;
+        }
+        i = j < n ? j + 1 : n;
+        if (!k) continue;
+        if (!close && (strcmp(name, "script") == 0 || strcmp(name, "style") == 0)) {
+            size_t len = strlen(name), m = i;
+            while (m + len + 2 <= n && !(s[m] == '<' && s[m + 1] == '/' &&
+                                         strncasecmp(s + m + 2, name, len) == 0)) m++;
+            i = m + len + 2 <= n ? m : n;
+            continue;
+        }
+        if (strcmp(name, "table") == 0) {
+            if (!close) {
+                if (nt == cap) {
+                    flag = gx_xrealloc(flag, cap * 2);
+                    memset(flag + cap, 0, cap);
+                    cap *= 2;
+                }
+                if (sp > 0 && sp <= MAXD) flag[idx[sp - 1]] = 1;
+                if (sp < MAXD) { idx[sp] = nt; text[sp] = 0; blocks[sp] = 0; }
+                else flag[nt] = 1;
+                sp++;
+                nt++;
+            } else if (sp > 0) {
+                sp--;
+            }
+            continue;
+        }
+        if (sp > 0 && sp <= MAXD) {
+            if (!close && (strcmp(name, "td") == 0 || strcmp(name, "th") == 0)) {
+                text[sp - 1] = 0;
+                blocks[sp - 1] = 0;
+            } else if (!close && (strcmp(name, "p") == 0 || strcmp(name, "br") == 0 ||
+                                  strcmp(name, "div") == 0)) {
+                if (++blocks[sp - 1] >= 6) flag[idx[sp - 1]] = 1;
+            }
+        }
+    }
+    *count = nt;
+    return flag;
+}
+
 void gx_seg_html(const char *s, size_t n, gx_buf *out, int **tables, size_t *tcap)
 {
     html *h = gx_xcalloc(1, sizeof *h);
@@ -265,6 +353,7 @@ void gx_seg_html(const char *s, size_t n, gx_buf *out, int **tables, size_t *tca
     gx_buf_init(&h->cell);
     gx_buf_init(&h->row);
     gx_buf_reset(out);
+    h->layout = layout_tables(s, n, &h->nlayout);
     size_t i = 0;
     if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) i = 3;
     while (i < n) {
@@ -322,6 +411,21 @@ void gx_seg_html(const char *s, size_t n, gx_buf *out, int **tables, size_t *tca
                 continue;
             }
             if (strcmp(name, "table") == 0) {
+                bool lay;
+                if (!close) {
+                    size_t t = h->tables_seen++;
+                    lay = t < h->nlayout ? h->layout[t] : true;
+                    if (h->nkinds < 64) h->kinds[h->nkinds] = lay;
+                    h->nkinds++;
+                } else {
+                    if (h->nkinds > 0) h->nkinds--;
+                    lay = h->nkinds < 64 ? h->kinds[h->nkinds] : true;
+                }
+                if (lay && h->table_depth == 0) {     /* page layout: lines, not cells */
+                    end_line(h, false);
+                    continue;
+                }
+                if (lay) continue;                    /* inside a data table: ignore */
                 if (!close) {
                     if (h->table_depth++ == 0) {
                         end_line(h, false);
@@ -366,6 +470,10 @@ void gx_seg_html(const char *s, size_t n, gx_buf *out, int **tables, size_t *tca
                 continue;
             }
             if (strcmp(name, "br") == 0) { end_line(h, true); continue; }
+            if (strcmp(name, "tr") == 0 || strcmp(name, "td") == 0 || strcmp(name, "th") == 0) {
+                end_line(h, false);     /* a cell of a layout table */
+                continue;
+            }
             if (in_list(block_tags, name)) end_line(h, false);
             continue;
         }
@@ -393,6 +501,7 @@ void gx_seg_html(const char *s, size_t n, gx_buf *out, int **tables, size_t *tca
     gx_buf_free(&h->line);
     gx_buf_free(&h->cell);
     gx_buf_free(&h->row);
+    free(h->layout);
     free(h);
     if (!out->data) gx_buf_add(out, "", 0);
 }

@@ -365,3 +365,16 @@ HTML
     run bash -c "gx-segment '$FIX/001.layout.txt' | awk -F'\t' '\$9==2 && \$14 ~ /勾稽关系/' | wc -l"
     assert_output 1
 }
+
+@test "HTML: a page laid out in a table (CMS template) gives the same outline and data tables" {
+    { echo '<html><body><table width="100%" class="layout"><tr><td><a href="/">首页</a> &gt; 政府信息公开</td></tr><tr><td>'
+      sed -n '/<body>/,/<\/body>/p' "$FIX/002.html" | sed '1d;$d'
+      echo '</td></tr><tr><td>主办单位：伊美区人民政府办公室</td></tr></table></body></html>'; } > "$TMP/cms.html"
+    want=$(outline "$S002" | sed 's/^0:0:preamble 0:0:preamble //')
+    run bash -c "gx-segment '$TMP/cms.html' | awk -F'\t' 'NR>1 && \$8==\"heading\"{printf \"%s:%s:%s \", \$5, \$6, \$7}'"
+    assert_output "$want"
+    run bash -c "gx-segment --no-header '$TMP/cms.html' | awk -F'\t' '\$9!=\"\"{print \$9}' | sort -u | tr '\n' ' '"
+    assert_output "1 2 3 "
+    run bash -c "gx-segment '$TMP/cms.html' | awk -F'\t' '\$9==2' | cut -f14 | awk -F'\\\\\\\\t' '{print NF}' | sort -u"
+    assert_output 10
+}
