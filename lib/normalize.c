@@ -270,6 +270,7 @@ typedef struct tinfo {
     int  kinds;
     int  layout[4];
     int  votes[4][3];   /* per kind: any, 2019, 2021 */
+    int  first, last;   /* range of row indices holding its raw lines and cells */
 } tinfo;
 
 static struct doc {
@@ -391,7 +392,7 @@ static void hash_rebuild(void)
     for (int i = 0; i < D.hcap; i++) D.hash[i] = -1;
     for (int i = 0; i < D.nfacts; i++) {
         fact *f = &D.facts[i];
-        if (f->dead || f->source == S_NARRATIVE) continue;
+        if (f->dead || f->source == S_NARRATIVE || strcmp(F(f->ind), "unmapped") == 0) continue;
         unsigned h = hash_key(F(f->ind), F(f->dim)) & (unsigned)(D.hcap - 1);
         while (D.hash[h] >= 0) h = (h + 1) & (unsigned)(D.hcap - 1);
         D.hash[h] = i;
@@ -440,6 +441,7 @@ static fact *new_fact(int source, const char *ind, const char *dim)
 
 static tinfo *tab_of(long num)
 {
+    if (D.ntabs && D.tabs[D.ntabs - 1].num == num) return &D.tabs[D.ntabs - 1];
     for (int i = 0; i < D.ntabs; i++) if (D.tabs[i].num == num) return &D.tabs[i];
     if (D.ntabs == D.tcap) {
         D.tcap = D.tcap ? D.tcap * 2 : 8;
@@ -457,7 +459,9 @@ static void detect_tables(void)
     for (int i = 0; i < D.nrows; i++) {
         row *r = &D.rows[i];
         if ((r->role != R_TABLE && r->role != R_CELL) || r->table <= 0) continue;
-        tab_of(r->table);
+        tinfo *t = tab_of(r->table);
+        if (t->last == 0 && t->first == 0) t->first = i;
+        t->last = i;
     }
     for (int t = 0; t < D.ntabs; t++) {
         tinfo *ti = &D.tabs[t];
@@ -465,7 +469,7 @@ static void detect_tables(void)
         /* the raw lines of the table; the cells' label paths only when the
          * stream holds no raw lines (the heads come from those lines) */
         bool raw = false;
-        for (int i = 0; i < D.nrows; i++) {
+        for (int i = ti->first; i <= ti->last; i++) {
             row *r = &D.rows[i];
             if (r->table != ti->num || r->role != R_TABLE) continue;
             nz_label_key(A(r->text), strlen(A(r->text)), &D.tmp, NULL, 0);
@@ -473,7 +477,7 @@ static void detect_tables(void)
             raw = true;
         }
         size_t last_rh = 0, last_ch = 0;
-        for (int i = 0; i < D.nrows && !raw; i++) {
+        for (int i = ti->first; i <= ti->last && !raw; i++) {
             row *r = &D.rows[i];
             if (r->table != ti->num || r->role != R_CELL) continue;
             if (r->rowhead != last_rh && strcmp(A(r->rowhead), A(last_rh)) != 0)
@@ -577,7 +581,7 @@ static void table_facts(tinfo *ti)
     runit *units = NULL; int nunits = 0, ucap = 0;
 
     int first = -1;
-    for (int i = 0; i < D.nrows; i++)
+    for (int i = ti->first; i <= ti->last; i++)
         if (D.rows[i].role == R_CELL && D.rows[i].table == ti->num) { first = i; break; }
     if (first < 0) return;
 
@@ -591,7 +595,7 @@ static void table_facts(tinfo *ti)
     in.row = &rp;
 
     /* pass 1: unit cells */
-    for (int i = first; i < D.nrows; i++) {
+    for (int i = first; i <= ti->last; i++) {
         row *r = &D.rows[i];
         if (r->role != R_CELL || r->table != ti->num) continue;
         const char *txt = A(r->text);
@@ -615,7 +619,7 @@ static void table_facts(tinfo *ti)
     gx_buf flags, rawb;
     gx_buf_init(&flags);
     gx_buf_init(&rawb);
-    for (int i = first; i < D.nrows; i++) {
+    for (int i = first; i <= ti->last; i++) {
         row *r = &D.rows[i];
         if (r->table != ti->num || (r->role != R_CELL && r->role != R_UNITCELL)) continue;
         if (r->role == R_UNITCELL) {
@@ -682,12 +686,8 @@ static void table_facts(tinfo *ti)
         if (!ti->kinds) why = "not_a_template_table";
         fact *f;
         if (e) {
-            fact *prev = NULL;
-            for (int j = D.nfacts - 1; j >= 0; j--) {
-                fact *q = &D.facts[j];
-                if (q->tab == ti->num && q->source == S_TABLE && !q->dead &&
-                    strcmp(F(q->ind), e->indicator) == 0 && strcmp(F(q->dim), dim) == 0) { prev = q; break; }
-            }
+            fact *prev = find_fact(e->indicator, dim);
+            if (prev && (prev->tab != ti->num || prev->source != S_TABLE)) prev = NULL;
             if (prev && (prev->state == NZ_NUMBER || v.state != NZ_NUMBER)) {
                 /* a second cell for the same indicator: keep the first with a value */
                 why = "duplicate";
@@ -760,6 +760,7 @@ static void table_facts(tinfo *ti)
         gx_buf_adds(&D.tmp2, ":c");
         add_long(&D.tmp2, r->col);
         f->ref = put(&D.fa, D.tmp2.data, D.tmp2.len);
+        if (e) hash_insert((int)(f - D.facts));
 
         /* this row's key joins the context once the row changes */
         if (r->row != last_row) {
@@ -1343,6 +1344,7 @@ static void finish_doc(void)
     build_body();
     doc_fields();
     narrative();
+    hash_rebuild();
     for (int t = 0; t < D.ntabs; t++) table_facts(&D.tabs[t]);
     for (int t = 0; t < D.ntabs; t++) t4_shift(&D.tabs[t]);
     derived();
