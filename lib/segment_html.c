@@ -244,11 +244,15 @@ bool gx_seg_looks_html(const char *s, size_t n)
     size_t i = 0;
     if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) i = 3;
     while (i < n && isspace((unsigned char)s[i])) i++;
-    if (i >= n || s[i] != '<') return false;
+    /* a page starts with a tag; a crawler may have put a line before it, so
+       the document tags are looked for in the first 4 KiB anyway */
+    bool tag_first = i < n && s[i] == '<';
     size_t lim = n - i < 4096 ? n - i : 4096;
-    static const char *const marks[] = {
+    static const char *const page_marks[] = { "<!doctype html", "<html", "<body", NULL };
+    static const char *const tag_marks[] = {
         "<!doctype html", "<html", "<head", "<body", "<meta", "<table", "<div", "<p>", "<p ", NULL
     };
+    const char *const *marks = tag_first ? tag_marks : page_marks;
     for (size_t j = i; j < i + lim; j++) {
         if (s[j] != '<') continue;
         for (int k = 0; marks[k]; k++) {

@@ -56,6 +56,8 @@ static void test_html(void)
     OK(cap >= 5 && t[0] == 0 && t[1] == 1 && t[2] == 1 && t[3] == 0, "HTML: rows tagged with their table");
     OK(gx_seg_looks_html("  <!DOCTYPE html><html>", 23), "detects HTML");
     OK(!gx_seg_looks_html("一、概述 <b>", 15), "text with a tag is not HTML");
+    OK(gx_seg_looks_html("http://x.gov.cn/a.html\n<html><body>", 35), "a page after a crawler's line");
+    OK(!gx_seg_looks_html("见 <http://x.gov.cn/> 一文", 30), "a link in text is not HTML");
     free(t);
     gx_buf_free(&out);
 }
@@ -170,6 +172,8 @@ static void test_toc_runin(void)
     EQ_STR(kind(1), "overview", "its kind from the title before the gap");
     EQ_STR(role(2), "heading", "第二部分 style");
     EQ_STR(kind(2), "requests", "第二部分 kind");
+    OK(load("一、概述\n第一，进一步加强组织领导。\n", GX_FROM_TEXT), "load 第一，");
+    EQ_STR(role(2), "text", "第一，… is an enumeration, not a heading");
 }
 
 int main(void)
