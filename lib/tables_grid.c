@@ -241,6 +241,7 @@ typedef struct builder {
     unsigned *chflags;
     gx_buf  tmp, rowhead, sig;
     int     row;         /* body rows so far in the block */
+    bool    wrapped_join;   /* label_parts joined a wrapped label */
     int     emitted;
     tb_emit_fn emit;
     void   *ctx;
@@ -541,6 +542,21 @@ static int label_parts(builder *b, int r, int *first)
         }
     }
     int n = b->np - *first;
+    /* two label cells that together make a known label: one label wrapped
+     * into the next cell (pdftotext put the rest beside the values) */
+    for (int i = 0; i + 1 < n; i++) {
+        part *p = &b->pv[*first + i], *q = p + 1;
+        if (p->off + p->len != q->off) continue;
+        long num; int rank; size_t end;
+        if (tb_numbering(b->k, b->parts.data + p->off, p->len, &num, &rank, &end) >= 0 && end == p->len)
+            continue;   /* numbering alone ("一、"): joined below, not a wrap */
+        if (tb_known_label(b->k, b->parts.data + p->off, p->len)) continue;
+        if (!tb_known_label(b->k, b->parts.data + p->off, p->len + q->len)) continue;
+        p->len += q->len;
+        memmove(q, q + 1, (size_t)(n - i - 2) * sizeof *q);
+        n--; b->np--;
+        b->wrapped_join = true;
+    }
     for (int i = 0; i + 1 < n; i++) {
         part *p = &b->pv[*first + i];
         long num; int rank; size_t end;
@@ -699,7 +715,9 @@ static void emit_section(builder *b, int s, int h1, int e, tb_carry *carry, bool
         }
         brow *x = &br[nbr++];
         x->r = r;
+        b->wrapped_join = false;
         x->np = label_parts(b, r, &x->pfirst);
+        if (b->wrapped_join) x->flags |= TB_F_WRAPPED;
         if (x->np > 0 && ri->data) any_label = true;
         if (b->g->rows[r].flags & TB_ROW_WRAPPED) x->flags |= TB_F_WRAPPED;
         if (b->g->rows[r].flags & TB_ROW_GUESSED) x->flags |= TB_F_GUESSED;

@@ -633,6 +633,14 @@ void tb_split_layout(const tb_know *k, tb_grid *g, const tb_line *lines, int nli
     tokenize(&L, wide);
     split_aligned(&L, wide);
 
+    /* dense: no blank line between the table lines (every line a row) */
+    bool dense = true;
+    {
+        int f = 0, l = nlines - 1;
+        while (f < nlines && blank_line(&lines[f])) f++;
+        while (l >= 0 && blank_line(&lines[l])) l--;
+        for (int i = f; i <= l; i++) if (blank_line(&lines[i])) { dense = false; break; }
+    }
     slots S;
     memset(&S, 0, sizeof S);
     for (int a = 0; a < nlines;) {
@@ -675,14 +683,52 @@ void tb_split_layout(const tb_know *k, tb_grid *g, const tb_line *lines, int nli
             first_band = false;
             int numbered = 0;
             for (int t = i; t < j; t++) if (has_number(&L, t)) numbered++;
-            if (numbered > 1) {
+            if (numbered > 1 || (dense && j > i + 1)) {
                 /* rows not separated by blank lines: one row per line with
-                 * values; lines without values go with the next such line */
+                 * values. A line without values before the first one is a
+                 * header row of its own (dense layout) or goes with it; one
+                 * between two value lines continues the row above unless it
+                 * starts a numbered label or the row below has no label */
+                int t = i;
+                while (t < j && !has_number(&L, t)) t++;
                 int s = i;
-                for (int t = i; t < j; t++) {
-                    if (!has_number(&L, t)) continue;
-                    band_row(&L, g, &S, s, t + 1, cols, ncol, wide);
-                    s = t + 1;
+                if (dense) for (; s < t; s++) band_row(&L, g, &S, s, s + 1, cols, ncol, wide);
+                while (t < j) {
+                    int nx = t + 1;
+                    while (nx < j && !has_number(&L, nx)) nx++;
+                    int cut = nx;    /* first line of the next row */
+                    bool own = false;   /* the lines between are rows of their own */
+                    for (int q = t + 1; q < nx && !own; q++)
+                        if (L.count[q] >= 2) own = true;   /* a header line: cells, no values */
+                    if (nx < j && !own) {
+                        bool next_has_label = false;
+                        for (int ci = L.first[nx]; ci < L.first[nx] + L.count[nx]; ci++)
+                            if (L.ch[ci].cls == TB_TEXT) { next_has_label = true; break; }
+                        int tvx0 = 1 << 30;   /* where the values of the row above start */
+                        for (int ci = L.first[t]; ci < L.first[t] + L.count[t]; ci++)
+                            if (valuelike(L.ch[ci].cls) && L.ch[ci].x0 < tvx0) tvx0 = L.ch[ci].x0;
+                        for (int q = t + 1; q < nx; q++) {
+                            long num; int rank; size_t e;
+                            bool in_values = false;
+                            for (int ci = L.first[q]; ci < L.first[q] + L.count[q]; ci++)
+                                if (L.ch[ci].x1 > tvx0) in_values = true;
+                            if (in_values) { own = true; break; }   /* not a label continuation */
+                            const chunk *c0 = L.count[q] ? &L.ch[L.first[q]] : NULL;
+                            bool numbered_label = c0 && tb_numbering(k, lines[q].s + c0->off, c0->len, &num, &rank, &e) >= 0;
+                            if (numbered_label && next_has_label) { own = true; break; }   /* a group row */
+                            if (numbered_label || !next_has_label) { cut = q; break; }
+                        }
+                    }
+                    if (own && nx <= j) {
+                        band_row(&L, g, &S, s, t + 1, cols, ncol, wide);
+                        for (int q = t + 1; q < nx; q++) band_row(&L, g, &S, q, q + 1, cols, ncol, wide);
+                        s = nx;
+                        t = nx;
+                        continue;
+                    }
+                    band_row(&L, g, &S, s, cut, cols, ncol, wide);
+                    s = cut;
+                    t = nx;
                 }
                 if (s < j) band_row(&L, g, &S, s, j, cols, ncol, wide);
             } else {

@@ -294,3 +294,22 @@ tab_cells() {
     run cell_text "$TMP/c" "x" "b"
     assert_output "2|"
 }
+
+@test "gx-tables: pdftotext -layout without blank lines between rows" {
+    # 000: every cell
+    layout_cells "$FIX/000.dense.txt" 2 > "$TMP/l"
+    tab_cells 000_m1 000_l1 > "$TMP/t"
+    run diff "$TMP/t" "$TMP/l"
+    assert_success
+    # 002: values and row labels (wrapped labels: continuation below the
+    # value line, numbered label above a value line without label)
+    layout_cells "$FIX/002.dense.txt" 2 | cut -f1-4,6 > "$TMP/l"
+    tab_cells 002_t2 002_t3 | cut -f1-4,6 > "$TMP/t"
+    run diff "$TMP/t" "$TMP/l"
+    assert_success
+    # 001 T3: values and row labels
+    layout_cells "$FIX/001.dense.txt" 2 | awk -F'\t' '$1==2' | cut -f1-4,6 > "$TMP/l"
+    tab_cells 001_t2 001_t3 | awk -F'\t' '$1==2' | cut -f1-4,6 > "$TMP/t"
+    run diff "$TMP/t" "$TMP/l"
+    assert_success
+}
