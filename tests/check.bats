@@ -406,3 +406,14 @@ mutation_loop() {
     run gx-check --all "$TMP/a"
     [ "$(printf '%s\n' "$output" | awk -F'\t' '$2 == "XN-REV" { print $4 }' | tr '\n' ' ')" = "pass fail pass " ]
 }
+
+@test "unmapped and derived facts are not checked as counts (growth rates, normalizer sums)" {
+    { echo "$HDR"
+      fact d modern-2021 unmapped -5 number table "" ""
+      fact d modern-2021 unmapped 2.5 number table "" 件
+      fact d legacy-table unmapped -5 number table "" 件
+      fact e legacy-table apply.result.granted -1.5 number derived "" 件; } > "$TMP/a"
+    run gx-check "$TMP/a"
+    assert_success
+    assert_output $'doc\trule\tseverity\tstatus\tindicator\tdim\texpected\tactual\tdelta\tline\tmessage'
+}
