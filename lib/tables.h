@@ -145,6 +145,10 @@ void tb_carry_free(tb_carry *c);
 int tb_build(const tb_know *k, const tb_grid *g, tb_carry *carry,
              tb_emit_fn emit, void *ctx);
 
+/* Keep 16 defined bytes after b's contents (the pcre2 JIT reads past a
+ * subject's end). */
+void tb_pad(gx_buf *b);
+
 /* Path part normalisation: whitespace next to a wide (CJK) character
  * deleted, other whitespace runs become one space, trimmed. Appends. */
 void tb_path_part(const char *s, size_t n, gx_buf *out);

@@ -27,6 +27,15 @@
 
 /* ---- grid ------------------------------------------------------------- */
 
+/* The pcre2 JIT reads a few bytes past a subject's end: keep 16 defined
+ * bytes after a buffer's contents so memory checkers see no uninitialised
+ * reads. */
+void tb_pad(gx_buf *b)
+{
+    gx_buf_reserve(b, 16);
+    memset(b->data + b->len, 0, 16);
+}
+
 void tb_grid_init(tb_grid *g)
 {
     memset(g, 0, sizeof *g);
@@ -75,6 +84,7 @@ void tb_grid_cell(tb_grid *g, const char *s, size_t n, int src)
     c->src = src;
     gx_buf_add(&g->arena, s, n);
     gx_buf_addc(&g->arena, 0);
+    tb_pad(&g->arena);
     g->rows[g->nrows - 1].n++;
 }
 
@@ -91,6 +101,7 @@ void tb_grid_append(tb_grid *g, const char *sep, const char *s, size_t n)
     gx_buf_add(&g->arena, s, n);
     c->len += n;
     gx_buf_addc(&g->arena, 0);
+    tb_pad(&g->arena);
     g->rows[g->nrows - 1].flags |= TB_ROW_WRAPPED;
 }
 
@@ -517,6 +528,7 @@ static void add_part(builder *b, const char *s, size_t n, int col)
     p->off = b->parts.len;
     tb_path_part(s, n, &b->parts);
     p->len = b->parts.len - p->off;
+    tb_pad(&b->parts);
     p->col = col;
     if (p->len == 0) b->np--;
 }
@@ -701,6 +713,7 @@ static void emit_section(builder *b, int s, int h1, int e, tb_carry *carry, bool
                 tb_path_part(x->s, x->n, &b->tmp);
                 /* the last part is the last text in b->parts: extend it */
                 gx_buf_add(&b->parts, b->tmp.data ? b->tmp.data : "", b->tmp.len);
+                tb_pad(&b->parts);
                 bool known = tb_known_label(b->k, b->parts.data + lp->off, lp->len + b->tmp.len);
                 bool prev_known = tb_known_label(b->k, b->parts.data + lp->off, lp->len);
                 bool guess = !prev_known && !closed_label(b->parts.data + lp->off, lp->len) &&

@@ -65,7 +65,8 @@ static int class_of(const char *table, long row, const char *s)
 static void label_key(tb_know *k, const char *s, size_t n)
 {
     gx_norm_match(s, n, &k->scratch2);
-    const char *p = k->scratch2.data ? k->scratch2.data : "";
+    tb_pad(&k->scratch2);
+    const char *p = k->scratch2.data;
     size_t len = k->scratch2.len;
     long num; int rank; size_t end;
     if (tb_numbering(k, p, len, &num, &rank, &end) >= 0) { p += end; len -= end; }

@@ -95,6 +95,7 @@ static int store(filter *f, const gx_record *r, bool table)
         gx_buf_add(&f->arena, r->f[c], r->len[c]);
         gx_buf_addc(&f->arena, 0);
     }
+    tb_pad(&f->arena);
     s->table = table;
     s->written = false;
     s->page = atol(r->f[DOC_PAGE]);
@@ -306,9 +307,12 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
             continue;
         }
         if (strcmp(role, "blank") != 0 && strcmp(role, "cell") != 0 &&
-            !blank_text(r->f[DOC_TEXT], r->len[DOC_TEXT]) &&
-            !tb_footer(f.k, r->f[DOC_TEXT], r->len[DOC_TEXT]))
-            f.gap_text++;
+            !blank_text(r->f[DOC_TEXT], r->len[DOC_TEXT])) {
+            gx_buf_reset(&f.flags);
+            gx_buf_add(&f.flags, r->f[DOC_TEXT], r->len[DOC_TEXT]);
+            tb_pad(&f.flags);
+            if (!tb_footer(f.k, f.flags.data, f.flags.len)) f.gap_text++;
+        }
         write_record(&f, r);
     }
     finish_block(&f, carry_ok);
