@@ -780,7 +780,7 @@ static bool has_gap(const char *s, size_t n)
 static long h1_num(gx_seg_doc *d, size_t k, gx_buf *scratch)
 {
     cand c;
-    if (!line_cand(d, k, scratch, &c) || c.st->rank != 1) return -1;
+    if (!line_cand(d, k, scratch, &c) || c.st->rank > 2) return -1;
     return c.num;
 }
 
@@ -799,7 +799,7 @@ static bool layout_member(const gx_seg_doc *d, size_t k, bool backward, gx_buf *
     if (contains(t, tn, "\xE3\x80\x82") || ends_sentence(t, tn)) return false;
     cand c;
     bool indented = space_at(s, n) > 0;
-    if (!indented && line_cand((gx_seg_doc *)d, k, scratch, &c) && (backward || c.st->rank <= 1)) return false;
+    if (!indented && line_cand((gx_seg_doc *)d, k, scratch, &c) && (backward || c.st->rank <= 2)) return false;
     if (l->cls == C_SPACEW || has_gap(t, tn)) return true;
     /* a long label wrapped around its row, or a label whose value was lost:
        a row (or a top-level group row) follows */
@@ -1112,8 +1112,12 @@ static void mark_headings(gx_seg_doc *d, gx_buf *scratch, gx_buf *tmp)
 {
     open_head st[GX_SEG_MAXDEPTH];
     int depth = 0, top_children = 0;
-    long last_h1 = 0;
-    bool last_h1_appendix = false;
+    /* per rank: the numeral of the last top-level heading, and whether the
+       last one was an unnumbered attachment heading */
+    long last_num[GX_SEG_MAXDEPTH + 1];
+    bool last_app[GX_SEG_MAXDEPTH + 1];
+    memset(last_num, 0, sizeof last_num);
+    memset(last_app, 0, sizeof last_app);
     bool noise_mode = false;
     long sandwich = -1;         /* open paragraph the noise interrupts */
     long content = 0;           /* non-heading lines since the first heading */
@@ -1147,12 +1151,14 @@ static void mark_headings(gx_seg_doc *d, gx_buf *scratch, gx_buf *tmp)
             if (st[k].rank == rank) { sib = k; break; }
             if (st[k].rank < rank) break;
         }
+        bool top = true;              /* no outer style open */
+        for (int k = 0; k < depth; k++) if (st[k].rank < rank) top = false;
         bool accept;
         if (appendix) {
-            accept = !(last_h1_appendix && c.num <= 0) && !noise_mode;
+            accept = !(last_app[rank] && c.num <= 0) && !noise_mode;
             if (!accept) continue;            /* stays text */
-        } else if (rank == 1) {
-            bool restart = last_h1 > 0 && c.num <= last_h1;
+        } else if (top) {
+            bool restart = last_num[rank] > 0 && c.num <= last_num[rank];
             if (restart && content == 0 && !noise_mode && c.num == 1 && d->nheads >= 2 &&
                 same_title(d, d->heads[0].line, c.title, c.tlen, tmp)) {
                 /* every heading so far came back to back: a table of
@@ -1160,11 +1166,11 @@ static void mark_headings(gx_seg_doc *d, gx_buf *scratch, gx_buf *tmp)
                 for (int h = 0; h < d->nheads; h++) d->lines[d->heads[h].line].role = ROLE_TEXT;
                 d->nheads = 0;
                 depth = top_children = 0;
-                last_h1 = 0;
-                last_h1_appendix = false;
+                memset(last_num, 0, sizeof last_num);
+                memset(last_app, 0, sizeof last_app);
                 restart = false;
             }
-            if (restart && last_h1_appendix) continue;     /* an attachment's own numbering */
+            if (restart && last_app[rank]) continue;     /* an attachment's own numbering */
             if (restart || bulletin) {
                 l->role = ROLE_NOISE;
                 if (!noise_mode) {
@@ -1177,7 +1183,7 @@ static void mark_headings(gx_seg_doc *d, gx_buf *scratch, gx_buf *tmp)
                 }
                 continue;
             }
-            if (noise_mode && (c.num != last_h1 + 1 || !kr)) { l->role = ROLE_NOISE; continue; }
+            if (noise_mode && (c.num != last_num[rank] + 1 || !kr)) { l->role = ROLE_NOISE; continue; }
             accept = true;
         } else {
             bool restart = sib >= 0 && c.num >= 0 && c.num <= st[sib].num;
@@ -1214,10 +1220,11 @@ static void mark_headings(gx_seg_doc *d, gx_buf *scratch, gx_buf *tmp)
         if (kr && kr->rule == K_CONTAINER) hd->kind = "container";
         l->role = ROLE_HEADING;
         l->runin = c.runin;
-        if (depth == 1) {
-            if (!appendix) last_h1 = c.num;
-            last_h1_appendix = appendix;
+        if (top) {
+            if (!appendix) last_num[rank] = c.num;
+            last_app[rank] = appendix;
         }
+        for (int r = rank + 1; r <= GX_SEG_MAXDEPTH; r++) { last_num[r] = 0; last_app[r] = false; }
         /* remember the "once" rule in generic (resolved in pass 6) */
         if (kr && kr->rule == K_ONCE) hd->generic = true;
     }
@@ -1256,7 +1263,10 @@ static void resolve_kinds(gx_seg_doc *d)
             if (once) overview_seen = true;
         } else {
             const gx_seg_head *p = &d->heads[hd->parent];
-            if (strcmp(p->kind, "container") == 0) hd->kind = hd->own ? hd->own : "unknown";
+            /* under a container, or a heading with no kind of its own (第一部分),
+               a section is classified on its own keywords */
+            if (strcmp(p->kind, "container") == 0 || strcmp(p->kind, "unknown") == 0)
+                hd->kind = hd->own ? hd->own : "unknown";
             else hd->kind = p->kind;
         }
     }

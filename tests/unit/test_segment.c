@@ -172,6 +172,12 @@ static void test_toc_runin(void)
     EQ_STR(kind(1), "overview", "its kind from the title before the gap");
     EQ_STR(role(2), "heading", "第二部分 style");
     EQ_STR(kind(2), "requests", "第二部分 kind");
+    OK(load("第一部分 总体情况\n一、概述\n正文。\n二、主动公开\n正文。\n第二部分 统计\n一、依申请公开\n正文。\n"
+            "二、行政复议\n", GX_FROM_TEXT), "load parts");
+    EQ_STR(role(7), "heading", "一、 again in a new part is a heading, not a restart");
+    EQ_STR(sec(7), "2.1", "…under the second part");
+    EQ_INT(level(2), 2, "一、 under 第一部分: level 2");
+    EQ_STR(kind(7), "requests", "its own kind under a part without a kind");
     OK(load("一、概述\n第一，进一步加强组织领导。\n", GX_FROM_TEXT), "load 第一，");
     EQ_STR(role(2), "text", "第一，… is an enumeration, not a heading");
 }
