@@ -2,10 +2,56 @@
  * as a document stream: one role=table row per record (the fields joined by
  * TAB in `text`), then the cell rows of the table. Parsed with libcsv. */
 #include <csv.h>
+#include <errno.h>
+#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tables.h"
+#include "text.h"
+
+/* A CSV file that is not UTF-8 is read as GB18030 (what spreadsheets save
+ * on Chinese systems). Returns false, with a message naming the line, when
+ * the bytes are neither. */
+static bool to_utf8(const char *path, gx_buf *in)
+{
+    if (gx_utf8_valid(in->data ? in->data : "", in->len)) return true;
+    iconv_t cd = iconv_open("UTF-8", "GB18030");
+    if (cd == (iconv_t)-1) {
+        gx_error_at(path, 0, "not UTF-8, and GB18030 is not available: %s", strerror(errno));
+        return false;
+    }
+    gx_buf out;
+    gx_buf_init(&out);
+    gx_buf_reserve(&out, in->len * 2 + 16);
+    char *src = in->data;
+    size_t left = in->len;
+    bool ok = true;
+    while (left > 0) {
+        char *dst = out.data + out.len;
+        size_t room = out.cap - out.len - 1;
+        size_t r = iconv(cd, &src, &left, &dst, &room);
+        out.len = (size_t)(dst - out.data);
+        if (r == (size_t)-1) {
+            if (errno == E2BIG) { gx_buf_reserve(&out, out.cap); continue; }
+            long line = 1;
+            for (const char *p = in->data; p < src; p++) if (*p == '\n') line++;
+            gx_error_at(path, line, "invalid bytes: neither UTF-8 nor GB18030");
+            ok = false;
+            break;
+        }
+    }
+    iconv_close(cd);
+    if (ok) {
+        gx_buf_free(in);
+        *in = out;
+        gx_buf_addc(in, 0);
+        in->len--;
+    } else {
+        gx_buf_free(&out);
+    }
+    return ok;
+}
 
 typedef struct csvctx {
     const gx_tables_opts *o;
@@ -85,7 +131,7 @@ static void one_file(const gx_tables_opts *o, const tb_know *k, const char *path
 {
     gx_buf in;
     gx_buf_init(&in);
-    if (!gx_slurp(path, &in)) { gx_buf_free(&in); return; }
+    if (!gx_slurp(path, &in) || !to_utf8(path, &in)) { gx_buf_free(&in); return; }
     csvctx c;
     memset(&c, 0, sizeof c);
     c.o = o;

@@ -313,3 +313,16 @@ tab_cells() {
     run diff "$TMP/t" "$TMP/l"
     assert_success
 }
+
+@test "gx-tables: --from csv reads a GB18030 file (a spreadsheet on a Chinese system) as the UTF-8 one" {
+    gx-tables --from csv "$FIX/002_t3.csv" | cells | cut -f2- > "$TMP/u"
+    gx-tables --from csv "$FIX/002_t3.gb18030.csv" | cells | cut -f2- > "$TMP/g"
+    [ "$(wc -l < "$TMP/u")" -gt 150 ]
+    run diff "$TMP/u" "$TMP/g"
+    assert_success
+    printf 'a,b\n\377\376\377,1\n' > "$TMP/bad.csv"
+    run gx-tables --from csv "$TMP/bad.csv" "$FIX/001_t4.csv"
+    assert_failure 2
+    assert_output --partial "gx-tables: $TMP/bad.csv:2: invalid bytes: neither UTF-8 nor GB18030"
+    assert_output --partial "行政诉讼 | 复议后起诉 | 总计"
+}
