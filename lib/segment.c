@@ -669,6 +669,8 @@ static bool heading_like(const char *s, size_t n, gx_buf *scratch)
     return numbered(scratch->data, scratch->len) != NULL;
 }
 
+static long h1_num(gx_seg_doc *d, size_t k, gx_buf *scratch);
+
 static void find_blocks(gx_seg_doc *d, block **out, int *nout, gx_buf *scratch)
 {
     block *bs = NULL;
@@ -685,6 +687,7 @@ static void find_blocks(gx_seg_doc *d, block **out, int *nout, gx_buf *scratch)
         size_t last = i;
         int rows = 1, one = l->cls == C_TAB1, strong3 = l->cls == C_SPACE, strong = 0;
         if (l->cls == C_SPACE || l->cls == C_SPACE2) strong = 1;
+        long seq = html ? -1 : h1_num(d, i, scratch);  /* the table's own 一、二、… rows */
         size_t k = i + 1;
         while (k < d->nlines) {
             gx_seg_line *m = &d->lines[k];
@@ -703,6 +706,8 @@ static void find_blocks(gx_seg_doc *d, block **out, int *nout, gx_buf *scratch)
                 one += one_row;
                 strong += m->cls == C_SPACE || m->cls == C_SPACE2;
                 strong3 += m->cls == C_SPACE;
+                long v = h1_num(d, k, scratch);
+                if (v > 0) seq = v;
                 last = k++;
                 continue;
             }
@@ -724,6 +729,14 @@ static void find_blocks(gx_seg_doc *d, block **out, int *nout, gx_buf *scratch)
             if (row_follows && k == last + 1 && (size_t)nx <= k + 2) { last = k++; continue; }
             size_t tn = n;
             const char *t = trim(s, &tn);
+            /* a group row whose empty cells a converter dropped (一、主动公开情况
+               without its TABs): it goes on the table's own numbering */
+            long v = h1_num(d, k, scratch);
+            if (row_follows && v > 0 && seq > 0 && v == seq + 1 && !ends_sentence(t, tn)) {
+                seq = v;
+                last = k++;
+                continue;
+            }
             if (row_follows && fam == 3 &&
                 (noise_match(N_LINE, t, tn) ||
                  (nchars(t, tn) <= 30 && !ends_sentence(t, tn) && !heading_like(s, n, scratch)))) {

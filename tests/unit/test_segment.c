@@ -133,6 +133,16 @@ static void test_tables_paras(void)
     EQ_STR(sec(11), "2", "the table row did not count as a section");
 }
 
+static void test_dropped_tabs(void)
+{
+    OK(load("八、主要问题\n正文。\n附表\n统计指标\t单位\t统计数\n一、主动公开情况\t\t\n（一）主动公开政府信息数\t条\t5\n\n"
+            "二、回应解读情况\n\n（一）回应数\t次\t3\n三、依申请公开情况\n（一）收到申请数\t件\t2\n", GX_FROM_TEXT),
+       "load dropped tabs");
+    EQ_STR(role(8), "table", "a group row without its TABs, between rows, stays in the table");
+    EQ_STR(role(10), "table", "the next one too");
+    EQ_INT(doc.lines[11].table, 1, "one table block");
+}
+
 static void test_layout(void)
 {
     OK(load("二、主动公开政府信息情况\n"
@@ -192,6 +202,7 @@ int main(void)
     test_generic();
     test_tables_paras();
     test_layout();
+    test_dropped_tabs();
     test_toc_runin();
     gx_seg_doc_free(&doc);
     return UNIT_DONE();
