@@ -450,6 +450,7 @@ static tinfo *tab_of(long num)
     tinfo *t = &D.tabs[D.ntabs++];
     memset(t, 0, sizeof *t);
     t->num = num;
+    t->first = -1;
     return t;
 }
 
@@ -460,7 +461,7 @@ static void detect_tables(void)
         row *r = &D.rows[i];
         if ((r->role != R_TABLE && r->role != R_CELL) || r->table <= 0) continue;
         tinfo *t = tab_of(r->table);
-        if (t->last == 0 && t->first == 0) t->first = i;
+        if (t->first < 0) t->first = i;
         t->last = i;
     }
     for (int t = 0; t < D.ntabs; t++) {
@@ -1043,6 +1044,10 @@ static void narrative(void)
 
 /* ---- document fields ---------------------------------------------------------- */
 
+/* A title is a line, an issuer a name: longer text is neither (bytes). */
+#define NZ_TITLE_MAX 300
+#define NZ_ORG_MAX   120
+
 static void doc_fields(void)
 {
     load_docpats();
@@ -1061,8 +1066,8 @@ static void doc_fields(void)
             if (r->role == R_CELL || r->role == R_NOISE || r->role == R_TABLE) continue;
             gx_norm_keep_space(A(r->text), strlen(A(r->text)), &D.tmp);
             if (!D.tmp.len) continue;
-            gx_buf_add(&title, D.tmp.data, D.tmp.len);
-            break;
+            if (D.tmp.len <= NZ_TITLE_MAX) gx_buf_add(&title, D.tmp.data, D.tmp.len);
+            break;   /* a long first line is text, not a title */
         }
     }
     if (!title.data) { gx_buf_reserve(&title, 0); title.data[0] = 0; }
@@ -1105,8 +1110,9 @@ static void doc_fields(void)
         if (rc <= d->group) continue;
         size_t a, b;
         rx_group(&d->r, d->group, &a, &b);
-        gx_buf_add(&D.org, D.body.data + a, b - a);
+        if (b - a <= NZ_ORG_MAX) gx_buf_add(&D.org, D.body.data + a, b - a);
     }
+    if (D.org.len > NZ_ORG_MAX) gx_buf_reset(&D.org);   /* a sentence, not an issuer */
     if (!D.org.len) {
         /* a signature block near the end */
         int seen = 0;

@@ -327,6 +327,7 @@ table_facts() {
     assert_line "cjk|2019|某某市人民政府办公室|3210|"
     assert_line "period|2018|某某县人民政府办公室|12000|lower_bound"
     assert_line 'none|\N|\N|20000|upper_bound'
+    assert_line 'long|\N|\N|26|'
 }
 
 @test "a money cell without a printed unit gets the template's usual unit, flagged unit_inferred" {
