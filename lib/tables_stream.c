@@ -274,6 +274,16 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
 
     gx_record *r;
     while ((r = gx_tsv_next(in))) {
+        /* the output of gx-tables again (a `flags` column): its cells are
+         * there already; pass it through */
+        if (in->file_ncol > GX_DOC_NCOL && in->header_line && r->n > GX_DOC_NCOL &&
+            strncmp(in->header_line + strlen(in->header_line) - 6, "\tflags", 6) == 0) {
+            if (f.last_table >= 0) finish_block(&f, carry_ok);
+            const char *v[GX_DOC_NCOL];
+            for (int c = 0; c < GX_DOC_NCOL; c++) v[c] = r->null[c] ? NULL : r->f[c];
+            write_fields(&f, v, r->len, o->flags_column ? r->f[GX_DOC_NCOL] : "");
+            continue;
+        }
         const char *doc = r->f[DOC_DOC], *role = r->f[DOC_ROLE], *tab = r->f[DOC_TABLE];
         size_t docn = r->len[DOC_DOC], tabn = r->len[DOC_TABLE];
         bool is_table = strcmp(role, "table") == 0 && tabn > 0;

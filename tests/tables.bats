@@ -326,3 +326,10 @@ tab_cells() {
     assert_output --partial "gx-tables: $TMP/bad.csv:2: invalid bytes: neither UTF-8 nor GB18030"
     assert_output --partial "行政诉讼 | 复议后起诉 | 总计"
 }
+
+@test "gx-tables: its own output passes through unchanged (no second set of cells)" {
+    gx-tables "$FIX/stitch.stream.tsv" > "$TMP/once"
+    gx-tables "$TMP/once" > "$TMP/twice"
+    run cmp "$TMP/once" "$TMP/twice"
+    assert_success
+}
