@@ -47,31 +47,36 @@ static int family(int c)
 
 /* ---- knowledge tables ------------------------------------------------ */
 
+/* A compiled pattern and how often it ran: JIT compilation pays only after
+ * many matches, so it happens then (a small report never pays for it). */
+typedef struct segrx { pcre2_code *re; unsigned uses; } segrx;
+#define RX_JIT_AFTER 64
+
 typedef struct hstyle {
     int rank, max_chars;
     const char *style;
-    pcre2_code *re;
+    segrx *re;
     int g_num, g_title;
 } hstyle;
 
 enum { K_PLAIN, K_CONTAINER, K_ONCE };
-typedef struct kindrule { const char *kind; pcre2_code *re; int rule; } kindrule;
+typedef struct kindrule { const char *kind; segrx *re; int rule; } kindrule;
 
 enum { N_LINE, N_ATTACH, N_BULLETIN, N_CHART, N_CAPTION };
-typedef struct noiserule { int scope; pcre2_code *re; } noiserule;
+typedef struct noiserule { int scope; segrx *re; } noiserule;
 
 static struct {
     bool loaded;
     gx_table th, ts, tn;
     hstyle *hs; int nhs;
-    pcre2_code *title_re; int title_max;
-    pcre2_code *start_re;
+    segrx *title_re; int title_max;
+    segrx *start_re;
     kindrule *ks; int nks;
     noiserule *ns; int nns;
     pcre2_match_data *md;
 } R;
 
-static pcre2_code *compile(const char *pat, const char *table, int row)
+static segrx *compile(const char *pat, const char *table, int row)
 {
     int err;
     PCRE2_SIZE off;
@@ -83,8 +88,9 @@ static pcre2_code *compile(const char *pat, const char *table, int row)
         gx_die(GX_EXIT_ERROR, "%s: row %d: bad pattern at offset %zu: %s",
                table, row, (size_t)off, (char *)msg);
     }
-    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-    return re;
+    segrx *x = gx_xcalloc(1, sizeof *x);
+    x->re = re;
+    return x;
 }
 
 static int col(const gx_table *t, const char *name)
@@ -107,7 +113,7 @@ static void rules_load(void)
     for (int i = 0; i < R.th.nrows; i++) {
         char **row = R.th.rows[i];
         int rank = atoi(row[cr]);
-        pcre2_code *re = compile(row[cp], "headings.tsv", i + 1);
+        segrx *re = compile(row[cp], "headings.tsv", i + 1);
         if (rank < 0) {
             R.start_re = re;
             continue;
@@ -122,8 +128,8 @@ static void rules_load(void)
         h->style = row[cs];
         h->max_chars = atoi(row[cm]);
         h->re = re;
-        h->g_num = pcre2_substring_number_from_name(re, (PCRE2_SPTR) "num");
-        h->g_title = pcre2_substring_number_from_name(re, (PCRE2_SPTR) "title");
+        h->g_num = pcre2_substring_number_from_name(re->re, (PCRE2_SPTR) "num");
+        h->g_title = pcre2_substring_number_from_name(re->re, (PCRE2_SPTR) "title");
     }
     int ck = col(&R.ts, "kind"), cq = col(&R.ts, "pattern"), cu = col(&R.ts, "rule");
     R.ks = gx_xcalloc((size_t)R.ts.nrows + 1, sizeof *R.ks);
@@ -151,9 +157,15 @@ static void rules_load(void)
     R.md = pcre2_match_data_create(16, NULL);
 }
 
-static bool rx(pcre2_code *re, const char *s, size_t n)
+static int rx_match(segrx *x, const char *s, size_t n)
 {
-    return pcre2_match(re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK, R.md, NULL) >= 0;
+    if (++x->uses == RX_JIT_AFTER) pcre2_jit_compile(x->re, PCRE2_JIT_COMPLETE);
+    return pcre2_match(x->re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK, R.md, NULL);
+}
+
+static bool rx(segrx *x, const char *s, size_t n)
+{
+    return rx_match(x, s, n) >= 0;
 }
 
 static bool noise_match(int scope, const char *s, size_t n)
@@ -426,7 +438,7 @@ static bool heading_cand(const char *s, size_t n, gx_buf *scratch, cand *c)
     if (R.start_re && !rx(R.start_re, t, tn)) return false;
     for (int i = 0; i < R.nhs; i++) {
         const hstyle *h = &R.hs[i];
-        int rc = pcre2_match(h->re, (PCRE2_SPTR)t, tn, 0, PCRE2_NO_UTF_CHECK, R.md, NULL);
+        int rc = rx_match(h->re, t, tn);
         if (rc < 0) continue;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(R.md);
         c->st = h;
@@ -479,14 +491,28 @@ static bool heading_cand(const char *s, size_t n, gx_buf *scratch, cand *c)
     return false;
 }
 
-/* heading_cand on line i, remembering the lines that are not candidates. */
-static bool line_cand(gx_seg_doc *d, size_t i, gx_buf *scratch, cand *c)
+/* Is line i a heading candidate? Remembered per line, with the rank of its
+ * style and its numeral (for the callers that need no more). */
+static bool line_is_cand(gx_seg_doc *d, size_t i, gx_buf *scratch, int *rank, long *num)
 {
     gx_seg_line *l = &d->lines[i];
-    if (l->hc == 1) return false;
-    bool yes = heading_cand(d->text.data + l->off, l->len, scratch, c);
-    l->hc = yes ? 2 : 1;
-    return yes;
+    if (l->hc == 0) {
+        cand c;
+        bool yes = heading_cand(d->text.data + l->off, l->len, scratch, &c);
+        l->hc = yes ? 2 : 1;
+        l->hrank = yes ? (signed char)c.st->rank : 0;
+        l->hnum = yes && c.num < 1000000 ? (int)c.num : -1;
+    }
+    if (rank) *rank = l->hrank;
+    if (num) *num = l->hnum;
+    return l->hc == 2;
+}
+
+/* heading_cand on line i, with the full result (title) when it is one. */
+static bool line_cand(gx_seg_doc *d, size_t i, gx_buf *scratch, cand *c)
+{
+    if (!line_is_cand(d, i, scratch, NULL, NULL)) return false;
+    return heading_cand(d->text.data + d->lines[i].off, d->lines[i].len, scratch, c);
 }
 
 static const kindrule *classify(const char *title, size_t n, gx_buf *tmp)
@@ -792,9 +818,10 @@ static bool has_gap(const char *s, size_t n)
 /* The numeral of line k if it opens with top-level numbering (一、…), else -1. */
 static long h1_num(gx_seg_doc *d, size_t k, gx_buf *scratch)
 {
-    cand c;
-    if (!line_cand(d, k, scratch, &c) || c.st->rank > 2) return -1;
-    return c.num;
+    int rank;
+    long num;
+    if (!line_is_cand(d, k, scratch, &rank, &num) || rank > 2) return -1;
+    return num;
 }
 
 /* May line k sit inside a space-aligned table (a header line, a wrapped
@@ -810,9 +837,10 @@ static bool layout_member(const gx_seg_doc *d, size_t k, bool backward, gx_buf *
     if (noise_match(N_LINE, t, tn)) return true;
     if (noise_match(N_CAPTION, t, tn)) return false;
     if (contains(t, tn, "\xE3\x80\x82") || ends_sentence(t, tn)) return false;
-    cand c;
     bool indented = space_at(s, n) > 0;
-    if (!indented && line_cand((gx_seg_doc *)d, k, scratch, &c) && (backward || c.st->rank <= 2)) return false;
+    int rank;
+    if (!indented && line_is_cand((gx_seg_doc *)d, k, scratch, &rank, NULL) && (backward || rank <= 2))
+        return false;
     if (l->cls == C_SPACEW || has_gap(t, tn)) return true;
     /* a long label wrapped around its row, or a label whose value was lost:
        a row (or a top-level group row) follows */
@@ -837,9 +865,8 @@ static bool header_line(gx_seg_doc *d, size_t k, gx_buf *scratch)
     if (l->cls != C_TEXT) return false;
     size_t n = l->len;
     const char *t = trim(LT(d, k), &n);
-    cand c;
     return !contains(t, n, "\xE3\x80\x82") && !ends_sentence(t, n) &&
-           !noise_match(N_CAPTION, t, n) && !line_cand(d, k, scratch, &c);
+           !noise_match(N_CAPTION, t, n) && !line_is_cand(d, k, scratch, NULL, NULL);
 }
 
 static bool gap_row(const gx_seg_doc *d, size_t k)
@@ -996,7 +1023,6 @@ static bool plain_text(const gx_seg_line *l) { return l->role == ROLE_TEXT && l-
 
 static void mark_noise_lines(gx_seg_doc *d, gx_buf *scratch)
 {
-    cand c;
     for (size_t i = 0; i < d->nlines; i++) {
         gx_seg_line *l = &d->lines[i];
         if (!plain_text(l)) continue;
@@ -1014,7 +1040,7 @@ static void mark_noise_lines(gx_seg_doc *d, gx_buf *scratch)
             if (!plain_text(l)) break;
             size_t n = l->len;
             const char *s = trim(LT(d, j), &n);
-            if (nchars(s, n) > 40 || ends_sentence(s, n) || line_cand(d, j, scratch, &c)) break;
+            if (nchars(s, n) > 40 || ends_sentence(s, n) || line_is_cand(d, j, scratch, NULL, NULL)) break;
             members++;
             if (noise_match(N_ATTACH, s, n)) hits++;
             j++;
@@ -1033,14 +1059,14 @@ static void mark_title(gx_seg_doc *d, gx_buf *scratch)
     if (!R.title_re) return;
     size_t cand_idx[4];
     int nc = 0;
-    cand c;
     for (size_t i = 0; i < d->nlines && nc < 4; i++) {
         gx_seg_line *l = &d->lines[i];
         if (l->cls == C_BLANK) continue;
         if (!plain_text(l)) break;
         size_t n = l->len;
         const char *s = trim(LT(d, i), &n);
-        if (line_cand(d, i, scratch, &c) && c.st->rank > 0) break;
+        int rank;
+        if (line_is_cand(d, i, scratch, &rank, NULL) && rank > 0) break;
         clean(s, n, scratch);
         if (nchars(scratch->data, scratch->len) > (size_t)R.title_max) break;
         /* a title is a name, not a sentence */
