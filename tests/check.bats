@@ -160,7 +160,7 @@ mutation_loop() {
         expect_fail "$1 $ind[$dim] $val -> $new" $nonneg || bad=$((bad + 1))
         n=$((n + 1))
     done < <(tail -n +2 "$f" | cut -f5-10 | awk -F'\t' -v OFS='\t' '{ print $1, $2, $3, $4, $5, $6 }')
-    echo "$1: $n mutations, $bad not caught as expected"
+    echo "# $1: $n mutations, $bad not caught as expected" >&3
     [ "$n" -gt 30 ] && [ "$bad" -eq 0 ]
 }
 
