@@ -763,9 +763,9 @@ static void find_blocks(gx_seg_doc *d, block **out, int *nout, gx_buf *scratch)
                 last = k++;
                 continue;
             }
-            if (row_follows && fam == 3 &&
-                (noise_match(N_LINE, t, tn) ||
-                 (nchars(t, tn) <= 30 && !ends_sentence(t, tn) && !heading_like(s, n, scratch)))) {
+            if (row_follows && (noise_match(N_LINE, t, tn) ||
+                                (fam == 3 && nchars(t, tn) <= 30 && !ends_sentence(t, tn) &&
+                                 !heading_like(s, n, scratch)))) {
                 last = k++;
                 continue;
             }

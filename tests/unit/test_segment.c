@@ -141,6 +141,9 @@ static void test_dropped_tabs(void)
     EQ_STR(role(8), "table", "a group row without its TABs, between rows, stays in the table");
     EQ_STR(role(10), "table", "the next one too");
     EQ_INT(doc.lines[11].table, 1, "one table block");
+    OK(load("名称\t数量\n甲\t1\n\n- 2 -\n\n\f乙\t2\n", GX_FROM_TEXT), "load footer");
+    EQ_INT(doc.lines[3].table, 1, "a page footer between rows stays in the table");
+    EQ_INT(doc.lines[5].table, 1, "the row on the next page too");
 }
 
 static void test_layout(void)
