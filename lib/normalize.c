@@ -655,9 +655,6 @@ static void table_facts(tinfo *ti)
         last_rh = r->rowhead;
         const nz_path *colp = col_path(A(r->colhead));
         in.col = colp;
-        if (r->row != last_row && last_row != -1) {
-            /* the previous row becomes context */
-        }
         const char *ctx[48];
         int n = 0;
         for (int c = nctx - 1; c >= 0 && n < 48; c--) ctx[n++] = A(ctxo[c]);
