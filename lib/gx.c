@@ -137,16 +137,20 @@ void gx_buf_adds(gx_buf *b, const char *s) { gx_buf_add(b, s, strlen(s)); }
 
 void gx_buf_printf(gx_buf *b, const char *fmt, ...)
 {
-    va_list ap;
+    va_list ap, ap2;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_copy(ap2, ap);
+    gx_buf_reserve(b, 64);
+    size_t room = b->cap - b->len;
+    int n = vsnprintf(b->data + b->len, room, fmt, ap);
     va_end(ap);
-    if (n < 0) return;
-    gx_buf_reserve(b, (size_t)n);
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
+    if (n >= 0 && (size_t)n >= room) {
+        gx_buf_reserve(b, (size_t)n);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+    }
+    va_end(ap2);
+    if (n > 0) b->len += (size_t)n;
+    b->data[b->len] = 0;
 }
 
 /* ---- output ----------------------------------------------------------- */
