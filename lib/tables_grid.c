@@ -628,7 +628,7 @@ static void emit_section(builder *b, int s, int h1, int e, tb_carry *carry, bool
     int k = kd;
     if (kt > k && kt <= wh) k = kt;
     bool stitched = false;
-    if (h1 == s && first_section && carry && carry->valid && carry->allow && (k == carry->k || (k < carry->k && k > 0))) {
+    if (h1 == s && first_section && carry && carry->valid && carry->allow && k == carry->k) {
         k = carry->k;
         stitched = true;
     }
@@ -660,6 +660,8 @@ static void emit_section(builder *b, int s, int h1, int e, tb_carry *carry, bool
         }
     } else {
         column_paths(b, s, h1, k, &nohead);
+        if (carry && h1 == s && first_section)
+            carry->valid = false;   /* no header here, none taken: nothing to carry on */
         if (carry && h1 > s) {
             carry->valid = true;
             carry->k = k;

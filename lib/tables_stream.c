@@ -42,6 +42,12 @@ typedef struct filter {
     tb_carry carry;
     long     carry_page;   /* page of the last row of the table before */
     int      gap_text;     /* text rows since that table */
+    /* numbered short lines between two tables (group rows of one table that
+     * the segmenter took for headings): kept to stitch the tables */
+    gx_buf   gaparena;
+    srec     gaprec[4];
+    int      ngap;
+    bool     gap_other;    /* a text row between that is not such a line */
     gx_buf   flags;
 } filter;
 
@@ -217,6 +223,53 @@ static void grid_from_block(filter *f, int last)
     }
 }
 
+/* A line that can be a group row of a table: numbered, short, no sentence. */
+static bool group_like(const filter *f, const char *s, size_t n)
+{
+    s = gx_trim(s, &n);
+    long num; int rank; size_t end;
+    if (n == 0 || n > 120 || memchr(s, '\t', n)) return false;
+    if (tb_numbering(f->k, s, n, &num, &rank, &end) < 0) return false;
+    static const char stop[] = "。";
+    for (size_t i = 0; i + sizeof stop - 1 <= n; i++)
+        if (memcmp(s + i, stop, sizeof stop - 1) == 0) return false;
+    return true;
+}
+
+/* A row written between two tables: note what it is for stitching. */
+static void gap_row(filter *f, const char *const *v, const size_t *len, bool table_between)
+{
+    const char *t = v[DOC_TEXT], *role = v[DOC_ROLE];
+    size_t n = len[DOC_TEXT];
+    if (strcmp(role, "blank") == 0 || strcmp(role, "cell") == 0 || blank_text(t, n)) return;
+    gx_buf_reset(&f->flags);
+    gx_buf_add(&f->flags, t, n);
+    tb_pad(&f->flags);
+    if (tb_footer(f->k, f->flags.data, f->flags.len)) return;
+    f->gap_text++;
+    if (table_between || f->ngap == 4 || !group_like(f, f->flags.data, f->flags.len)) {
+        f->gap_other = true;
+        return;
+    }
+    srec *g = &f->gaprec[f->ngap++];
+    for (int c = 0; c < GX_DOC_NCOL; c++) {
+        g->off[c] = f->gaparena.len;
+        g->len[c] = len[c];
+        gx_buf_add(&f->gaparena, v[c] ? v[c] : "", len[c]);
+        gx_buf_addc(&f->gaparena, 0);
+    }
+    tb_pad(&f->gaparena);
+    g->page = atol(v[DOC_PAGE]);
+}
+
+static void gap_reset(filter *f)
+{
+    f->gap_text = 0;
+    f->ngap = 0;
+    f->gap_other = false;
+    gx_buf_reset(&f->gaparena);
+}
+
 static void finish_block(filter *f, bool use_carry)
 {
     if (f->last_table < 0) return;
@@ -225,13 +278,11 @@ static void finish_block(filter *f, bool use_carry)
     f->carry.allow = use_carry;
     tb_build(f->k, &f->g, &f->carry, emit_cell, f);
     f->carry_page = f->rec[last].page;
-    f->gap_text = 0;
+    gap_reset(f);
     for (int i = last + 1; i < f->nrec; i++) {
-        const char *t = F(f, i, DOC_TEXT), *role = F(f, i, DOC_ROLE);
-        size_t n = f->rec[i].len[DOC_TEXT];
-        if (strcmp(role, "blank") != 0 && strcmp(role, "cell") != 0 && !blank_text(t, n) &&
-            !tb_footer(f->k, t, n))
-            f->gap_text++;
+        const char *v[GX_DOC_NCOL];
+        for (int c = 0; c < GX_DOC_NCOL; c++) v[c] = F(f, i, c);
+        gap_row(f, v, f->rec[i].len, f->rec[i].len[DOC_TABLE] > 0 && strcmp(v[DOC_ROLE], "table") == 0);
         if (!f->rec[i].written) write_stored(f, i);
     }
     f->nrec = 0;
@@ -254,10 +305,30 @@ static void set(gx_buf *b, const char *s, size_t n)
 
 static bool use_carry_now(filter *f, const gx_record *r)
 {
-    return f->carry.valid && f->gap_text == 0 && atol(r->f[DOC_PAGE]) > f->carry_page;
+    if (!f->carry.valid) return false;
+    if (f->gap_text == 0 && atol(r->f[DOC_PAGE]) > f->carry_page) return true;
+    return f->ngap > 0 && !f->gap_other && f->gap_text == f->ngap;
 }
 
 static bool carry_ok;
+
+/* Does a raw table line hold a number (cells cut at TABs or 2+ spaces)? */
+static bool value_line(filter *f, const char *s, size_t n)
+{
+    size_t a = 0;
+    for (size_t i = 0; i <= n; i++) {
+        bool cut = i == n || s[i] == '\t' || (s[i] == ' ' && i + 1 < n && s[i + 1] == ' ');
+        if (!cut) continue;
+        if (i > a) {
+            gx_buf_reset(&f->flags);
+            gx_buf_add(&f->flags, s + a, i - a);
+            tb_pad(&f->flags);
+            if (tb_classify(f->k, f->flags.data, f->flags.len) == TB_NUMBER) return true;
+        }
+        a = i + 1;
+    }
+    return false;
+}
 
 void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
 {
@@ -267,7 +338,7 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
     f.k = tb_know_load();
     f.last_table = -1;
     gx_buf_init(&f.arena); gx_buf_init(&f.doc); gx_buf_init(&f.table);
-    gx_buf_init(&f.prevdoc); gx_buf_init(&f.flags);
+    gx_buf_init(&f.prevdoc); gx_buf_init(&f.flags); gx_buf_init(&f.gaparena);
     tb_grid_init(&f.g);
     tb_carry_init(&f.carry);
     if (!o->no_header) gx_out_header(gx_tables_columns, o->flags_column ? GX_TABLES_NCOL : GX_DOC_NCOL);
@@ -306,22 +377,39 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
         if (new_doc) {
             set(&f.prevdoc, doc, docn);
             f.carry.valid = false;
-            f.gap_text = 0;
+            gap_reset(&f);
         }
         if (is_table) {
             carry_ok = use_carry_now(&f, r);
             set(&f.doc, doc, docn);
             set(&f.table, tab, tabn);
+            if (carry_ok && f.ngap > 0 && !value_line(&f, r->f[DOC_TEXT], r->len[DOC_TEXT]))
+                carry_ok = false;   /* the table starts with its own header */
+            if (carry_ok && f.ngap > 0) {
+                /* the group rows between: rows of this table (already written) */
+                for (int i = 0; i < f.ngap; i++) {
+                    gx_record gr;
+                    char *fv[GX_DOC_NCOL];
+                    size_t fl[GX_DOC_NCOL];
+                    bool nul[GX_DOC_NCOL] = {false};
+                    for (int c = 0; c < GX_DOC_NCOL; c++) {
+                        fv[c] = f.gaparena.data + f.gaprec[i].off[c];
+                        fl[c] = f.gaprec[i].len[c];
+                    }
+                    gr.f = fv; gr.len = fl; gr.null = nul; gr.n = GX_DOC_NCOL;
+                    int k = store(&f, &gr, true);
+                    f.rec[k].written = true;
+                }
+            }
+            gap_reset(&f);
             f.last_table = store(&f, r, true);
             write_stored(&f, f.last_table);
             continue;
         }
-        if (strcmp(role, "blank") != 0 && strcmp(role, "cell") != 0 &&
-            !blank_text(r->f[DOC_TEXT], r->len[DOC_TEXT])) {
-            gx_buf_reset(&f.flags);
-            gx_buf_add(&f.flags, r->f[DOC_TEXT], r->len[DOC_TEXT]);
-            tb_pad(&f.flags);
-            if (!tb_footer(f.k, f.flags.data, f.flags.len)) f.gap_text++;
+        {
+            const char *v[GX_DOC_NCOL];
+            for (int c = 0; c < GX_DOC_NCOL; c++) v[c] = r->f[c];
+            gap_row(&f, v, r->len, false);
         }
         write_record(&f, r);
     }
@@ -330,7 +418,7 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
     tb_grid_free(&f.g);
     tb_carry_free(&f.carry);
     gx_buf_free(&f.arena); gx_buf_free(&f.doc); gx_buf_free(&f.table);
-    gx_buf_free(&f.prevdoc); gx_buf_free(&f.flags);
+    gx_buf_free(&f.prevdoc); gx_buf_free(&f.flags); gx_buf_free(&f.gaparena);
     free(f.rec);
     tb_know_free(f.k);
 }

@@ -333,3 +333,18 @@ tab_cells() {
     run cmp "$TMP/once" "$TMP/twice"
     assert_success
 }
+
+@test "gx-tables: a group row taken for a heading between two parts of a table joins them" {
+    # 000 统计表 cut at 二、回应解读情况 (role heading): the part after it has
+    # no header; it takes the columns of the part before, the heading is its
+    # first group row (the heading row itself passes through unchanged)
+    gx-tables "$FIX/group-heading.stream.tsv" > "$TMP/out"
+    cells < "$TMP/out" > "$TMP/c"
+    run cell_text "$TMP/c" "二、回应解读情况 | （二）通过不同渠道和方式回应解读的情况" "统计数"
+    assert_output "379|stitched"
+    run awk -F'\t' '$8=="heading"' "$TMP/out"
+    assert_output --partial "二、回应解读情况"
+    # a table with its own header after a heading is not joined
+    run cell_text "$(cells < <(gx-tables "$FIX/stitch.stream.tsv") > "$TMP/c2"; echo "$TMP/c2")" "r3" ""
+    assert_line "3|nohead"
+}
