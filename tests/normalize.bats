@@ -418,3 +418,18 @@ table_facts() {
     done
     [ "$ran" -gt 0 ] || skip "gx-tables does not yet give the cells of the tab-separated tables for pdftotext -layout"
 }
+
+@test "narrative wordings: 均为0, 未因…被申请, 其中 parts, 上年结转, Chinese numerals, a fee in 元" {
+    gx-normalize "$FX/narr.tsv" > "$TMP/f"
+    run awk -F'\t' 'NR > 1 { print $1 "|" $5 "|" $7 "|" $8 "|" $13 }' "$TMP/f"
+    assert_output "both0|apply.received.new|12|件|
+both0|review.total|0|件|in_words
+both0|litigation.all.total|0|件|in_words
+words|review.total|0|件|in_words
+words|litigation.all.total|1|件|
+part|apply.received.new|45|件|
+carry|apply.received.new|18|件|
+cjk|review.total|4|件|
+cjk|litigation.all.total|2|件|
+fee|fees.info_processing|1200|元|"
+}
