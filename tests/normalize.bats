@@ -431,5 +431,6 @@ part|apply.received.new|45|件|
 carry|apply.received.new|18|件|
 cjk|review.total|4|件|
 cjk|litigation.all.total|2|件|
+fee|review.total|0|件|in_words
 fee|fees.info_processing|1200|元|"
 }
