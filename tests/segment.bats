@@ -378,3 +378,12 @@ HTML
     run bash -c "gx-segment '$TMP/cms.html' | awk -F'\t' '\$9==2' | cut -f14 | awk -F'\\\\\\\\t' '{print NF}' | sort -u"
     assert_output 10
 }
+
+@test "knowledge is data: an edited sections.tsv (GX_SHARE) changes a kind without rebuilding" {
+    mkdir "$TMP/share"
+    sed 's/^plan\t工作思路\t$/other\t工作思路\t/' "$GX_ROOT/share/gx/sections.tsv" > "$TMP/share/sections.tsv"
+    ! cmp -s "$TMP/share/sections.tsv" "$GX_ROOT/share/gx/sections.tsv"
+    assert_equal "$(field "$S000" 7 224)" plan
+    run bash -c "GX_SHARE='$TMP/share' gx-segment '$S000' | awk -F'\t' '\$2==224{print \$7}'"
+    assert_output other
+}
