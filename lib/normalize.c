@@ -89,6 +89,8 @@ typedef struct derive {
     int schema;           /* 1 legacy, 2 modern, 3 modern-2021 only, 0 any */
     const char *indicator, *flags;
     bool applicant;
+    bool dimsum;          /* parts are dimensions of each indicator; dim the result */
+    const char *dim;
     char **parts;
     int nparts;
 } derive;
@@ -160,6 +162,8 @@ static void load_knowledge(const nz_opts *o)
         d->indicator = r[di];
         d->flags = r[df];
         d->applicant = strcmp(r[dd], "applicant") == 0;
+        d->dimsum = strcmp(d->indicator, "*") == 0;
+        d->dim = r[dd];
         d->parts = gx_xcalloc(strlen(r[dp]) / 2 + 2, sizeof *d->parts);
         char *s = r[dp];
         while (*s) {
@@ -1256,54 +1260,89 @@ static void t4_shift(tinfo *ti)
 static const char *const applicant_dims[] = {"natural_person", "commercial", "research",
                                              "social_welfare", "legal_service", "other", "total"};
 
+/* One derived fact: ind[dim] = sum of the parts pind[i][pdim[i]], unless
+ * printed; written only when at least one part is present. */
+static void derive_one(const char *ind, const char *dim, char *const *pind,
+                       const char *const *pdim, int np, const char *flags)
+{
+    if (find_fact(ind, dim)) return;
+    double sum = 0;
+    int have = 0, numbers = 0;
+    size_t unit = 0;    /* the unit of the parts */
+    gx_buf_reset(&D.tmp2);
+    for (int p = 0; p < np; p++) {
+        fact *f = find_fact(pind[p], pdim[p]);
+        if (D.tmp2.len) gx_buf_adds(&D.tmp2, " + ");
+        gx_buf_adds(&D.tmp2, pind[p]);
+        if (strcmp(pdim[p], dim) != 0) { gx_buf_addc(&D.tmp2, '['); gx_buf_adds(&D.tmp2, pdim[p]); gx_buf_addc(&D.tmp2, ']'); }
+        gx_buf_addc(&D.tmp2, '=');
+        if (!f) { gx_buf_adds(&D.tmp2, "absent"); continue; }
+        if (!have) unit = f->unit;
+        have++;
+        double x;
+        if (num_of(f, &x)) { sum += x; numbers++; gx_buf_adds(&D.tmp2, F(f->val)); }
+        else gx_buf_adds(&D.tmp2, nz_state_names[f->state]);
+    }
+    if (!have) return;
+    size_t raw = put(&D.fa, D.tmp2.data, D.tmp2.len);
+    fact *f = new_fact(S_DERIVED, ind, dim);
+    f->raw = raw;
+    f->unit = unit;
+    f->ref = puts0(&D.fa, "");
+    gx_buf_reset(&D.tmp2);
+    gx_buf_adds(&D.tmp2, "sum");
+    if (*flags) { gx_buf_addc(&D.tmp2, ','); gx_buf_adds(&D.tmp2, flags); }
+    if (numbers == np) {
+        f->state = NZ_NUMBER;
+        char v[48];
+        if (sum == (long long)sum) snprintf(v, sizeof v, "%lld", (long long)sum);
+        else {
+            snprintf(v, sizeof v, "%.10f", sum);   /* then drop trailing zeros */
+            char *e = v + strlen(v);
+            while (e > v && e[-1] == '0') *--e = 0;
+            if (e > v && e[-1] == '.') *--e = 0;
+        }
+        f->val = puts0(&D.fa, v);
+    } else {
+        f->state = NZ_EMPTY;
+        gx_buf_printf(&D.tmp2, ",partial=%d/%d", numbers, np);
+    }
+    f->flags = put(&D.fa, D.tmp2.data, D.tmp2.len);
+    hash_insert((int)(f - D.facts));
+}
+
 static void derived(void)
 {
     if (KN.o->no_derived) return;
     hash_rebuild();
+    const char *dims[64];
     for (int i = 0; i < KN.nders; i++) {
         derive *d = &KN.ders[i];
         if (d->schema == 1 && D.schema_class != 1) continue;
         if (d->schema == 2 && D.schema_class != 2) continue;
         if (d->schema == 3 && !D.m2021) continue;
+        int np = d->nparts < 64 ? d->nparts : 64;
+        if (d->dimsum) {
+            /* a dimension summed from others, for every indicator printed
+             * with the first of them (legal_entity of T3) */
+            int n0 = D.nfacts;
+            for (int j = 0; j < n0; j++) {
+                fact *q = &D.facts[j];
+                if (q->dead || q->source != S_TABLE || strcmp(F(q->dim), d->parts[0]) != 0 ||
+                    strcmp(F(q->ind), "unmapped") == 0) continue;
+                char *ind = gx_xstrdup(F(q->ind));
+                char *inds[64];
+                for (int p = 0; p < np; p++) { inds[p] = ind; dims[p] = d->parts[p]; }
+                derive_one(ind, d->dim, inds, dims, np, d->flags);
+                free(ind);
+            }
+            continue;
+        }
         int nd = d->applicant ? 7 : 1;
         for (int k = 0; k < nd; k++) {
             const char *dim = d->applicant ? applicant_dims[k] : "total";
-            if (find_fact(d->indicator, dim)) continue;
-            double sum = 0;
-            int have = 0, numbers = 0;
-            size_t unit = 0;    /* the unit of the parts */
-            gx_buf_reset(&D.tmp2);
-            for (int p = 0; p < d->nparts; p++) {
-                fact *f = find_fact(d->parts[p], dim);
-                if (D.tmp2.len) gx_buf_adds(&D.tmp2, " + ");
-                if (!f) { gx_buf_printf(&D.tmp2, "%s=absent", d->parts[p]); continue; }
-                if (!have) unit = f->unit;
-                have++;
-                double x;
-                if (num_of(f, &x)) { sum += x; numbers++; gx_buf_printf(&D.tmp2, "%s=%s", d->parts[p], F(f->val)); }
-                else gx_buf_printf(&D.tmp2, "%s=%s", d->parts[p], nz_state_names[f->state]);
-            }
-            if (!have) continue;
-            size_t raw = put(&D.fa, D.tmp2.data, D.tmp2.len);
-            fact *f = new_fact(S_DERIVED, d->indicator, dim);
-            f->raw = raw;
-            f->unit = unit;
-            f->ref = puts0(&D.fa, "");
-            gx_buf_reset(&D.tmp2);
-            gx_buf_printf(&D.tmp2, "sum");
-            if (*d->flags) gx_buf_printf(&D.tmp2, ",%s", d->flags);
-            if (numbers == d->nparts) {
-                f->state = NZ_NUMBER;
-                char v[48];
-                if (sum == (long long)sum) snprintf(v, sizeof v, "%lld", (long long)sum);
-                else snprintf(v, sizeof v, "%.6g", sum);
-                f->val = puts0(&D.fa, v);
-            } else {
-                f->state = NZ_EMPTY;
-                gx_buf_printf(&D.tmp2, ",partial=%d/%d", numbers, d->nparts);
-            }
-            f->flags = put(&D.fa, D.tmp2.data, D.tmp2.len);
-            hash_insert((int)(f - D.facts));
+            for (int p = 0; p < np; p++) dims[p] = dim;
+            derive_one(d->indicator, dim, d->parts, dims, np, d->flags);
         }
     }
 }

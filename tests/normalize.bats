@@ -162,6 +162,9 @@ fact() {   # fact FILE DOC INDICATOR DIM SOURCE -> "value unit state flags"
     assert_equal "$d" 16
     d=$(awk -F'\t' '$5 == "apply.result.other.total" && $6 == "total" && $10 == "derived" { print $7 }' "$f")
     assert_equal "$d" 1
+    # the 法人或其他组织 subtotal of every T3 row: 3 + 0 + 1 + 0 + 0 new requests
+    d=$(awk -F'\t' '$5 == "apply.received.new" && $6 == "legal_entity" && $10 == "derived" { print $7 }' "$f")
+    assert_equal "$d" 4
     d=$(awk -F'\t' '$5 == "litigation.all.total" && $10 == "derived" { print $9 "|" $7 }' "$f")
     assert_equal "$d" 'empty|\N'
     facts_of 000_fda1f0f22a5f0f10
@@ -258,7 +261,7 @@ fact() {   # fact FILE DOC INDICATOR DIM SOURCE -> "value unit state flags"
     cut -f1 "$SHARED/spec/indicators.tsv" | sort -u > "$TMP/ids"
     { awk -F'\t' '!/^#/ && $1 == "fact" { print $6 }' "$GX_ROOT/share/gx/labels.tsv"
       awk -F'\t' '!/^#/ && NR > 1 { print $1 }' "$GX_ROOT/share/gx/narrative.tsv" | grep -v '^indicator$'
-      awk -F'\t' '!/^#/ { print $2; n = split($4, p, ","); for (i = 1; i <= n; i++) print p[i] }' \
+      awk -F'\t' '!/^#/ && $2 != "*" { print $2; n = split($4, p, ","); for (i = 1; i <= n; i++) print p[i] }' \
           "$GX_ROOT/share/gx/normalize_derived.tsv" | grep -v '^indicator$\|^parts$'
     } | sort -u > "$TMP/used"
     run comm -23 "$TMP/used" "$TMP/ids"
