@@ -820,17 +820,14 @@ int tb_build(const tb_know *k, const tb_grid *g, tb_carry *carry, tb_emit_fn emi
 
     int n = g->nrows, i = 0;
     bool first = true;
+    int minv_before = 1 << 30;   /* first value column of the rows before this section */
     while (i < n) {
         int s = i;
         /* the leading run without values: header rows, then group rows */
         int j = i;
         while (j < n && !b.ri[j].data) j++;
         int minv = 0;
-        if (!first) {
-            minv = 1 << 30;
-            for (int r = 0; r < s; r++) if (b.ri[r].data && b.ri[r].fv >= 0 && b.ri[r].fv < minv) minv = b.ri[r].fv;
-            if (minv == 1 << 30) minv = 0;
-        }
+        if (!first) minv = minv_before == 1 << 30 ? 0 : minv_before;
         int hl = -1;
         for (int r = i; r < j; r++) if (header_like(&b, r, first ? 0 : minv)) hl = r;
         int h1 = hl >= 0 ? hl + 1 : i;
@@ -854,6 +851,8 @@ int tb_build(const tb_know *k, const tb_grid *g, tb_carry *carry, tb_emit_fn emi
         }
         if (r <= h1) h1 = s;   /* rows without a body: text rows, not a header */
         emit_section(&b, s, h1, r, carry, first);
+        for (int q = s; q < r; q++)
+            if (b.ri[q].data && b.ri[q].fv >= 0 && b.ri[q].fv < minv_before) minv_before = b.ri[q].fv;
         first = false;
         i = r;
     }

@@ -214,14 +214,19 @@ static void split_aligned(lay *L, bool wide)
     int *nfirst = gx_xcalloc((size_t)L->nlines + 1, sizeof *nfirst);
     int *ncount = gx_xcalloc((size_t)L->nlines + 1, sizeof *ncount);
     word w[256];
+    /* the rows of lines: each line's band [band0, band1) */
+    bool *blank = gx_xcalloc((size_t)L->nlines + 1, sizeof *blank);
+    int *bend = gx_xcalloc((size_t)L->nlines + 1, sizeof *bend);
+    for (int li = 0; li < L->nlines; li++) blank[li] = blank_line(&L->lines[li]);
+    for (int li = L->nlines - 1; li >= 0; li--)
+        bend[li] = blank[li] ? li
+                 : (li + 1 < L->nlines && !blank[li + 1] && L->lines[li + 1].page == L->lines[li].page)
+                       ? bend[li + 1] : li + 1;
     int band0 = 0;
     for (int li = 0; li < L->nlines; li++) {
-        if (li > 0 && (blank_line(&L->lines[li]) || L->lines[li].page != L->lines[li - 1].page ||
-                       blank_line(&L->lines[li - 1])))
+        if (li > 0 && (blank[li] || L->lines[li].page != L->lines[li - 1].page || blank[li - 1]))
             band0 = li;
-        int band1 = li;
-        while (band1 < L->nlines && !blank_line(&L->lines[band1]) &&
-               L->lines[band1].page == L->lines[li].page) band1++;
+        int band1 = bend[li];
         int first = nout;
         for (int ci = L->first[li]; ci < L->first[li] + L->count[li]; ci++) {
             chunk c = L->ch[ci];
@@ -229,7 +234,8 @@ static void split_aligned(lay *L, bool wide)
             int from = 0;
             for (int j = 1; j < nw; j++) {
                 bool anchor = false;
-                for (int lj = band0; lj < band1 && !anchor; lj++) {
+                int lo = li - 8 > band0 ? li - 8 : band0, hi = li + 9 < band1 ? li + 9 : band1;
+                for (int lj = lo; lj < hi && !anchor; lj++) {
                     if (lj == li) continue;
                     for (int cj = L->first[lj]; cj < L->first[lj] + L->count[lj]; cj++)
                         if (L->ch[cj].cls == TB_TEXT && abs(L->ch[cj].x0 - w[j].x0) <= 1 &&
@@ -256,6 +262,8 @@ static void split_aligned(lay *L, bool wide)
         nfirst[li] = first;
         ncount[li] = nout - first;
     }
+    free(blank);
+    free(bend);
     memcpy(L->first, nfirst, (size_t)L->nlines * sizeof *nfirst);
     memcpy(L->count, ncount, (size_t)L->nlines * sizeof *ncount);
     free(nfirst);

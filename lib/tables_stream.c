@@ -361,7 +361,8 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
         bool new_doc = !same(&f.prevdoc, doc, docn);
         if (f.last_table >= 0) {
             if (!new_doc && is_table && same(&f.table, tab, tabn)) {
-                for (int i = 0; i < f.nrec; i++) if (!f.rec[i].written) write_stored(&f, i);
+                /* the rows held since the last table row are inside the block */
+                for (int i = f.last_table + 1; i < f.nrec; i++) if (!f.rec[i].written) write_stored(&f, i);
                 f.last_table = store(&f, r, true);
                 write_stored(&f, f.last_table);
                 continue;
