@@ -1210,6 +1210,9 @@ static void mark_headings(gx_seg_doc *d, gx_buf *scratch, gx_buf *tmp)
                 restart = false;
             }
             if (restart && last_app[rank]) continue;     /* an attachment's own numbering */
+            /* the same numeral twice, on a heading of a known kind, is a typo
+               in the numbering rather than a pasted block */
+            if (restart && c.num == last_num[rank] && kr && !bulletin && !noise_mode) restart = false;
             if (restart || bulletin) {
                 l->role = ROLE_NOISE;
                 if (!noise_mode) {
@@ -1222,7 +1225,7 @@ static void mark_headings(gx_seg_doc *d, gx_buf *scratch, gx_buf *tmp)
                 }
                 continue;
             }
-            if (noise_mode && (c.num != last_num[rank] + 1 || !kr)) { l->role = ROLE_NOISE; continue; }
+            if (noise_mode && (c.num <= last_num[rank] || !kr)) { l->role = ROLE_NOISE; continue; }
             accept = true;
         } else {
             bool restart = sib >= 0 && c.num >= 0 && c.num <= st[sib].num;

@@ -97,6 +97,16 @@ static void test_outline(void)
     EQ_STR(kind(12), "plan", "plan");
 }
 
+static void test_typo(void)
+{
+    OK(load("一、概述\n正文。\n二、主动公开政府信息情况\n正文。\n二、收到和处理政府信息公开申请情况\n正文。\n"
+            "四、政府信息公开行政复议、行政诉讼情况\n正文。\n", GX_FROM_TEXT), "load typo");
+    EQ_STR(role(5), "heading", "a numeral repeated on a heading of a known kind: a typo, still a heading");
+    EQ_STR(kind(5), "requests", "with its kind");
+    EQ_STR(role(7), "heading", "the numbering goes on");
+    EQ_STR(sec(7), "4", "sec 4");
+}
+
 static void test_generic(void)
 {
     OK(load("一、概述\n正文。\n二、政府信息公开基本情况\n（一）公开的主要形式\n（二）主动公开政府信息的数量\n"
@@ -203,6 +213,7 @@ int main(void)
     test_html();
     test_outline();
     test_generic();
+    test_typo();
     test_tables_paras();
     test_layout();
     test_dropped_tabs();
