@@ -448,7 +448,12 @@ static const char *colhead(const builder *b, int j)
 
 /* ---- label stack ---- */
 
-static void st_truncate(builder *b, int n) { if (n < b->nst) b->nst = n; }
+static void st_truncate(builder *b, int n)
+{
+    if (n >= b->nst) return;
+    b->nst = n;
+    b->sttext.len = n ? b->st[n - 1].off + b->st[n - 1].len : 0;   /* texts are stacked in order */
+}
 
 static void st_push(builder *b, const char *s, size_t n, int style, int rank, long num, int col, bool data)
 {
@@ -456,8 +461,6 @@ static void st_push(builder *b, const char *s, size_t n, int style, int rank, lo
         b->capst = b->capst ? 2 * b->capst : 16;
         b->st = gx_xrealloc(b->st, (size_t)b->capst * sizeof *b->st);
     }
-    /* stack texts are appended; compact when the stack is short */
-    if (b->nst == 0) gx_buf_reset(&b->sttext);
     sentry *e = &b->st[b->nst++];
     e->off = b->sttext.len;
     e->len = n;
