@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -155,9 +156,14 @@ void gx_buf_printf(gx_buf *b, const char *fmt, ...)
 
 /* ---- output ----------------------------------------------------------- */
 
+/* The output buffer is flushed in whole records (up to its last LF) once
+ * it holds OUT_CAP bytes, so every write(2) carries complete lines: several
+ * processes appending to one file (xargs -P ... > file) never cut a record
+ * in two. A record longer than the buffer grows it. */
 #define OUT_CAP (64 * 1024)
-static char out_buf[OUT_CAP];
-static size_t out_len;
+static char *out_buf;
+static size_t out_len, out_cap;
+static size_t out_atomic;   /* a pipe: write at most PIPE_BUF bytes at once */
 
 static void out_write_all(const char *p, size_t n)
 {
@@ -175,21 +181,64 @@ static void out_write_all(const char *p, size_t n)
     }
 }
 
+/* Write the complete records in p[0..n) (n ends after an LF). On a pipe,
+ * only writes of at most PIPE_BUF bytes are atomic, so the records go in
+ * pieces of at most that size, each ending after an LF. */
+static void out_write_records(const char *p, size_t n)
+{
+    while (out_atomic && n > out_atomic) {
+        size_t k = out_atomic;
+        while (k > 0 && p[k - 1] != '\n') k--;
+        if (k == 0) {                       /* one record longer than PIPE_BUF */
+            const char *nl = memchr(p + out_atomic, '\n', n - out_atomic);
+            k = nl ? (size_t)(nl - p) + 1 : n;
+        }
+        out_write_all(p, k);
+        p += k;
+        n -= k;
+    }
+    out_write_all(p, n);
+}
+
 void gx_out_flush(void)
 {
     if (out_len) {
         size_t n = out_len;
         out_len = 0;
-        out_write_all(out_buf, n);
+        out_write_records(out_buf, n);
     }
+}
+
+/* Make room for m more bytes: write the complete records, grow if needed. */
+static void out_reserve(size_t m)
+{
+    if (out_len + m <= out_cap) return;
+    if (!out_cap) {
+        struct stat st;
+        if (fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode)) out_atomic = PIPE_BUF;
+    }
+    if (out_len) {
+        size_t k = out_len;
+        while (k > 0 && out_buf[k - 1] != '\n') k--;   /* after the last LF */
+        if (k > 0) {
+            out_write_records(out_buf, k);
+            memmove(out_buf, out_buf + k, out_len - k);
+            out_len -= k;
+        }
+    }
+    if (out_len + m <= out_cap) return;
+    size_t cap = out_cap ? out_cap : OUT_CAP;
+    while (cap < out_len + m) {
+        if (cap > SIZE_MAX / 2) gx_die(GX_EXIT_ERROR, "out of memory");
+        cap *= 2;
+    }
+    out_buf = gx_xrealloc(out_buf, cap);
+    out_cap = cap;
 }
 
 void gx_out(const void *p, size_t n)
 {
-    if (out_len + n > OUT_CAP) {
-        gx_out_flush();
-        if (n > OUT_CAP) { out_write_all(p, n); return; }
-    }
+    out_reserve(n);
     memcpy(out_buf + out_len, p, n);
     out_len += n;
 }
@@ -198,36 +247,34 @@ void gx_outs(const char *s) { gx_out(s, strlen(s)); }
 
 void gx_outc(char c)
 {
-    if (out_len == OUT_CAP) gx_out_flush();
+    if (out_len == out_cap) out_reserve(1);
     out_buf[out_len++] = c;
 }
 
 void gx_outl(long v)
 {
-    char tmp[24];
-    int n = snprintf(tmp, sizeof tmp, "%ld", v);
-    gx_out(tmp, (size_t)n);
+    char tmp[24], *e = tmp + sizeof tmp, *p = e;
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do { *--p = (char)('0' + u % 10); u /= 10; } while (u);
+    if (v < 0) *--p = '-';
+    gx_out(p, (size_t)(e - p));
 }
+
+/* The escape letter of each byte, or 0. */
+static const char out_escape[256] = { ['\\'] = '\\', ['\t'] = 't', ['\n'] = 'n', ['\r'] = 'r' };
 
 void gx_out_field(const char *s, size_t n)
 {
     if (!s) { gx_out("\\N", 2); return; }
-    size_t start = 0;
-    for (size_t i = 0; i < n; i++) {
-        char e;
-        switch (s[i]) {
-        case '\\': e = '\\'; break;
-        case '\t': e = 't'; break;
-        case '\n': e = 'n'; break;
-        case '\r': e = 'r'; break;
-        default: continue;
-        }
-        gx_out(s + start, i - start);
-        gx_outc('\\');
-        gx_outc(e);
-        start = i + 1;
+    out_reserve(2 * n);
+    char *d = out_buf + out_len;
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    for (; p < end; p++) {
+        char e = out_escape[*p];
+        if (e) { *d++ = '\\'; *d++ = e; }
+        else *d++ = (char)*p;
     }
-    gx_out(s + start, n - start);
+    out_len = (size_t)(d - out_buf);
 }
 
 void gx_out_fields(const char *s) { gx_out_field(s, s ? strlen(s) : 0); }

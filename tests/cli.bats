@@ -204,3 +204,15 @@ input_for() {
         assert_success
     done
 }
+
+@test "output: processes sharing one output file or pipe (xargs -P) never cut a record" {
+    for i in $(seq 150); do cp "$SAMPLES/00$((i % 5))_"*.txt "$TMP/r$i.txt"; done
+    want=0
+    for f in "$TMP"/r*.txt; do want=$((want + $(awk 'END { print NR }' "$f"))); done
+    ls "$TMP"/r*.txt | xargs -P 4 -n 10 gx-segment --no-header > "$TMP/file"
+    ls "$TMP"/r*.txt | xargs -P 4 -n 10 gx-segment --no-header | cat > "$TMP/pipe"
+    for out in file pipe; do
+        awk -F'\t' 'NF != 14 { print FILENAME ": line " NR " has " NF " fields"; bad = 1 } END { exit bad }' "$TMP/$out"
+        [ "$(wc -l < "$TMP/$out")" -eq "$want" ]
+    done
+}
