@@ -237,6 +237,15 @@ static bool contains(const char *s, size_t n, const char *needle)
     return false;
 }
 
+/* pcre2's JIT code may read a few bytes past the end of the subject: every
+ * buffer handed to it gets defined bytes there. */
+#define RX_PAD 64
+static void rx_pad(gx_buf *b)
+{
+    gx_buf_reserve(b, RX_PAD);
+    memset(b->data + b->len, 0, RX_PAD);
+}
+
 static bool is_blank(const char *s, size_t n)
 {
     size_t i = 0;
@@ -288,8 +297,7 @@ static void clean(const char *s, size_t n, gx_buf *out)
     const char *t = trim(out->data ? out->data : "", &m);
     if (out->data && t != out->data) memmove(out->data, t, m);
     out->len = m;
-    gx_buf_addc(out, 0);
-    out->len = m;
+    rx_pad(out);
 }
 
 static bool is_numeric(const char *s, size_t n)
@@ -518,6 +526,7 @@ static bool line_cand(gx_seg_doc *d, size_t i, gx_buf *scratch, cand *c)
 static const kindrule *classify(const char *title, size_t n, gx_buf *tmp)
 {
     gx_norm_match(title, n, tmp);
+    rx_pad(tmp);
     for (int i = 0; i < R.nks; i++)
         if (rx(R.ks[i].re, tmp->data ? tmp->data : "", tmp->len)) return &R.ks[i];
     return NULL;
@@ -608,8 +617,7 @@ static bool split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name
         else if (i < n && s[i] == '\n') i++;
         if (n == 0) break;
     }
-    gx_buf_addc(&d->text, 0);
-    d->text.len--;
+    rx_pad(&d->text);
     return true;
 }
 
