@@ -6,42 +6,16 @@
  * each table (normalize_schema.tsv), the report schema, narrative figures
  * (narrative.tsv), table facts (labels.tsv), the T4 shift resolution, and the
  * derived sums (normalize_derived.tsv). */
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include "normalize.h"
 #include "text.h"
 
-#include <pcre2.h>
+#include "rx.h"
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- pcre2 helpers --------------------------------------------------------- */
+/* ---- patterns (rx.h: compiled on first use, JIT-compiled when used often) -- */
 
-typedef struct rx {
-    pcre2_code       *re;
-    pcre2_match_data *md;
-} rx;
-
-static void rx_compile(rx *r, const char *pat, const char *where, int row)
-{
-    int err;
-    PCRE2_SIZE off;
-    r->re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &err, &off, NULL);
-    if (!r->re) {
-        PCRE2_UCHAR msg[256];
-        pcre2_get_error_message(err, msg, sizeof msg);
-        gx_die(GX_EXIT_ERROR, "%s: row %d: bad pattern at offset %zu: %s", where, row,
-               (size_t)off, (char *)msg);
-    }
-    pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE); /* optional speed-up */
-    r->md = pcre2_match_data_create_from_pattern(r->re, NULL);
-}
-
-/* The JIT reads a few bytes past the subject's end: keep a buffer's unused
- * capacity initialised so that memory checkers see defined bytes there. */
-static void zero_slack(gx_buf *b)
-{
-    if (b->data && b->cap > b->len) memset(b->data + b->len, 0, b->cap - b->len);
-}
+typedef gx_rx rx;
 
 /* The subject checked as UTF-8 once (pcre2 would check the whole subject
  * again on every call: a cost that grows with the matches). */
@@ -54,19 +28,15 @@ static void rx_subject(const char *s, size_t n)
     rx_checked_n = n;
 }
 
-/* Match at or after start; returns the number of pairs (>0) or <= 0. */
+/* Match at or after start; returns the number of pairs (>0) or <= 0. The
+ * subjects are gx_bufs padded with gx_rx_pad. */
 static int rx_match(rx *r, const char *s, size_t n, size_t start)
 {
-    uint32_t opt = s == rx_checked && n == rx_checked_n ? PCRE2_NO_UTF_CHECK : 0;
-    return pcre2_match(r->re, (PCRE2_SPTR)s, n, start, opt, r->md, NULL);
+    unsigned fl = GX_RX_PADDED | (s == rx_checked && n == rx_checked_n ? GX_RX_VALID : 0);
+    return gx_rx_match(r, s, n, start, fl);
 }
 
-static void rx_group(rx *r, int g, size_t *a, size_t *b)
-{
-    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
-    *a = ov[2 * g];
-    *b = ov[2 * g + 1];
-}
+static void rx_group(rx *r, int g, size_t *a, size_t *b) { gx_rx_group(r, g, a, b); }
 
 /* ---- knowledge ------------------------------------------------------------- */
 
@@ -221,7 +191,12 @@ static void load_cues(void)
         c->value = r[cv];
         c->unit = r[cu];
         c->pattern = r[cr];
-        rx_compile(&c->r, r[cr], KN.tc.name, i + 1);
+        gx_rx_set(&c->r, r[cr], 0, KN.tc.name, i + 1);
+        if (KN.o->cues_file) {   /* the user's patterns: report a bad one now */
+            char err[300];
+            if (!gx_rx_compile(&c->r, err, sizeof err))
+                gx_die(GX_EXIT_ERROR, "%s: row %d: %s", KN.tc.name, i + 1, err);
+        }
     }
     load_scopes();
 }
@@ -242,7 +217,7 @@ static void load_docpats(void)
                  : strcmp(f, "org_sign") == 0 ? DP_ORG_SIGN : -1;
         if (d->field < 0) gx_die(GX_EXIT_ERROR, "normalize_doc.tsv: row %d: unknown field %s", i + 1, f);
         d->group = atoi(r[cg]);
-        rx_compile(&d->r, r[cr], "normalize_doc.tsv", i + 1);
+        gx_rx_set(&d->r, r[cr], 0, "normalize_doc.tsv", i + 1);
     }
 }
 
@@ -837,7 +812,7 @@ static void build_body(void)
         prev = i;
     }
     if (!D.body.data) { gx_buf_reserve(&D.body, 0); D.body.data[0] = 0; }
-    zero_slack(&D.body);
+    gx_rx_pad(&D.body);
     rx_subject(D.body.data, D.body.len);
 }
 
@@ -932,7 +907,7 @@ static void narrative(void)
             rx_group(&c->r, 0, &m0, &m1);
             ga = m0; gb = m1;
             if (c->group > 0 && c->group < rc) rx_group(&c->r, c->group, &ga, &gb);
-            if (ga == PCRE2_UNSET) ga = m0, gb = m1;
+            if (ga == GX_RX_UNSET) ga = m0, gb = m1;
             size_t next = m1 > m0 ? m1 : m0 + 1;
             size_t ss = sentence_start(s, m0);
             if (c->whole && contains_n(s + ss, ga - ss, "其中")) { start = next; continue; }
@@ -973,7 +948,7 @@ static void narrative(void)
                 int g = atoi(c->unit + 1);
                 size_t ua, ub;
                 if (g > 0 && g < rc) { rx_group(&c->r, g, &ua, &ub);
-                    if (ua != PCRE2_UNSET && ub - ua < sizeof cand.unit) { memcpy(cand.unit, s + ua, ub - ua); cand.unit[ub - ua] = 0; } }
+                    if (ua != GX_RX_UNSET && ub - ua < sizeof cand.unit) { memcpy(cand.unit, s + ua, ub - ua); cand.unit[ub - ua] = 0; } }
             } else {
                 snprintf(cand.unit, sizeof cand.unit, "%s", c->unit);
             }
@@ -1072,7 +1047,7 @@ static void doc_fields(void)
         }
     }
     if (!title.data) { gx_buf_reserve(&title, 0); title.data[0] = 0; }
-    zero_slack(&title);
+    gx_rx_pad(&title);
     /* year */
     for (int pass = 0; pass < 2 && !D.year[0]; pass++) {
         const char *s = pass == 0 ? title.data : D.body.data;
@@ -1094,14 +1069,9 @@ static void doc_fields(void)
     for (int i = 0; i < KN.ndps; i++) {
         docpat *d = &KN.dps[i];
         if (d->field != DP_ORG_STRIP) continue;
-        PCRE2_SIZE outlen = D.org.len * 2 + 64;
-        char *out = gx_xmalloc(outlen + 1);
-        zero_slack(&D.org);
-        int rc = pcre2_substitute(d->r.re, (PCRE2_SPTR)D.org.data, D.org.len, 0,
-                                  PCRE2_SUBSTITUTE_GLOBAL, NULL, NULL, (PCRE2_SPTR)"", 0,
-                                  (PCRE2_UCHAR *)out, &outlen);
-        if (rc >= 0) { gx_buf_reset(&D.org); gx_buf_add(&D.org, out, outlen); }
-        free(out);
+        gx_rx_pad(&D.org);
+        int rc = gx_rx_replace(&d->r, D.org.data, D.org.len, "", &D.tmp2, GX_RX_PADDED);
+        if (rc >= 0) { gx_buf_reset(&D.org); gx_buf_add(&D.org, D.tmp2.data, D.tmp2.len); }
     }
     for (int i = 0; i < KN.ndps && !D.org.len; i++) {
         /* the compiling office named in the preamble */
@@ -1122,7 +1092,7 @@ static void doc_fields(void)
             if (r->role == R_CELL || r->role == R_TABLE || r->role == R_BLANK) continue;
             seen++;
             gx_norm_keep_space(A(r->text), strlen(A(r->text)), &D.tmp);
-            zero_slack(&D.tmp);
+            gx_rx_pad(&D.tmp);
             for (int j = 0; j < KN.ndps; j++) {
                 docpat *d = &KN.dps[j];
                 if (d->field != DP_ORG_SIGN) continue;

@@ -1,0 +1,196 @@
+/* Unit tests for rx.c: lazy compilation, lazy JIT, groups, padding rule. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "rx.h"
+#include "unit.h"
+#include <pcre2.h>
+#include <stdlib.h>
+
+static bool have_jit(void)
+{
+    uint32_t j = 0;
+    pcre2_config(PCRE2_CONFIG_JIT, &j);
+    return j != 0;
+}
+
+static void test_lazy(void)
+{
+    gx_rx_stats s0 = gx_rx_get_stats();
+    gx_rx r;
+    gx_rx_set(&r, "(\\d+)件", 0, "t.tsv", 3);
+    OK(r.re == NULL && gx_rx_get_stats().compiled == s0.compiled, "lazy: nothing compiled by gx_rx_set");
+    static gx_rx never = GX_RX_INIT("(((never used", 0);   /* bad, but never used: no error */
+    OK(never.re == NULL, "lazy: a static pattern is not compiled");
+    const char *s = "共受理12件。";
+    int rc = gx_rx_match(&r, s, strlen(s), 0, 0);
+    EQ_INT(rc, 2, "lazy: first match compiles and matches (2 pairs)");
+    EQ_INT(gx_rx_get_stats().compiled, s0.compiled + 1, "lazy: compiled once");
+    OK(!r.jit, "lazy: no JIT after one match");
+    size_t a, b;
+    gx_rx_group(&r, 1, &a, &b);
+    OK(a == 9 && b == 11, "group 1 offsets (bytes)");
+    gx_rx_group(&r, 5, &a, &b);
+    OK(a == GX_RX_UNSET && b == GX_RX_UNSET, "group out of range is unset");
+    EQ_INT(gx_rx_match(&r, "无", strlen("无"), 0, 0), 0, "no match is 0");
+    EQ_INT(gx_rx_get_stats().compiled, s0.compiled + 1, "still compiled once");
+    gx_rx_free(&r);
+}
+
+static void test_unset_group(void)
+{
+    gx_rx r;
+    gx_rx_set(&r, "(a)|(b)", 0, NULL, 0);
+    int rc = gx_rx_match(&r, "xb", 2, 0, 0);
+    EQ_INT(rc, 3, "alternation: rc counts up to the highest set group");
+    size_t a, b;
+    gx_rx_group(&r, 1, &a, &b);
+    OK(a == GX_RX_UNSET, "a group that did not take part is unset");
+    gx_rx_group(&r, 2, &a, &b);
+    OK(a == 1 && b == 2, "group 2 set");
+    gx_rx_free(&r);
+}
+
+static void test_start_and_anchor(void)
+{
+    gx_rx r;
+    gx_rx_set(&r, "\\d+", 0, NULL, 0);
+    const char *s = "a1b22c333";
+    size_t a, b, start = 0;
+    char got[32] = "";
+    while (gx_rx_match(&r, s, strlen(s), start, GX_RX_VALID) > 0) {
+        gx_rx_group(&r, 0, &a, &b);
+        strncat(got, s + a, b - a);
+        strcat(got, ",");
+        start = b;
+    }
+    EQ_STR(got, "1,22,333,", "matches from a start offset");
+    EQ_INT(gx_rx_match(&r, s, strlen(s), 0, GX_RX_ANCHORED), 0, "anchored: no digit at 0");
+    EQ_INT(gx_rx_match(&r, s, strlen(s), 1, GX_RX_ANCHORED), 1, "anchored at 1");
+    EQ_INT(gx_rx_match(&r, s, strlen(s), 100, 0), 0, "start past the end: no match");
+    gx_rx_free(&r);
+}
+
+static void test_utf8(void)
+{
+    gx_rx r;
+    gx_rx_set(&r, ".", 0, NULL, 0);
+    const char bad[] = "\xff\xfe";
+    OK(gx_rx_match(&r, bad, 2, 0, 0) < 0, "invalid UTF-8 checked: an error (< 0)");
+    OK(gx_rx_match(&r, "中", 3, 0, GX_RX_VALID) == 1, "valid UTF-8 flag");
+    size_t a, b;
+    gx_rx_group(&r, 0, &a, &b);
+    OK(a == 0 && b == 3, "a character is three bytes");
+    gx_rx br;
+    gx_rx_set(&br, ".", GX_RX_BYTES, NULL, 0);
+    OK(gx_rx_match(&br, bad, 2, 0, 0) == 1, "GX_RX_BYTES: bytes, no UTF check");
+    gx_rx_free(&r);
+    gx_rx_free(&br);
+}
+
+static void test_compile_error(void)
+{
+    gx_rx r;
+    gx_rx_set(&r, "(unclosed", 0, "x.tsv", 7);
+    char err[200] = "";
+    OK(!gx_rx_compile(&r, err, sizeof err), "bad pattern: compile fails");
+    OK(strstr(err, "bad pattern at offset 9") != NULL, "message names the offset: %s", err);
+    gx_rx ok;
+    gx_rx_set(&ok, "fine", 0, NULL, 0);
+    OK(gx_rx_compile(&ok, err, sizeof err) && ok.re != NULL, "good pattern compiles now");
+    gx_rx_free(&ok);
+}
+
+/* The same answers before and after the JIT, which comes after
+ * GX_RX_JIT_AFTER matches. */
+static void test_jit_after_uses(void)
+{
+    if (!have_jit()) { OK(1, "# SKIP no JIT in this pcre2"); return; }
+    gx_rx r;
+    gx_rx_set(&r, "(\\d+)\\s*(件|条)", 0, NULL, 0);
+    const char *s = "收到申请 27 件，答复 3条";
+    gx_rx_stats s0 = gx_rx_get_stats();
+    int same = 1;
+    size_t a0 = 0, b0 = 0;
+    for (int i = 0; i < GX_RX_JIT_AFTER + 5; i++) {
+        if (i == GX_RX_JIT_AFTER - 2) OK(!r.jit, "no JIT before %d uses", GX_RX_JIT_AFTER);
+        int rc = gx_rx_match(&r, s, strlen(s), 0, GX_RX_VALID);
+        size_t a, b;
+        gx_rx_group(&r, 1, &a, &b);
+        if (i == 0) { a0 = a; b0 = b; }
+        if (rc != 3 || a != a0 || b != b0) same = 0;
+    }
+    OK(r.jit, "JIT-compiled after %d uses", GX_RX_JIT_AFTER);
+    EQ_INT(gx_rx_get_stats().jitted, s0.jitted + 1, "JIT-compiled once");
+    OK(same && a0 == 13 && b0 == 15, "same groups by interpreter and JIT");
+    OK(gx_rx_get_stats().copied > s0.copied, "an unpadded short subject is copied for the JIT");
+    gx_rx_stats s1 = gx_rx_get_stats();
+    gx_buf pb;
+    gx_buf_init(&pb);
+    gx_buf_adds(&pb, s);
+    gx_rx_pad(&pb);
+    EQ_INT(gx_rx_match(&r, pb.data, pb.len, 0, GX_RX_VALID | GX_RX_PADDED), 3, "padded subject matched");
+    EQ_INT(gx_rx_get_stats().copied, s1.copied, "a padded subject is not copied");
+    for (size_t i = 0; i < GX_RX_PAD; i++)
+        if (pb.data[pb.len + i] != 0) { OK(0, "pad byte %zu is zero", i); break; }
+    gx_buf_free(&pb);
+    gx_rx_free(&r);
+}
+
+/* A long subject JIT-compiles at once; unpadded and longer than
+ * GX_RX_COPY_MAX it is matched by the interpreter, with the same answer. */
+static void test_jit_long_subject(void)
+{
+    if (!have_jit()) { OK(1, "# SKIP no JIT in this pcre2"); return; }
+    size_t n = GX_RX_JIT_BYTES + 100;
+    char *s = malloc(n);             /* exactly n bytes: nothing after */
+    memset(s, 'a', n);
+    memcpy(s + n - 4, "z123", 4);
+    gx_rx r;
+    gx_rx_set(&r, "z(\\d+)$", 0, NULL, 0);
+    gx_rx_stats s0 = gx_rx_get_stats();
+    EQ_INT(gx_rx_match(&r, s, n, 0, GX_RX_VALID), 2, "long unpadded subject matches");
+    OK(r.jit, "a long subject JIT-compiles at once");
+    EQ_INT(gx_rx_get_stats().interp_long, s0.interp_long + 1, "long unpadded subject: interpreter");
+    size_t a, b;
+    gx_rx_group(&r, 1, &a, &b);
+    OK(a == n - 3 && b == n, "its group");
+    free(s);
+    gx_rx_free(&r);
+}
+
+static void test_replace(void)
+{
+    gx_rx r;
+    gx_rx_set(&r, "\\d{4}年(度)?|政府信息公开", 0, NULL, 0);
+    gx_buf out;
+    gx_buf_init(&out);
+    const char *t = "某市2021年度政府信息公开工作年度报告";
+    int rc = gx_rx_replace(&r, t, strlen(t), "", &out, GX_RX_VALID);
+    EQ_INT(rc, 2, "two replacements");
+    EQ_STR(out.data, "某市工作年度报告", "replaced by nothing");
+    gx_rx e;
+    gx_rx_set(&e, "x*", 0, NULL, 0);
+    rc = gx_rx_replace(&e, "abc", 3, "-", &out, 0);
+    EQ_STR(out.data, "-a-b-c-", "empty matches as pcre2_substitute");
+    gx_rx big;
+    gx_rx_set(&big, "a", 0, NULL, 0);
+    rc = gx_rx_replace(&big, "aaaa", 4, "long replacement ", &out, 0);
+    EQ_INT(rc, 4, "output longer than first guess: 4 replacements");
+    OK(out.len == 4 * strlen("long replacement "), "output grown");
+    gx_buf_free(&out);
+    gx_rx_free(&r);
+    gx_rx_free(&e);
+    gx_rx_free(&big);
+}
+
+int main(void)
+{
+    test_lazy();
+    test_unset_group();
+    test_start_and_anchor();
+    test_utf8();
+    test_compile_error();
+    test_jit_after_uses();
+    test_jit_long_subject();
+    test_replace();
+    return UNIT_DONE();
+}
