@@ -859,6 +859,40 @@ int tb_build(const tb_know *k, const tb_grid *g, tb_carry *carry, tb_emit_fn emi
         first = false;
         i = r;
     }
+    /* a header at the very end of the block, with no value rows under it:
+     * the header of the table that the segmenter cut off after it; keep its
+     * column paths for the next block */
+    if (carry && n > 0) {
+        int t = n;
+        while (t > 0 && !b.ri[t - 1].data) t--;
+        int hl = -1;
+        for (int r = t; r < n; r++)
+            if (header_like(&b, r, minv_before == 1 << 30 ? 0 : minv_before)) hl = r;
+        if (hl >= 0 && t > 0) {
+            int h0 = hl;
+            while (h0 > t && !b.ri[h0 - 1].data && !b.ri[h0 - 1].sep && b.ri[h0 - 1].nonempty >= 2) h0--;
+            gx_buf_reset(&b.sig);
+            int w = 0;
+            for (int r = h0; r <= hl; r++) {
+                if (b.ri[r].last + 1 > w) w = b.ri[r].last + 1;
+                const tb_row *row = &g->rows[r];
+                for (int c = 0; c < row->n; c++) {
+                    gx_norm_match(b.ci[row->first + c].s, b.ci[row->first + c].n, &b.tmp);
+                    gx_buf_add(&b.sig, b.tmp.data ? b.tmp.data : "", b.tmp.len);
+                }
+            }
+            int kt = b.sig.len ? tb_template_columns(k, b.sig.data, b.sig.len) : 0;
+            int kk = kt ? kt : w - 1;
+            if (kk > 0 && kk <= w) {
+                bool nohead;
+                column_paths(&b, h0, hl + 1, kk, &nohead);
+                carry->valid = true;
+                carry->k = kk;
+                gx_buf_reset(&carry->colheads);
+                gx_buf_add(&carry->colheads, b.colheads.data, b.colheads.len);
+            }
+        }
+    }
     free(b.ci); free(b.ri); free(b.pv); free(b.st); free(b.choff); free(b.chflags);
     gx_buf_free(&b.parts); gx_buf_free(&b.sttext); gx_buf_free(&b.colheads);
     gx_buf_free(&b.tmp); gx_buf_free(&b.rowhead); gx_buf_free(&b.sig);

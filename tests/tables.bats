@@ -348,3 +348,11 @@ tab_cells() {
     run cell_text "$(cells < <(gx-tables "$FIX/stitch.stream.tsv") > "$TMP/c2"; echo "$TMP/c2")" "r3" ""
     assert_line "3|nohead"
 }
+
+@test "gx-tables: a header left at the end of the block before is the header of the next block" {
+    gx-tables "$FIX/trailing-header.stream.tsv" | cells > "$TMP/c"
+    run cell_text "$TMP/c" "一、主动公开情况 | （一）主动公开政府信息数" "统计数"
+    assert_output "84655|stitched"
+    run cell_text "$TMP/c" "一、主动公开情况 | （一）主动公开政府信息数" "单位"
+    assert_output "条|stitched"
+}
