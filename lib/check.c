@@ -264,6 +264,20 @@ static void involve(ectx *c, int i)
 static void fmt_num(char *buf, size_t n, double v, int dec)
 {
     if (dec > 9) dec = 9;
+    /* a whole number (most figures): what "%.*f" prints, without printf */
+    if (dec >= 0 && n >= 32 && v > -1e15 && v < 1e15 && v == (double)(long long)v) {
+        long long x = (long long)v;
+        unsigned long long u = x < 0 ? 0ull - (unsigned long long)x : (unsigned long long)x;
+        char tmp[24];
+        int k = 0;
+        do tmp[k++] = (char)('0' + u % 10); while (u /= 10);
+        char *p = buf;
+        if (x < 0) *p++ = '-';      /* -0 prints as 0, as below */
+        while (k) *p++ = tmp[--k];
+        if (dec > 0) { *p++ = '.'; memset(p, '0', (size_t)dec); p += dec; }
+        *p = 0;
+        return;
+    }
     snprintf(buf, n, "%.*f", dec, v);
     if (strcmp(buf, "-0") == 0 || (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1)))
         memmove(buf, buf + 1, strlen(buf));
@@ -918,11 +932,9 @@ static bool glob_ok(const check_rule *r, const char *id)
 
 static bool fact_ok(const check_doc *d, const check_rule *r, int i)
 {
-    static const char *const srcname[] = {"table", "narrative", "table", "derived"};
-    static const char *const stname[] = {"number", "empty", "na", "text"};
     const check_fact *f = &d->facts[i];
-    if (r->f_source && !in_list(r->f_source, srcname[f->src])) return false;
-    if (r->f_state && !in_list(r->f_state, stname[f->state])) return false;
+    if (r->f_source && !(r->f_src_mask >> f->src & 1u)) return false;
+    if (r->f_state && !(r->f_state_mask >> f->state & 1u)) return false;
     if (r->f_flag) {
         bool any = false;
         for (const char *p = r->f_flag; !any && (p = strchr(p, '|')) && p[1];) {

@@ -63,6 +63,7 @@ typedef struct check_rule {
     char     **glob;           /* EACH_IND / EACH_FACT globs ('!' = exclude) */
     int        nglob;
     char      *f_unit, *f_unit_not, *f_source, *f_state, *f_flag; /* "|a|b|" lists or NULL */
+    unsigned   f_src_mask, f_state_mask; /* f_source, f_state as bits by enum check_src, fact state */
     bool       has_when;
     check_expr when;
     check_expr eq;

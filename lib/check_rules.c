@@ -343,6 +343,26 @@ static char *bar_list(const char *s)
     return b.data;
 }
 
+/* The names a fact's source and state have in source= and state= filters,
+ * by enum check_src and fact state. */
+static const char *const check_src_names[4] = {"table", "narrative", "table", "derived"};
+static const char *const check_state_names[4] = {"number", "empty", "na", "text"};
+
+/* Bit i set when names[i] is an item of the "|a|b|" list. */
+static unsigned list_mask(const char *list, const char *const *names, int n)
+{
+    unsigned m = 0;
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(names[i]);
+        for (const char *p = list; (p = strchr(p, '|')) && p[1];) {
+            p++;
+            const char *e = strchr(p, '|');
+            if (e && (size_t)(e - p) == l && strncmp(p, names[i], l) == 0) { m |= 1u << i; break; }
+        }
+    }
+    return m;
+}
+
 static bool parse_each(check_rule *r, const char *each, char *err, size_t errsz)
 {
     const char *body;
@@ -393,6 +413,8 @@ static bool parse_each(check_rule *r, const char *each, char *err, size_t errsz)
         }
         free(*slot);
         *slot = bar_list(val);
+        if (slot == &r->f_source) r->f_src_mask = list_mask(*slot, check_src_names, 4);
+        if (slot == &r->f_state) r->f_state_mask = list_mask(*slot, check_state_names, 4);
         free(clause);
     }
     return true;
