@@ -790,10 +790,8 @@ static void find_blocks(gx_seg_doc *d, block **out, int *nout, gx_buf *scratch)
         bs[nb].first = i;
         bs[nb].last = last;
         bs[nb].fam = fam;
-        bs[nb].chart = false;
-        bs[nb].rows = rows;
-        for (size_t j = i; j <= last && !html; j++)
-            if (is_row(d->lines[j].cls) && cell_chart(LT(d, j), d->lines[j].len)) bs[nb].chart = true;
+        bs[nb].chart = false;           /* looked at later, for the last blocks only */
+        bs[nb].rows = html ? -rows : rows;
         nb++;
         i = last + 1;
     }
@@ -991,7 +989,14 @@ static void mark_tables(gx_seg_doc *d, gx_buf *scratch)
     /* the tail of small (<= 2 rows) or chart-like blocks; residue starts at
        its first chart-like block */
     int tail = nb;
-    while (tail > 0 && (bs[tail - 1].chart || bs[tail - 1].rows <= 2)) tail--;
+    while (tail > 0) {
+        block *b = &bs[tail - 1];
+        if (b->fam == 1 && b->rows > 0)          /* TAB rows, not from HTML */
+            for (size_t j = b->first; j <= b->last && !b->chart; j++)
+                if (is_row(d->lines[j].cls) && cell_chart(LT(d, j), d->lines[j].len)) b->chart = true;
+        if (!b->chart && abs(b->rows) > 2) break;
+        tail--;
+    }
     int real_end = nb;
     for (int b = tail; b < nb; b++) if (bs[b].chart) { real_end = b; break; }
     int t = 0;
