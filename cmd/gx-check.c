@@ -131,8 +131,13 @@ int main(int argc, char **argv)
         return GX_EXIT_ERROR;
     }
 
+    /* A rules file given is read (and checked) now; the built-in rules on the
+     * first document: empty input costs nothing. */
     check_rules rs;
-    load_rules(&rs, rules_path);
+    memset(&rs, 0, sizeof rs);
+    bool have_rules = false;
+    if (rules_path || list) { load_rules(&rs, rules_path); have_rules = true; }
+#define NEED_RULES() do { if (!have_rules) { load_rules(&rs, NULL); have_rules = true; } } while (0)
     if (list) {
         check_rules_list(&rs, o.header);
         check_rules_free(&rs);
@@ -175,6 +180,7 @@ int main(int argc, char **argv)
                 cur = gx_xmalloc(sizeof *cur);
                 check_doc_init(cur);
             } else {
+                NEED_RULES();
                 check_doc_run(cur, &rs, &o, &tally);
                 check_doc_reset(cur);
             }
@@ -191,6 +197,7 @@ int main(int argc, char **argv)
         }
         for (int i = 0; i < ndocs; i++) check_doc_index(docs[i]);
         link_years(docs, ndocs);
+        if (ndocs) NEED_RULES();
         for (int i = 0; i < ndocs; i++) check_doc_run(docs[i], &rs, &o, &tally);
         for (int i = 0; i < ndocs; i++) {
             check_doc_free(docs[i]);
@@ -198,11 +205,12 @@ int main(int argc, char **argv)
         }
         free(docs);
     } else {
+        if (cur->nfacts) NEED_RULES();
         check_doc_run(cur, &rs, &o, &tally);
         check_doc_free(cur);
     }
     gx_tsv_in_free(&in);
-    check_rules_free(&rs);
+    if (have_rules) check_rules_free(&rs);
     gx_buf_free(&tally.worst);
     gx_out_flush();
     if (gx_error_count()) return GX_EXIT_ERROR;

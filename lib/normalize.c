@@ -1352,6 +1352,7 @@ static void emit(void)
 static void finish_doc(void)
 {
     if (!D.nrows) return;
+    load_knowledge(KN.o);   /* on the first document: empty input loads nothing */
     detect_tables();
     build_body();
     doc_fields();
@@ -1366,8 +1367,8 @@ static void finish_doc(void)
 
 int nz_run(const nz_opts *o, int argc, char **argv, const char *files0)
 {
-    load_knowledge(o);
     KN.o = o;
+    if (o->map_file) load_knowledge(o);   /* the user's table: report a bad one now */
     doc_reset();
     gx_tsv_in in;
     gx_tsv_in_init(&in, argc, argv, files0, gx_doc_columns, GX_DOC_NCOL);
