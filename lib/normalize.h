@@ -76,11 +76,18 @@ typedef struct nz_entry {
     const char *col_g, *col_leaf;
     const char *indicator, *dim, *unit; /* as in the table */
     int         lineno;
+    /* for a quick reject in nz_map_best: leaf key lengths, and their last
+     * up to 4 bytes (tail_n of them) packed */
+    size_t      row_leaf_n, col_leaf_n;
+    uint32_t    row_tail, col_tail;
+    int         row_tail_n, col_tail_n;
 } nz_entry;
 
 typedef struct nz_map {
     nz_entry *e;
     int       n;
+    int      *by_type[4];   /* entry indexes of each type, in table order */
+    int       n_type[4];
     gx_table  t;
     gx_buf    keys;
 } nz_map;

@@ -186,6 +186,14 @@ static int parse_kind(const char *s)
     return 0;
 }
 
+/* The last t (<= 4) bytes of s[0..n) packed in a word. */
+static uint32_t tail_of(const char *s, size_t n, int t)
+{
+    uint32_t w = 0;
+    for (int i = 0; i < t; i++) w = w << 8 | (unsigned char)s[n - (size_t)t + (size_t)i];
+    return w;
+}
+
 /* Store the keys of a path's groups and leaf in m->keys; return offsets. */
 static void split_keys(gx_buf *keys, const char *s, size_t *g, size_t *leaf)
 {
@@ -238,17 +246,27 @@ void nz_map_load(nz_map *m, const char *path)
         m->n++;
     }
     /* keys are stable now: turn offsets into pointers */
+    for (int t = 0; t < 4; t++) m->by_type[t] = gx_xcalloc((size_t)m->n + 1, sizeof(int));
     for (int i = 0; i < m->n; i++) {
-        m->e[i].row_g = m->keys.data + off[i][0];
-        m->e[i].row_leaf = m->keys.data + off[i][1];
-        m->e[i].col_g = m->keys.data + off[i][2];
-        m->e[i].col_leaf = m->keys.data + off[i][3];
+        nz_entry *e = &m->e[i];
+        e->row_g = m->keys.data + off[i][0];
+        e->row_leaf = m->keys.data + off[i][1];
+        e->col_g = m->keys.data + off[i][2];
+        e->col_leaf = m->keys.data + off[i][3];
+        e->row_leaf_n = strlen(e->row_leaf);
+        e->col_leaf_n = strlen(e->col_leaf);
+        e->row_tail_n = e->row_leaf_n < 4 ? (int)e->row_leaf_n : 4;
+        e->col_tail_n = e->col_leaf_n < 4 ? (int)e->col_leaf_n : 4;
+        e->row_tail = tail_of(e->row_leaf, e->row_leaf_n, e->row_tail_n);
+        e->col_tail = tail_of(e->col_leaf, e->col_leaf_n, e->col_tail_n);
+        m->by_type[e->type][m->n_type[e->type]++] = i;
     }
     free(off);
 }
 
 void nz_map_free(nz_map *m)
 {
+    for (int t = 0; t < 4; t++) free(m->by_type[t]);
     free(m->e);
     gx_table_free(&m->t);
     gx_buf_free(&m->keys);
@@ -281,9 +299,21 @@ const nz_entry *nz_map_best(const nz_map *m, int type, const nz_match_in *in,
     const nz_entry *best = NULL;
     int bs = -1;
     *ambiguous = false;
-    for (int i = 0; i < m->n; i++) {
-        const nz_entry *e = &m->e[i];
-        if (e->type != type || !(e->kind & in->kinds)) continue;
+    if (type < 0 || type > 3) return NULL;
+    /* a leaf must end the path's key: compare lengths and last bytes first */
+    const char *rk = in->row->key.data, *ck = in->col->key.data;
+    size_t rn = in->row->key.len, cn = in->col->key.len;
+    uint32_t rt[5], ct[5];
+    for (int t = 0; t <= 4; t++) {
+        rt[t] = (size_t)t <= rn ? tail_of(rk, rn, t) : 0;
+        ct[t] = (size_t)t <= cn ? tail_of(ck, cn, t) : 0;
+    }
+    const int *idx = m->by_type[type];
+    for (int x = 0; x < m->n_type[type]; x++) {
+        const nz_entry *e = &m->e[idx[x]];
+        if (!(e->kind & in->kinds)) continue;
+        if (e->row_leaf_n > rn || e->row_tail != rt[e->row_tail_n]) continue;
+        if (e->col_leaf_n > cn || e->col_tail != ct[e->col_tail_n]) continue;
         int ki = nz_kind_index(e->kind);
         if (e->layout && in->layout[ki] && e->layout != in->layout[ki]) continue;
         int rs = nz_side_score(in->row, e->row_g, e->row_leaf, in->ctx, in->nctx);
