@@ -22,18 +22,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rx.h"
 #include "tables.h"
 #include "text.h"
 
 /* ---- grid ------------------------------------------------------------- */
 
-/* The pcre2 JIT reads a few bytes past a subject's end: keep 16 defined
- * bytes after a buffer's contents so memory checkers see no uninitialised
- * reads. */
+/* The pcre2 JIT reads past a subject's end: keep GX_RX_PAD defined bytes
+ * after a buffer's contents (rx.h), so that every subject taken from it is
+ * matched in place (GX_RX_PADDED). */
 void tb_pad(gx_buf *b)
 {
-    gx_buf_reserve(b, 16);
-    memset(b->data + b->len, 0, 16);
+    gx_rx_pad(b);
 }
 
 void tb_grid_init(tb_grid *g)

@@ -2,16 +2,28 @@
  * and the cell classifier built on them. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rx.h"
 #include "tables.h"
 #include "text.h"
 
+/* A pattern of a table, compiled on its first use (rx.h): a report that
+ * never needs a pattern never pays for it, and the JIT compiler runs only
+ * for the patterns a long stream uses often. The table's pattern is
+ * wrapped (Unicode properties for \d \s \w; anchored at both ends for
+ * the whole-cell tables), so an error offset is corrected by the length of
+ * the prefix. */
 typedef struct tb_re {
-    pcre2_code *re;
+    gx_rx       rx;
+    char       *pat;    /* the wrapped pattern (rx keeps a pointer) */
+    size_t      pre;    /* bytes of the wrapper before the table's pattern */
+    size_t      len;    /* bytes of the table's pattern */
+    const char *table;
     int         kind;   /* class (values), rank (numbering) */
-    int         num;    /* group number of "num" (numbering) */
+    int         num;    /* group number of "num" (numbering); -1 not looked up */
 } tb_re;
 
 typedef struct tb_tmpl {
@@ -25,24 +37,69 @@ struct tb_know {
     tb_re   *foot; int nfoot;
     tb_tmpl *tmpl; int ntmpl;
     char   **labels; int nlabels;
-    pcre2_match_data *md;
+    bool     labels_keyed;   /* labels[] hold their keys, sorted */
     gx_buf   scratch, scratch2;
 };
 
-static pcre2_code *compile(const char *table, long row, const char *pat, uint32_t extra)
+static const char UCP[] = "(*UCP)";
+
+/* Declare the pattern of row `row` of `table`; whole: anchored at both
+ * ends (the pattern must match the whole subject). */
+static void rx_decl(tb_re *r, const char *table, long row, const char *pat, bool whole)
 {
-    int err;
-    PCRE2_SIZE off;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_UTF | PCRE2_UCP | extra, &err, &off, NULL);
-    if (!re) {
-        PCRE2_UCHAR msg[256];
-        pcre2_get_error_message(err, msg, sizeof msg);
-        gx_die(GX_EXIT_ERROR, "%s: row %ld: bad pattern at offset %zu: %s", table, row,
-               (size_t)off, (char *)msg);
+    gx_buf b;
+    gx_buf_init(&b);
+    gx_buf_add(&b, UCP, strlen(UCP));
+    if (whole) gx_buf_add(&b, "\\A(?:", 5);
+    r->pre = b.len;
+    r->len = strlen(pat);
+    gx_buf_add(&b, pat, strlen(pat));
+    if (whole) gx_buf_add(&b, ")\\z", 3);
+    gx_buf_addc(&b, 0);
+    r->pat = gx_xstrdup(b.data);
+    gx_buf_free(&b);
+    r->table = table;
+    r->num = -1;
+    gx_rx_set(&r->rx, r->pat, 0, table, (int)row);
+}
+
+/* Compile on first use; a bad pattern ends the program naming the table,
+ * the row and the offset in the table's own pattern. */
+static void rx_need(tb_re *r)
+{
+    if (r->rx.re) return;
+    char err[300];
+    if (gx_rx_compile(&r->rx, err, sizeof err)) return;
+    size_t off;
+    const char *m = strstr(err, ": ");
+    if (sscanf(err, "bad pattern at offset %zu", &off) == 1 && m) {
+        off = off > r->pre ? off - r->pre : 0;
+        if (off > r->len) off = r->len;   /* at the wrapper's end: the pattern's end */
+        gx_die(GX_EXIT_ERROR, "%s: row %d: bad pattern at offset %zu%s", r->table, r->rx.row,
+               off, m);
     }
-    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-    return re;
+    gx_die(GX_EXIT_ERROR, "%s: row %d: %s", r->table, r->rx.row, err);
+}
+
+/* Match flags for a subject: the callers keep GX_RX_PAD defined bytes
+ * after every subject (tb_pad); pcre2's UTF-8 check runs once here, not
+ * once per pattern (invalid UTF-8 is matched with the check on, so it
+ * fails to match as before). */
+static unsigned subject_flags(const char *s, size_t n)
+{
+    return GX_RX_PADDED | (gx_utf8_valid(s, n) ? GX_RX_VALID : 0);
+}
+
+static bool rx_match(tb_re *r, const char *s, size_t n, unsigned fl)
+{
+    rx_need(r);
+    return gx_rx_match(&r->rx, s, n, 0, fl) > 0;
+}
+
+static void rx_free(tb_re *r)
+{
+    gx_rx_free(&r->rx);
+    free(r->pat);
 }
 
 static int need_col(const gx_table *t, const char *name)
@@ -96,7 +153,7 @@ tb_know *tb_know_load(void)
     k->val = gx_xcalloc((size_t)t.nrows + 1, sizeof *k->val);
     for (int i = 0; i < t.nrows; i++) {
         k->val[i].kind = class_of(t.name, i + 1, t.rows[i][ck]);
-        k->val[i].re = compile(t.name, i + 1, t.rows[i][cp], PCRE2_ANCHORED | PCRE2_ENDANCHORED);
+        rx_decl(&k->val[i], "tables_values.tsv", i + 1, t.rows[i][cp], true);
     }
     k->nval = t.nrows;
     gx_table_free(&t);
@@ -107,9 +164,7 @@ tb_know *tb_know_load(void)
     k->num = gx_xcalloc((size_t)t.nrows + 1, sizeof *k->num);
     for (int i = 0; i < t.nrows; i++) {
         k->num[i].kind = atoi(t.rows[i][cr]);
-        k->num[i].re = compile(t.name, i + 1, t.rows[i][cp], 0);
-        int g = pcre2_substring_number_from_name(k->num[i].re, (PCRE2_SPTR) "num");
-        k->num[i].num = g > 0 ? g : 0;
+        rx_decl(&k->num[i], "tables_numbering.tsv", i + 1, t.rows[i][cp], false);
     }
     k->nnum = t.nrows;
     gx_table_free(&t);
@@ -118,11 +173,9 @@ tb_know *tb_know_load(void)
     cp = need_col(&t, "pattern");
     k->foot = gx_xcalloc((size_t)t.nrows + 1, sizeof *k->foot);
     for (int i = 0; i < t.nrows; i++)
-        k->foot[i].re = compile(t.name, i + 1, t.rows[i][cp], PCRE2_ANCHORED | PCRE2_ENDANCHORED);
+        rx_decl(&k->foot[i], "tables_footer.tsv", i + 1, t.rows[i][cp], true);
     k->nfoot = t.nrows;
     gx_table_free(&t);
-
-    k->md = pcre2_match_data_create(16, NULL);
 
     gx_table_load(&t, "tables_templates.tsv", NULL);
     int ckw = need_col(&t, "keyword"), cc = need_col(&t, "columns");
@@ -137,15 +190,13 @@ tb_know *tb_know_load(void)
     k->ntmpl = t.nrows;
     gx_table_free(&t);
 
+    /* the label keys are made on the first lookup: most small reports
+     * never need them */
     gx_table_load(&t, "tables_labels.tsv", NULL);
     int cl = need_col(&t, "label");
     k->labels = gx_xcalloc((size_t)t.nrows + 1, sizeof *k->labels);
-    for (int i = 0; i < t.nrows; i++) {
-        label_key(k, t.rows[i][cl], strlen(t.rows[i][cl]));
-        k->labels[i] = gx_xstrdup(k->scratch.data);
-    }
+    for (int i = 0; i < t.nrows; i++) k->labels[i] = gx_xstrdup(t.rows[i][cl]);
     k->nlabels = t.nrows;
-    qsort(k->labels, (size_t)k->nlabels, sizeof *k->labels, cmp_str);
     gx_table_free(&t);
     return k;
 }
@@ -153,29 +204,24 @@ tb_know *tb_know_load(void)
 void tb_know_free(tb_know *k)
 {
     if (!k) return;
-    for (int i = 0; i < k->nval; i++) pcre2_code_free(k->val[i].re);
-    for (int i = 0; i < k->nnum; i++) pcre2_code_free(k->num[i].re);
-    for (int i = 0; i < k->nfoot; i++) pcre2_code_free(k->foot[i].re);
+    for (int i = 0; i < k->nval; i++) rx_free(&k->val[i]);
+    for (int i = 0; i < k->nnum; i++) rx_free(&k->num[i]);
+    for (int i = 0; i < k->nfoot; i++) rx_free(&k->foot[i]);
     for (int i = 0; i < k->ntmpl; i++) free(k->tmpl[i].kw);
     for (int i = 0; i < k->nlabels; i++) free(k->labels[i]);
     free(k->val); free(k->num); free(k->foot); free(k->tmpl); free(k->labels);
-    pcre2_match_data_free(k->md);
     gx_buf_free(&k->scratch);
     gx_buf_free(&k->scratch2);
     free(k);
-}
-
-static bool match(const tb_know *k, pcre2_code *re, const char *s, size_t n)
-{
-    return pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, k->md, NULL) >= 0;
 }
 
 int tb_classify(const tb_know *k, const char *s, size_t n)
 {
     s = gx_trim(s, &n);
     if (n == 0) return TB_EMPTY;
+    unsigned fl = subject_flags(s, n);
     for (int i = 0; i < k->nval; i++)
-        if (match(k, k->val[i].re, s, n)) return k->val[i].kind;
+        if (rx_match(&k->val[i], s, n, fl)) return k->val[i].kind;
     return TB_TEXT;
 }
 
@@ -204,15 +250,22 @@ static long digits(const char *s, size_t n)
 
 int tb_numbering(const tb_know *k, const char *s, size_t n, long *num, int *rank, size_t *end)
 {
+    unsigned fl = subject_flags(s, n);
     for (int i = 0; i < k->nnum; i++) {
-        if (pcre2_match(k->num[i].re, (PCRE2_SPTR)s, n, 0, 0, k->md, NULL) < 0) continue;
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(k->md);
-        *end = ov[1];
-        *rank = k->num[i].kind;
+        tb_re *r = &k->num[i];
+        if (!rx_match(r, s, n, fl)) continue;
+        if (r->num < 0) {
+            int g = pcre2_substring_number_from_name(r->rx.re, (PCRE2_SPTR) "num");
+            r->num = g > 0 ? g : 0;
+        }
+        size_t a, b;
+        gx_rx_group(&r->rx, 0, &a, &b);
+        *end = b;
+        *rank = r->kind;
         *num = -1;
-        if (k->num[i].num > 0) {
-            size_t a = ov[2 * k->num[i].num], b = ov[2 * k->num[i].num + 1];
-            if (a != PCRE2_UNSET && b > a) {
+        if (r->num > 0) {
+            gx_rx_group(&r->rx, r->num, &a, &b);
+            if (a != GX_RX_UNSET && b > a) {
                 long v = digits(s + a, b - a);
                 if (v < 0) v = circled(s + a, b - a);
                 if (v < 0) v = gx_cjk_number(s + a, b - a);
@@ -226,7 +279,16 @@ int tb_numbering(const tb_know *k, const char *s, size_t n, long *num, int *rank
 
 bool tb_known_label(const tb_know *k, const char *s, size_t n)
 {
-    tb_know *m = (tb_know *)k;   /* scratch buffers only */
+    tb_know *m = (tb_know *)k;   /* scratch buffers and the lazy keys only */
+    if (!m->labels_keyed) {
+        for (int i = 0; i < m->nlabels; i++) {
+            label_key(m, m->labels[i], strlen(m->labels[i]));
+            free(m->labels[i]);
+            m->labels[i] = gx_xstrdup(m->scratch.data);
+        }
+        qsort(m->labels, (size_t)m->nlabels, sizeof *m->labels, cmp_str);
+        m->labels_keyed = true;
+    }
     label_key(m, s, n);
     const char *key = m->scratch.data;
     return bsearch(&key, k->labels, (size_t)k->nlabels, sizeof *k->labels, cmp_str) != NULL;
@@ -248,7 +310,8 @@ bool tb_footer(const tb_know *k, const char *s, size_t n)
 {
     s = gx_trim(s, &n);
     if (n == 0) return false;
+    unsigned fl = subject_flags(s, n);
     for (int i = 0; i < k->nfoot; i++)
-        if (match(k, k->foot[i].re, s, n)) return true;
+        if (rx_match(&k->foot[i], s, n, fl)) return true;
     return false;
 }

@@ -356,3 +356,20 @@ tab_cells() {
     run cell_text "$TMP/c" "一、主动公开情况 | （一）主动公开政府信息数" "单位"
     assert_output "条|stitched"
 }
+
+@test "gx-tables: a bad value pattern (GX_SHARE) is named with its table, row and offset in its own text" {
+    cp -r "$GX_ROOT/share/gx" "$TMP/share"
+    printf 'kind\tpattern\nnumber\t[0-9]+\nna\t(ab\n' > "$TMP/share/tables_values.tsv"
+    printf 'doc\tline\tpage\tpara\tsec\tlevel\tkind\trole\ttable\trow\tcol\trowhead\tcolhead\ttext\nd\t1\t1\t\t\t\t\ttable\t1\t\t\t\t\ta\\t1\n' > "$TMP/in.tsv"
+    GX_SHARE="$TMP/share" run gx-tables "$TMP/in.tsv"
+    assert_failure 2
+    assert_output --partial "tables_values.tsv: row 2: bad pattern at offset 3: missing closing parenthesis"
+}
+
+@test "gx-tables: no pattern is compiled for input without tables (empty input costs nothing)" {
+    cp -r "$GX_ROOT/share/gx" "$TMP/share"
+    printf 'kind\tpattern\nnumber\t(bad\n' > "$TMP/share/tables_values.tsv"
+    : > "$TMP/empty.tsv"
+    GX_SHARE="$TMP/share" run gx-tables "$TMP/empty.tsv"
+    assert_success
+}
