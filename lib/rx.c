@@ -1,4 +1,5 @@
 /* rx.c - lazily compiled, lazily JIT-compiled PCRE2 patterns (rx.h). */
+#define _GNU_SOURCE   /* memmem */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "rx.h"
 
@@ -7,6 +8,7 @@
 #include <string.h>
 
 static gx_rx_stats stats;
+static void find_literal(gx_rx *r);
 static gx_buf scratch;   /* padded copies of short subjects for the JIT */
 
 gx_rx_stats gx_rx_get_stats(void) { return stats; }
@@ -42,8 +44,139 @@ bool gx_rx_compile(gx_rx *r, char *err, size_t errcap)
     if (!r->md) gx_die(GX_EXIT_ERROR, "out of memory");
     r->uses = 0;
     r->jit = r->jit_failed = false;
+    r->lit = NULL;
+    r->lit_n = 0;
+    if (r->flags & GX_RX_LITERAL) find_literal(r);
     stats.compiled++;
     return true;
+}
+
+static void need(gx_rx *r);
+
+/* ---- the literal prefilter --------------------------------------------- */
+
+/* Skip a quantifier at p[i] (?, *, +, {m,n}, with a lazy or possessive
+ * suffix); returns the index after it. */
+static size_t skip_quant(const char *p, size_t i)
+{
+    if (p[i] == '?' || p[i] == '*' || p[i] == '+') i++;
+    else if (p[i] == '{') {
+        size_t j = i + 1;
+        while (p[j] && (p[j] == ',' || (p[j] >= '0' && p[j] <= '9'))) j++;
+        if (p[j] != '}') return i;          /* a literal {: handled by the caller */
+        i = j + 1;
+    } else return i;
+    if (p[i] == '?' || p[i] == '+') i++;
+    return i;
+}
+
+/* Index after the character class starting at p[i] == '[', or 0. */
+static size_t skip_class(const char *p, size_t i)
+{
+    i++;
+    if (p[i] == '^') i++;
+    if (p[i] == ']') i++;                   /* a ] first is literal */
+    while (p[i] && p[i] != ']') {
+        if (p[i] == '\\' && p[i + 1]) i += 2;
+        else if (p[i] == '[' && p[i + 1] == ':') {  /* [:alpha:] */
+            const char *e = strstr(p + i + 2, ":]");
+            if (!e) return 0;
+            i = (size_t)(e - p) + 2;
+        } else i++;
+    }
+    return p[i] == ']' ? i + 1 : 0;
+}
+
+/* Index after the group starting at p[i] == '(', or 0. */
+static size_t skip_group(const char *p, size_t i)
+{
+    int depth = 0;
+    while (p[i]) {
+        if (p[i] == '\\') { if (p[i + 1] == 'Q') return 0; i += p[i + 1] ? 2 : 1; continue; }
+        if (p[i] == '[') { i = skip_class(p, i); if (!i) return 0; continue; }
+        if (p[i] == '(') depth++;
+        else if (p[i] == ')' && --depth == 0) return i + 1;
+        i++;
+    }
+    return 0;
+}
+
+static void find_literal(gx_rx *r)
+{
+    r->lit = NULL;
+    r->lit_n = 0;
+    if (r->flags & GX_RX_CASELESS) return;
+    const char *p = r->pattern;
+    size_t i = 0, run_a = 0, run_n = 0, best_a = 0, best_n = 0;
+#define END_RUN() do { if (run_n > best_n) best_a = run_a, best_n = run_n; run_n = 0; } while (0)
+    while (p[i]) {
+        unsigned char c = (unsigned char)p[i];
+        if (c == '|' || c == ')') return;              /* top-level alternatives */
+        if (c == '(') {
+            /* (?i) and the like change how literals match: give up */
+            if (p[i + 1] == '?' && ((p[i + 2] >= 'a' && p[i + 2] <= 'z') || p[i + 2] == '^' ||
+                                    p[i + 2] == '-' || (p[i + 2] >= 'A' && p[i + 2] <= 'Z')))
+                return;
+            if (p[i + 1] == '*') return;               /* (*VERB) */
+            END_RUN();
+            i = skip_group(p, i);
+            if (!i) return;
+            i = skip_quant(p, i);
+            continue;
+        }
+        if (c == '[') {
+            END_RUN();
+            i = skip_class(p, i);
+            if (!i) return;
+            i = skip_quant(p, i);
+            continue;
+        }
+        if (c == '\\') {
+            END_RUN();
+            char e = p[i + 1];
+            if (!e || e == 'Q' || e == 'E') return;
+            i += 2;
+            if (strchr("xpPNogkc", e) && p[i] == '{') {  /* \x{..} \p{..} ... */
+                const char *b = strchr(p + i, '}');
+                if (!b) return;
+                i = (size_t)(b - p) + 1;
+            } else if (strchr("xpPgkc0123456789", e)) {
+                return;                                  /* forms of varying length: give up */
+            }
+            i = skip_quant(p, i);
+            continue;
+        }
+        if (c == '^' || c == '$' || c == '.') { END_RUN(); i = skip_quant(p, i + 1); continue; }
+        if (c == '?' || c == '*' || c == '+' || c == '{' || c == '#' || c == ' ') return;
+        /* a literal character */
+        size_t cl = 1;
+        if (!(r->flags & GX_RX_BYTES))
+            cl = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        for (size_t k = 1; k < cl; k++) if (!p[i + k]) return;
+        size_t j = i + cl;
+        if (p[j] == '?' || p[j] == '*' || p[j] == '{') { END_RUN(); i = skip_quant(p, j); if (i == j) return; continue; }
+        if (run_n == 0) run_a = i;
+        run_n += cl;
+        i = j;
+        if (p[j] == '+') { END_RUN(); i = skip_quant(p, j); }
+    }
+    END_RUN();
+#undef END_RUN
+    if (best_n) { r->lit = p + best_a; r->lit_n = best_n; }
+}
+
+/* Does s[start..n) contain r's literal? */
+static bool has_literal(const gx_rx *r, const char *s, size_t n, size_t start)
+{
+    return memmem(s + start, n - start, r->lit, r->lit_n) != NULL;
+}
+
+size_t gx_rx_literal(gx_rx *r, const char **lit)
+{
+    need(r);
+    if (!r->lit_n) find_literal(r);   /* also without GX_RX_LITERAL */
+    *lit = r->lit;
+    return r->lit_n;
 }
 
 static void need(gx_rx *r)
@@ -89,9 +222,13 @@ static uint32_t match_opts(unsigned mflags)
 int gx_rx_match(gx_rx *r, const char *s, size_t n, size_t start, unsigned mflags)
 {
     need(r);
-    maybe_jit(r, n);
     if (start > n) return 0;
     if (!s) s = "";
+    if ((r->flags & GX_RX_LITERAL) && r->lit_n && !has_literal(r, s, n, start)) {
+        stats.prefiltered++;
+        return 0;
+    }
+    maybe_jit(r, n);
     uint32_t opt = match_opts(mflags);
     const char *subj = jit_subject(r, s, n, mflags);
     if (!subj) { subj = s; opt |= PCRE2_NO_JIT; }

@@ -31,6 +31,16 @@
  *     the end, only slower. Callers matching many times over one long
  *     subject should pad it.
  *
+ * The literal prefilter (GX_RX_LITERAL): when compiling, the longest run
+ * of literal characters that every match must contain is taken from the
+ * pattern (at its top level: not inside a group, not made optional by ?, *
+ * or {; nothing when the top level has an alternative | or the pattern sets
+ * options), and a subject (from start on) without it is answered "no match"
+ * (0) without running pcre2. Same answers, cheaper when most subjects lack
+ * the word: many patterns over short lines. Over one long subject that
+ * usually holds the word (a whole report) it costs more than it saves
+ * (pcre2 has its own first/last code unit searches), hence opt-in.
+ *
  * A bad pattern: gx_rx_compile() compiles now and returns false with a
  * message, for patterns that come from the user (check them at load time);
  * a pattern that fails to compile on its first match ends the program with
@@ -63,6 +73,7 @@ enum {
     GX_RX_BYTES    = 1 << 0,   /* no PCRE2_UTF: bytes, not characters */
     GX_RX_CASELESS = 1 << 1,
     GX_RX_NOJIT    = 1 << 2,   /* never JIT-compile this pattern */
+    GX_RX_LITERAL  = 1 << 3,   /* the literal prefilter (below) */
 };
 
 /* match flags (gx_rx_match) */
@@ -82,9 +93,11 @@ typedef struct gx_rx {
     unsigned    uses;          /* matches so far (capped) */
     bool        jit;           /* JIT-compiled */
     bool        jit_failed;    /* the JIT is unavailable for it: never retry */
+    const char *lit;           /* a literal every match contains (in pattern), or NULL */
+    size_t      lit_n;
 } gx_rx;
 
-#define GX_RX_INIT(pat, fl) { (pat), (fl), NULL, 0, NULL, NULL, 0, false, false }
+#define GX_RX_INIT(pat, fl) { (pat), (fl), NULL, 0, NULL, NULL, 0, false, false, NULL, 0 }
 
 /* Declare r for pattern pat (kept by pointer; nothing compiled yet). */
 void gx_rx_set(gx_rx *r, const char *pat, unsigned flags, const char *where, int row);
@@ -119,7 +132,10 @@ void gx_rx_pad(gx_buf *b);
 void gx_rx_free(gx_rx *r);
 
 /* Counters for tests and profiling: patterns compiled, JIT-compiled. */
-typedef struct gx_rx_stats { unsigned compiled, jitted, copied, interp_long; } gx_rx_stats;
+typedef struct gx_rx_stats { unsigned compiled, jitted, copied, interp_long, prefiltered; } gx_rx_stats;
+
+/* The prefilter's literal of r (compiles r); its length, 0 when none. */
+size_t gx_rx_literal(gx_rx *r, const char **lit);
 gx_rx_stats gx_rx_get_stats(void);
 
 #endif

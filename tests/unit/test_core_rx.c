@@ -182,6 +182,49 @@ static void test_replace(void)
     gx_rx_free(&big);
 }
 
+static const char *lit_of(const char *pat, unsigned fl)
+{
+    static char buf[128];
+    gx_rx r;
+    gx_rx_set(&r, pat, fl, NULL, 0);
+    const char *l;
+    size_t n = gx_rx_literal(&r, &l);
+    snprintf(buf, sizeof buf, "%.*s", (int)n, n ? l : "");
+    gx_rx_free(&r);
+    return buf;
+}
+
+/* The literal every match must contain, and matches with and without it. */
+static void test_prefilter(void)
+{
+    EQ_STR(lit_of("(?:收到|受理)(?:(?!复议)[^。;,\\n]){0,20}?申请(\\d+)\\s*(?:余|多)?件", 0), "申请",
+           "literal after groups: 申请 (the longest top-level run)");
+    EQ_STR(lit_of("当面申请\\s*(\\d[\\d,]*)\\s*件", 0), "当面申请", "leading literal");
+    EQ_STR(lit_of("(?<!不)同意公开(?:答复)?\\s*(\\d+)\\s*件", 0), "同意公开", "after a lookbehind");
+    EQ_STR(lit_of("行政复议x?y", 0), "行政复议", "a char made optional by ? is not required");
+    EQ_STR(lit_of("abc*d", 0), "ab", "nor by *");
+    EQ_STR(lit_of("ab{2}cd", 0), "cd", "nor (conservatively) by {n}");
+    EQ_STR(lit_of("xa+bc", 0), "xa", "a+ is required but ends the run");
+    EQ_STR(lit_of("申请|收到", 0), "", "top-level alternative: none");
+    EQ_STR(lit_of("(?i)abc", 0), "", "options: none");
+    EQ_STR(lit_of("abc", GX_RX_CASELESS), "", "caseless: none");
+    EQ_STR(lit_of("\\Qa.b\\E", 0), "", "quoted: none");
+    EQ_STR(lit_of("[申请]+件数", 0), "件数", "a class is skipped");
+    EQ_STR(lit_of("a\\.bcd", 0), "bcd", "an escape ends a run");
+
+    gx_rx r;
+    gx_rx_set(&r, "(?:收到|受理)[^。]{0,20}?申请(\\d+)件", GX_RX_LITERAL, NULL, 0);
+    gx_rx_stats s0 = gx_rx_get_stats();
+    const char *no = "共收到政府信息公开12件。";
+    EQ_INT(gx_rx_match(&r, no, strlen(no), 0, 0), 0, "no 申请: no match");
+    EQ_INT(gx_rx_get_stats().prefiltered, s0.prefiltered + 1, "answered by the prefilter");
+    const char *yes = "共收到政府信息公开申请12件。";
+    EQ_INT(gx_rx_match(&r, yes, strlen(yes), 0, 0), 2, "with 申请: matches");
+    EQ_INT(gx_rx_get_stats().prefiltered, s0.prefiltered + 1, "not prefiltered");
+    EQ_INT(gx_rx_match(&r, yes, strlen(yes), 33, 0), 0, "the literal before start does not count");
+    gx_rx_free(&r);
+}
+
 int main(void)
 {
     test_lazy();
@@ -192,5 +235,6 @@ int main(void)
     test_jit_after_uses();
     test_jit_long_subject();
     test_replace();
+    test_prefilter();
     return UNIT_DONE();
 }
