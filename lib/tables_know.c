@@ -85,9 +85,33 @@ static void rx_need(tb_re *r)
  * after every subject (tb_pad); pcre2's UTF-8 check runs once here, not
  * once per pattern (invalid UTF-8 is matched with the check on, so it
  * fails to match as before). */
+static bool utf8_ok(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s, *e = p + n;
+    while (p < e) {
+        unsigned c = *p;
+        if (c < 0x80) { p++; continue; }
+        size_t k;
+        unsigned min;
+        uint32_t cp;
+        if (c >= 0xC2 && c <= 0xDF) { k = 1; cp = c & 0x1F; min = 0x80; }
+        else if (c >= 0xE0 && c <= 0xEF) { k = 2; cp = c & 0x0F; min = 0x800; }
+        else if (c >= 0xF0 && c <= 0xF4) { k = 3; cp = c & 0x07; min = 0x10000; }
+        else return false;
+        if ((size_t)(e - p) <= k) return false;
+        for (size_t i = 1; i <= k; i++) {
+            if ((p[i] & 0xC0) != 0x80) return false;
+            cp = cp << 6 | (p[i] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+        p += k + 1;
+    }
+    return true;
+}
+
 static unsigned subject_flags(const char *s, size_t n)
 {
-    return GX_RX_PADDED | (gx_utf8_valid(s, n) ? GX_RX_VALID : 0);
+    return GX_RX_PADDED | (utf8_ok(s, n) ? GX_RX_VALID : 0);
 }
 
 static bool rx_match(tb_re *r, const char *s, size_t n, unsigned fl)

@@ -239,6 +239,10 @@ static bool group_like(const filter *f, const char *s, size_t n)
 /* A row written between two tables: note what it is for stitching. */
 static void gap_row(filter *f, const char *const *v, const size_t *len, bool table_between)
 {
+    /* nothing to note: no table to stitch to, or a text row between already
+     * decided against stitching (use_carry_now cannot turn true again
+     * before the next table resets the gap) */
+    if (!f->carry.valid || f->gap_other) return;
     const char *t = v[DOC_TEXT], *role = v[DOC_ROLE];
     size_t n = len[DOC_TEXT];
     if (strcmp(role, "blank") == 0 || strcmp(role, "cell") == 0 || blank_text(t, n)) return;
