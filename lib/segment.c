@@ -18,6 +18,8 @@
 #include "segment.h"
 #include "text.h"
 
+#include "rx.h"
+
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdlib.h>
@@ -47,50 +49,148 @@ static int family(int c)
 
 /* ---- knowledge tables ------------------------------------------------ */
 
-/* A compiled pattern and how often it ran: JIT compilation pays only after
- * many matches, so it happens then (a small report never pays for it). */
-typedef struct segrx { pcre2_code *re; unsigned uses; } segrx;
-#define RX_JIT_AFTER 64
+/* Patterns are gx_rx (rx.h): compiled on their first match, JIT-compiled
+ * only once a stream has used them often, so a small report pays for the
+ * patterns it needs and nothing else. The tables are PCRE2 with Unicode
+ * properties (\d, \s and \p{Han} over all of Unicode: full-width digits,
+ * U+3000), so each pattern is compiled as "(*UCP)" + its text. Every subject
+ * is valid UTF-8 (decoded) and padded (a slice of the padded document text
+ * or of a padded scratch buffer). */
+#define RXM (GX_RX_VALID | GX_RX_PADDED)
+
+/* A table pattern. Two cheap paths keep pcre2 away from most lines:
+ *   - a pattern without regex syntax (apart from a leading ^ and a trailing
+ *     $) is a literal: compared with memcmp, never compiled (most section
+ *     keywords);
+ *   - a pattern anchored with ^ remembers, per first character of the
+ *     subject, whether any match can begin with it (pcre2 partial matching
+ *     on that character alone); a line whose first character cannot start
+ *     a match is answered at once (page footers, numbering styles).
+ * Neither changes an answer. */
+enum { L_REGEX, L_ANY, L_PREFIX, L_WHOLE, L_SUFFIX };
+typedef struct spat {
+    gx_rx re;
+    const char *lit; size_t lit_n; int lmode;
+    bool anchored;
+    struct cpmemo *memo;     /* first characters seen, and the answer */
+} spat;
+
+/* A direct-mapped cache of answers per code point (a collision only costs
+ * the answer being worked out again). */
+#define CPMEMO 512
+typedef struct cpmemo { uint32_t key[CPMEMO]; unsigned char yes[CPMEMO]; } cpmemo;
+
+static int memo_get(const cpmemo *m, int32_t cp)
+{
+    size_t i = (size_t)cp % CPMEMO;
+    return m->key[i] == (uint32_t)cp + 1 ? m->yes[i] : -1;
+}
+
+static void memo_put(cpmemo *m, int32_t cp, bool yes)
+{
+    size_t i = (size_t)cp % CPMEMO;
+    m->key[i] = (uint32_t)cp + 1;
+    m->yes[i] = yes;
+}
 
 typedef struct hstyle {
     int rank, max_chars;
     const char *style;
-    segrx *re;
-    int g_num, g_title;
+    spat re;
+    int g_num, g_title;      /* group numbers, -2 until the pattern has run */
 } hstyle;
 
 enum { K_PLAIN, K_CONTAINER, K_ONCE };
-typedef struct kindrule { const char *kind; segrx *re; int rule; } kindrule;
+typedef struct kindrule { const char *kind; spat re; int rule; } kindrule;
 
 enum { N_LINE, N_ATTACH, N_BULLETIN, N_CHART, N_CAPTION };
-typedef struct noiserule { int scope; segrx *re; } noiserule;
+typedef struct noiserule { int scope; spat re; } noiserule;
 
+/* The tables are read on first need: headings.tsv by the first line that
+ * might be a heading or a title, sections.tsv by the first heading,
+ * segment_noise.tsv by the first noise test. */
 static struct {
-    bool loaded;
+    bool h_loaded, k_loaded, n_loaded;
     gx_table th, ts, tn;
     hstyle *hs; int nhs;
-    segrx *title_re; int title_max;
-    segrx *start_re;
+    spat title_re; bool has_title; int title_max;
+    spat start_re; bool has_start;
+    cpmemo *start_memo;     /* the start pattern per first character */
     kindrule *ks; int nks;
     noiserule *ns; int nns;
-    pcre2_match_data *md;
 } R;
 
-static segrx *compile(const char *pat, const char *table, int row)
+static void set_rx(spat *r, const char *pat, const char *table, int row)
 {
-    int err;
-    PCRE2_SIZE off;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK, &err, &off, NULL);
-    if (!re) {
-        PCRE2_UCHAR msg[256];
-        pcre2_get_error_message(err, msg, sizeof msg);
-        gx_die(GX_EXIT_ERROR, "%s: row %d: bad pattern at offset %zu: %s",
-               table, row, (size_t)off, (char *)msg);
+    size_t n = strlen(pat);
+    memset(r, 0, sizeof *r);
+    size_t a = pat[0] == '^', b = n;
+    bool dollar = n > a && pat[n - 1] == '$';
+    if (dollar) b--;
+    bool lit = b > a;
+    for (size_t i = a; i < b && lit; i++)
+        if (strchr("\\^$.|?*+()[]{}", pat[i])) lit = false;
+    if (lit) {
+        r->lit = pat + a;
+        r->lit_n = b - a;
+        r->lmode = a ? (dollar ? L_WHOLE : L_PREFIX) : (dollar ? L_SUFFIX : L_ANY);
+        return;
     }
-    segrx *x = gx_xcalloc(1, sizeof *x);
-    x->re = re;
-    return x;
+    r->anchored = a;
+    char *p = gx_xmalloc(n + 7);
+    memcpy(p, "(*UCP)", 6);
+    memcpy(p + 6, pat, n + 1);
+    gx_rx_set(&r->re, p, 0, table, row);
+}
+
+static bool has_sub(const char *s, size_t n, const char *w, size_t k)
+{
+    if (k > n) return false;
+    const char *e = s + n - k;
+    for (const char *p = s; p <= e; p++) {
+        p = memchr(p, w[0], (size_t)(e - p) + 1);
+        if (!p) return false;
+        if (memcmp(p, w, k) == 0) return true;
+    }
+    return false;
+}
+
+/* Can a match of anchored r begin with the first character of s? */
+static bool first_ok(spat *r, const char *s, size_t n)
+{
+    static pcre2_match_data *md;
+    int32_t cp;
+    int k = gx_utf8_next(s, n, &cp);
+    if (k < 1 || cp < 0) return true;
+    if (!r->memo) r->memo = gx_xcalloc(1, sizeof *r->memo);
+    int v = memo_get(r->memo, cp);
+    if (v < 0) {
+        char err[300];
+        if (!gx_rx_compile(&r->re, err, sizeof err))
+            gx_die(GX_EXIT_ERROR, "%s: row %d: %s", r->re.where, r->re.row, err);
+        if (!md) md = pcre2_match_data_create(16, NULL);
+        int rc = pcre2_match((pcre2_code *)r->re.re, (PCRE2_SPTR)s, (size_t)k, 0,
+                             PCRE2_PARTIAL_HARD | PCRE2_NO_UTF_CHECK, md, NULL);
+        v = rc >= 0 || rc == PCRE2_ERROR_PARTIAL;
+        memo_put(r->memo, cp, v);
+    }
+    return v;
+}
+
+/* Match r against s[0..n): > 0 on a match (groups readable with
+ * gx_rx_group for a regex), 0 if none. */
+static int spat_match(spat *r, const char *s, size_t n)
+{
+    switch (r->lmode) {
+    case L_ANY:    return has_sub(s, n, r->lit, r->lit_n);
+    case L_PREFIX: return n >= r->lit_n && memcmp(s, r->lit, r->lit_n) == 0;
+    case L_WHOLE:  return n == r->lit_n && memcmp(s, r->lit, r->lit_n) == 0;
+    case L_SUFFIX: return n >= r->lit_n && memcmp(s + n - r->lit_n, r->lit, r->lit_n) == 0;
+    default: break;
+    }
+    if (r->anchored && n && !first_ok(r, s, n)) return 0;
+    int rc = gx_rx_match(&r->re, s, n, 0, RXM);
+    return rc > 0 ? rc : 0;
 }
 
 static int col(const gx_table *t, const char *name)
@@ -100,26 +200,25 @@ static int col(const gx_table *t, const char *name)
     return c;
 }
 
-static void rules_load(void)
+static void headings_load(void)
 {
-    if (R.loaded) return;
-    R.loaded = true;
+    if (R.h_loaded) return;
+    R.h_loaded = true;
     gx_table_load(&R.th, "headings.tsv", NULL);
-    gx_table_load(&R.ts, "sections.tsv", NULL);
-    gx_table_load(&R.tn, "segment_noise.tsv", NULL);
     int cr = col(&R.th, "rank"), cs = col(&R.th, "style"), cm = col(&R.th, "max_chars"),
         cp = col(&R.th, "pattern");
     R.hs = gx_xcalloc((size_t)R.th.nrows + 1, sizeof *R.hs);
     for (int i = 0; i < R.th.nrows; i++) {
         char **row = R.th.rows[i];
         int rank = atoi(row[cr]);
-        segrx *re = compile(row[cp], "headings.tsv", i + 1);
         if (rank < 0) {
-            R.start_re = re;
+            set_rx(&R.start_re, row[cp], "headings.tsv", i + 1);
+            R.has_start = true;
             continue;
         }
         if (rank == 0) {
-            R.title_re = re;
+            set_rx(&R.title_re, row[cp], "headings.tsv", i + 1);
+            R.has_title = true;
             R.title_max = atoi(row[cm]);
             continue;
         }
@@ -127,20 +226,33 @@ static void rules_load(void)
         h->rank = rank < GX_SEG_MAXDEPTH ? rank : GX_SEG_MAXDEPTH - 1;
         h->style = row[cs];
         h->max_chars = atoi(row[cm]);
-        h->re = re;
-        h->g_num = pcre2_substring_number_from_name(re->re, (PCRE2_SPTR) "num");
-        h->g_title = pcre2_substring_number_from_name(re->re, (PCRE2_SPTR) "title");
+        set_rx(&h->re, row[cp], "headings.tsv", i + 1);
+        h->g_num = h->g_title = -2;
     }
+}
+
+static void kinds_load(void)
+{
+    if (R.k_loaded) return;
+    R.k_loaded = true;
+    gx_table_load(&R.ts, "sections.tsv", NULL);
     int ck = col(&R.ts, "kind"), cq = col(&R.ts, "pattern"), cu = col(&R.ts, "rule");
     R.ks = gx_xcalloc((size_t)R.ts.nrows + 1, sizeof *R.ks);
     for (int i = 0; i < R.ts.nrows; i++) {
         char **row = R.ts.rows[i];
         kindrule *k = &R.ks[R.nks++];
         k->kind = row[ck];
-        k->re = compile(row[cq], "sections.tsv", i + 1);
+        set_rx(&k->re, row[cq], "sections.tsv", i + 1);
         k->rule = strcmp(row[cu], "container") == 0 ? K_CONTAINER
                 : strcmp(row[cu], "once") == 0 ? K_ONCE : K_PLAIN;
     }
+}
+
+static void noise_load(void)
+{
+    if (R.n_loaded) return;
+    R.n_loaded = true;
+    gx_table_load(&R.tn, "segment_noise.tsv", NULL);
     int cn = col(&R.tn, "scope"), cnp = col(&R.tn, "pattern");
     R.ns = gx_xcalloc((size_t)R.tn.nrows + 1, sizeof *R.ns);
     for (int i = 0; i < R.tn.nrows; i++) {
@@ -151,27 +263,21 @@ static void rules_load(void)
                   : strcmp(s, "caption") == 0 ? N_CAPTION : -1;
         if (scope < 0) gx_die(GX_EXIT_ERROR, "segment_noise.tsv: row %d: unknown scope %s", i + 1, s);
         R.ns[R.nns].scope = scope;
-        R.ns[R.nns].re = compile(row[cnp], "segment_noise.tsv", i + 1);
+        set_rx(&R.ns[R.nns].re, row[cnp], "segment_noise.tsv", i + 1);
         R.nns++;
     }
-    R.md = pcre2_match_data_create(16, NULL);
 }
 
-static int rx_match(segrx *x, const char *s, size_t n)
+static bool rx(spat *x, const char *s, size_t n)
 {
-    if (++x->uses == RX_JIT_AFTER) pcre2_jit_compile(x->re, PCRE2_JIT_COMPLETE);
-    return pcre2_match(x->re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK, R.md, NULL);
-}
-
-static bool rx(segrx *x, const char *s, size_t n)
-{
-    return rx_match(x, s, n) >= 0;
+    return spat_match(x, s, n) > 0;
 }
 
 static bool noise_match(int scope, const char *s, size_t n)
 {
+    noise_load();
     for (int i = 0; i < R.nns; i++)
-        if (R.ns[i].scope == scope && rx(R.ns[i].re, s, n)) return true;
+        if (R.ns[i].scope == scope && rx(&R.ns[i].re, s, n)) return true;
     return false;
 }
 
@@ -426,38 +532,77 @@ static long parse_num(const char *s, size_t n)
 
 /* Does the cleaned line match a numbering style at all (title length not
  * checked)? Returns the style or NULL. */
+static bool start_ok(const char *s, size_t n);
+
 static const hstyle *numbered(const char *s, size_t n)
 {
-    if (!n || (R.start_re && !rx(R.start_re, s, n))) return NULL;
+    if (!n || !start_ok(s, n)) return NULL;
     for (int i = 0; i < R.nhs; i++)
-        if (rx(R.hs[i].re, s, n)) return &R.hs[i];
+        if (rx(&R.hs[i].re, s, n)) return &R.hs[i];
     return NULL;
 }
 
 static const char *const stops[] = { "\xE3\x80\x82", "\xEF\xBC\x81", "\xEF\xBC\x9F", "\xEF\xBC\x9B",
                                      NULL };   /* 。！？； */
 
+/* The start pattern decides on the first character of the cleaned line
+ * alone (headings.tsv), so its answer is remembered per character. */
+static bool start_ok(const char *s, size_t n)
+{
+    headings_load();
+    if (!R.has_start) return true;
+    int32_t cp;
+    int k = gx_utf8_next(s, n, &cp);
+    if (k < 1) k = 1;
+    if (cp < 0) return rx(&R.start_re, s, (size_t)k);
+    if (!R.start_memo) R.start_memo = gx_xcalloc(1, sizeof *R.start_memo);
+    int v = memo_get(R.start_memo, cp);
+    if (v < 0) {
+        v = rx(&R.start_re, s, (size_t)k);
+        memo_put(R.start_memo, cp, v);
+    }
+    return v;
+}
+
+static int group_no(gx_rx *r, const char *name)
+{
+    int g = pcre2_substring_number_from_name((pcre2_code *)r->re, (PCRE2_SPTR)name);
+    return g > 0 ? g : -1;
+}
+
 static bool heading_cand(const char *s, size_t n, gx_buf *scratch, cand *c)
 {
+    /* a line that cannot start a heading is rejected before it is cleaned:
+       cleaning keeps the first character unless it is a markdown mark */
+    size_t m0 = n;
+    const char *s0 = trim(s, &m0);
+    if (!m0) return false;
+    if (s0[0] != '#' && s0[0] != '*' && !start_ok(s0, m0)) return false;
     clean(s, n, scratch);
     const char *t = scratch->data;
     size_t tn = scratch->len;
     if (!tn) return false;
-    if (R.start_re && !rx(R.start_re, t, tn)) return false;
+    if (!start_ok(t, tn)) return false;
     for (int i = 0; i < R.nhs; i++) {
-        const hstyle *h = &R.hs[i];
-        int rc = rx_match(h->re, t, tn);
-        if (rc < 0) continue;
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(R.md);
+        hstyle *h = &R.hs[i];
+        int rc = spat_match(&h->re, t, tn);
+        if (rc <= 0) continue;
+        if (h->g_num == -2) {
+            h->g_num = h->re.lmode == L_REGEX ? group_no(&h->re.re, "num") : -1;
+            h->g_title = h->re.lmode == L_REGEX ? group_no(&h->re.re, "title") : -1;
+        }
         c->st = h;
         c->num = -1;
-        if (h->g_num > 0 && h->g_num < rc && ov[2 * h->g_num] != PCRE2_UNSET)
-            c->num = parse_num(t + ov[2 * h->g_num], ov[2 * h->g_num + 1] - ov[2 * h->g_num]);
+        size_t a, b;
+        if (h->g_num > 0) {
+            gx_rx_group(&h->re.re, h->g_num, &a, &b);
+            if (a != GX_RX_UNSET) c->num = parse_num(t + a, b - a);
+        }
         const char *ti = t;
         size_t tl = tn;
-        if (h->g_title > 0 && h->g_title < rc && ov[2 * h->g_title] != PCRE2_UNSET) {
-            ti = t + ov[2 * h->g_title];
-            tl = ov[2 * h->g_title + 1] - ov[2 * h->g_title];
+        if (h->g_title > 0) {
+            gx_rx_group(&h->re.re, h->g_title, &a, &b);
+            if (a != GX_RX_UNSET) { ti = t + a; tl = b - a; }
         }
         /* run-in: the title ends at the first sentence stop, or at a wide
            gap (two spaces, an ideographic space) with text after it */
@@ -525,10 +670,11 @@ static bool line_cand(gx_seg_doc *d, size_t i, gx_buf *scratch, cand *c)
 
 static const kindrule *classify(const char *title, size_t n, gx_buf *tmp)
 {
+    kinds_load();
     gx_norm_match(title, n, tmp);
     rx_pad(tmp);
     for (int i = 0; i < R.nks; i++)
-        if (rx(R.ks[i].re, tmp->data ? tmp->data : "", tmp->len)) return &R.ks[i];
+        if (rx(&R.ks[i].re, tmp->data ? tmp->data : "", tmp->len)) return &R.ks[i];
     return NULL;
 }
 
@@ -1069,7 +1215,8 @@ static void mark_noise_lines(gx_seg_doc *d, gx_buf *scratch)
 
 static void mark_title(gx_seg_doc *d, gx_buf *scratch)
 {
-    if (!R.title_re) return;
+    headings_load();
+    if (!R.has_title) return;
     size_t cand_idx[4];
     int nc = 0;
     for (size_t i = 0; i < d->nlines && nc < 4; i++) {
@@ -1089,7 +1236,7 @@ static void mark_title(gx_seg_doc *d, gx_buf *scratch)
             if (contains(scratch->data, scratch->len, puncts[k])) sentence = true;
         if (sentence) break;
         cand_idx[nc++] = i;
-        if (rx(R.title_re, scratch->data, scratch->len)) {
+        if (rx(&R.title_re, scratch->data, scratch->len)) {
             for (int k = 0; k < nc; k++) d->lines[cand_idx[k]].role = ROLE_TITLE;
             return;
         }
@@ -1397,7 +1544,6 @@ static void fill_sec(gx_seg_doc *d);
 
 bool gx_seg_load(gx_seg_doc *d, const char *bytes, size_t n, const char *name, int from)
 {
-    rules_load();
     gx_buf dec, html;
     gx_buf_init(&dec);
     gx_buf_init(&html);
