@@ -150,6 +150,13 @@ int tb_build(const tb_know *k, const tb_grid *g, tb_carry *carry,
  * tb_footer and tb_known_label must lie in a buffer padded so. */
 void tb_pad(gx_buf *b);
 
+/* A scratch array reused from one table block to the next (a static of the
+ * function that needs it; the tools are single-threaded): returns n zeroed
+ * elements of size sz (at least one), growing only when a larger block
+ * comes. Memory stays bounded by the largest block. */
+typedef struct tb_scratch { void *p; size_t cap; } tb_scratch;
+void *tb_scratch_zero(tb_scratch *s, size_t n, size_t sz);
+
 /* Path part normalisation: whitespace next to a wide (CJK) character
  * deleted, other whitespace runs become one space, trimmed. Appends. */
 void tb_path_part(const char *s, size_t n, gx_buf *out);

@@ -36,6 +36,20 @@ void tb_pad(gx_buf *b)
     gx_rx_pad(b);
 }
 
+void *tb_scratch_zero(tb_scratch *s, size_t n, size_t sz)
+{
+    size_t need = (n ? n : 1) * sz;
+    if (need > s->cap) {
+        size_t cap = s->cap ? s->cap : 256;
+        while (cap < need) cap *= 2;
+        free(s->p);
+        s->p = gx_xmalloc(cap);
+        s->cap = cap;
+    }
+    memset(s->p, 0, need);
+    return s->p;
+}
+
 void tb_grid_init(tb_grid *g)
 {
     memset(g, 0, sizeof *g);
@@ -284,8 +298,9 @@ static bool is_sep_text(const char *s, size_t n)
 static void analyse(builder *b)
 {
     const tb_grid *g = b->g;
-    b->ci = gx_xcalloc((size_t)g->ncells + 1, sizeof *b->ci);
-    b->ri = gx_xcalloc((size_t)g->nrows + 1, sizeof *b->ri);
+    static tb_scratch sci, sri;
+    b->ci = tb_scratch_zero(&sci, (size_t)g->ncells + 1, sizeof *b->ci);
+    b->ri = tb_scratch_zero(&sri, (size_t)g->nrows + 1, sizeof *b->ri);
     for (int i = 0; i < g->ncells; i++) {
         size_t n = g->cells[i].len;
         const char *s = gx_trim(tb_text(g, &g->cells[i]), &n);
@@ -357,8 +372,8 @@ static void value_span(const builder *b, int r, int *start, int *count)
 
 static int mode_count(const builder *b, int from, int to, int prefer)
 {
-    int best = 0, bestn = 0;
-    int *hist = gx_xcalloc(1024, sizeof *hist);
+    int best = 0, bestn = 0, top = 0;
+    static int hist[1024];   /* all zero between calls: cleared up to top below */
     for (int r = from; r < to; r++) {
         if (!b->ri[r].data) continue;
         int s, n;
@@ -368,13 +383,14 @@ static int mode_count(const builder *b, int from, int to, int prefer)
         while (n > 0 && cell(b, r, s)->cls == TB_EMPTY) { s++; n--; }
         if (n > 1023) n = 1023;
         hist[n]++;
+        if (n > top) top = n;
     }
-    for (int n = 1; n < 1024; n++)
+    for (int n = 1; n <= top; n++)
         if (hist[n] > bestn || (hist[n] == bestn && hist[n] > 0 && best != prefer && (n == prefer || n > best))) {
             best = n;
             bestn = hist[n];
         }
-    free(hist);
+    memset(hist, 0, ((size_t)top + 1) * sizeof *hist);
     return best;
 }
 
@@ -392,8 +408,9 @@ static void column_paths(builder *b, int h0, int h1, int k, bool *nohead)
     }
     gx_buf_reset(&b->colheads);
     int nh = h1 - h0;
-    int *cover = gx_xcalloc((size_t)(nh * (w ? w : 1)) + 1, sizeof *cover);
-    bool *bnd = gx_xcalloc((size_t)w + 1, sizeof *bnd);
+    static tb_scratch scover, sbnd;
+    int *cover = tb_scratch_zero(&scover, (size_t)(nh * (w ? w : 1)) + 1, sizeof *cover);
+    bool *bnd = tb_scratch_zero(&sbnd, (size_t)w + 1, sizeof *bnd);
     for (int h = 0; h < nh; h++) {
         int cur = -1;
         if (b->ri[h0 + h].sep) { for (int c = 0; c < w; c++) cover[h * w + c] = -1; continue; }
@@ -437,8 +454,6 @@ static void column_paths(builder *b, int h0, int h1, int k, bool *nohead)
         if (!any) { b->chflags[j] = TB_F_NOHEAD; *nohead = true; }
         gx_buf_addc(&b->colheads, 0);
     }
-    free(cover);
-    free(bnd);
 }
 
 static const char *colhead(const builder *b, int j)
@@ -675,10 +690,11 @@ static void emit_section(builder *b, int s, int h1, int e, tb_carry *carry, bool
 
     /* signatures of the header rows, to drop a header repeated on a new page */
     int nhdr = h1 - s;
-    gx_buf hs, one;
-    gx_buf_init(&hs);
-    gx_buf_init(&one);
-    size_t *hoff = gx_xcalloc((size_t)nhdr + 1, sizeof *hoff);
+    static gx_buf hs, one;   /* reused from one section to the next */
+    gx_buf_reset(&hs);
+    gx_buf_reset(&one);
+    static tb_scratch shoff, sbr;
+    size_t *hoff = tb_scratch_zero(&shoff, (size_t)nhdr + 1, sizeof *hoff);
     for (int r = s; r < h1; r++) {
         signature(b, r, &one);
         hoff[r - s] = hs.len;
@@ -688,7 +704,7 @@ static void emit_section(builder *b, int s, int h1, int e, tb_carry *carry, bool
 
     /* pass 1: the body rows, their label parts, wrapped labels joined */
     int nb = e - h1;
-    brow *br = gx_xcalloc((size_t)nb + 1, sizeof *br);
+    brow *br = tb_scratch_zero(&sbr, (size_t)nb + 1, sizeof *br);
     int nbr = 0;
     bool any_label = false;
     b->np = 0;
@@ -802,10 +818,6 @@ static void emit_section(builder *b, int s, int h1, int e, tb_carry *carry, bool
             b->emitted++;
         }
     }
-    free(br);
-    free(hoff);
-    gx_buf_free(&hs);
-    gx_buf_free(&one);
     (void)nohead;
 }
 
@@ -817,8 +829,15 @@ int tb_build(const tb_know *k, const tb_grid *g, tb_carry *carry, tb_emit_fn emi
     b.g = g;
     b.emit = emit;
     b.ctx = ctx;
-    gx_buf_init(&b.parts); gx_buf_init(&b.sttext); gx_buf_init(&b.colheads);
-    gx_buf_init(&b.tmp); gx_buf_init(&b.rowhead); gx_buf_init(&b.sig);
+    /* the buffers of the block before, reused (memory bounded by the
+     * largest block) */
+    static builder keep;
+    b.parts = keep.parts; b.sttext = keep.sttext; b.colheads = keep.colheads;
+    b.tmp = keep.tmp; b.rowhead = keep.rowhead; b.sig = keep.sig;
+    b.pv = keep.pv; b.capp = keep.capp; b.st = keep.st; b.capst = keep.capst;
+    b.choff = keep.choff; b.chflags = keep.chflags; b.capch = keep.capch;
+    gx_buf_reset(&b.parts); gx_buf_reset(&b.sttext); gx_buf_reset(&b.colheads);
+    gx_buf_reset(&b.tmp); gx_buf_reset(&b.rowhead); gx_buf_reset(&b.sig);
     analyse(&b);
 
     int n = g->nrows, i = 0;
@@ -893,8 +912,9 @@ int tb_build(const tb_know *k, const tb_grid *g, tb_carry *carry, tb_emit_fn emi
             }
         }
     }
-    free(b.ci); free(b.ri); free(b.pv); free(b.st); free(b.choff); free(b.chflags);
-    gx_buf_free(&b.parts); gx_buf_free(&b.sttext); gx_buf_free(&b.colheads);
-    gx_buf_free(&b.tmp); gx_buf_free(&b.rowhead); gx_buf_free(&b.sig);
+    keep.parts = b.parts; keep.sttext = b.sttext; keep.colheads = b.colheads;
+    keep.tmp = b.tmp; keep.rowhead = b.rowhead; keep.sig = b.sig;
+    keep.pv = b.pv; keep.capp = b.capp; keep.st = b.st; keep.capst = b.capst;
+    keep.choff = b.choff; keep.chflags = b.chflags; keep.capch = b.capch;
     return b.emitted;
 }

@@ -211,12 +211,13 @@ static void split_aligned(lay *L, bool wide)
 {
     chunk *out = gx_xcalloc((size_t)L->nch * 4 + 16, sizeof *out);
     int nout = 0, cap = L->nch * 4 + 16;
-    int *nfirst = gx_xcalloc((size_t)L->nlines + 1, sizeof *nfirst);
-    int *ncount = gx_xcalloc((size_t)L->nlines + 1, sizeof *ncount);
+    static tb_scratch sfirst, scount, sblank, sbend;
+    int *nfirst = tb_scratch_zero(&sfirst, (size_t)L->nlines + 1, sizeof *nfirst);
+    int *ncount = tb_scratch_zero(&scount, (size_t)L->nlines + 1, sizeof *ncount);
     word w[256];
     /* the rows of lines: each line's band [band0, band1) */
-    bool *blank = gx_xcalloc((size_t)L->nlines + 1, sizeof *blank);
-    int *bend = gx_xcalloc((size_t)L->nlines + 1, sizeof *bend);
+    bool *blank = tb_scratch_zero(&sblank, (size_t)L->nlines + 1, sizeof *blank);
+    int *bend = tb_scratch_zero(&sbend, (size_t)L->nlines + 1, sizeof *bend);
     for (int li = 0; li < L->nlines; li++) blank[li] = blank_line(&L->lines[li]);
     for (int li = L->nlines - 1; li >= 0; li--)
         bend[li] = blank[li] ? li
@@ -262,12 +263,8 @@ static void split_aligned(lay *L, bool wide)
         nfirst[li] = first;
         ncount[li] = nout - first;
     }
-    free(blank);
-    free(bend);
     memcpy(L->first, nfirst, (size_t)L->nlines * sizeof *nfirst);
     memcpy(L->count, ncount, (size_t)L->nlines * sizeof *ncount);
-    free(nfirst);
-    free(ncount);
     free(L->ch);
     L->ch = out;
     L->nch = nout;
@@ -292,7 +289,8 @@ static int columns(const lay *L, int a, int b, col *out, int cap)
     if (n == 0) return 0;
     qsort(out, (size_t)n, sizeof *out, cmp_col);
     /* merge overlapping extents; count the chunks of each column */
-    int *support = gx_xcalloc((size_t)n + 1, sizeof *support);
+    static tb_scratch ssupport;
+    int *support = tb_scratch_zero(&ssupport, (size_t)n + 1, sizeof *support);
     int m = 0;
     support[0] = 1;
     for (int i = 1; i < n; i++) {
@@ -326,7 +324,7 @@ static int columns(const lay *L, int a, int b, col *out, int cap)
         }
     }
     for (int i = 0; i < m; i++) out[i].support = support[i];
-    free(support);
+
     return m;
 }
 
@@ -463,8 +461,9 @@ static void band_row(lay *L, tb_grid *g, slots *S, int a, int b, const col *cols
             order[j] = t;
         }
         if (ng > 0 && ng <= ncol) {
-            double *dp = gx_xcalloc((size_t)(ng + 1) * (size_t)(ncol + 1), sizeof *dp);
-            char *take = gx_xcalloc((size_t)(ng + 1) * (size_t)(ncol + 1), 1);
+            static tb_scratch sdp, stake;
+            double *dp = tb_scratch_zero(&sdp, (size_t)(ng + 1) * (size_t)(ncol + 1), sizeof *dp);
+            char *take = tb_scratch_zero(&stake, (size_t)(ng + 1) * (size_t)(ncol + 1), 1);
 #define DP(i, j) dp[(size_t)(i) * (size_t)(ncol + 1) + (size_t)(j)]
 #define TK(i, j) take[(size_t)(i) * (size_t)(ncol + 1) + (size_t)(j)]
             for (int i = 1; i <= ng; i++) DP(i, 0) = 1e18;
@@ -482,8 +481,7 @@ static void band_row(lay *L, tb_grid *g, slots *S, int a, int b, const col *cols
             }
 #undef DP
 #undef TK
-            free(dp);
-            free(take);
+
         } else {
             for (int gi = 0; gi < ng; gi++) {
                 double bestd = 1e18;
@@ -604,10 +602,11 @@ void tb_split_layout(const tb_know *k, tb_grid *g, const tb_line *lines, int nli
     L.k = k;
     L.lines = lines;
     L.nlines = nlines;
-    L.first = gx_xcalloc((size_t)nlines + 1, sizeof *L.first);
-    L.count = gx_xcalloc((size_t)nlines + 1, sizeof *L.count);
+    static tb_scratch sfirst, scount, scols;
+    L.first = tb_scratch_zero(&sfirst, (size_t)nlines + 1, sizeof *L.first);
+    L.count = tb_scratch_zero(&scount, (size_t)nlines + 1, sizeof *L.count);
     int capcol = 1000;
-    col *cols = gx_xcalloc((size_t)capcol, sizeof *cols);
+    col *cols = tb_scratch_zero(&scols, (size_t)capcol, sizeof *cols);
 
     /* the metric that lines the values up in fewer columns */
     int ncol_by[2] = {0, 0};
@@ -749,8 +748,5 @@ void tb_split_layout(const tb_know *k, tb_grid *g, const tb_line *lines, int nli
     for (int i = 0; i < S.cap; i++) gx_buf_free(&S.b[i]);
     free(S.b);
     free(S.lines);
-    free(cols);
     free(L.ch);
-    free(L.first);
-    free(L.count);
 }
