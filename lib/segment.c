@@ -294,9 +294,22 @@ static size_t nchars(const char *s, size_t n)
 /* Whitespace code point at s? Returns its byte length, 0 if none: ASCII
  * whitespace, NBSP, U+1680, U+180E, U+2000-U+200D, U+2028/9, U+202F, U+205F,
  * U+2060, U+3000, U+FEFF (the set of gx_is_space_cp, on the bytes). */
-static int space_at(const char *p, size_t n)
+static const unsigned char SP_LEAD[256] = {
+    ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1,
+    [0xC2] = 1, [0xE1] = 1, [0xE2] = 1, [0xE3] = 1, [0xEF] = 1,
+};
+
+static int space_at_mb(const char *p, size_t n);
+
+static inline int space_at(const char *p, size_t n)
 {
-    if (n == 0) return 0;
+    if (n == 0 || !SP_LEAD[(unsigned char)p[0]]) return 0;   /* most characters */
+    if ((unsigned char)p[0] < 0x80) return 1;
+    return space_at_mb(p, n);
+}
+
+static int space_at_mb(const char *p, size_t n)
+{
     const unsigned char *s = (const unsigned char *)p;
     unsigned char c = s[0];
     if (c < 0x80) return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
@@ -543,7 +556,7 @@ static const hstyle *numbered(const char *s, size_t n)
 }
 
 static const char *const stops[] = { "\xE3\x80\x82", "\xEF\xBC\x81", "\xEF\xBC\x9F", "\xEF\xBC\x9B",
-                                     NULL };   /* 。！？； */
+                                     NULL };   /* 。！？； (3 bytes each, lead E3 or EF) */
 
 /* The start pattern decides on the first character of the cleaned line
  * alone (headings.tsv), so its answer is remembered per character. */
@@ -618,11 +631,12 @@ static bool heading_cand(const char *s, size_t n, gx_buf *scratch, cand *c)
         }
         size_t gap_cut = cut;
         cut = tl;
-        for (size_t j = 0; j < tl && cut == tl; j++)
-            for (int k = 0; stops[k]; k++) {
-                size_t l = strlen(stops[k]);
-                if (j + l <= tl && memcmp(ti + j, stops[k], l) == 0) { cut = j; break; }
-            }
+        for (size_t j = 0; j < tl && cut == tl; j++) {
+            unsigned char b0 = (unsigned char)ti[j];
+            if (b0 != 0xE3 && b0 != 0xEF) continue;   /* every stop starts so */
+            for (int k = 0; stops[k]; k++)
+                if (j + 3 <= tl && memcmp(ti + j, stops[k], 3) == 0) { cut = j; break; }
+        }
         if (gap_cut < cut) cut = gap_cut;
         c->runin = false;
         if (cut < tl) {

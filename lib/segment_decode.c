@@ -144,6 +144,7 @@ bool gx_seg_decode(const char *in, size_t n, const char *name, gx_buf *out)
     /* Control bytes other than TAB LF VT FF CR mean binary data. */
     for (size_t i = 0; i < out->len; i++) {
         unsigned char c = (unsigned char)out->data[i];
+        if (c >= 0x20 && c != 0x7F) continue;   /* most bytes */
         if (c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r') {
             if (c == 0x1A && i + 1 == out->len) { out->len--; out->data[out->len] = 0; break; }
             if (c == 0) gx_error_at(name, line_of(out->data, i), "NUL byte: binary file");
