@@ -103,7 +103,7 @@ typedef struct hstyle {
 enum { K_PLAIN, K_CONTAINER, K_ONCE };
 typedef struct kindrule { const char *kind; spat re; int rule; } kindrule;
 
-enum { N_LINE, N_ATTACH, N_BULLETIN, N_CHART, N_CAPTION };
+enum { N_LINE, N_ATTACH, N_BULLETIN, N_CHART, N_CAPTION, N_SEPARATOR };
 typedef struct noiserule { int scope; spat re; } noiserule;
 
 /* The tables are read on first need: headings.tsv by the first line that
@@ -260,7 +260,8 @@ static void noise_load(void)
         const char *s = row[cn];
         int scope = strcmp(s, "line") == 0 ? N_LINE : strcmp(s, "attach") == 0 ? N_ATTACH
                   : strcmp(s, "bulletin") == 0 ? N_BULLETIN : strcmp(s, "chart") == 0 ? N_CHART
-                  : strcmp(s, "caption") == 0 ? N_CAPTION : -1;
+                  : strcmp(s, "caption") == 0 ? N_CAPTION
+                  : strcmp(s, "separator") == 0 ? N_SEPARATOR : -1;
         if (scope < 0) gx_die(GX_EXIT_ERROR, "segment_noise.tsv: row %d: unknown scope %s", i + 1, s);
         R.ns[R.nns].scope = scope;
         set_rx(&R.ns[R.nns].re, row[cnp], "segment_noise.tsv", i + 1);
@@ -1035,6 +1036,48 @@ static bool header_line(gx_seg_doc *d, size_t k, gx_buf *scratch)
            !noise_match(N_CAPTION, t, n) && !line_is_cand(d, k, scratch, NULL, NULL);
 }
 
+/* Brackets ( （ opened and not closed on line k: > 0 opens a note that
+ * goes on; < 0 closes one opened above. */
+static int bracket_balance(const gx_seg_doc *d, size_t k)
+{
+    const char *s = LT(d, k);
+    size_t n = d->lines[k].len;
+    int bal = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '(') bal++;
+        else if (s[i] == ')') bal--;
+        else if ((unsigned char)s[i] == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBC) {
+            if ((unsigned char)s[i + 2] == 0x88) bal++;        /* （ */
+            else if ((unsigned char)s[i + 2] == 0x89) bal--;   /* ） */
+        }
+    }
+    return bal;
+}
+
+/* A note above a table that pdftotext wrapped around the table's first
+ * lines: line j opens a bracket and a line of the block (up to its first
+ * row i) closes it. "(本列数据的勾稽关系为：…之" ... "和)" */
+static bool wrapped_note(const gx_seg_doc *d, size_t j, size_t i)
+{
+    if (d->lines[j].cls != C_TEXT || bracket_balance(d, j) <= 0) return false;
+    int seen = 0;
+    for (size_t k = j + 1; k <= i + 2 && k < d->nlines && seen < 4; k++) {
+        if (d->lines[k].cls == C_BLANK) continue;
+        seen++;
+        if (bracket_balance(d, k) < 0) return true;
+    }
+    return false;
+}
+
+/* A separator row (------  ----): segment_noise.tsv scope "separator". */
+static bool separator_row(const gx_seg_doc *d, size_t k)
+{
+    if (d->lines[k].cls == C_BLANK) return false;
+    size_t n = d->lines[k].len;
+    const char *t = trim(LT(d, k), &n);
+    return n && noise_match(N_SEPARATOR, t, n);
+}
+
 static bool gap_row(const gx_seg_doc *d, size_t k)
 {
     size_t n = d->lines[k].len;
@@ -1074,6 +1117,14 @@ static void find_layout_blocks(gx_seg_doc *d, block **bsp, int *nbp, gx_buf *scr
                 pending = true;
                 continue;
             }
+            if (!pending && separator_row(d, j)) {
+                first = j;
+                continue;
+            }
+            if (!pending && wrapped_note(d, j, i)) {
+                first = j;      /* a note is the top of its table */
+                break;
+            }
             break;
         }
         /* the table's own top-level numbering (legacy group rows, T3 一、…四、) */
@@ -1110,10 +1161,21 @@ static void find_layout_blocks(gx_seg_doc *d, block **bsp, int *nbp, gx_buf *scr
             if (v > 0) seq = v;
             k++;
         }
-        /* wrapped label lines right after the last row */
+        /* wrapped label lines right after the last row; not a header row
+           that a top-level group row follows (the next table's head) */
         for (int t = 0; t < 3 && last + 1 < d->nlines && !cov[last + 1] &&
-                        d->lines[last + 1].cls != C_BLANK && layout_member(d, last + 1, false, scratch); t++)
+                        d->lines[last + 1].cls != C_BLANK && layout_member(d, last + 1, false, scratch); t++) {
+            long nx = next_nonblank(d, last + 2, 3);
+            if (gap_row(d, last + 1) && nx >= 0 && space_at(LT(d, nx), d->lines[nx].len) == 0 &&
+                h1_num(d, (size_t)nx, scratch) > 0) break;
             last++;
+        }
+        /* a separator row below the table, after at most two blank lines */
+        for (size_t e = last + 1; e < d->nlines && e <= last + 3 && !cov[e]; e++) {
+            if (d->lines[e].cls == C_BLANK) continue;
+            if (separator_row(d, e)) last = e;
+            break;
+        }
         /* one row alone must carry three numbers (a justified sentence with
            wide gaps is not a table) */
         if (strong < 2) {

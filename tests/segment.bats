@@ -387,3 +387,39 @@ HTML
     run bash -c "GX_SHARE='$TMP/share' gx-segment '$S000' | awk -F'\t' '\$2==224{print \$7}'"
     assert_output other
 }
+
+TFIX="$GX_ROOT/tests/fixtures/tables"
+
+@test "pdftotext -layout: a note wrapped around the T3 head is in the table block" {
+    # "(本列数据的勾稽关系为：…之" above the header, "和)" inside it: one note
+    run roles "$TFIX/001.layout.txt" 50 52
+    assert_output "table table table "
+    assert_equal "$(field "$TFIX/001.layout.txt" 9 50)" "$(field "$TFIX/001.layout.txt" 9 51)"
+    run roles "$TFIX/002.layout.txt" 64 66
+    assert_output "table table table "
+    # the stray "表" above the note stays text
+    assert_equal "$(field "$TFIX/002.layout.txt" 8 62)" text
+    # a text line with an unclosed bracket and no table below stays text
+    printf '说明(见下文\n\n正文一段。\n' > "$TMP/t.txt"
+    run roles "$TMP/t.txt" 1 3
+    assert_output "text blank text "
+}
+
+@test "pdftotext -layout: a separator row below a table belongs to it" {
+    # 002 T2 ends with "--------	-----	------------" (its last row)
+    assert_equal "$(field "$TFIX/002.layout.txt" 8 58)" table
+    assert_equal "$(field "$TFIX/002.layout.txt" 9 58)" "$(field "$TFIX/002.layout.txt" 9 55)"
+    assert_equal "$(field "$TFIX/002.wrapped.txt" 9 37)" "$(field "$TFIX/002.wrapped.txt" 9 35)"
+}
+
+@test "pdftotext -layout: group rows 一、二、三、 of the legacy 统计表 stay in its block" {
+    # 000.dense: header 5, group rows 6 16 26 between the rows, one block to 72
+    run roles "$TFIX/000.dense.txt" 5 7
+    assert_output "table table table "
+    run bash -c "gx-segment '$TFIX/000.dense.txt' | awk -F'\t' 'NR>1 && \$2>=5 && \$2<=72 {print \$9}' | sort -u"
+    assert_output "2"
+    # the channel table above is a block of its own
+    assert_equal "$(field "$TFIX/000.dense.txt" 9 1)" 1
+    run bash -c "gx-segment '$TFIX/000.dense.txt' | awk -F'\t' '\$8==\"heading\"' | wc -l"
+    assert_output 0
+}
