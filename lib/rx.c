@@ -77,11 +77,14 @@ static size_t skip_class(const char *p, size_t i)
     if (p[i] == '^') i++;
     if (p[i] == ']') i++;                   /* a ] first is literal */
     while (p[i] && p[i] != ']') {
+        if (p[i] == '\\' && (p[i + 1] == 'Q' || p[i + 1] == 'E' || p[i + 1] == 'c'))
+            return 0;                       /* quoting, \c]: give up */
         if (p[i] == '\\' && p[i + 1]) i += 2;
-        else if (p[i] == '[' && p[i + 1] == ':') {  /* [:alpha:] */
-            const char *e = strstr(p + i + 2, ":]");
-            if (!e) return 0;
-            i = (size_t)(e - p) + 2;
+        else if (p[i] == '[' && p[i + 1] == ':') {  /* [:alpha:], else [ is literal */
+            size_t j = i + 2;
+            if (p[j] == '^') j++;
+            while ((p[j] >= 'a' && p[j] <= 'z') || (p[j] >= 'A' && p[j] <= 'Z')) j++;
+            i = p[j] == ':' && p[j + 1] == ']' ? j + 2 : i + 1;
         } else i++;
     }
     return p[i] == ']' ? i + 1 : 0;
@@ -92,7 +95,11 @@ static size_t skip_group(const char *p, size_t i)
 {
     int depth = 0;
     while (p[i]) {
-        if (p[i] == '\\') { if (p[i + 1] == 'Q') return 0; i += p[i + 1] ? 2 : 1; continue; }
+        if (p[i] == '\\') {
+            if (p[i + 1] == 'Q' || p[i + 1] == 'E' || p[i + 1] == 'c') return 0;
+            i += p[i + 1] ? 2 : 1;
+            continue;
+        }
         if (p[i] == '[') { i = skip_class(p, i); if (!i) return 0; continue; }
         if (p[i] == '(') depth++;
         else if (p[i] == ')' && --depth == 0) return i + 1;
@@ -135,6 +142,7 @@ static void find_literal(gx_rx *r)
             END_RUN();
             char e = p[i + 1];
             if (!e || e == 'Q' || e == 'E') return;
+            if ((unsigned char)e >= 0x80) return;        /* an escaped non-ASCII character */
             i += 2;
             if (strchr("xpPNogkc", e) && p[i] == '{') {  /* \x{..} \p{..} ... */
                 const char *b = strchr(p + i, '}');

@@ -1,0 +1,51 @@
+/* Fuzz rx.c: a pattern and a subject (split at the first NUL byte). The
+ * literal prefilter must never change an answer: the same pattern with and
+ * without GX_RX_LITERAL gives a match at the same place or no match, from
+ * every start offset, before and after the JIT. */
+#include "rx.h"
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const uint8_t *z = memchr(data, 0, size);
+    if (!z || z - data > 200 || size - (size_t)(z - data) - 1 > 600) return 0;
+    char *pat = malloc((size_t)(z - data) + 1);
+    memcpy(pat, data, (size_t)(z - data));
+    pat[z - data] = 0;
+    const char *s = (const char *)z + 1;
+    size_t n = size - (size_t)(z - data) - 1;
+    gx_rx plain, lit;
+    gx_rx_set(&plain, pat, 0, NULL, 0);
+    gx_rx_set(&lit, pat, GX_RX_LITERAL, NULL, 0);
+    if (gx_rx_compile(&plain, NULL, 0) && gx_rx_compile(&lit, NULL, 0)) {
+        const char *l;
+        size_t ln = gx_rx_literal(&lit, &l);
+        if (ln && (l < pat || l + ln > pat + strlen(pat))) abort();
+        for (int round = 0; round < 2; round++) {
+            for (size_t start = 0; start <= n; start += 1 + n / 8) {
+                int a = gx_rx_match(&plain, s, n, start, 0);
+                size_t a0, a1;
+                gx_rx_group(&plain, 0, &a0, &a1);
+                int b = gx_rx_match(&lit, s, n, start, 0);
+                size_t b0, b1;
+                gx_rx_group(&lit, 0, &b0, &b1);
+                if ((a > 0) != (b > 0)) abort();
+                if (a > 0 && (a != b || a0 != b0 || a1 != b1)) abort();
+            }
+            /* the second round after the JIT (when this pcre2 has one) */
+            for (int k = 0; k < GX_RX_JIT_AFTER; k++) {
+                gx_rx_match(&plain, "", 0, 0, 0);
+                gx_rx_match(&lit, "", 0, 0, 0);
+            }
+        }
+        gx_buf out;
+        gx_buf_init(&out);
+        gx_rx_replace(&plain, s, n, "<>", &out, 0);
+        gx_buf_free(&out);
+    }
+    gx_rx_free(&plain);
+    gx_rx_free(&lit);
+    free(pat);
+    return 0;
+}
