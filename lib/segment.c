@@ -86,6 +86,16 @@ static int memo_get(const cpmemo *m, int32_t cp)
     return m->key[i] == (uint32_t)cp + 1 ? m->yes[i] : -1;
 }
 
+/* Memos come from a zero-initialised static pool (no allocation and no
+ * clearing for the first few dozen patterns). */
+static cpmemo *memo_new(void)
+{
+    static cpmemo pool[32];
+    static int used;
+    if (used < 32) return &pool[used++];
+    return gx_xcalloc(1, sizeof(cpmemo));
+}
+
 static void memo_put(cpmemo *m, int32_t cp, bool yes)
 {
     size_t i = (size_t)cp % CPMEMO;
@@ -137,7 +147,17 @@ static void set_rx(spat *r, const char *pat, const char *table, int row)
         return;
     }
     r->anchored = a;
-    char *p = gx_xmalloc(n + 7);
+    /* the "(*UCP)" copies are carved from 4 KiB blocks (one allocation for
+       a whole table, not one per pattern) */
+    static char *arena;
+    static size_t left;
+    if (left < n + 7) {
+        left = n + 7 > 4096 ? n + 7 : 4096;
+        arena = gx_xmalloc(left);
+    }
+    char *p = arena;
+    arena += n + 7;
+    left -= n + 7;
     memcpy(p, "(*UCP)", 6);
     memcpy(p + 6, pat, n + 1);
     gx_rx_set(&r->re, p, 0, table, row);
@@ -162,7 +182,7 @@ static bool first_ok(spat *r, const char *s, size_t n)
     int32_t cp;
     int k = gx_utf8_next(s, n, &cp);
     if (k < 1 || cp < 0) return true;
-    if (!r->memo) r->memo = gx_xcalloc(1, sizeof *r->memo);
+    if (!r->memo) r->memo = memo_new();
     int v = memo_get(r->memo, cp);
     if (v < 0) {
         char err[300];
@@ -569,7 +589,7 @@ static bool start_ok(const char *s, size_t n)
     int k = gx_utf8_next(s, n, &cp);
     if (k < 1) k = 1;
     if (cp < 0) return rx(&R.start_re, s, (size_t)k);
-    if (!R.start_memo) R.start_memo = gx_xcalloc(1, sizeof *R.start_memo);
+    if (!R.start_memo) R.start_memo = memo_new();
     int v = memo_get(R.start_memo, cp);
     if (v < 0) {
         v = rx(&R.start_re, s, (size_t)k);
@@ -699,11 +719,13 @@ void gx_seg_doc_init(gx_seg_doc *d)
 {
     memset(d, 0, sizeof *d);
     gx_buf_init(&d->text);
+    gx_buf_init(&d->page_title);
 }
 
 void gx_seg_doc_free(gx_seg_doc *d)
 {
     gx_buf_free(&d->text);
+    gx_buf_free(&d->page_title);
     free(d->lines);
     free(d->heads);
     memset(d, 0, sizeof *d);
@@ -1319,6 +1341,29 @@ static void mark_title(gx_seg_doc *d, gx_buf *scratch)
     }
 }
 
+/* An HTML page whose body has no title line: its <title> stands in, when it
+ * reads as a title (the title pattern, not a noise line such as 无标题文档).
+ * It is written as line 0, so the body lines keep their numbers. */
+static void page_title(gx_seg_doc *d, gx_buf *scratch)
+{
+    if (!d->page_title.len) return;
+    bool body_title = false;
+    for (size_t i = 0; i < d->nlines && !body_title; i++) body_title = d->lines[i].role == ROLE_TITLE;
+    size_t n = d->page_title.len;
+    const char *t = trim(d->page_title.data, &n);
+    headings_load();
+    if (!body_title && n && R.has_title && n <= GX_SEG_MAX_LINE) {
+        clean(t, n, scratch);
+        if (rx(&R.title_re, scratch->data, scratch->len) && !noise_match(N_LINE, scratch->data, scratch->len)) {
+            memmove(d->page_title.data, t, n);
+            d->page_title.len = n;
+            d->page_title.data[n] = 0;
+            return;
+        }
+    }
+    gx_buf_reset(&d->page_title);
+}
+
 /* ---- pass 5: headings --------------------------------------------------- */
 
 typedef struct open_head { int rank; long num; int head; int nchild; } open_head;
@@ -1631,6 +1676,7 @@ bool gx_seg_load(gx_seg_doc *d, const char *bytes, size_t n, const char *name, i
             from = gx_seg_looks_html(dec.data, dec.len) ? GX_FROM_HTML : GX_FROM_TEXT;
         d->from = from;
         if (from == GX_FROM_HTML) {
+            gx_seg_html_title(dec.data, dec.len, &d->page_title);
             gx_seg_html(dec.data, dec.len, &html, &tables, &tcap);
             ok = split_lines(d, html.data, html.len, name, tables, tcap);
         } else {
@@ -1651,6 +1697,7 @@ bool gx_seg_load(gx_seg_doc *d, const char *bytes, size_t n, const char *name, i
     mark_tables(d, &scratch);
     mark_noise_lines(d, &scratch);
     mark_title(d, &scratch);
+    page_title(d, &scratch);
     mark_headings(d, &scratch, &tmp);
     resolve_kinds(d);
     fill_sec(d);
@@ -1715,6 +1762,12 @@ void gx_seg_write(const gx_seg_doc *d, const char *docname)
     gx_buf_reserve(&row, 256);
     size_t dn = strlen(docname);
     char num[32];
+    if (d->page_title.len) {
+        gx_out_field(docname, dn);
+        gx_outs("\t0\t1\t0\t0\t0\tpreamble\ttitle\t\t\t\t\t\t");
+        gx_out_field(d->page_title.data, d->page_title.len);
+        gx_outc('\n');
+    }
     for (size_t i = 0; i < d->nlines; i++) {
         const gx_seg_line *l = &d->lines[i];
         int h = l->heading;

@@ -56,6 +56,8 @@ typedef struct gx_seg_doc {
     int          nheads, hcap;
     int          ntables;
     int          from;      /* the form actually used (text/html/markdown) */
+    gx_buf       page_title;/* HTML: the <title>, written as line 0 when the
+                               body has no title line (else empty) */
 } gx_seg_doc;
 
 void gx_seg_doc_init(gx_seg_doc *d);
@@ -71,6 +73,10 @@ bool gx_seg_decode(const char *in, size_t n, const char *name, gx_buf *out);
  * rowspan expanded. tables[i] receives, for output line i, the number of the
  * <table> it came from (0 for none); it is grown as needed. */
 void gx_seg_html(const char *s, size_t n, gx_buf *out, int **tables, size_t *ntables_cap);
+
+/* The text of an HTML page's <title> (entities decoded, white space
+ * collapsed), empty if none. */
+void gx_seg_html_title(const char *s, size_t n, gx_buf *out);
 
 /* True if the bytes look like an HTML page. */
 bool gx_seg_looks_html(const char *s, size_t n);

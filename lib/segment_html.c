@@ -509,3 +509,41 @@ void gx_seg_html(const char *s, size_t n, gx_buf *out, int **tables, size_t *tca
     free(h);
     if (!out->data) gx_buf_add(out, "", 0);
 }
+
+/* The text of the page's <title> (entities decoded, white space runs made
+ * one space, trimmed); empty when there is none. Looked for before <body>. */
+void gx_seg_html_title(const char *s, size_t n, gx_buf *out)
+{
+    gx_buf_reset(out);
+    size_t i = 0, a = n;
+    for (; i + 6 < n; i++) {
+        if (s[i] != '<') continue;
+        if (strncasecmp(s + i, "<body", 5) == 0) return;
+        if (strncasecmp(s + i, "<title", 6) == 0 && (s[i + 6] == '>' || isspace((unsigned char)s[i + 6]))) {
+            const char *gt = memchr(s + i, '>', n - i);
+            if (!gt) return;
+            a = (size_t)(gt - s) + 1;
+            break;
+        }
+    }
+    if (a >= n) return;
+    bool space = false;
+    for (size_t j = a; j < n;) {
+        unsigned char c = (unsigned char)s[j];
+        if (c == '<') {
+            if (j + 7 < n && strncasecmp(s + j, "</title", 7) == 0) break;
+            j++;                       /* a stray tag character: kept as text */
+            gx_buf_addc(out, '<');
+            continue;
+        }
+        if (isspace(c)) { space = out->len > 0; j++; continue; }
+        if (space) { gx_buf_addc(out, ' '); space = false; }
+        if (c == '&') { j += entity(s + j, n - j, out); continue; }
+        gx_buf_addc(out, (char)c);
+        j++;
+    }
+    /* an entity may have given a control character: a space, like white space */
+    for (size_t k = 0; k < out->len; k++)
+        if ((unsigned char)out->data[k] < 0x20 || out->data[k] == 0x7F) out->data[k] = ' ';
+}
+

@@ -423,3 +423,25 @@ TFIX="$GX_ROOT/tests/fixtures/tables"
     run bash -c "gx-segment '$TFIX/000.dense.txt' | awk -F'\t' '\$8==\"heading\"' | wc -l"
     assert_output 0
 }
+
+@test "HTML: the <title> is the title line (line 0) only when the body has none" {
+    # the body has its own title lines: <title> stays out of the stream
+    run bash -c "gx-segment --no-header '$FIX/002.html' | awk -F'\t' '\$2==0' | wc -l"
+    assert_output 0
+    # the same page without them: the <title> comes first, as line 0; body lines keep their numbers
+    sed '11,12d' "$FIX/002.html" > "$TMP/p.html"
+    run bash -c "gx-segment --no-header '$TMP/p.html' | head -2 | cut -f2,4,7,8,14"
+    assert_line --index 0 "$(printf '0\t0\tpreamble\ttitle\t伊美区人民政府2020年政府信息公开工作年度报告')"
+    assert_line --index 1 --partial "$(printf '1\t1\tpreamble\ttext\t本报告根据')"
+    # entities decoded, white space runs one space
+    printf '<html><head><title>\n 某县人民政府&amp;2019年政府信息公开\n\n工作年度报告 </title></head><body><p>一、总体情况</p></body></html>' > "$TMP/t.html"
+    run bash -c "gx-segment --no-header '$TMP/t.html' | head -1 | cut -f2,8,14"
+    assert_output "$(printf '0\ttitle\t某县人民政府&2019年政府信息公开 工作年度报告')"
+    # a <title> that is no title (无标题文档, no 报告) is left out
+    printf '<html><head><title>无标题文档</title></head><body><p>一、总体情况</p></body></html>' > "$TMP/n.html"
+    run bash -c "gx-segment --no-header '$TMP/n.html' | awk -F'\t' '\$2==0' | wc -l"
+    assert_output 0
+    printf '<html><head><title>首页</title></head><body><p>一、总体情况</p></body></html>' > "$TMP/n2.html"
+    run bash -c "gx-segment --no-header '$TMP/n2.html' | awk -F'\t' '\$2==0' | wc -l"
+    assert_output 0
+}
