@@ -37,6 +37,9 @@ bool tb_known_label(const tb_know *k, const char *s, size_t n);
 /* Number of value columns of a known template whose keyword occurs in the
  * normalised header text h, or 0. */
 int tb_template_columns(const tb_know *k, const char *h, size_t n);
+/* The same, and the template's leaf header words (the lowest header row of
+ * one repeated column group, in order; *nleaves 0 when it has none). */
+int tb_template(const tb_know *k, const char *h, size_t n, const char *const **leaves, int *nleaves);
 /* Is the trimmed line page furniture (a page number or running footer)? */
 bool tb_footer(const tb_know *k, const char *s, size_t n);
 

@@ -27,8 +27,11 @@ typedef struct tb_re {
 } tb_re;
 
 typedef struct tb_tmpl {
-    char *kw;
-    int   cols;
+    char  *kw;
+    int    cols;
+    char  *leaftext;   /* the leaves, NUL-separated */
+    const char **leaves;
+    int    nleaves;
 } tb_tmpl;
 
 struct tb_know {
@@ -203,6 +206,7 @@ tb_know *tb_know_load(void)
 
     gx_table_load(&t, "tables_templates.tsv", NULL);
     int ckw = need_col(&t, "keyword"), cc = need_col(&t, "columns");
+    int clv = gx_table_col(&t, "leaves");
     k->tmpl = gx_xcalloc((size_t)t.nrows + 1, sizeof *k->tmpl);
     for (int i = 0; i < t.nrows; i++) {
         gx_norm_match(t.rows[i][ckw], strlen(t.rows[i][ckw]), &k->scratch);
@@ -210,6 +214,17 @@ tb_know *tb_know_load(void)
         k->tmpl[i].cols = atoi(t.rows[i][cc]);
         if (k->tmpl[i].cols <= 0)
             gx_die(GX_EXIT_ERROR, "%s: row %d: columns must be a positive number", t.name, i + 1);
+        const char *lv = clv >= 0 ? t.rows[i][clv] : "";
+        tb_tmpl *m = &k->tmpl[i];
+        m->leaftext = gx_xstrdup(lv);
+        m->leaves = gx_xcalloc(strlen(lv) / 2 + 2, sizeof *m->leaves);
+        for (char *p = m->leaftext; *p;) {
+            char *e = strchr(p, '|');
+            if (e) *e = 0;
+            if (*p) m->leaves[m->nleaves++] = p;
+            if (!e) break;
+            p = e + 1;
+        }
     }
     k->ntmpl = t.nrows;
     gx_table_free(&t);
@@ -231,7 +246,11 @@ void tb_know_free(tb_know *k)
     for (int i = 0; i < k->nval; i++) rx_free(&k->val[i]);
     for (int i = 0; i < k->nnum; i++) rx_free(&k->num[i]);
     for (int i = 0; i < k->nfoot; i++) rx_free(&k->foot[i]);
-    for (int i = 0; i < k->ntmpl; i++) free(k->tmpl[i].kw);
+    for (int i = 0; i < k->ntmpl; i++) {
+        free(k->tmpl[i].kw);
+        free(k->tmpl[i].leaftext);
+        free(k->tmpl[i].leaves);
+    }
     for (int i = 0; i < k->nlabels; i++) free(k->labels[i]);
     free(k->val); free(k->num); free(k->foot); free(k->tmpl); free(k->labels);
     gx_buf_free(&k->scratch);
@@ -318,16 +337,25 @@ bool tb_known_label(const tb_know *k, const char *s, size_t n)
     return bsearch(&key, k->labels, (size_t)k->nlabels, sizeof *k->labels, cmp_str) != NULL;
 }
 
-int tb_template_columns(const tb_know *k, const char *h, size_t n)
+int tb_template(const tb_know *k, const char *h, size_t n, const char *const **leaves, int *nleaves)
 {
+    if (leaves) { *leaves = NULL; *nleaves = 0; }
     for (int i = 0; i < k->ntmpl; i++) {
         const char *kw = k->tmpl[i].kw;
         size_t kl = strlen(kw);
         if (!kl || kl > n) continue;
         for (size_t j = 0; j + kl <= n; j++)
-            if (memcmp(h + j, kw, kl) == 0) return k->tmpl[i].cols;
+            if (memcmp(h + j, kw, kl) == 0) {
+                if (leaves) { *leaves = k->tmpl[i].leaves; *nleaves = k->tmpl[i].nleaves; }
+                return k->tmpl[i].cols;
+            }
     }
     return 0;
+}
+
+int tb_template_columns(const tb_know *k, const char *h, size_t n)
+{
+    return tb_template(k, h, n, NULL, NULL);
 }
 
 bool tb_footer(const tb_know *k, const char *s, size_t n)

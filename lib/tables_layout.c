@@ -594,6 +594,414 @@ static void band_row(lay *L, tb_grid *g, slots *S, int a, int b, const col *cols
     emit_row(g, S, src, flags);
 }
 
+
+/* ---- template header anchors ----------------------------------------------
+ * A template table whose value rows cannot say where its columns are (the
+ * review columns of T4 are empty in every row, so nothing is printed
+ * under them) is laid out by its header: the leaf header words of the
+ * template (share/gx/tables_templates.tsv `leaves`, letters spaced one
+ * apart joined) found on the header lines, exactly one per column, are the
+ * columns, ordered top line first, then left to right. The words above them
+ * (行政复议, 未经复议直接起诉) head the groups of columns below them, and the
+ * values of each row go to the columns in order, as near to the middle of
+ * their header words as can be. */
+
+typedef struct hitem {
+    int    line;      /* index into lines */
+    int    x0, x1;
+    size_t off, len;  /* bytes in the line (raw, single spaces kept) */
+    int    c0, c1;    /* columns covered: [c0, c1] (-1: not placed) */
+    int    leafno;    /* which leaf word (leaf items) */
+    bool   leaf, covered;
+} hitem;
+
+typedef struct hchar { int x0, x1; size_t off, len; int gap; } hchar;
+
+/* Does leaf word `w` start at character p of cs (gaps of one space at
+ * most inside)? Returns the number of characters matched, or 0. */
+static int leaf_at(const char *s, const hchar *cs, int ncs, int p, const char *w)
+{
+    size_t wl = strlen(w), i = 0;
+    int q = p;
+    while (i < wl) {
+        if (q >= ncs) return 0;
+        if (q > p && cs[q].gap > 1) return 0;
+        if (cs[q].len > wl - i || memcmp(s + cs[q].off, w + i, cs[q].len) != 0) return 0;
+        i += cs[q].len;
+        q++;
+    }
+    return q - p;
+}
+
+static int cmp_item(const void *a, const void *b)
+{
+    const hitem *x = a, *y = b;
+    if (x->line != y->line) return x->line - y->line;
+    return x->x0 - y->x0;
+}
+
+/* The header items of line li: leaf words and the other words (runs of
+ * characters with gaps of one space at most). */
+static int line_items(const lay *L, int li, bool wide, const char *const *leaves, int nleaves,
+                      hitem *out, int cap)
+{
+    static tb_scratch scs;
+    const char *s = L->lines[li].s;
+    size_t n = L->lines[li].n;
+    hchar *cs = tb_scratch_zero(&scs, n + 1, sizeof *cs);
+    int ncs = 0, x = 0, gap = 0;
+    for (size_t i = 0; i < n;) {
+        int32_t cp;
+        int l = gx_utf8_next(s + i, n - i, &cp);
+        if (l <= 0) l = 1;
+        if (space_cp(cp) || cp == '\f') {
+            if (cp != '\f') { gap++; x += cp == '\t' ? 8 - x % 8 : cp_width(cp, s + i, l, wide); }
+            i += (size_t)l;
+            continue;
+        }
+        int w = cp_width(cp, s + i, l, wide);
+        cs[ncs].x0 = x; cs[ncs].x1 = x + w; cs[ncs].off = i; cs[ncs].len = (size_t)l;
+        cs[ncs].gap = ncs ? gap : 1 << 20;
+        ncs++;
+        x += w;
+        gap = 0;
+        i += (size_t)l;
+    }
+    int nout = 0;
+    for (int p = 0; p < ncs && nout < cap;) {
+        int m = 0;
+        int which = -1;
+        for (int j = 0; j < nleaves && !m; j++) { m = leaf_at(s, cs, ncs, p, leaves[j]); if (m) which = j; }
+        hitem *h = &out[nout];
+        h->leafno = which;
+        if (m) {
+            h->leaf = true;
+        } else {
+            h->leaf = false;
+            m = 1;
+            while (p + m < ncs && cs[p + m].gap <= 1) {
+                bool leaf = false;
+                for (int j = 0; j < nleaves && !leaf; j++) leaf = leaf_at(s, cs, ncs, p + m, leaves[j]) > 0;
+                if (leaf) break;
+                m++;
+            }
+        }
+        h->line = li;
+        h->x0 = cs[p].x0;
+        h->x1 = cs[p + m - 1].x1;
+        h->off = cs[p].off;
+        h->len = cs[p + m - 1].off + cs[p + m - 1].len - cs[p].off;
+        h->c0 = h->c1 = -1;
+        h->covered = false;
+        nout++;
+        p += m;
+    }
+    return nout;
+}
+
+/* Least-squares fit v = p a + q over n points; returns the mean squared
+ * residual (1e18 when p <= 0 or the fit is degenerate). */
+static double fit(const double *a, const double *v, int n, double *p, double *q)
+{
+    double sa = 0, sv = 0, saa = 0, sav = 0;
+    for (int i = 0; i < n; i++) { sa += a[i]; sv += v[i]; saa += a[i] * a[i]; sav += a[i] * v[i]; }
+    double d = n * saa - sa * sa;
+    if (n < 2 || d <= 1e-9) return 1e18;
+    double pp = (n * sav - sa * sv) / d, qq = (sv - pp * sa) / n;
+    if (pp <= 0) return 1e18;
+    double r = 0;
+    for (int i = 0; i < n; i++) { double e = v[i] - (pp * a[i] + qq); r += e * e; }
+    *p = pp;
+    *q = qq;
+    return r / n;
+}
+
+/* Columns of the nv values of a row (centres vc) among K columns (header
+ * centres cx): all K in order; else, with three values or more, the run of
+ * nv adjacent columns whose header positions map best onto the values by
+ * one scale and offset (the header is printed wider or narrower than the
+ * values; an empty group of columns prints nothing), and that map is kept
+ * (*mp, *mq) for rows with fewer values, which go to the nearest mapped
+ * columns in order. */
+static void place_values(const double *vc, int nv, const double *cx, int K, double *mp, double *mq,
+                         int *at)
+{
+    if (nv >= K) { for (int i = 0; i < nv; i++) at[i] = i < K ? i : K - 1; return; }
+    if (nv >= 3) {
+        double best = 1e18;
+        int bs = -1;
+        for (int st = 0; st + nv <= K; st++) {
+            double p = 1, q = 0, r = fit(cx + st, vc, nv, &p, &q);
+            if (r < best) { best = r; bs = st; *mp = p; *mq = q; }
+        }
+        if (bs >= 0) { for (int i = 0; i < nv; i++) at[i] = bs + i; return; }
+    }
+    /* order-keeping nearest columns under the map */
+    static tb_scratch sdp, stk;
+    double *dp = tb_scratch_zero(&sdp, (size_t)(nv + 1) * (size_t)(K + 1), sizeof *dp);
+    char *tk = tb_scratch_zero(&stk, (size_t)(nv + 1) * (size_t)(K + 1), 1);
+#define DP(i, j) dp[(size_t)(i) * (size_t)(K + 1) + (size_t)(j)]
+#define TK(i, j) tk[(size_t)(i) * (size_t)(K + 1) + (size_t)(j)]
+    for (int i = 1; i <= nv; i++) DP(i, 0) = 1e18;
+    for (int i = 1; i <= nv; i++)
+        for (int j = 1; j <= K; j++) {
+            if (j < i) { DP(i, j) = 1e18; continue; }
+            double d = vc[i - 1] - (*mp * cx[j - 1] + *mq);
+            double use = DP(i - 1, j - 1) + (d < 0 ? -d : d), skip = DP(i, j - 1);
+            if (use <= skip) { DP(i, j) = use; TK(i, j) = 1; }
+            else DP(i, j) = skip;
+        }
+    for (int i = nv, j = K; i > 0 && j > 0;) {
+        if (TK(i, j)) { at[i - 1] = j - 1; i--; j--; }
+        else j--;
+    }
+#undef DP
+#undef TK
+}
+
+static bool anchor_page(lay *L, tb_grid *g, slots *S, int a, int pe, bool wide, bool dry)
+{
+    const tb_line *lines = L->lines;
+    int fv = a;   /* the first value line */
+    while (fv < pe && !has_number(L, fv)) fv++;
+    if (fv == pe) return false;
+    /* the template, from the text of the lines without values */
+    static gx_buf hdr, tmp;
+    gx_buf_reset(&hdr);
+    for (int li = a; li < pe; li++) {
+        if (has_number(L, li)) continue;
+        gx_norm_match(lines[li].s, lines[li].n, &tmp);
+        gx_buf_add(&hdr, tmp.data ? tmp.data : "", tmp.len);
+    }
+    const char *const *leaves;
+    int nleaves;
+    int K = hdr.len ? tb_template(L->k, hdr.data, hdr.len, &leaves, &nleaves) : 0;
+    if (getenv("GX_TABLES_DEBUG")) fprintf(stderr, "anchors: template columns %d, %d leaf words\n", K, nleaves);
+    if (K <= 0 || nleaves == 0 || K > 256) return false;
+    /* every value line has at most K values */
+    for (int li = fv; li < pe; li++) {
+        if (!has_number(L, li)) continue;
+        int vx0 = 1 << 30;
+        for (int ci = L->first[li]; ci < L->first[li] + L->count[li]; ci++)
+            if (valuelike(L->ch[ci].cls) && L->ch[ci].x0 < vx0) vx0 = L->ch[ci].x0;
+        if (values_in(L, li, li + 1, vx0) > K) return false;
+    }
+    /* the header items above the first value line */
+    enum { MAXI = 512 };
+    static hitem it[MAXI];
+    int ni = 0, nleaf = 0;
+    for (int li = a; li < fv; li++) {
+        if (blank_line(&lines[li])) continue;
+        ni += line_items(L, li, wide, leaves, nleaves, it + ni, MAXI - ni);
+    }
+    for (int i = 0; i < ni; i++) nleaf += it[i].leaf;
+    if (getenv("GX_TABLES_DEBUG")) fprintf(stderr, "anchors: %d header items, %d leaves\n", ni, nleaf);
+    if (nleaf != K) return false;
+    if (dry) return true;
+    qsort(it, (size_t)ni, sizeof *it, cmp_item);
+    /* the columns: the leaves, top line first, then left to right */
+    int colitem[256], c = 0;
+    for (int i = 0; i < ni; i++)
+        if (it[i].leaf) { it[i].c0 = it[i].c1 = c; colitem[c++] = i; }
+    /* the first units: groups of leaves (a new group on a new line or at the
+     * first leaf word) */
+    enum { MAXU = 512 };
+    static hitem un[MAXU];
+    int nu = 0;
+    for (int j = 0; j < K; j++) {
+        const hitem *h = &it[colitem[j]];
+        if (j == 0 || h->line != it[colitem[j - 1]].line || h->leafno == 0) {
+            un[nu] = *h;
+            un[nu].covered = false;
+            nu++;
+        }
+        un[nu - 1].c1 = j;
+    }
+    /* the words above them, line by line from the bottom: each heads the
+     * units below it (one each when the numbers match, else those that start
+     * at or right of it, before the next word) */
+    for (int i = ni - 1; i >= 0;) {
+        int l = it[i].line, i0 = i;
+        while (i0 > 0 && it[i0 - 1].line == l) i0--;
+        int P[64], m = 0;
+        for (int q = i0; q <= i && m < 64; q++) if (!it[q].leaf) P[m++] = q;
+        i = i0 - 1;
+        if (m == 0) continue;
+        int cand[MAXU], u = 0;
+        for (int q = 0; q < nu; q++) if (!un[q].covered && un[q].line > l) cand[u++] = q;
+        for (int x = 1; x < u; x++) {   /* by column */
+            int t = cand[x], y = x;
+            while (y > 0 && un[cand[y - 1]].c0 > un[t].c0) { cand[y] = cand[y - 1]; y--; }
+            cand[y] = t;
+        }
+        if (u == 0) continue;
+        /* one word over every column of a table of several groups: a
+         * caption, not a column header */
+        if (m == 1 && u >= 2 && un[cand[0]].c0 == 0 && un[cand[u - 1]].c1 == K - 1) continue;
+        int owner[MAXU];
+        for (int x = 0; x < u; x++) {
+            if (m == u) { owner[x] = x; continue; }
+            owner[x] = 0;
+            for (int y = 0; y < m; y++) if (it[P[y]].x0 <= un[cand[x]].x0 + 2) owner[x] = y;
+        }
+        for (int y = 0; y < m; y++) {
+            hitem *h = &it[P[y]];
+            for (int x = 0; x < u; x++) {
+                if (owner[x] != y) continue;
+                hitem *v = &un[cand[x]];
+                if (h->c0 < 0 || v->c0 < h->c0) h->c0 = v->c0;
+                if (h->c1 < 0 || v->c1 > h->c1) h->c1 = v->c1;
+                v->covered = true;
+            }
+            if (h->c0 >= 0 && nu < MAXU) { un[nu] = *h; un[nu].covered = false; nu++; }
+        }
+    }
+    /* a stub column when the value rows have labels */
+    int nstub = 0;
+    for (int li = fv; li < pe && !nstub; li++) {
+        if (!has_number(L, li)) continue;
+        int vx0 = 1 << 30;
+        for (int ci = L->first[li]; ci < L->first[li] + L->count[li]; ci++)
+            if (valuelike(L->ch[ci].cls) && L->ch[ci].x0 < vx0) vx0 = L->ch[ci].x0;
+        for (int ci = L->first[li]; ci < L->first[li] + L->count[li]; ci++)
+            if (L->ch[ci].cls == TB_TEXT && L->ch[ci].x0 < vx0) nstub = 1;
+    }
+    /* the header rows: one per line; words that head nothing (a caption)
+     * in a row of their own before */
+    for (int i = 0; i < ni;) {
+        int l = it[i].line, i1 = i;
+        while (i1 < ni && it[i1].line == l) i1++;
+        bool placed = false;
+        for (int q = i; q < i1; q++) if (it[q].c0 >= 0) placed = true;
+        /* words that head nothing (a caption over the table, "表") stay
+         * in the raw lines only: as a row they would head every column */
+        if (placed) {
+            slots_reset(S, nstub + K);
+            for (int q = i; q < i1; q++)
+                if (it[q].c0 >= 0) slot_add(S, nstub + it[q].c0, lines[l].s + it[q].off, it[q].len);
+            emit_row(g, S, lines[l].src, 0);
+        }
+        i = i1;
+    }
+    /* the value rows: values to the columns in order, nearest to the middle
+     * of their header words */
+    double cx[256];
+    for (int j = 0; j < K; j++) cx[j] = (it[colitem[j]].x0 + it[colitem[j]].x1) / 2.0;
+    double map_p = 1, map_q = 0;   /* header x -> value x (place_values) */
+    for (int li = fv; li < pe; li++) {
+        if (blank_line(&lines[li])) continue;
+        if (!has_number(L, li)) {
+            if (tb_footer(L->k, lines[li].s, lines[li].n)) continue;
+            slots_reset(S, 1);
+            for (int ci = L->first[li]; ci < L->first[li] + L->count[li]; ci++)
+                slot_add(S, 0, lines[li].s + L->ch[ci].off, L->ch[ci].len);
+            emit_row(g, S, lines[li].src, 0);
+            continue;
+        }
+        int vx0 = 1 << 30;
+        for (int ci = L->first[li]; ci < L->first[li] + L->count[li]; ci++)
+            if (valuelike(L->ch[ci].cls) && L->ch[ci].x0 < vx0) vx0 = L->ch[ci].x0;
+        slots_reset(S, nstub + K);
+        int vi[256], nv = 0;
+        double vc[256];
+        for (int ci = L->first[li]; ci < L->first[li] + L->count[li]; ci++) {
+            const chunk *ch = &L->ch[ci];
+            if (ch->cls == TB_TEXT && ch->x0 < vx0) {
+                if (nstub) slot_add(S, 0, lines[li].s + ch->off, ch->len);
+                continue;
+            }
+            if (nv < 256) { vi[nv] = ci; vc[nv] = (ch->x0 + ch->x1) / 2.0; nv++; }
+        }
+        int at[256];
+        place_values(vc, nv, cx, K, &map_p, &map_q, at);
+        for (int i = 0; i < nv; i++) {
+            const chunk *ch = &L->ch[vi[i]];
+            slot_add(S, nstub + at[i], lines[li].s + ch->off, ch->len);
+        }
+        emit_row(g, S, lines[li].src, 0);
+    }
+    return true;
+}
+
+/* The rows of lines [a, pe) of one page: bands of lines between blank
+ * lines. */
+static void page_bands(lay *L, tb_grid *g, slots *S, const tb_know *k, int a, int pe,
+                       const col *cols, int ncol, bool wide, bool dense)
+{
+    const tb_line *lines = L->lines;
+    /* the page's rows: bands of lines between blank lines */
+    int i = a;
+    bool first_band = true;
+    while (i < pe) {
+        if (blank_line(&lines[i])) { i++; continue; }
+        int j = i;
+        while (j < pe && !blank_line(&lines[j])) j++;
+        /* page furniture alone at the top or bottom of a page */
+        bool last_band = true;
+        for (int t = j; t < pe; t++) if (!blank_line(&lines[t])) { last_band = false; break; }
+        if (j == i + 1 && (first_band || last_band) && tb_footer(k, lines[i].s, lines[i].n)) {
+            i = j;
+            first_band = false;
+            continue;
+        }
+        first_band = false;
+        int numbered = 0;
+        for (int t = i; t < j; t++) if (has_number(L, t)) numbered++;
+        if (numbered > 1 || (dense && j > i + 1)) {
+            /* rows not separated by blank lines: one row per line with
+             * values. A line without values before the first one is a
+             * header row of its own (dense layout) or goes with it; one
+             * between two value lines continues the row above unless it
+             * starts a numbered label or the row below has no label */
+            int t = i;
+            while (t < j && !has_number(L, t)) t++;
+            int s = i;
+            if (dense) for (; s < t; s++) band_row(L, g, S, s, s + 1, cols, ncol, wide);
+            while (t < j) {
+                int nx = t + 1;
+                while (nx < j && !has_number(L, nx)) nx++;
+                int cut = nx;    /* first line of the next row */
+                bool own = false;   /* the lines between are rows of their own */
+                for (int q = t + 1; q < nx && !own; q++)
+                    if (L->count[q] >= 2) own = true;   /* a header line: cells, no values */
+                if (nx < j && !own) {
+                    bool next_has_label = false;
+                    for (int ci = L->first[nx]; ci < L->first[nx] + L->count[nx]; ci++)
+                        if (L->ch[ci].cls == TB_TEXT) { next_has_label = true; break; }
+                    int tvx0 = 1 << 30;   /* where the values of the row above start */
+                    for (int ci = L->first[t]; ci < L->first[t] + L->count[t]; ci++)
+                        if (valuelike(L->ch[ci].cls) && L->ch[ci].x0 < tvx0) tvx0 = L->ch[ci].x0;
+                    for (int q = t + 1; q < nx; q++) {
+                        long num; int rank; size_t e;
+                        bool in_values = false;
+                        for (int ci = L->first[q]; ci < L->first[q] + L->count[q]; ci++)
+                            if (L->ch[ci].x1 > tvx0) in_values = true;
+                        if (in_values) { own = true; break; }   /* not a label continuation */
+                        const chunk *c0 = L->count[q] ? &L->ch[L->first[q]] : NULL;
+                        bool numbered_label = c0 && tb_numbering(k, lines[q].s + c0->off, c0->len, &num, &rank, &e) >= 0;
+                        if (numbered_label && next_has_label) { own = true; break; }   /* a group row */
+                        if (numbered_label || !next_has_label) { cut = q; break; }
+                    }
+                }
+                if (own && nx <= j) {
+                    band_row(L, g, S, s, t + 1, cols, ncol, wide);
+                    for (int q = t + 1; q < nx; q++) band_row(L, g, S, q, q + 1, cols, ncol, wide);
+                    s = nx;
+                    t = nx;
+                    continue;
+                }
+                band_row(L, g, S, s, cut, cols, ncol, wide);
+                s = cut;
+                t = nx;
+            }
+            if (s < j) band_row(L, g, S, s, j, cols, ncol, wide);
+        } else {
+            band_row(L, g, S, i, j, cols, ncol, wide);
+        }
+        i = j;
+    }
+}
+
 void tb_split_layout(const tb_know *k, tb_grid *g, const tb_line *lines, int nlines)
 {
     if (nlines <= 0) return;
@@ -672,76 +1080,23 @@ void tb_split_layout(const tb_know *k, tb_grid *g, const tb_line *lines, int nli
             }
         }
         if (getenv("GX_TABLES_DEBUG")) { fprintf(stderr, "page %d:", lines[a].page); for (int q = 0; q < ncol; q++) fprintf(stderr, " [%d,%d)", cols[q].x0, cols[q].x1); fprintf(stderr, "\n"); }
-        /* the page's rows: bands of lines between blank lines */
-        int i = a;
-        bool first_band = true;
-        while (i < pe) {
-            if (blank_line(&lines[i])) { i++; continue; }
-            int j = i;
-            while (j < pe && !blank_line(&lines[j])) j++;
-            /* page furniture alone at the top or bottom of a page */
-            bool last_band = true;
-            for (int t = j; t < pe; t++) if (!blank_line(&lines[t])) { last_band = false; break; }
-            if (j == i + 1 && (first_band || last_band) && tb_footer(k, lines[i].s, lines[i].n)) {
-                i = j;
-                first_band = false;
-                continue;
-            }
-            first_band = false;
-            int numbered = 0;
-            for (int t = i; t < j; t++) if (has_number(&L, t)) numbered++;
-            if (numbered > 1 || (dense && j > i + 1)) {
-                /* rows not separated by blank lines: one row per line with
-                 * values. A line without values before the first one is a
-                 * header row of its own (dense layout) or goes with it; one
-                 * between two value lines continues the row above unless it
-                 * starts a numbered label or the row below has no label */
-                int t = i;
-                while (t < j && !has_number(&L, t)) t++;
-                int s = i;
-                if (dense) for (; s < t; s++) band_row(&L, g, &S, s, s + 1, cols, ncol, wide);
-                while (t < j) {
-                    int nx = t + 1;
-                    while (nx < j && !has_number(&L, nx)) nx++;
-                    int cut = nx;    /* first line of the next row */
-                    bool own = false;   /* the lines between are rows of their own */
-                    for (int q = t + 1; q < nx && !own; q++)
-                        if (L.count[q] >= 2) own = true;   /* a header line: cells, no values */
-                    if (nx < j && !own) {
-                        bool next_has_label = false;
-                        for (int ci = L.first[nx]; ci < L.first[nx] + L.count[nx]; ci++)
-                            if (L.ch[ci].cls == TB_TEXT) { next_has_label = true; break; }
-                        int tvx0 = 1 << 30;   /* where the values of the row above start */
-                        for (int ci = L.first[t]; ci < L.first[t] + L.count[t]; ci++)
-                            if (valuelike(L.ch[ci].cls) && L.ch[ci].x0 < tvx0) tvx0 = L.ch[ci].x0;
-                        for (int q = t + 1; q < nx; q++) {
-                            long num; int rank; size_t e;
-                            bool in_values = false;
-                            for (int ci = L.first[q]; ci < L.first[q] + L.count[q]; ci++)
-                                if (L.ch[ci].x1 > tvx0) in_values = true;
-                            if (in_values) { own = true; break; }   /* not a label continuation */
-                            const chunk *c0 = L.count[q] ? &L.ch[L.first[q]] : NULL;
-                            bool numbered_label = c0 && tb_numbering(k, lines[q].s + c0->off, c0->len, &num, &rank, &e) >= 0;
-                            if (numbered_label && next_has_label) { own = true; break; }   /* a group row */
-                            if (numbered_label || !next_has_label) { cut = q; break; }
-                        }
-                    }
-                    if (own && nx <= j) {
-                        band_row(&L, g, &S, s, t + 1, cols, ncol, wide);
-                        for (int q = t + 1; q < nx; q++) band_row(&L, g, &S, q, q + 1, cols, ncol, wide);
-                        s = nx;
-                        t = nx;
-                        continue;
-                    }
-                    band_row(&L, g, &S, s, cut, cols, ncol, wide);
-                    s = cut;
-                    t = nx;
-                }
-                if (s < j) band_row(&L, g, &S, s, j, cols, ncol, wide);
-            } else {
-                band_row(&L, g, &S, i, j, cols, ncol, wide);
-            }
-            i = j;
+        /* a template table laid out by its header words (one section of
+         * the page: header lines, then value lines) */
+        int s0 = -1, s1 = -1;
+        for (int x0 = a; x0 < pe && s0 < 0;) {
+            int x = x0;
+            while (x < pe && (blank_line(&lines[x]) || !has_number(&L, x))) x++;
+            if (x == pe) break;
+            while (x < pe && (blank_line(&lines[x]) || has_number(&L, x))) x++;
+            if (anchor_page(&L, g, &S, x0, x, wide, true)) { s0 = x0; s1 = x; }
+            x0 = x;
+        }
+        if (s0 >= 0) {
+            page_bands(&L, g, &S, k, a, s0, cols, ncol, wide, dense);
+            anchor_page(&L, g, &S, s0, s1, wide, false);
+            page_bands(&L, g, &S, k, s1, pe, cols, ncol, wide, dense);
+        } else {
+            page_bands(&L, g, &S, k, a, pe, cols, ncol, wide, dense);
         }
         a = pe;
     }
