@@ -373,3 +373,19 @@ tab_cells() {
     GX_SHARE="$TMP/share" run gx-tables "$TMP/empty.tsv"
     assert_success
 }
+
+@test "gx-tables: pdftotext -layout T4: columns from the leaf words of the header when the review columns print nothing" {
+    # 001: values under the litigation columns only, the header wider than
+    # the values; 002: header letters spaced one apart, one space between
+    # words. Both as the tab-separated T4: paths, texts, empty review cells.
+    for s in 001 002; do
+        layout_cells "$FIX/$s.layout.txt" 9 | awk -F'\t' '$5 ~ /^行政(复议|诉讼)/' | cut -f4- > "$TMP/l"
+        tab_cells ${s}_t4 | cut -f4- > "$TMP/t"
+        [ "$(wc -l < "$TMP/t")" -eq 15 ]
+        run diff "$TMP/t" "$TMP/l"
+        assert_success
+    done
+    # 001: the five review cells are empty, the litigation ones hold 2 1 0 2 5 0 0 0 0 0
+    layout_cells "$FIX/001.layout.txt" 9 | awk -F'\t' '$5 ~ /^行政(复议|诉讼)/ {printf "%s,", $6}' > "$TMP/v"
+    [ "$(cat "$TMP/v")" = ",,,,,2,1,0,2,5,0,0,0,0,0," ]
+}
