@@ -76,14 +76,22 @@ static int utf8_seq(const unsigned char *s, size_t n)
 
 /* Count well-formed multi-byte UTF-8 sequences and invalid positions; set
  * *first_bad to the offset of the first invalid one. */
-static void utf8_stats(const char *s, size_t n, size_t *good_mb, size_t *bad, size_t *first_bad)
+static void utf8_stats(const char *s, size_t n, size_t *good_mb, size_t *bad, size_t *first_bad,
+                       bool *ctl)
 {
     *good_mb = *bad = 0;
     *first_bad = n;
+    *ctl = false;
     size_t i = 0;
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
-        if (c < 0x80) { i++; continue; }
+        if (c < 0x80) {
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r') ||
+                c == 0x7F)
+                *ctl = true;            /* reported by the scan below */
+            i++;
+            continue;
+        }
         int k = utf8_seq((const unsigned char *)s + i, n - i);
         if (k == 0) {
             if (*bad == 0) *first_bad = i;
@@ -111,6 +119,7 @@ bool gx_seg_decode(const char *in, size_t n, const char *name, gx_buf *out)
     const unsigned char *u = (const unsigned char *)in;
     size_t bad = 0;
     const char *why = NULL;
+    bool checked = false;
     if (n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
         const char *enc = u[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
         if (!convert(enc, in + 2, n - 2, out, &bad, &why)) {
@@ -126,9 +135,11 @@ bool gx_seg_decode(const char *in, size_t n, const char *name, gx_buf *out)
             return false;
         }
         size_t good_mb, nbad, first_bad;
-        utf8_stats(in, n, &good_mb, &nbad, &first_bad);
+        bool ctl;
+        utf8_stats(in, n, &good_mb, &nbad, &first_bad, &ctl);
         if (nbad == 0) {
             gx_buf_add(out, in, n);
+            checked = !ctl;             /* no control byte at all: nothing to scan */
         } else if (good_mb >= 4 && nbad * 10 < good_mb) {
             /* Mostly UTF-8 with a few broken bytes: not a GB18030 file. */
             gx_error_at(name, line_of(in, first_bad),
@@ -142,7 +153,7 @@ bool gx_seg_decode(const char *in, size_t n, const char *name, gx_buf *out)
         }
     }
     /* Control bytes other than TAB LF VT FF CR mean binary data. */
-    for (size_t i = 0; i < out->len; i++) {
+    for (size_t i = 0; i < out->len && !checked; i++) {
         unsigned char c = (unsigned char)out->data[i];
         if (c >= 0x20 && c != 0x7F) continue;   /* most bytes */
         if (c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r') {

@@ -75,6 +75,7 @@ typedef struct html {
     bool     in_row, in_cell, last_blank;
     int      col, cell_colspan, cell_rowspan;
     int      pending[MAX_COLS];   /* rowspan cells still to come, by column */
+    int      pend_hi;             /* pending[] is zero from here on */
     int      ncols_seen;
 } html;
 
@@ -150,7 +151,10 @@ static void end_cell(html *h)
     fill_pending(h);
     int span = h->cell_colspan;
     for (int k = 0; k < span && h->col < MAX_COLS; k++) {
-        if (h->cell_rowspan > 1) h->pending[h->col] = h->cell_rowspan - 1;
+        if (h->cell_rowspan > 1) {
+            h->pending[h->col] = h->cell_rowspan - 1;
+            if (h->col + 1 > h->pend_hi) h->pend_hi = h->col + 1;
+        }
         row_cell(h, k == 0 ? s : "", k == 0 ? n : 0);
         if (k + 1 < span) fill_pending(h);
     }
@@ -434,7 +438,8 @@ void gx_seg_html(const char *s, size_t n, gx_buf *out, int **tables, size_t *tca
                     if (h->table_depth++ == 0) {
                         end_line(h, false);
                         h->table_no++;
-                        memset(h->pending, 0, sizeof h->pending);
+                        memset(h->pending, 0, (size_t)h->pend_hi * sizeof *h->pending);
+                        h->pend_hi = 0;
                         h->ncols_seen = 0;
                         h->col = 0;
                     }
