@@ -362,12 +362,17 @@ static int space_at_mb(const char *p, size_t n)
     }
 }
 
+static size_t dwidth_cap(const char *p, size_t n, size_t cap);
 /* Display width, CJK wide = 2 (close enough for the thresholds here). */
-static size_t dwidth(const char *p, size_t n)
+static size_t dwidth(const char *p, size_t n) { return dwidth_cap(p, n, SIZE_MAX); }
+
+/* The display width, or some width >= cap once it reaches cap (for tests
+ * against a threshold). */
+static size_t dwidth_cap(const char *p, size_t n, size_t cap)
 {
     const unsigned char *s = (const unsigned char *)p;
     size_t w = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && w < cap; i++) {
         unsigned char c = s[i];
         if (c < 0x80) { w += c >= 0x20 || c == '\t'; continue; }
         if (c < 0xC0) continue;                       /* continuation byte */
@@ -439,7 +444,8 @@ static void clean(const char *s, size_t n, gx_buf *out)
         if (k < n && (s[k] == ' ' || s[k] == '\t')) { s += k; n -= k; s = trim(s, &n); }
     }
     size_t start = 0;
-    for (size_t i = 0; i + 1 < n; i++) {
+    const char *star = n ? memchr(s, '*', n) : NULL;
+    for (size_t i = star ? (size_t)(star - s) : n; i + 1 < n; i++) {
         if (s[i] == '*' && s[i + 1] == '*') {
             gx_buf_add(out, s + start, i - start);
             i++;
@@ -480,6 +486,12 @@ static bool is_numeric(const char *s, size_t n)
 static bool field_numeric(const char *s, size_t n)
 {
     if (is_numeric(s, n)) return true;
+    /* a number ends with a digit, ',', '.' or '%' (is_numeric) */
+    size_t m = n;
+    const char *t = trim(s, &m);
+    if (!m) return false;
+    unsigned char z = (unsigned char)t[m - 1];
+    if (!((z >= '0' && z <= '9') || z == ',' || z == '.' || z == '%')) return false;
     size_t e = n;
     while (e > 0 && s[e - 1] != ' ') e--;
     return e > 0 && e < n && is_numeric(s + e, n - e);
@@ -1052,7 +1064,7 @@ static bool layout_member(const gx_seg_doc *d, size_t k, bool backward, gx_buf *
         if (nx >= 0 && (is_strong(&d->lines[nx]) ||
                         h1_num((gx_seg_doc *)d, (size_t)nx, scratch) > 0)) return true;
     }
-    return dwidth(t, tn) <= 40;
+    return dwidth_cap(t, tn, 41) <= 40;
 }
 
 static int cmp_block(const void *a, const void *b)
@@ -1409,11 +1421,12 @@ static long open_before(const gx_seg_doc *d, size_t f, int within)
         if (final && (l->role == ROLE_TEXT || l->role == ROLE_HEADING)) {
             size_t n = l->len;
             const char *s = trim(LT(d, k), &n);
-            size_t w = dwidth(s, n);
-            for (size_t j = k; j-- > 0 && d->lines[j].cls != C_BLANK && d->from != GX_FROM_HTML;) {
+            /* widths capped at the threshold: the sum reaches it all the same */
+            size_t w = dwidth_cap(s, n, 60);
+            for (size_t j = k; j-- > 0 && d->lines[j].cls != C_BLANK && d->from != GX_FROM_HTML && w < 60;) {
                 size_t m = d->lines[j].len;
                 const char *t = trim(LT(d, j), &m);
-                w += dwidth(t, m);
+                w += dwidth_cap(t, m, 60);
             }
             if (w >= 60 && !ends_sentence(s, n)) return (long)k;
         }
@@ -1644,10 +1657,10 @@ static void mark_paras(gx_seg_doc *d)
             }
             if (topen && (!blank_since_text || tprev_w >= 40)) {
                 cur = tp;
-                tprev_w += dwidth(s, n);
+                tprev_w += dwidth_cap(s, n, 40);   /* only >= 40 is asked */
             } else {
                 cur = tp = ++p;
-                tprev_w = dwidth(s, n);
+                tprev_w = dwidth_cap(s, n, 40);
             }
             l->para = cur;
             topen = !ends_sentence(s, n);
@@ -1664,7 +1677,7 @@ static void mark_paras(gx_seg_doc *d)
             cur = tp = ++p;
             l->para = cur;
             topen = l->runin && !ends_sentence(s, n);
-            tprev_w = dwidth(s, n);
+            tprev_w = dwidth_cap(s, n, 40);
             blank_since_text = false;
             nopen = false;
             break;
