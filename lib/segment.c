@@ -533,29 +533,28 @@ static int space_fields(const char *s, size_t n, int *numeric, bool *last_num, b
     *numeric = 0;
     *last_num = *first_num = false;
     size_t i = 0, start = 0;
-    while (i <= n) {
+    for (;;) {
+        /* the next byte that can start white space (never a continuation byte) */
+        while (i < n && !SP_LEAD[(unsigned char)s[i]]) i++;
         size_t gap = 0, w = 0;
         int k;
         while (i + gap < n && (k = space_at(s + i + gap, n - i - gap)) > 0) {
             w += (k == 1) ? 1 : 2;
             gap += (size_t)k;
         }
-        if (i == n || (gap && w >= 2 && i + gap < n)) {
-            bool num = field_numeric(s + start, i - start);
+        if (i >= n || (gap && w >= 2 && i + gap < n)) {
+            size_t e = i < n ? i : n;
+            bool num = field_numeric(s + start, e - start);
             if (num) (*numeric)++;
             if (nf == 0) *first_num = num;
             *last_num = num;
             nf++;
-            if (i == n) break;
+            if (i >= n) break;
             i += gap;
             start = i;
             continue;
         }
-        if (gap) { i += gap; continue; }
-        unsigned char b = (unsigned char)s[i];
-        k = b < 0xC0 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-        i += (size_t)k;
-        if (i > n) i = n;
+        i += gap ? gap : 1;     /* a narrow gap, or a lead byte that is no space */
     }
     return nf;
 }
