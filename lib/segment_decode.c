@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <string.h>
 
 static long line_of(const char *s, size_t off)
@@ -83,8 +84,26 @@ static void utf8_stats(const char *s, size_t n, size_t *good_mb, size_t *bad, si
     *first_bad = n;
     *ctl = false;
     size_t i = 0;
+    const unsigned char *u = (const unsigned char *)s;
     while (i < n) {
-        unsigned char c = (unsigned char)s[i];
+        unsigned char c = u[i];
+        /* the common cases first: 8 ASCII bytes with no control byte, and a
+           CJK character (a 3-byte sequence with no special lead) */
+        if (c < 0x80 && i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            const uint64_t hi = 0x8080808080808080ULL;
+            if (!(w & hi) && !((w - 0x2020202020202020ULL) & ~w & hi) &&
+                !(((w ^ 0x7F7F7F7F7F7F7F7FULL) - 0x0101010101010101ULL) & ~(w ^ 0x7F7F7F7F7F7F7F7FULL) & hi)) {
+                i += 8;
+                continue;
+            }
+        }
+        if (c >= 0xE1 && c <= 0xEC && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
+            (*good_mb)++;
+            i += 3;
+            continue;
+        }
         if (c < 0x80) {
             if ((c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r') ||
                 c == 0x7F)
