@@ -613,6 +613,10 @@ typedef struct hitem {
     int    c0, c1;    /* columns covered: [c0, c1] (-1: not placed) */
     int    leafno;    /* which leaf word (leaf items) */
     bool   leaf, covered;
+    int    band;      /* header lines between blank lines */
+    int    np;        /* pieces: one, or words stacked over lines */
+    int    pl[4];
+    size_t poff[4], plen[4];
 } hitem;
 
 typedef struct hchar { int x0, x1; size_t off, len; int gap; } hchar;
@@ -693,6 +697,10 @@ static int line_items(const lay *L, int li, bool wide, const char *const *leaves
         h->len = cs[p + m - 1].off + cs[p + m - 1].len - cs[p].off;
         h->c0 = h->c1 = -1;
         h->covered = false;
+        h->np = 1;
+        h->pl[0] = li;
+        h->poff[0] = h->off;
+        h->plen[0] = h->len;
         nout++;
         p += m;
     }
@@ -759,6 +767,97 @@ static void place_values(const double *vc, int nv, const double *cx, int K, doub
 #undef TK
 }
 
+/* The header items of lines [a, fv) as words stacked at one left edge
+ * over the lines of a band (a header cell wrapped inside its cell: "结果"
+ * over "维持"): words split at every space; a word goes under the stack at
+ * its left edge while the stack's text is the start of a leaf word. */
+static int stacked_items(const lay *L, int a, int fv, bool wide, const int *band,
+                         const char *const *leaves, int nleaves, hitem *out, int cap)
+{
+    const tb_line *lines = L->lines;
+    int nout = 0;
+    char txt[512];
+    for (int li = a; li < fv; li++) {
+        if (blank_line(&lines[li])) continue;
+        const char *s = lines[li].s;
+        size_t n = lines[li].n;
+        int x = 0;
+        for (size_t i = 0; i < n;) {
+            int32_t cp;
+            int l = gx_utf8_next(s + i, n - i, &cp);
+            if (l <= 0) l = 1;
+            if (space_cp(cp) || cp == '\f') {
+                if (cp != '\f') x += cp == '\t' ? 8 - x % 8 : cp_width(cp, s + i, l, wide);
+                i += (size_t)l;
+                continue;
+            }
+            size_t w0 = i;
+            int x0 = x;
+            while (i < n) {
+                l = gx_utf8_next(s + i, n - i, &cp);
+                if (l <= 0) l = 1;
+                if (space_cp(cp) || cp == '\f') break;
+                x += cp_width(cp, s + i, l, wide);
+                i += (size_t)l;
+            }
+            /* under an open stack of this band at this left edge? */
+            int to = -1;
+            for (int q = nout - 1; q >= 0 && to < 0; q--) {
+                hitem *h = &out[q];
+                if (h->band != band[li] || h->pl[h->np - 1] >= li || h->np >= 4) continue;
+                if (abs(h->x0 - x0) > 1) continue;
+                size_t tl = 0;
+                for (int k = 0; k < h->np && tl < sizeof txt; k++) {
+                    size_t m = h->plen[k] < sizeof txt - tl ? h->plen[k] : sizeof txt - tl;
+                    memcpy(txt + tl, lines[h->pl[k]].s + h->poff[k], m);
+                    tl += m;
+                }
+                for (int j = 0; j < nleaves && to < 0; j++) {
+                    size_t ll = strlen(leaves[j]);
+                    if (tl < ll && memcmp(leaves[j], txt, tl) == 0 && tl + (i - w0) <= ll &&
+                        memcmp(leaves[j] + tl, s + w0, i - w0) == 0)
+                        to = q;
+                }
+            }
+            if (to >= 0) {
+                hitem *h = &out[to];
+                h->pl[h->np] = li; h->poff[h->np] = w0; h->plen[h->np] = i - w0; h->np++;
+                if (x > h->x1) h->x1 = x;
+                continue;
+            }
+            if (nout == cap) continue;
+            hitem *h = &out[nout++];
+            memset(h, 0, sizeof *h);
+            h->line = li; h->band = band[li];
+            h->x0 = x0; h->x1 = x;
+            h->off = w0; h->len = i - w0;
+            h->np = 1; h->pl[0] = li; h->poff[0] = w0; h->plen[0] = i - w0;
+            h->c0 = h->c1 = -1;
+            h->leafno = -1;
+        }
+    }
+    /* leaves: stacks whose text is a leaf word */
+    for (int q = 0; q < nout; q++) {
+        hitem *h = &out[q];
+        size_t tl = 0;
+        for (int k = 0; k < h->np && tl < sizeof txt; k++) {
+            size_t m = h->plen[k] < sizeof txt - tl ? h->plen[k] : sizeof txt - tl;
+            memcpy(txt + tl, lines[h->pl[k]].s + h->poff[k], m);
+            tl += m;
+        }
+        for (int j = 0; j < nleaves && !h->leaf; j++)
+            if (strlen(leaves[j]) == tl && memcmp(leaves[j], txt, tl) == 0) { h->leaf = true; h->leafno = j; }
+    }
+    return nout;
+}
+
+static int cmp_band_x(const void *a, const void *b)
+{
+    const hitem *x = *(const hitem *const *)a, *y = *(const hitem *const *)b;
+    if (x->band != y->band) return x->band - y->band;
+    return x->x0 - y->x0;
+}
+
 static bool anchor_page(lay *L, tb_grid *g, slots *S, int a, int pe, bool wide, bool dry)
 {
     const tb_line *lines = L->lines;
@@ -789,33 +888,51 @@ static bool anchor_page(lay *L, tb_grid *g, slots *S, int a, int pe, bool wide, 
     /* the header items above the first value line */
     enum { MAXI = 512 };
     static hitem it[MAXI];
+    static tb_scratch sband;
+    int *band = tb_scratch_zero(&sband, (size_t)(fv - a) + 1, sizeof *band) - a;
+    for (int li = a, bn = 0; li < fv; li++) {
+        if (blank_line(&lines[li])) { if (li > a && !blank_line(&lines[li - 1])) bn++; continue; }
+        band[li] = bn;
+    }
     int ni = 0, nleaf = 0;
     for (int li = a; li < fv; li++) {
         if (blank_line(&lines[li])) continue;
+        int n0 = ni;
         ni += line_items(L, li, wide, leaves, nleaves, it + ni, MAXI - ni);
+        for (int q = n0; q < ni; q++) it[q].band = band[li];
     }
     for (int i = 0; i < ni; i++) nleaf += it[i].leaf;
+    if (nleaf != K) {
+        /* header cells wrapped over lines: words stacked at one left edge */
+        ni = stacked_items(L, a, fv, wide, band, leaves, nleaves, it, MAXI);
+        nleaf = 0;
+        for (int i = 0; i < ni; i++) nleaf += it[i].leaf;
+    }
     if (getenv("GX_TABLES_DEBUG")) fprintf(stderr, "anchors: %d header items, %d leaves\n", ni, nleaf);
     if (nleaf != K) return false;
     if (dry) return true;
     qsort(it, (size_t)ni, sizeof *it, cmp_item);
-    /* the columns: the leaves, top line first, then left to right */
+    /* the columns: the leaves, top band first, then left to right */
     int colitem[256], c = 0;
-    for (int i = 0; i < ni; i++)
-        if (it[i].leaf) { it[i].c0 = it[i].c1 = c; colitem[c++] = i; }
+    hitem *lv[256];
+    for (int i = 0; i < ni; i++) if (it[i].leaf) lv[c++] = &it[i];
+    qsort(lv, (size_t)c, sizeof *lv, cmp_band_x);
+    for (int j = 0; j < c; j++) { lv[j]->c0 = lv[j]->c1 = j; colitem[j] = (int)(lv[j] - it); }
     /* the first units: groups of leaves (a new group on a new line or at the
      * first leaf word) */
     enum { MAXU = 512 };
     static hitem un[MAXU];
     int nu = 0;
     for (int j = 0; j < K; j++) {
-        const hitem *h = &it[colitem[j]];
-        if (j == 0 || h->line != it[colitem[j - 1]].line || h->leafno == 0) {
+        const hitem *h = &it[colitem[j]], *pv = j ? &it[colitem[j - 1]] : NULL;
+        if (!pv || h->band != pv->band || h->leafno <= pv->leafno) {
             un[nu] = *h;
             un[nu].covered = false;
             nu++;
         }
         un[nu - 1].c1 = j;
+        if (h->line < un[nu - 1].line) un[nu - 1].line = h->line;
+        un[nu - 1].x1 = h->x1;
     }
     /* the words above them, line by line from the bottom: each heads the
      * units below it (one each when the numbers match, else those that start
@@ -838,11 +955,28 @@ static bool anchor_page(lay *L, tb_grid *g, slots *S, int a, int pe, bool wide, 
         /* one word over every column of a table of several groups: a
          * caption, not a column header */
         if (m == 1 && u >= 2 && un[cand[0]].c0 == 0 && un[cand[u - 1]].c1 == K - 1) continue;
+        /* the words take a run of units one each, the run whose middles
+         * are nearest theirs; units right of the run go to the last word
+         * (a group word over several groups), units left of it stay for
+         * the words above */
         int owner[MAXU];
-        for (int x = 0; x < u; x++) {
-            if (m == u) { owner[x] = x; continue; }
-            owner[x] = 0;
-            for (int y = 0; y < m; y++) if (it[P[y]].x0 <= un[cand[x]].x0 + 2) owner[x] = y;
+        for (int x = 0; x < u; x++) owner[x] = -1;
+        if (m >= u) {
+            for (int x = 0; x < u; x++) owner[x] = x;
+        } else {
+            double best = 1e18;
+            int bs = 0;
+            for (int st = 0; st + m <= u; st++) {
+                double d = 0;
+                for (int y = 0; y < m; y++) {
+                    double e = (it[P[y]].x0 + it[P[y]].x1) / 2.0 -
+                               (un[cand[st + y]].x0 + un[cand[st + y]].x1) / 2.0;
+                    d += e < 0 ? -e : e;
+                }
+                if (d < best) { best = d; bs = st; }
+            }
+            for (int y = 0; y < m; y++) owner[bs + y] = y;
+            for (int x = bs + m; x < u; x++) owner[x] = m - 1;
         }
         for (int y = 0; y < m; y++) {
             hitem *h = &it[P[y]];
@@ -866,23 +1000,37 @@ static bool anchor_page(lay *L, tb_grid *g, slots *S, int a, int pe, bool wide, 
         for (int ci = L->first[li]; ci < L->first[li] + L->count[li]; ci++)
             if (L->ch[ci].cls == TB_TEXT && L->ch[ci].x0 < vx0) nstub = 1;
     }
-    /* the header rows: one per line; words that head nothing (a caption)
-     * in a row of their own before */
+    /* the header rows: the words over groups, one row per line, then one
+     * row of all the leaf words (a leaf printed a line lower or higher than
+     * its neighbours is still the lowest header of its column). Words that
+     * head nothing (a caption over the table, "表") stay in the raw lines
+     * only: as a row they would head every column. */
+    int leafsrc = lines[it[colitem[0]].line].src;
     for (int i = 0; i < ni;) {
         int l = it[i].line, i1 = i;
         while (i1 < ni && it[i1].line == l) i1++;
         bool placed = false;
-        for (int q = i; q < i1; q++) if (it[q].c0 >= 0) placed = true;
-        /* words that head nothing (a caption over the table, "表") stay
-         * in the raw lines only: as a row they would head every column */
+        for (int q = i; q < i1; q++) {
+            if (it[q].leaf) { if (it[q].line >= 0) leafsrc = lines[l].src; continue; }
+            if (it[q].c0 >= 0) placed = true;
+        }
         if (placed) {
             slots_reset(S, nstub + K);
             for (int q = i; q < i1; q++)
-                if (it[q].c0 >= 0) slot_add(S, nstub + it[q].c0, lines[l].s + it[q].off, it[q].len);
+                if (!it[q].leaf && it[q].c0 >= 0)
+                    for (int k = 0; k < it[q].np; k++)
+                        slot_add(S, nstub + it[q].c0, lines[it[q].pl[k]].s + it[q].poff[k], it[q].plen[k]);
             emit_row(g, S, lines[l].src, 0);
         }
         i = i1;
     }
+    slots_reset(S, nstub + K);
+    for (int j = 0; j < K; j++) {
+        const hitem *h = &it[colitem[j]];
+        for (int k = 0; k < h->np; k++)
+            slot_add(S, nstub + j, lines[h->pl[k]].s + h->poff[k], h->plen[k]);
+    }
+    emit_row(g, S, leafsrc, 0);
     /* the value rows: values to the columns in order, nearest to the middle
      * of their header words */
     double cx[256];
