@@ -188,6 +188,11 @@ static bool first_ok(spat *r, const char *s, size_t n)
         char err[300];
         if (!gx_rx_compile(&r->re, err, sizeof err))
             gx_die(GX_EXIT_ERROR, "%s: row %d: %s", r->re.where, r->re.row, err);
+        /* a pattern that starts with ^ but is not anchored as a whole
+           (^a|b): no memo */
+        uint32_t all = 0;
+        pcre2_pattern_info((pcre2_code *)r->re.re, PCRE2_INFO_ALLOPTIONS, &all);
+        if (!(all & PCRE2_ANCHORED)) { r->anchored = false; return true; }
         if (!md) md = pcre2_match_data_create(16, NULL);
         int rc = pcre2_match((pcre2_code *)r->re.re, (PCRE2_SPTR)s, (size_t)k, 0,
                              PCRE2_PARTIAL_HARD | PCRE2_NO_UTF_CHECK, md, NULL);

@@ -445,3 +445,12 @@ TFIX="$GX_ROOT/tests/fixtures/tables"
     run bash -c "gx-segment --no-header '$TMP/n2.html' | awk -F'\t' '\$2==0' | wc -l"
     assert_output 0
 }
+
+@test "knowledge is data: a noise pattern that starts with ^ but is not anchored as a whole still matches mid-line" {
+    # the per-first-character shortcut must not apply to ^a|b
+    cp -r "$GX_ROOT/share/gx" "$TMP/share"
+    printf 'line\t^zzz|页脚$\ttest\n' >> "$TMP/share/segment_noise.tsv"
+    printf '一、总体情况\n\n这是页脚\n正文。\n' > "$TMP/t.txt"
+    run bash -c "GX_SHARE='$TMP/share' gx-segment --no-header '$TMP/t.txt' | cut -f8 | tr '\n' ' '"
+    assert_output "heading blank noise text "
+}
