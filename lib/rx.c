@@ -254,6 +254,13 @@ void gx_rx_group(const gx_rx *r, int g, size_t *a, size_t *b)
     *b = ov[2 * g + 1];
 }
 
+int gx_rx_group_number(gx_rx *r, const char *name)
+{
+    need(r);
+    int g = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR)name);
+    return g > 0 ? g : -1;
+}
+
 int gx_rx_replace(gx_rx *r, const char *s, size_t n, const char *rep, gx_buf *out,
                   unsigned mflags)
 {

@@ -116,6 +116,9 @@ int gx_rx_match(gx_rx *r, const char *s, size_t n, size_t start, unsigned mflags
 void gx_rx_group(const gx_rx *r, int g, size_t *a, size_t *b);
 #define GX_RX_UNSET SIZE_MAX
 
+/* Number of the named group (?<name>...) of r (compiles r), or -1. */
+int gx_rx_group_number(gx_rx *r, const char *name);
+
 /* Replace every match in s[0..n) by the literal text rep (global, as
  * pcre2_substitute); the result goes to out (reset first, NUL-terminated).
  * Returns the number of replacements, or < 0 on error (out is then a copy

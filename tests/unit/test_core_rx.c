@@ -47,6 +47,11 @@ static void test_unset_group(void)
     gx_rx_group(&r, 2, &a, &b);
     OK(a == 1 && b == 2, "group 2 set");
     gx_rx_free(&r);
+    gx_rx nm;
+    gx_rx_set(&nm, "(?<head>[一二三])、(?<num>\\d+)", 0, NULL, 0);
+    EQ_INT(gx_rx_group_number(&nm, "num"), 2, "named group number");
+    EQ_INT(gx_rx_group_number(&nm, "nope"), -1, "unknown name: -1");
+    gx_rx_free(&nm);
 }
 
 static void test_start_and_anchor(void)
