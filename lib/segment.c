@@ -630,7 +630,7 @@ static bool start_ok(const char *s, size_t n)
 
 static int group_no(gx_rx *r, const char *name)
 {
-    int g = pcre2_substring_number_from_name((pcre2_code *)r->re, (PCRE2_SPTR)name);
+    int g = gx_rx_group_number(r, name);
     return g > 0 ? g : -1;
 }
 
