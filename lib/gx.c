@@ -925,8 +925,12 @@ void gx_table_load(gx_table *t, const char *name, const char *path)
         memcpy(t->text, d, len);
         t->text[len] = 0;
     }
-    int cap = 0;
+    /* Three allocations in all, whatever the size: the text, one block of
+     * field pointers (header and rows), the row index. */
     char *p = t->text, *end = t->text + len;
+    size_t nlines = 1;
+    for (const char *q = p; (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++) nlines++;
+    gx_record rec = {0};
     long lineno = 0;
     while (p < end) {
         char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -938,27 +942,23 @@ void gx_table_load(gx_table *t, const char *name, const char *path)
         char *line = p;
         p = nl ? nl + 1 : end;
         if (n == 0 || line[0] == '#') continue;
-        gx_record rec = {0};
         int nf = gx_tsv_split(&rec, line, n);
         if (!t->header) {
             t->ncols = nf;
-            t->header = gx_xmalloc((size_t)nf * sizeof *t->header);
+            t->cells = gx_xmalloc(nlines * (size_t)nf * sizeof *t->cells);
+            t->rows = gx_xmalloc(nlines * sizeof *t->rows);
+            t->header = t->cells;
             memcpy(t->header, rec.f, (size_t)nf * sizeof *t->header);
-        } else {
-            if (nf > t->ncols) {
-                gx_die(GX_EXIT_ERROR, "%s:%ld: row has %d fields, header has %d",
-                       t->name, lineno, nf, t->ncols);
-            }
-            if (t->nrows == cap) {
-                cap = cap ? cap * 2 : 64;
-                t->rows = gx_xrealloc(t->rows, (size_t)cap * sizeof *t->rows);
-            }
-            char **row = gx_xmalloc((size_t)t->ncols * sizeof *row);
-            for (int j = 0; j < t->ncols; j++) row[j] = j < nf ? rec.f[j] : (char *)(end) /* "" */;
-            t->rows[t->nrows++] = row;
+            continue;
         }
-        gx_record_free(&rec);
+        if (nf > t->ncols)
+            gx_die(GX_EXIT_ERROR, "%s:%ld: row has %d fields, header has %d",
+                   t->name, lineno, nf, t->ncols);
+        char **row = t->cells + (size_t)(t->nrows + 1) * (size_t)t->ncols;
+        for (int j = 0; j < t->ncols; j++) row[j] = j < nf ? rec.f[j] : end; /* end: "" */
+        t->rows[t->nrows++] = row;
     }
+    gx_record_free(&rec);
     if (!t->header) gx_die(GX_EXIT_ERROR, "%s: empty knowledge table", t->name);
 }
 
@@ -971,9 +971,8 @@ int gx_table_col(const gx_table *t, const char *column)
 
 void gx_table_free(gx_table *t)
 {
-    for (int i = 0; i < t->nrows; i++) free(t->rows[i]);
     free(t->rows);
-    free(t->header);
+    free(t->cells);
     free(t->text);
     memset(t, 0, sizeof *t);
 }

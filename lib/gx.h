@@ -265,6 +265,7 @@ typedef struct gx_table {
     int         ncols;
     char      **header;
     const char *name;
+    char      **cells;       /* private: one block behind header and rows */
 } gx_table;
 
 /* Load from a file path, or, when path is NULL, from the embedded table

@@ -7,12 +7,27 @@
 
 int gx_utf8_next(const char *s, size_t n, int32_t *cp)
 {
-    utf8proc_int32_t c;
-    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s,
-                                          n > 4 ? 4 : (utf8proc_ssize_t)n, &c);
-    if (k < 1) { *cp = 0xFFFD; return -1; }
-    *cp = c;
-    return (int)k;
+    const unsigned char *u = (const unsigned char *)s;
+    if (n == 0) goto bad;
+    unsigned c = u[0];
+    if (c < 0x80) { *cp = (int32_t)c; return 1; }
+    int len;
+    uint32_t v, min;
+    if (c >= 0xC2 && c <= 0xDF) { len = 2; v = c & 0x1F; min = 0x80; }
+    else if (c >= 0xE0 && c <= 0xEF) { len = 3; v = c & 0x0F; min = 0x800; }
+    else if (c >= 0xF0 && c <= 0xF4) { len = 4; v = c & 0x07; min = 0x10000; }
+    else goto bad;
+    if (n < (size_t)len) goto bad;
+    for (int i = 1; i < len; i++) {
+        if ((u[i] & 0xC0) != 0x80) goto bad;
+        v = (v << 6) | (u[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) goto bad;
+    *cp = (int32_t)v;
+    return len;
+bad:
+    *cp = 0xFFFD;
+    return -1;
 }
 
 bool gx_utf8_valid(const char *s, size_t n)

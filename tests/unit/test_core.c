@@ -64,6 +64,21 @@ static void test_cjk(void)
         EQ_INT(gx_cjk_number(t[i].s, strlen(t[i].s)), t[i].v, "cjk_number(%s)", t[i].s);
 }
 
+static void test_utf8(void)
+{
+    int32_t cp;
+    EQ_INT(gx_utf8_next("A", 1, &cp), 1, "utf8: ASCII");
+    EQ_INT(gx_utf8_next("\xe4\xb8\x80", 3, &cp), 3, "utf8: 一 is 3 bytes");
+    EQ_INT(cp, 0x4E00, "utf8: 一 is U+4E00");
+    EQ_INT(gx_utf8_next("\xf0\x9f\x98\x80", 4, &cp), 4, "utf8: 4-byte");
+    EQ_INT(gx_utf8_next("\xe4\xb8", 2, &cp), -1, "utf8: truncated");
+    EQ_INT(gx_utf8_next("\xc0\x80", 2, &cp), -1, "utf8: overlong");
+    EQ_INT(gx_utf8_next("\xed\xa0\x80", 3, &cp), -1, "utf8: surrogate");
+    EQ_INT(gx_utf8_next("\xf4\x90\x80\x80", 4, &cp), -1, "utf8: above U+10FFFF");
+    EQ_INT(gx_utf8_next("\x80", 1, &cp), -1, "utf8: lone continuation");
+    OK(gx_utf8_valid("中文 ok", strlen("中文 ok")) && !gx_utf8_valid("\xff", 1), "utf8_valid");
+}
+
 static void test_trim(void)
 {
     const char *s = "　 abc \xc2\xa0";
@@ -89,6 +104,7 @@ int main(void)
     test_norm();
     test_width();
     test_cjk();
+    test_utf8();
     test_trim();
     test_buf();
     return UNIT_DONE();
