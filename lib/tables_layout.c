@@ -614,9 +614,10 @@ typedef struct hitem {
     int    leafno;    /* which leaf word (leaf items) */
     bool   leaf, covered;
     int    band;      /* header lines between blank lines */
+    int    level;     /* leaves: leaves whose lines overlap */
     int    np;        /* pieces: one, or words stacked over lines */
-    int    pl[4];
-    size_t poff[4], plen[4];
+    int    pl[8];
+    size_t poff[8], plen[8];
 } hitem;
 
 typedef struct hchar { int x0, x1; size_t off, len; int gap; } hchar;
@@ -800,28 +801,73 @@ static int stacked_items(const lay *L, int a, int fv, bool wide, const int *band
                 x += cp_width(cp, s + i, l, wide);
                 i += (size_t)l;
             }
-            /* under an open stack of this band at this left edge? */
-            int to = -1;
-            for (int q = nout - 1; q >= 0 && to < 0; q--) {
-                hitem *h = &out[q];
-                if (h->band != band[li] || h->pl[h->np - 1] >= li || h->np >= 4) continue;
-                if (abs(h->x0 - x0) > 1) continue;
-                size_t tl = 0;
-                for (int k = 0; k < h->np && tl < sizeof txt; k++) {
-                    size_t m = h->plen[k] < sizeof txt - tl ? h->plen[k] : sizeof txt - tl;
-                    memcpy(txt + tl, lines[h->pl[k]].s + h->poff[k], m);
-                    tl += m;
+            /* under an open stack of this band near this left edge whose
+             * text, with this word, begins a leaf word (the words after it
+             * on its line, one space apart, may be part of it: "结果 维"
+             * over "持")? */
+            size_t wl = i - w0;
+            bool wprefix = false;
+            for (int j = 0; j < nleaves && !wprefix; j++)
+                wprefix = wl <= strlen(leaves[j]) && memcmp(leaves[j], s + w0, wl) == 0;
+            int to = -1, ext = 0;
+            for (int dist = 0; dist <= 3 && to < 0; dist++)
+                for (int q = nout - 1; q >= 0 && to < 0; q--) {
+                    hitem *h = &out[q];
+                    if (h->band != band[li] || h->pl[h->np - 1] >= li || h->np >= 4) continue;
+                    if (abs(h->x0 - x0) != dist) continue;
+                    size_t tl = 0;
+                    for (int k = 0; k < h->np && tl < sizeof txt; k++) {
+                        size_t m = h->plen[k] < sizeof txt - tl ? h->plen[k] : sizeof txt - tl;
+                        memcpy(txt + tl, lines[h->pl[k]].s + h->poff[k], m);
+                        tl += m;
+                    }
+                    for (int e = 0; e <= 3 && to < 0; e++) {
+                        if (e > 0) {
+                            if (h->np != 1 || q + e >= nout) break;
+                            const hitem *r = &out[q + e];
+                            if (r->np != 1 || r->pl[0] != h->pl[0] || r->x0 - out[q + e - 1].x1 > 1) break;
+                            if (tl + r->plen[0] > sizeof txt) break;
+                            memcpy(txt + tl, lines[r->pl[0]].s + r->poff[0], r->plen[0]);
+                            tl += r->plen[0];
+                        }
+                        for (int j = 0; j < nleaves && to < 0; j++) {
+                            size_t ll = strlen(leaves[j]);
+                            if (tl < ll && memcmp(leaves[j], txt, tl) == 0 && tl + wl <= ll &&
+                                memcmp(leaves[j] + tl, s + w0, wl) == 0) { to = q; ext = e; }
+                        }
+                    }
                 }
-                for (int j = 0; j < nleaves && to < 0; j++) {
-                    size_t ll = strlen(leaves[j]);
-                    if (tl < ll && memcmp(leaves[j], txt, tl) == 0 && tl + (i - w0) <= ll &&
-                        memcmp(leaves[j] + tl, s + w0, i - w0) == 0)
-                        to = q;
+            /* a word that begins no leaf word under a word that is none
+             * either, starting inside it ("未经复议直接" over "起诉") */
+            if (to < 0 && !wprefix) {
+                int bestd = 1 << 30;
+                for (int q = nout - 1; q >= 0; q--) {
+                    hitem *h = &out[q];
+                    if (h->band != band[li] || h->pl[h->np - 1] >= li || h->np >= 4) continue;
+                    if (x0 < h->x0 - 1 || x0 > h->x1) continue;
+                    bool hp = false;
+                    for (int j = 0; j < nleaves && !hp; j++)
+                        hp = h->plen[0] <= strlen(leaves[j]) &&
+                             memcmp(leaves[j], lines[h->pl[0]].s + h->poff[0], h->plen[0]) == 0;
+                    if (hp) continue;
+                    if (abs(h->x0 - x0) < bestd) { bestd = abs(h->x0 - x0); to = q; }
                 }
             }
             if (to >= 0) {
                 hitem *h = &out[to];
-                h->pl[h->np] = li; h->poff[h->np] = w0; h->plen[h->np] = i - w0; h->np++;
+                for (int e = 1; e <= ext; e++) {   /* the words after it on its line */
+                    const hitem *r = &out[to + e];
+                    h->pl[h->np] = r->pl[0]; h->poff[h->np] = r->poff[0]; h->plen[h->np] = r->plen[0];
+                    h->np++;
+                    if (r->x1 > h->x1) h->x1 = r->x1;
+                }
+                if (ext) {
+                    memmove(&out[to + 1], &out[to + 1 + ext], (size_t)(nout - to - 1 - ext) * sizeof *out);
+                    nout -= ext;
+                }
+                if (h->np < 8) {
+                    h->pl[h->np] = li; h->poff[h->np] = w0; h->plen[h->np] = wl; h->np++;
+                }
                 if (x > h->x1) h->x1 = x;
                 continue;
             }
@@ -851,10 +897,10 @@ static int stacked_items(const lay *L, int a, int fv, bool wide, const int *band
     return nout;
 }
 
-static int cmp_band_x(const void *a, const void *b)
+static int cmp_level_x(const void *a, const void *b)
 {
     const hitem *x = *(const hitem *const *)a, *y = *(const hitem *const *)b;
-    if (x->band != y->band) return x->band - y->band;
+    if (x->level != y->level) return x->level - y->level;
     return x->x0 - y->x0;
 }
 
@@ -889,14 +935,14 @@ static bool anchor_page(lay *L, tb_grid *g, slots *S, int a, int pe, bool wide, 
     enum { MAXI = 512 };
     static hitem it[MAXI];
     static tb_scratch sband;
-    int *band = tb_scratch_zero(&sband, (size_t)(fv - a) + 1, sizeof *band) - a;
+    int *band = (int *)tb_scratch_zero(&sband, (size_t)(fv - a) + 1, sizeof *band) - a;
     for (int li = a, bn = 0; li < fv; li++) {
         if (blank_line(&lines[li])) { if (li > a && !blank_line(&lines[li - 1])) bn++; continue; }
         band[li] = bn;
     }
     int ni = 0, nleaf = 0;
     for (int li = a; li < fv; li++) {
-        if (blank_line(&lines[li])) continue;
+        if (blank_line(&lines[li]) || tb_footer(L->k, lines[li].s, lines[li].n)) continue;
         int n0 = ni;
         ni += line_items(L, li, wide, leaves, nleaves, it + ni, MAXI - ni);
         for (int q = n0; q < ni; q++) it[q].band = band[li];
@@ -912,11 +958,46 @@ static bool anchor_page(lay *L, tb_grid *g, slots *S, int a, int pe, bool wide, 
     if (nleaf != K) return false;
     if (dry) return true;
     qsort(it, (size_t)ni, sizeof *it, cmp_item);
-    /* the columns: the leaves, top band first, then left to right */
+    /* the columns: the leaves by level (leaves whose lines overlap), top
+     * level first, then left to right; within a group of columns (a new
+     * group where a leaf word comes again) in the template's order (a leaf
+     * printed a little off) */
     int colitem[256], c = 0;
     hitem *lv[256];
     for (int i = 0; i < ni; i++) if (it[i].leaf) lv[c++] = &it[i];
-    qsort(lv, (size_t)c, sizeof *lv, cmp_band_x);
+    for (int j = 0; j < c; j++) {   /* level: lines [top, bottom] overlapping, transitively */
+        lv[j]->level = lv[j]->pl[0];
+        for (int k = 0; k < lv[j]->np; k++) if (lv[j]->pl[k] < lv[j]->level) lv[j]->level = lv[j]->pl[k];
+    }
+    qsort(lv, (size_t)c, sizeof *lv, cmp_level_x);   /* by top line */
+    {
+        int lvl = 0, bottom = -1;
+        int top[256];
+        for (int j = 0; j < c; j++) top[j] = lv[j]->level;
+        for (int j = 0; j < c; j++) {
+            if (j > 0 && top[j] > bottom) lvl++;
+            int bt = lv[j]->pl[0];
+            for (int k = 0; k < lv[j]->np; k++) if (lv[j]->pl[k] > bt) bt = lv[j]->pl[k];
+            if (bt > bottom) bottom = bt;
+            lv[j]->level = lvl;
+        }
+    }
+    qsort(lv, (size_t)c, sizeof *lv, cmp_level_x);   /* by level, then x */
+    for (int j0 = 0; j0 < c;) {
+        int j1 = j0 + 1;
+        unsigned seen = 1u << (lv[j0]->leafno & 31);
+        while (j1 < c && lv[j1]->level == lv[j0]->level && !(seen & (1u << (lv[j1]->leafno & 31)))) {
+            seen |= 1u << (lv[j1]->leafno & 31);
+            j1++;
+        }
+        for (int x = j0 + 1; x < j1; x++) {   /* the template's order */
+            hitem *t = lv[x];
+            int y = x;
+            while (y > j0 && lv[y - 1]->leafno > t->leafno) { lv[y] = lv[y - 1]; y--; }
+            lv[y] = t;
+        }
+        j0 = j1;
+    }
     for (int j = 0; j < c; j++) { lv[j]->c0 = lv[j]->c1 = j; colitem[j] = (int)(lv[j] - it); }
     /* the first units: groups of leaves (a new group on a new line or at the
      * first leaf word) */
@@ -925,7 +1006,7 @@ static bool anchor_page(lay *L, tb_grid *g, slots *S, int a, int pe, bool wide, 
     int nu = 0;
     for (int j = 0; j < K; j++) {
         const hitem *h = &it[colitem[j]], *pv = j ? &it[colitem[j - 1]] : NULL;
-        if (!pv || h->band != pv->band || h->leafno <= pv->leafno) {
+        if (!pv || h->level != pv->level || h->leafno <= pv->leafno) {
             un[nu] = *h;
             un[nu].covered = false;
             nu++;
@@ -952,9 +1033,12 @@ static bool anchor_page(lay *L, tb_grid *g, slots *S, int a, int pe, bool wide, 
             cand[y] = t;
         }
         if (u == 0) continue;
-        /* one word over every column of a table of several groups: a
-         * caption, not a column header */
-        if (m == 1 && u >= 2 && un[cand[0]].c0 == 0 && un[cand[u - 1]].c1 == K - 1) continue;
+        /* one word over every column of a table of several groups, alone
+         * in its lines: a caption, not a column header */
+        bool alone = true;   /* the only such word of its band */
+        for (int q = 0; q < ni && alone; q++)
+            if (q != P[0] && !it[q].leaf && it[q].band == it[P[0]].band) alone = false;
+        if (m == 1 && alone && u >= 2 && un[cand[0]].c0 == 0 && un[cand[u - 1]].c1 == K - 1) continue;
         /* the words take a run of units one each, the run whose middles
          * are nearest theirs; units right of the run go to the last word
          * (a group word over several groups), units left of it stay for
@@ -976,7 +1060,9 @@ static bool anchor_page(lay *L, tb_grid *g, slots *S, int a, int pe, bool wide, 
                 if (d < best) { best = d; bs = st; }
             }
             for (int y = 0; y < m; y++) owner[bs + y] = y;
-            for (int x = bs + m; x < u; x++) owner[x] = m - 1;
+            int low = un[cand[bs]].line;   /* a unit higher up than the run heads it */
+            for (int y = 0; y < m; y++) if (un[cand[bs + y]].line < low) low = un[cand[bs + y]].line;
+            for (int x = bs + m; x < u && un[cand[x]].line >= low; x++) owner[x] = m - 1;
         }
         for (int y = 0; y < m; y++) {
             hitem *h = &it[P[y]];
@@ -1006,21 +1092,37 @@ static bool anchor_page(lay *L, tb_grid *g, slots *S, int a, int pe, bool wide, 
      * head nothing (a caption over the table, "表") stay in the raw lines
      * only: as a row they would head every column. */
     int leafsrc = lines[it[colitem[0]].line].src;
+    for (int i = 0; i < ni; i++) if (it[i].leaf && lines[it[i].line].src > leafsrc) leafsrc = lines[it[i].line].src;
+    /* the words of one band in as few rows as their columns allow (a word
+     * over another one's columns a row above it) */
+    static int rowof[MAXI];
     for (int i = 0; i < ni;) {
-        int l = it[i].line, i1 = i;
-        while (i1 < ni && it[i1].line == l) i1++;
-        bool placed = false;
+        int i1 = i;
+        while (i1 < ni && it[i1].band == it[i].band) i1++;
+        int nrows = 0;
         for (int q = i; q < i1; q++) {
-            if (it[q].leaf) { if (it[q].line >= 0) leafsrc = lines[l].src; continue; }
-            if (it[q].c0 >= 0) placed = true;
+            rowof[q] = -1;
+            if (it[q].leaf || it[q].c0 < 0) continue;
+            int r = 0;
+            for (;; r++) {
+                bool clash = false;
+                for (int o = i; o < q && !clash; o++)
+                    if (rowof[o] == r && !(it[o].c1 < it[q].c0 || it[q].c1 < it[o].c0)) clash = true;
+                if (!clash) break;
+            }
+            rowof[q] = r;
+            if (r + 1 > nrows) nrows = r + 1;
         }
-        if (placed) {
+        for (int r = 0; r < nrows; r++) {
             slots_reset(S, nstub + K);
-            for (int q = i; q < i1; q++)
-                if (!it[q].leaf && it[q].c0 >= 0)
-                    for (int k = 0; k < it[q].np; k++)
-                        slot_add(S, nstub + it[q].c0, lines[it[q].pl[k]].s + it[q].poff[k], it[q].plen[k]);
-            emit_row(g, S, lines[l].src, 0);
+            int src = -1;
+            for (int q = i; q < i1; q++) {
+                if (rowof[q] != r) continue;
+                if (src < 0) src = lines[it[q].line].src;
+                for (int k = 0; k < it[q].np; k++)
+                    slot_add(S, nstub + it[q].c0, lines[it[q].pl[k]].s + it[q].poff[k], it[q].plen[k]);
+            }
+            emit_row(g, S, src, 0);
         }
         i = i1;
     }
@@ -1206,6 +1308,18 @@ void tb_split_layout(const tb_know *k, tb_grid *g, const tb_line *lines, int nli
     }
     slots S;
     memset(&S, 0, sizeof S);
+    /* a template table laid out by its header words: the first section of
+     * the block (header lines, then value lines; its header may begin on
+     * the page before) that anchor_page can lay out */
+    int s0 = -1, s1 = -1;
+    for (int x0 = 0; x0 < nlines && s0 < 0;) {
+        int x = x0;
+        while (x < nlines && (blank_line(&lines[x]) || !has_number(&L, x))) x++;
+        if (x == nlines) break;
+        while (x < nlines && (blank_line(&lines[x]) || has_number(&L, x))) x++;
+        if (anchor_page(&L, g, &S, x0, x, wide, true)) { s0 = x0; s1 = x; }
+        x0 = x;
+    }
     for (int a = 0; a < nlines;) {
         /* one page at a time: its columns */
         int pe = a;
@@ -1228,21 +1342,11 @@ void tb_split_layout(const tb_know *k, tb_grid *g, const tb_line *lines, int nli
             }
         }
         if (getenv("GX_TABLES_DEBUG")) { fprintf(stderr, "page %d:", lines[a].page); for (int q = 0; q < ncol; q++) fprintf(stderr, " [%d,%d)", cols[q].x0, cols[q].x1); fprintf(stderr, "\n"); }
-        /* a template table laid out by its header words (one section of
-         * the page: header lines, then value lines) */
-        int s0 = -1, s1 = -1;
-        for (int x0 = a; x0 < pe && s0 < 0;) {
-            int x = x0;
-            while (x < pe && (blank_line(&lines[x]) || !has_number(&L, x))) x++;
-            if (x == pe) break;
-            while (x < pe && (blank_line(&lines[x]) || has_number(&L, x))) x++;
-            if (anchor_page(&L, g, &S, x0, x, wide, true)) { s0 = x0; s1 = x; }
-            x0 = x;
-        }
-        if (s0 >= 0) {
-            page_bands(&L, g, &S, k, a, s0, cols, ncol, wide, dense);
-            anchor_page(&L, g, &S, s0, s1, wide, false);
-            page_bands(&L, g, &S, k, s1, pe, cols, ncol, wide, dense);
+        if (s0 >= 0 && s0 < pe && s1 > a) {
+            /* the section laid out by its header words, where it starts */
+            if (a < s0) page_bands(&L, g, &S, k, a, s0, cols, ncol, wide, dense);
+            if (s0 >= a) anchor_page(&L, g, &S, s0, s1, wide, false);
+            if (s1 < pe) page_bands(&L, g, &S, k, s1 > a ? s1 : a, pe, cols, ncol, wide, dense);
         } else {
             page_bands(&L, g, &S, k, a, pe, cols, ncol, wide, dense);
         }

@@ -389,3 +389,16 @@ tab_cells() {
     layout_cells "$FIX/001.layout.txt" 9 | awk -F'\t' '$5 ~ /^行政(复议|诉讼)/ {printf "%s,", $6}' > "$TMP/v"
     [ "$(cat "$TMP/v")" = ",,,,,2,1,0,2,5,0,0,0,0,0," ]
 }
+
+@test "gx-tables: pdftotext -layout T4 of whole reports: header words wrapped inside their cells, a header cut by a page break" {
+    command -v gx-segment >/dev/null || skip "gx-segment is not built"
+    # 001: "结果 维"/"持", "未经复议直接"/"起诉", "行政复"/"议", the header over
+    # two pages, the review columns empty; 002: "结果"/"维持" stacked
+    for s in 001 002; do
+        gx-segment "$GX_ROOT/tests/fixtures/segment/$s.layout.txt" | gx-tables |
+            awk -F'\t' '$8=="cell" && $13 ~ /^行政(复议|诉讼) \|/ {gsub(/ /,"",$14); print $12 "\t" $13 "\t" $14}' > "$TMP/l"
+        tab_cells ${s}_t4 | cut -f4- > "$TMP/t"
+        run diff "$TMP/t" "$TMP/l"
+        assert_success
+    done
+}
