@@ -635,6 +635,10 @@ gx_record *gx_tsv_next(gx_tsv_in *t)
             gx_error_at(t->r.name, t->r.lineno, "CR at end of line: gx-TSV lines end with LF only");
             line[--len] = 0;
         }
+        if (memchr(line, 0, len)) {
+            gx_error_at(t->r.name, t->r.lineno, "NUL byte in a gx-TSV record");
+            continue;
+        }
         if (!t->header_seen) {
             int n = header_match(t, line, len);
             if (n < 0) {

@@ -216,3 +216,47 @@ input_for() {
         [ "$(wc -l < "$TMP/$out")" -eq "$want" ]
     done
 }
+
+@test "every tool: a file that cannot be read (EIO) is an error naming it; the next file is still read" {
+    for t in $TOOLS; do
+        input_for "$t"
+        run --separate-stderr "$t" /proc/self/mem "$TMP/in"
+        [ "$status" -eq 2 ] || { echo "$t: status $status"; false; }
+        [[ $stderr == *"$t: /proc/self/mem: read error: Input/output error"* ]] || { echo "$t: $stderr"; false; }
+        [ "$output" = "$("$t" "$TMP/in")" ] || { echo "$t: the good file's output differs"; false; }
+    done
+}
+
+@test "stream readers: a NUL byte in a record is an error naming the line; the other records are read" {
+    input_for gx-tables
+    { head -3 "$TMP/in"; printf 'x\t1\t1\t1\t0\t0\tpreamble\ttext\t\t\t\t\t\ta\0b\n'; tail -n +4 "$TMP/in"; } > "$TMP/nul"
+    for t in gx-tables gx-normalize; do
+        run --separate-stderr "$t" "$TMP/nul"
+        [ "$status" -eq 2 ]
+        [[ $stderr == *"$t: $TMP/nul:4: NUL byte in a gx-TSV record"* ]] || { echo "$t: $stderr"; false; }
+        [ "$output" = "$("$t" "$TMP/in")" ] || { echo "$t: output differs"; false; }
+    done
+}
+
+@test "stream readers: backslashes that are not escapes pass through as themselves" {
+    printf 'doc\tline\tpage\tpara\tsec\tlevel\tkind\trole\ttable\trow\tcol\trowhead\tcolhead\ttext\n' > "$TMP/bs"
+    printf 'r\t1\t1\t1\t0\t0\tpreamble\ttext\t\t\t\t\t\tC:\\gx\\q \\x trailing\\\n' >> "$TMP/bs"
+    run gx-tables --no-flags "$TMP/bs"
+    assert_success
+    # the value is unchanged; a literal backslash is written as \\ (gx-tsv(5))
+    assert_line --index 1 $'r\t1\t1\t1\t0\t0\tpreamble\ttext\t\t\t\t\t\tC:\\\\gx\\\\q \\\\x trailing\\\\'
+}
+
+@test "every reader: a 100 MB line ends in output or a message with exit 2, never a signal" {
+    [ "${GX_VALGRIND:-}" = 1 ] && skip "100 MB under valgrind takes too long"
+    head -c 100000000 /dev/zero | tr '\0' 'a' > "$TMP/line"
+    run gx-segment "$TMP/line"
+    [ "$status" -eq 2 ]
+    [[ $output == *"gx-segment: $TMP/line:1: line too long"* ]]
+    input_for gx-tables
+    { cat "$TMP/in"; printf 'x\t1\t1\t1\t0\t0\tpreamble\ttext\t\t\t\t\t\t'; cat "$TMP/line"; echo; } > "$TMP/big"
+    for t in gx-tables gx-normalize; do
+        "$t" "$TMP/big" > /dev/null 2> "$TMP/err" && rc=0 || rc=$?
+        [ "$rc" -eq 0 ] || { [ "$rc" -eq 2 ] && [ -s "$TMP/err" ]; } || { echo "$t: status $rc"; false; }
+    done
+}
