@@ -1,7 +1,5 @@
 /* tables_know.c - the knowledge tables of gx-tables (share/gx/tables_*.tsv)
  * and the cell classifier built on them. */
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,7 +296,7 @@ int tb_numbering(const tb_know *k, const char *s, size_t n, long *num, int *rank
         tb_re *r = &k->num[i];
         if (!rx_match(r, s, n, fl)) continue;
         if (r->num < 0) {
-            int g = pcre2_substring_number_from_name(r->rx.re, (PCRE2_SPTR) "num");
+            int g = gx_rx_group_number(&r->rx, "num");
             r->num = g > 0 ? g : 0;
         }
         size_t a, b;
