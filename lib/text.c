@@ -105,6 +105,21 @@ static void norm(const char *s, size_t n, gx_buf *out, bool keep_space)
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
         int32_t cp;
+        /* Fast paths: printable ASCII and the CJK block U+4000..U+9FFF
+         * (lead bytes E4..E9) are their own NFKC form and map to themselves. */
+        if (c > 0x20 && c < 0x7F) {
+            if (pending_space) { gx_buf_addc(out, ' '); pending_space = false; }
+            gx_buf_addc(out, (char)c);
+            i++;
+            continue;
+        }
+        if (c >= 0xE4 && c <= 0xE9 && i + 2 < n && ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
+            ((unsigned char)s[i + 2] & 0xC0) == 0x80) {
+            if (pending_space) { gx_buf_addc(out, ' '); pending_space = false; }
+            gx_buf_add(out, s + i, 3);
+            i += 3;
+            continue;
+        }
         if (c < 0x80) { cp = c; i++; }
         else {
             int k = gx_utf8_next(s + i, n - i, &cp);
