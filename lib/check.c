@@ -312,6 +312,70 @@ static bool has_flag(const char *flags, const char *name)
     return false;
 }
 
+/* The value of flag name=VALUE (up to the next comma) into out, or false. */
+static bool flag_value(const char *flags, const char *name, char *out, size_t cap)
+{
+    size_t n = strlen(name);
+    for (const char *p = flags; p && *p;) {
+        const char *c = strchr(p, ',');
+        size_t l = c ? (size_t)(c - p) : strlen(p);
+        if (l > n && strncmp(p, name, n) == 0 && p[n] == '=') {
+            size_t vl = l - n - 1;
+            if (vl == 0 || vl >= cap) return false;
+            memcpy(out, p + n + 1, vl);
+            out[vl] = 0;
+            return true;
+        }
+        p = c ? c + 1 : p + l;
+    }
+    return false;
+}
+
+/* A plain non-negative decimal (digits, at most one point). */
+static bool plain_num(const char *s, size_t n, double *v)
+{
+    char t[64];
+    int dots = 0;
+    if (!n || n >= sizeof t) return false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '.') dots++;
+        else if (s[i] < '0' || s[i] > '9') return false;
+    }
+    if (dots > 1) return false;
+    memcpy(t, s, n);
+    t[n] = 0;
+    *v = strtod(t, NULL);
+    return true;
+}
+
+/* parts=a+b+c of a narrative sum statement: the sum, the list in out. */
+static bool flag_parts(const char *flags, char *out, size_t cap, double *sum)
+{
+    if (!flag_value(flags, "parts", out, cap)) return false;
+    *sum = 0;
+    for (const char *p = out; *p;) {
+        const char *q = strchr(p, '+');
+        size_t l = q ? (size_t)(q - p) : strlen(p);
+        double x;
+        if (!plain_num(p, l, &x)) return false;
+        *sum += x;
+        p = q ? q + 1 : p + l;
+    }
+    return true;
+}
+
+/* num=N,den=D of a narrative rate: 100 N / D. */
+static bool flag_rate(const char *flags, double *rate)
+{
+    char a[64], b[64];
+    double x, y;
+    if (!flag_value(flags, "num", a, sizeof a) || !flag_value(flags, "den", b, sizeof b) ||
+        !plain_num(a, strlen(a), &x) || !plain_num(b, strlen(b), &y) || y <= 0)
+        return false;
+    *rate = 100.0 * x / y;
+    return true;
+}
+
 /* All table numbers equal to the previous year's (at least 3 non-zero). */
 static int prev_identical(const check_doc *d)
 {
@@ -541,6 +605,46 @@ static void add_term(ectx *c, const check_term *t, int coef, sval *s, bool macro
         s->v += coef * v;
         fmt_num(num, sizeof num, v, t->fn == FN_PCT_TOTAL ? c->pct_dec : 4);
         render_term(s, coef, first, num);
+        return;
+    } else if (t->fn == FN_YEAR) {
+        if (c->d->year < 0) {
+            render_term(s, coef, first, "?");
+            return; /* no report year: the rule does not apply */
+        }
+        s->present++;
+        v = (double)c->d->year;
+    } else if (t->fn == FN_PARTS || t->fn == FN_RATE) {
+        /* a narrative statement's parts (parts=a+b+c) or rate (num=,den=) */
+        const char *id, *dim;
+        const check_doc *in;
+        int fi = resolve_ref(c, t->arg, &id, &dim, &in);
+        if (!s->first_id) {
+            s->first_id = id;
+            s->first_dim = dim;
+        }
+        const char *fl = fi < 0 || in->facts[fi].f[FACT_FLAGS] == NOFIELD ? NULL
+                         : in->arena.data + in->facts[fi].f[FACT_FLAGS];
+        char list[512];
+        bool ok = fl && (t->fn == FN_PARTS ? flag_parts(fl, list, sizeof list, &v) : flag_rate(fl, &v));
+        if (!ok) {
+            render_term(s, coef, first, "?");
+            return; /* no statement: the rule does not apply */
+        }
+        s->present++;
+        if (in == c->d) {
+            involve(c, fi);
+            if (s->first_fact < 0) s->first_fact = fi;
+        }
+        s->v += coef * v;
+        if (t->fn == FN_PARTS) {
+            char shown[sizeof list + 2];
+            snprintf(shown, sizeof shown, "(%s)", list);
+            render_term(s, coef, first, shown);
+        } else {
+            if (s->dec < 4) s->dec = 4;
+            fmt_num(num, sizeof num, v, 4);
+            render_term(s, coef, first, num);
+        }
         return;
     } else {
         const char *id, *dim;

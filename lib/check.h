@@ -24,7 +24,7 @@ enum check_op { OP_EQ, OP_LE, OP_GE, OP_LT, OP_GT };
 enum check_src { SRC_TABLE, SRC_NARR, SRC_PREV, SRC_DERIVED };
 enum check_tk { TK_NUM, TK_REF, TK_FUNC };
 enum check_fn { FN_KNOWN, FN_IS_TEXT, FN_IS_NA, FN_IS_EMPTY, FN_DECIMALS, FN_HAS_FLAG,
-                FN_PREV_IDENTICAL, FN_PCT_TOTAL, FN_PCT_SHARE };
+                FN_PREV_IDENTICAL, FN_PCT_TOTAL, FN_PCT_SHARE, FN_YEAR, FN_PARTS, FN_RATE };
 enum check_each { EACH_NONE, EACH_IND, EACH_FACT, EACH_PCTROW, EACH_PCTCELL };
 /* Tolerance kinds: absolute; percentages of a row (n x half a unit of the
  * last decimal shown, at least 0.05); one percentage (half a unit + tol). */

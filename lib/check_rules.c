@@ -163,6 +163,7 @@ static const struct { const char *name; int fn; int nargs; } funcs[] = {
     {"is_empty", FN_IS_EMPTY, 1}, {"decimals", FN_DECIMALS, 1}, {"has_flag", FN_HAS_FLAG, 2},
     {"prev_identical", FN_PREV_IDENTICAL, 0},
     {"pct_total", FN_PCT_TOTAL, 0},           {"pct_share", FN_PCT_SHARE, 0},
+    {"year", FN_YEAR, 0},         {"parts", FN_PARTS, 1},       {"rate", FN_RATE, 1},
 };
 
 static bool parse_term(lexer *lx, check_term *t)

@@ -54,6 +54,19 @@ typedef struct cue {
 } cue;
 
 typedef struct docpat { int field; int group; rx r; } docpat;
+
+/* normalize_docfacts.tsv: document facts (doc.*) read from the running text */
+enum { DF_FIRST, DF_ALL, DF_SUM, DF_RATE };
+typedef struct docfact {
+    const char *fact;
+    int  mode;
+    char *kinds;          /* "|a|b|", NULL = any section kind */
+    bool hit;    /* DF_FIRST: matched in the current document */
+    rx   unless;          /* skip a statement whose sentence matches it */
+    bool has_unless;
+    int  g[3];            /* groups: value (first/all), number+unit (sum), den,num,pct (rate) */
+    rx   r;
+} docfact;
 enum { DP_YEAR, DP_YEAR_BODY, DP_ORG_STRIP, DP_ORG_BODY, DP_ORG_SIGN };
 
 typedef struct derive {
@@ -77,6 +90,8 @@ static struct {
     marker  *markers; int nmarkers;
     cue     *cues; int ncues; bool cues_ready;
     docpat  *dps; int ndps; bool dps_ready;
+    gx_table tf;
+    docfact *dfs; int ndfs; bool dfs_ready;
     derive  *ders; int nders;
     bound   *bounds; int nbounds;
     gx_table ts;
@@ -222,6 +237,41 @@ static void load_docpats(void)
     }
 }
 
+static void load_docfacts(void)
+{
+    if (KN.dfs_ready) return;
+    KN.dfs_ready = true;
+    gx_table_load(&KN.tf, "normalize_docfacts.tsv", NULL);
+    int cf = need_col(&KN.tf, "fact"), cm = need_col(&KN.tf, "mode"), ck = need_col(&KN.tf, "kinds"),
+        cr = need_col(&KN.tf, "regex"), cg = need_col(&KN.tf, "groups"), cu = need_col(&KN.tf, "unless");
+    KN.dfs = gx_xcalloc((size_t)KN.tf.nrows + 1, sizeof *KN.dfs);
+    for (int i = 0; i < KN.tf.nrows; i++) {
+        char **r = KN.tf.rows[i];
+        docfact *d = &KN.dfs[KN.ndfs++];
+        d->fact = r[cf];
+        const char *m = r[cm];
+        d->mode = strcmp(m, "first") == 0 ? DF_FIRST : strcmp(m, "all") == 0 ? DF_ALL
+                : strcmp(m, "sum") == 0 ? DF_SUM : strcmp(m, "rate") == 0 ? DF_RATE : -1;
+        if (d->mode < 0) gx_die(GX_EXIT_ERROR, "normalize_docfacts.tsv: row %d: unknown mode %s", i + 1, m);
+        if (strcmp(r[ck], "*") != 0) {
+            size_t l = strlen(r[ck]);
+            d->kinds = gx_xmalloc(l + 3);
+            d->kinds[0] = '|';
+            for (size_t j = 0; j < l; j++) d->kinds[j + 1] = r[ck][j] == ',' ? '|' : r[ck][j];
+            d->kinds[l + 1] = '|';
+            d->kinds[l + 2] = 0;
+        }
+        int ng = sscanf(r[cg], "%d,%d,%d", &d->g[0], &d->g[1], &d->g[2]);
+        int need = d->mode == DF_SUM ? 2 : d->mode == DF_RATE ? 3 : 1;
+        if (ng != need) gx_die(GX_EXIT_ERROR, "normalize_docfacts.tsv: row %d: %s needs %d groups", i + 1, m, need);
+        gx_rx_set(&d->r, r[cr], 0, "normalize_docfacts.tsv", i + 1);
+        if (strcmp(r[cu], "-") != 0 && r[cu][0]) {
+            d->has_unless = true;
+            gx_rx_set(&d->unless, r[cu], 0, "normalize_docfacts.tsv", i + 1);
+        }
+    }
+}
+
 /* ---- one document ---------------------------------------------------------- */
 
 enum { R_OTHER, R_TITLE, R_HEADING, R_TEXT, R_BLANK, R_NOISE, R_TABLE, R_CELL,
@@ -231,6 +281,7 @@ typedef struct row {
     long   line, para, table, row, col;
     int    role;
     size_t rowhead, colhead, text;   /* offsets in doc.arena */
+    size_t kind;                     /* section kind (offset in doc.arena) */
     size_t cflags;                   /* gx-tables' cell flags (a later column) */
 } row;
 
@@ -269,6 +320,7 @@ static struct doc {
     int    *hash; int hcap;
     gx_buf  tmp, tmp2, body;
     size_t *seg_off; long *seg_line; int nseg, segcap;
+    size_t *seg_kind;
 } D;
 
 static size_t put(gx_buf *b, const char *s, size_t n)
@@ -342,6 +394,8 @@ static void add_row(gx_record *rec, int flags_col)
     r->row = num_col(rec->f[DOC_ROW]);
     r->col = num_col(rec->f[DOC_COL]);
     r->text = put(&D.arena, rec->f[DOC_TEXT], rec->len[DOC_TEXT]);
+    r->kind = (r->role == R_TEXT || r->role == R_HEADING) && !rec->null[DOC_KIND]
+              ? put(&D.arena, rec->f[DOC_KIND], rec->len[DOC_KIND]) : 0;
     if (r->role == R_CELL) {
         r->rowhead = put(&D.arena, rec->f[DOC_ROWHEAD], rec->len[DOC_ROWHEAD]);
         r->colhead = put(&D.arena, rec->f[DOC_COLHEAD], rec->len[DOC_COLHEAD]);
@@ -820,7 +874,9 @@ static void build_body(void)
             D.segcap = D.segcap ? D.segcap * 2 : 128;
             D.seg_off = gx_xrealloc(D.seg_off, (size_t)D.segcap * sizeof *D.seg_off);
             D.seg_line = gx_xrealloc(D.seg_line, (size_t)D.segcap * sizeof *D.seg_line);
+            D.seg_kind = gx_xrealloc(D.seg_kind, (size_t)D.segcap * sizeof *D.seg_kind);
         }
+        D.seg_kind[D.nseg] = r->kind;
         D.seg_off[D.nseg] = D.body.len;
         D.seg_line[D.nseg++] = r->line;
         gx_buf_add(&D.body, D.tmp.data, w);
@@ -1030,6 +1086,160 @@ static void narrative(void)
         f->raw = put(&D.fa, D.body.data + ra, rb - ra);
     }
     free(best);
+}
+
+/* ---- document facts (doc.*, normalize_docfacts.tsv) ----------------------------- */
+
+static const char *kind_at(size_t off)
+{
+    int lo = 0, hi = D.nseg - 1, best = 0;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        if (D.seg_off[mid] <= off) { best = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    return D.nseg ? A(D.seg_kind[best]) : "";
+}
+
+static bool kind_ok(const docfact *d, size_t off)
+{
+    if (!d->kinds) return true;
+    const char *k = kind_at(off);
+    size_t l = strlen(k);
+    if (!l) return false;
+    for (const char *p = strstr(d->kinds, k); p; p = strstr(p + 1, k))
+        if (p[-1] == '|' && p[l] == '|') return true;
+    return false;
+}
+
+/* A number of ASCII digits (separators dropped) at s[a..b) into out. */
+static bool df_number(const char *s, size_t a, size_t b, char *out, size_t cap)
+{
+    size_t k = 0;
+    if (a == GX_RX_UNSET || a >= b) return false;
+    for (size_t j = a; j < b && k < cap - 1; j++) {
+        if (s[j] == ',') continue;
+        if ((s[j] < '0' || s[j] > '9') && s[j] != '.') return false;
+        out[k++] = s[j];
+    }
+    out[k] = 0;
+    return k > 0;
+}
+
+static fact *df_fact(const docfact *d, int state, const char *val, const char *unit,
+                     const char *flags, size_t at, size_t ra, size_t rb)
+{
+    fact *f = new_fact(S_NARRATIVE, d->fact, "total");
+    f->state = state;
+    f->val = val ? puts0(&D.fa, val) : NONE;
+    f->unit = puts0(&D.fa, unit);
+    f->line = line_at(at);
+    gx_buf_reset(&D.tmp2);
+    gx_buf_printf(&D.tmp2, "L%ld", f->line);
+    f->ref = put(&D.fa, D.tmp2.data, D.tmp2.len);
+    f->flags = puts0(&D.fa, flags);
+    while (rb > ra && D.body.data[rb - 1] == '\n') rb--;
+    if (rb - ra > 600) {
+        ra = at > 300 + ra ? at - 300 : ra;
+        while (ra < rb && ((unsigned char)D.body.data[ra] & 0xC0) == 0x80) ra++;
+        if (rb - ra > 600) { rb = ra + 600; while (rb > ra && ((unsigned char)D.body.data[rb] & 0xC0) == 0x80) rb--; }
+    }
+    f->raw = put(&D.fa, D.body.data + ra, rb - ra);
+    return f;
+}
+
+/* The parts of a 其中 list: numbers in s[a..e) followed by exactly the unit u.
+ * Stops at a nested 其中. Returns the count, or -1 when a part is a bound. */
+static int df_parts(const char *s, size_t a, size_t e, const char *u, gx_buf *parts)
+{
+    size_t ul = strlen(u);
+    int n = 0;
+    for (size_t i = a; i < e;) {
+        if (i + 6 <= e && memcmp(s + i, "其中", 6) == 0) break;
+        bool start = s[i] >= '0' && s[i] <= '9' &&
+                     (i == a || !((s[i - 1] >= '0' && s[i - 1] <= '9') || s[i - 1] == '.' || s[i - 1] == ','));
+        if (!start) { i++; continue; }
+        size_t j = i;
+        while (j < e && ((s[j] >= '0' && s[j] <= '9') || (s[j] == ',' && j + 1 < e && s[j + 1] >= '0' && s[j + 1] <= '9'))) j++;
+        size_t k = j;
+        while (k < e && s[k] == ' ') k++;
+        size_t ulen = nz_unit_prefix(s + k, e - k);
+        if (!(j < e && s[j] == '.') && ulen == ul && memcmp(s + k, u, ul) == 0) {
+            size_t w = k + ul;
+            if (w + 3 <= e && (memcmp(s + w, "余", 3) == 0 || memcmp(s + w, "多", 3) == 0)) return -1;
+            char num[40];
+            if (!df_number(s, i, j, num, sizeof num)) return -1;
+            if (n) gx_buf_addc(parts, '+');
+            gx_buf_adds(parts, num);
+            n++;
+        }
+        i = j;
+        while (i < e && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) i++;
+    }
+    return n;
+}
+
+static void doc_facts(void)
+{
+    if (KN.o->no_narrative) return;
+    load_docfacts();
+    const char *s = D.body.data;
+    size_t n = D.body.len;
+    gx_buf fl;
+    gx_buf_init(&fl);
+    for (int di = 0; di < KN.ndfs; di++) KN.dfs[di].hit = false;
+    for (int di = 0; di < KN.ndfs; di++) {
+        docfact *d = &KN.dfs[di];
+        bool found = false;   /* DF_FIRST: an earlier row of the fact matched */
+        for (int k = 0; k < di && d->mode == DF_FIRST; k++)
+            if (KN.dfs[k].mode == DF_FIRST && strcmp(KN.dfs[k].fact, d->fact) == 0 && KN.dfs[k].hit) found = true;
+        if (found) continue;
+        size_t start = 0;
+        while (start <= n) {
+            int rc = rx_match(&d->r, s, n, start);
+            if (rc <= 0) break;
+            size_t m0, m1;
+            rx_group(&d->r, 0, &m0, &m1);
+            start = m1 > m0 ? m1 : m0 + 1;
+            if (!kind_ok(d, m0)) continue;
+            size_t ss = sentence_start(s, m0), se = sentence_end(s, n, m1);
+            size_t ga[3] = {m0, m0, m0}, gb[3] = {m1, m1, m1};
+            for (int g = 0; g < 3; g++)
+                if (d->g[g] > 0 && d->g[g] < rc) rx_group(&d->r, d->g[g], &ga[g], &gb[g]);
+            char v[3][40];
+            gx_buf_reset(&fl);
+            if (d->mode == DF_FIRST || d->mode == DF_ALL) {
+                if (d->g[0] == 0 || !df_number(s, ga[0], gb[0], v[0], sizeof v[0]))
+                    df_fact(d, NZ_TEXT, NULL, "", "unparsed", m0, ss, se);
+                else
+                    df_fact(d, NZ_NUMBER, v[0], "", "", ga[0], ss, se);
+                d->hit = true;
+                if (d->mode == DF_FIRST) break;
+            } else if (d->mode == DF_SUM) {
+                char unit[32];
+                if (!df_number(s, ga[0], gb[0], v[0], sizeof v[0]) || gb[1] - ga[1] >= sizeof unit) continue;
+                memcpy(unit, s + ga[1], gb[1] - ga[1]);
+                unit[gb[1] - ga[1]] = 0;
+                gx_buf_adds(&fl, "parts=");
+                size_t e = sentence_end(s, n, m1);
+                if (df_parts(s, m1, e, unit, &fl) < 2) continue;
+                if (d->has_unless) {
+                    int u = rx_match(&d->unless, s, e, ss);
+                    size_t u0 = 0, u1 = 0;
+                    if (u > 0) rx_group(&d->unless, 0, &u0, &u1);
+                    if (u > 0 && u0 < e) continue;
+                }
+                gx_buf_addc(&fl, 0);
+                df_fact(d, NZ_NUMBER, v[0], unit, fl.data, ga[0], ss, e);
+            } else {
+                if (!df_number(s, ga[0], gb[0], v[0], sizeof v[0]) || !df_number(s, ga[1], gb[1], v[1], sizeof v[1]) ||
+                    !df_number(s, ga[2], gb[2], v[2], sizeof v[2]) || atof(v[0]) <= 0) continue;
+                gx_buf_printf(&fl, "num=%s,den=%s", v[1], v[0]);
+                gx_buf_addc(&fl, 0);
+                df_fact(d, NZ_NUMBER, v[2], "%", fl.data, ga[2], ss, se);
+            }
+        }
+    }
+    gx_buf_free(&fl);
 }
 
 /* ---- document fields ---------------------------------------------------------- */
@@ -1371,6 +1581,7 @@ static void finish_doc(void)
     build_body();
     doc_fields();
     narrative();
+    doc_facts();
     hash_rebuild();
     for (int t = 0; t < D.ntabs; t++) table_facts(&D.tabs[t]);
     for (int t = 0; t < D.ntabs; t++) t4_shift(&D.tabs[t]);

@@ -381,9 +381,10 @@ mutation_loop() {
         fix=$(gx-check --no-header "$FX/${b%%_*}.facts.tsv") && fc=0 || fc=$?
         [ "$pc" -eq "$fc" ] || { echo "$b: exit $pc, fixtures $fc"; false; }
         # the hand-read facts leave out the narrative mini-tables (PCT-* rules)
-        # and the normalizer's flags (unit_inferred: S-UNIT)
-        diff <(printf '%s\n' "$pipe" | awk -F'\t' 'NF && $2 !~ /^(PCT-|S-UNIT)/' | cut -f2-9) \
-             <(printf '%s\n' "$fix" | awk -F'\t' 'NF && $2 !~ /^(PCT-|S-UNIT)/' | cut -f2-9) ||
+        # and the normalizer's flags (unit_inferred: S-UNIT) and its document
+        # facts (doc.*: XN-PERIOD, XN-YEAR, XN-SUM; tested below)
+        diff <(printf '%s\n' "$pipe" | awk -F'\t' 'NF && $2 !~ /^(PCT-|S-UNIT|XN-PERIOD|XN-YEAR|XN-SUM)/' | cut -f2-9) \
+             <(printf '%s\n' "$fix" | awk -F'\t' 'NF && $2 !~ /^(PCT-|S-UNIT|XN-PERIOD|XN-YEAR|XN-SUM)/' | cut -f2-9) ||
             { echo "$b: findings differ"; false; }
     done
 }
