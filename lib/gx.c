@@ -263,16 +263,31 @@ void gx_outl(long v)
 /* The escape letter of each byte, or 0. */
 static const char out_escape[256] = { ['\\'] = '\\', ['\t'] = 't', ['\n'] = 'n', ['\r'] = 'r' };
 
+/* Does the 8-byte word hold a byte below 0x0E (TAB, LF, CR, ...) or a
+ * backslash? (SWAR: the classic "has less than" and "has zero byte" tests.) */
+static inline bool word_may_escape(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    uint64_t bs = w ^ (ones * 0x5C);
+    return (((w - ones * 0x0E) & ~w) | ((bs - ones) & ~bs)) & highs;
+}
+
 void gx_out_field(const char *s, size_t n)
 {
     if (!s) { gx_out("\\N", 2); return; }
     out_reserve(2 * n);
     char *d = out_buf + out_len;
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
-    for (; p < end; p++) {
+    while (p < end) {
+        if (end - p >= 8) {
+            uint64_t w;
+            memcpy(&w, p, 8);
+            if (!word_may_escape(w)) { memcpy(d, p, 8); d += 8; p += 8; continue; }
+        }
         char e = out_escape[*p];
         if (e) { *d++ = '\\'; *d++ = e; }
         else *d++ = (char)*p;
+        p++;
     }
     out_len = (size_t)(d - out_buf);
 }
