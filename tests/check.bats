@@ -429,3 +429,66 @@ mutation_loop() {
     assert_success
     assert_output $'doc\trule\tseverity\tstatus\tindicator\tdim\texpected\tactual\tdelta\tline\tmessage'
 }
+
+@test "XN-PERIOD, XN-YEAR: document years against the report year; a garbled period is not assessable" {
+    { echo "$HDR"
+      fact a legacy-table doc.period_year 2017 number narrative "" ""
+      fact b legacy-table doc.period_year 2016 number narrative "" ""
+      fact c legacy-table doc.period_year 0 text narrative unparsed ""
+      fact d legacy-table doc.stale_year 2016 number narrative "" ""
+      fact e legacy-table doc.stale_year 2017 number narrative "" ""; } > "$TMP/y"
+    run gx-check --all --no-header "$TMP/y"
+    assert_success   # warnings only
+    [ "$(printf '%s\n' "$output" | awk -F'\t' '$2 ~ /^XN-/' | cut -f1-9)" = "$(printf '%s\n' \
+        $'a\tXN-PERIOD\twarn\tpass\tdoc.period_year\ttotal\t2017\t2017\t0' \
+        $'b\tXN-PERIOD\twarn\tfail\tdoc.period_year\ttotal\t2017\t2016\t-1' \
+        $'c\tXN-PERIOD\twarn\tnot_assessable\tdoc.period_year\ttotal\t2017\t\\N\t\\N' \
+        $'d\tXN-YEAR\twarn\tfail\tdoc.stale_year\ttotal\t2017\t2016\t-1' \
+        $'e\tXN-YEAR\twarn\tpass\tdoc.stale_year\ttotal\t2017\t2017\t0')" ]
+    run gx-check --strict "$TMP/y"
+    assert_failure 1
+    # without a report year the rules do not apply
+    sed 's/\t2017\t/\t\\N\t/' "$TMP/y" > "$TMP/n"
+    run gx-check --all --no-header "$TMP/n"
+    refute_output --partial XN-
+}
+
+@test "XN-SUM and PCT-RATE: a statement's 其中 parts and its rate, from the fact's flags" {
+    { echo "$HDR"
+      fact a legacy-table doc.narrative_sum 26187 number narrative parts=22857+2562+758 条
+      fact b legacy-table doc.narrative_sum 81536 number narrative parts=2118+39660+35179+4579 条
+      fact c legacy-table doc.narrative_sum 10 number narrative "" 件
+      fact d legacy-table doc.narrative_rate 96.4 number narrative num=161,den=167 %
+      fact e legacy-table doc.narrative_rate 96.4 number narrative num=150,den=167 %
+      fact f legacy-table doc.narrative_rate 96.4 number narrative num=161,den=0 %; } > "$TMP/s"
+    run gx-check --all --no-header "$TMP/s"
+    assert_success
+    [ "$(printf '%s\n' "$output" | awk -F'\t' '$2 == "XN-SUM" || $2 == "PCT-RATE"' | cut -f1-9)" = "$(printf '%s\n' \
+        $'a\tXN-SUM\twarn\tfail\tdoc.narrative_sum\ttotal\t26177\t26187\t10' \
+        $'b\tXN-SUM\twarn\tpass\tdoc.narrative_sum\ttotal\t81536\t81536\t0' \
+        $'d\tPCT-RATE\twarn\tpass\tdoc.narrative_rate\ttotal\t96.4072\t96.4\t-0.0072' \
+        $'d\tPCT-RATE\tinfo\tpass\tdoc.narrative_rate\ttotal\t96.4072\t96.4\t-0.0072' \
+        $'e\tPCT-RATE\twarn\tfail\tdoc.narrative_rate\ttotal\t89.8204\t96.4\t6.5796' \
+        $'e\tPCT-RATE\tinfo\tfail\tdoc.narrative_rate\ttotal\t89.8204\t96.4\t6.5796')" ]
+    assert_line --partial '26187 ≠ (22857+2562+758)'
+}
+
+@test "the real pipeline: XN-PERIOD, XN-YEAR, XN-SUM and PCT-RATE on the five samples (spec 7.8)" {
+    for t in gx-segment gx-tables gx-normalize; do
+        command -v "$t" >/dev/null || skip "$t is not built"
+    done
+    for seed in "$GX_ROOT"/../shared/corpus/seeds/*.txt; do
+        b=$(basename "$seed" .txt)
+        gx-segment "$seed" | gx-tables | gx-normalize | gx-check --no-header |
+            awk -F'\t' -v b="${b%%_*}" '$2 ~ /^(XN-PERIOD|XN-YEAR|XN-SUM|PCT-RATE)$/ { print b, $2, $4, $7, $8, $10 }'
+    done > "$TMP/got"
+    got=$(cat "$TMP/got")
+    # read from the seed texts: 000:216 2016年…继续暂不收费 in the 2017 report;
+    # 003:7 统计期限为201311日至1231日; 004:16 22857+2562+758 = 26177 for 26187;
+    # 004:21 回应…551次 with 其中 parts adding to 592 (spec 7.8: warn only)
+    [ "$got" = "$(printf '%s\n' \
+        '000 XN-YEAR fail 2017 2016 216' \
+        '003 XN-PERIOD not_assessable 2013 \N 7' \
+        '004 XN-SUM fail 26177 26187 16' \
+        '004 XN-SUM fail 592 551 21')" ]
+}

@@ -437,3 +437,50 @@ cjk|litigation.all.total|2|件|
 fee|review.total|0|件|in_words
 fee|fees.info_processing|1200|元|"
 }
+
+@test "document facts: statistics period, stale years in fee/request text, 其中 sums and rates (docfacts.txt)" {
+    need_pipeline
+    gx-segment "$FX/docfacts.txt" | gx-tables | gx-normalize > "$TMP/d.facts"
+    run awk -F'\t' '$5 ~ /^doc\./ { print $5, $7, $8, $9, $10, $11, $13 }' "$TMP/d.facts"
+    # line 4 (overview, not a fee/request section) names 2016 with 继续: no stale year;
+    # its list is counted per channel (分别计算): no sum
+    assert_output "$(printf '%s\n' \
+        'doc.period_year 2016  number narrative 2 ' \
+        'doc.stale_year 2016  number narrative 8 ' \
+        'doc.narrative_sum 10 件 number narrative 6 parts=4+5' \
+        'doc.narrative_rate 90 % number narrative 6 num=9,den=10')"
+    # the document facts stay out of the table facts and of the indicator vocabulary
+    run awk -F'\t' '$5 ~ /^doc\./ && $10 != "narrative"' "$TMP/d.facts"
+    assert_output ""
+    run gx-normalize --no-narrative < <(gx-segment "$FX/docfacts.txt" | gx-tables)
+    refute_output --partial doc.
+}
+
+@test "document facts of the samples (read from the seed texts)" {
+    need_pipeline
+    for s in 000_fda1f0f22a5f0f10 001_18e24acce36058d8 002_17bcadf2ed5508d0 003_bb21a868ba19d59b 004_02dea9a19f414bf2; do
+        facts_of "$s"
+        awk -F'\t' -v s="${s%%_*}" '$5 ~ /^doc\.(period_year|stale_year|narrative_rate)$/ || ($5 == "doc.narrative_sum" && s ~ /^00[34]$/) {
+            print s, $5, $7, $9, $11, $13 }' "$TMP/$s.facts"
+    done > "$TMP/got"
+    # 000:6 统计期限自2017年1月1日; 000:216 2016年我市…继续暂不收费; 000:68 解读161件,解读率96.4%
+    # (制发167件) and 解读23件,解读率100% (制发23件); 001 states no period; 002:7 2020;
+    # 003:7 统计期限为201311日至1231日 (garbled); 003:37 2013年…继续暂不收费;
+    # 003:29 81536 = 2118+39660+35179+4579 and 2660 = 785+1875; 003:33 10 = 8+2;
+    # 004:16 26187 against 22857+2562+758; 004:21 551 against 1+16+32+315+228; 004:24 89 = 63+2+24
+    run cat "$TMP/got"
+    assert_output "$(printf '%s\n' \
+        '000 doc.period_year 2017 number 6 ' \
+        '000 doc.stale_year 2016 number 216 ' \
+        '000 doc.narrative_rate 96.4 number 68 num=161,den=167' \
+        '000 doc.narrative_rate 100 number 68 num=23,den=23' \
+        '002 doc.period_year 2020 number 7 ' \
+        '003 doc.period_year \N text 7 unparsed' \
+        '003 doc.stale_year 2013 number 37 ' \
+        '003 doc.narrative_sum 81536 number 29 parts=2118+39660+35179+4579' \
+        '003 doc.narrative_sum 2660 number 29 parts=785+1875' \
+        '003 doc.narrative_sum 10 number 33 parts=8+2' \
+        '004 doc.narrative_sum 26187 number 16 parts=22857+2562+758' \
+        '004 doc.narrative_sum 551 number 21 parts=1+16+32+315+228' \
+        '004 doc.narrative_sum 89 number 24 parts=63+2+24')"
+}
