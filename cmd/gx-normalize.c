@@ -5,7 +5,7 @@
 static const gx_opt opts[] = {
     {"map", 'm', "FILE", "read the label map from FILE instead of the built-in labels.tsv", "FILE"},
     {"cues", 'c', "FILE", "read the narrative cue patterns from FILE instead of narrative.tsv", "FILE"},
-    {"no-narrative", 0, NULL, "do not extract figures from the running text", NULL},
+    {"no-narrative", 0, NULL, "do not extract figures or document facts from the running text", NULL},
     {"no-derived", 0, NULL, "do not write derived facts (subtotals, legacy-comparable sums)", NULL},
     GX_COMMON_OPTS,
     {0},
@@ -26,6 +26,10 @@ static const gx_cmd cmd = {
     "template does not print). Cells that match no known label are kept as indicator\n"
     "unmapped with their labels in raw. A T4 value row printed five cells to the right\n"
     "is read shifted when the identities and the narrative support it (flags shifted).\n"
+    "Document facts (source narrative, ids doc.*, gx's own, not indicators):\n"
+    "doc.period_year (统计期限), doc.stale_year (a year in a 继续/暂不 statement of the\n"
+    "fee/request text), doc.narrative_sum (a figure and its 其中 list: flags parts=a+b),\n"
+    "doc.narrative_rate (解读率: flags num=,den=); see normalize_docfacts.tsv.\n"
     "Knowledge: share/gx/labels.tsv, narrative.tsv, normalize_*.tsv (GX_SHARE=DIR to\n"
     "try edited copies).",
     "  gx-segment report.txt | gx-tables | gx-normalize\n"
