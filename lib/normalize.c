@@ -1107,7 +1107,7 @@ static bool kind_ok(const docfact *d, size_t off)
     size_t l = strlen(k);
     if (!l) return false;
     for (const char *p = strstr(d->kinds, k); p; p = strstr(p + 1, k))
-        if (p[-1] == '|' && p[l] == '|') return true;
+        if (p > d->kinds && p[-1] == '|' && p[l] == '|') return true;
     return false;
 }
 

@@ -44,6 +44,14 @@ static void test_parser(void)
     check_expr_free(&e);
     OK(parses("has_flag($, unit_inferred) = 0", err, sizeof err), "has_flag with a name");
     OK(parses("prev_identical() = 0", err, sizeof err), "a function without arguments");
+    OK(check_expr_parse("$ = year() || $ = parts($) || $ = rate($)", &e, err, sizeof err),
+       "year(), parts(), rate()");
+    EQ_INT(e.rel[0].side[1].t[0].fn, FN_YEAR, "year() is FN_YEAR");
+    EQ_INT(e.rel[1].side[1].t[0].fn, FN_PARTS, "parts() is FN_PARTS");
+    EQ_INT(e.rel[2].side[1].t[0].fn, FN_RATE, "rate() is FN_RATE");
+    EQ_STR(e.rel[2].side[1].t[0].arg->id, "$", "rate's argument");
+    check_expr_free(&e);
+    OK(!parses("parts() = 1", err, sizeof err), "parts needs a fact");
     OK(parses("a \xe2\x89\xa4 b", err, sizeof err), "the ≤ sign");
 
     OK(!parses("", err, sizeof err), "empty equation is an error");
