@@ -443,7 +443,7 @@ fee|fees.info_processing|1200|元|"
     gx-segment "$FX/docfacts.txt" | gx-tables | gx-normalize > "$TMP/d.facts"
     run awk -F'\t' '$5 ~ /^doc\./ { print $5, $7, $8, $9, $10, $11, $13 }' "$TMP/d.facts"
     # line 4 (overview, not a fee/request section) names 2016 with 继续: no stale year;
-    # its list is counted per channel (分别计算): no sum
+    # its list is counted per channel (分别计算): no sum; line 9 gives a bound (近 30 件): no sum
     assert_output "$(printf '%s\n' \
         'doc.period_year 2016  number narrative 2 ' \
         'doc.stale_year 2016  number narrative 8 ' \
