@@ -5,6 +5,7 @@
 #   make demo            run the pipeline on the bundled sample reports
 #   make bench           the benchmark (bench/README.md)
 #   make fuzz            run every libFuzzer harness for FUZZTIME seconds
+#                        (or FUZZRUNS inputs with a fixed seed, as CI does)
 #   make install         PREFIX=/usr/local DESTDIR=
 #   make SANITIZE=address,undefined check   the same, under the sanitizers
 #
@@ -119,7 +120,7 @@ bench: deps
 	@GX_BUILD=$(B) bench/run
 
 fuzz: deps
-	@scripts/fuzz $(FUZZTIME)
+	@FUZZRUNS=$(FUZZRUNS) scripts/fuzz $(FUZZTIME)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
