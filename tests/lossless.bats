@@ -72,3 +72,42 @@ text_of() {
             }' "$TMP/cells" "$TMP/facts" || { echo "in $f"; false; }
     done
 }
+
+# A small corpus made by bench/mkcorpus: the samples with other numbers, in
+# every input form (txt, crlf, gb18030, utf16, md, html, layout).
+make_corpus() {
+    "$GX_ROOT/bench/mkcorpus" -n 35 -s 7 -o "$TMP/corpus" > /dev/null
+}
+
+@test "corpus: the text column gives back each decoded report (every plain-text form)" {
+    make_corpus
+    n=0
+    while IFS=$'\t' read -r file sample form rest; do
+        case $form in txt|crlf|gb18030|utf16|layout) ;; *) continue ;; esac
+        f="$TMP/corpus/$file"
+        case $form in
+        gb18030) iconv -f GB18030 -t UTF-8 "$f" ;;
+        utf16) iconv -f UTF-16 -t UTF-8 "$f" ;;
+        *) cat "$f" ;;
+        esac | sed $'1s/^\xef\xbb\xbf//; s/\r$//' | tr -d '\f' > "$TMP/want"
+        [ -z "$(tail -c1 "$TMP/want")" ] || echo >> "$TMP/want"
+        gx-segment "$f" | text_of > "$TMP/back"
+        cmp "$TMP/want" "$TMP/back" || { echo "differs: $file ($form)"; false; }
+        n=$((n + 1))
+    done < <(tail -n +2 "$TMP/corpus/MANIFEST.tsv")
+    [ "$n" -ge 20 ]
+}
+
+@test "corpus: every cell gx-tables rebuilds is a fact, in every input form" {
+    make_corpus
+    gx-segment "$TMP"/corpus/r* | gx-tables > "$TMP/cells"
+    gx-normalize "$TMP/cells" > "$TMP/facts"
+    awk -F'\t' '
+        FNR == NR { if ($8 == "cell") { cell[$1 SUBSEP "T" $9 ":r" $10 ":c" $11] = 1; n++ } next }
+        FNR > 1 && $10 == "table" { k = split($12, refs, ","); for (i = 1; i <= k; i++) seen[$1 SUBSEP refs[i]] = 1 }
+        END {
+            for (c in cell) if (!(c in seen)) { split(c, p, SUBSEP); print "no fact for " p[1] " " p[2]; bad = 1 }
+            if (n < 1000) { print "only " n " cells"; bad = 1 }
+            exit bad
+        }' "$TMP/cells" "$TMP/facts"
+}
