@@ -343,6 +343,19 @@ static void add_long(gx_buf *b, long v)
     while (n) gx_buf_addc(b, t[--n]);
 }
 #define A(off) (D.arena.data + (off))
+
+/* Store a cell's reference "T<table>:r<row>:c<col>" in the fact arena. */
+static size_t put_cell_ref(long table, long rown, long coln)
+{
+    gx_buf_reset(&D.tmp2);
+    gx_buf_addc(&D.tmp2, 'T');
+    add_long(&D.tmp2, table);
+    gx_buf_adds(&D.tmp2, ":r");
+    add_long(&D.tmp2, rown);
+    gx_buf_adds(&D.tmp2, ":c");
+    add_long(&D.tmp2, coln);
+    return put(&D.fa, D.tmp2.data, D.tmp2.len);
+}
 #define F(off) (D.fa.data + (off))
 
 static void doc_reset(void)
@@ -682,14 +695,7 @@ static void table_facts(tinfo *ti)
             u->unit = puts0(&D.fa, A(r->text));
             u->flags = puts0(&D.fa, "unit_cell");
             u->raw = puts0(&D.fa, A(r->text));
-            gx_buf_reset(&D.tmp2);
-            gx_buf_addc(&D.tmp2, 'T');
-            add_long(&D.tmp2, ti->num);
-            gx_buf_adds(&D.tmp2, ":r");
-            add_long(&D.tmp2, r->row);
-            gx_buf_adds(&D.tmp2, ":c");
-            add_long(&D.tmp2, r->col);
-            u->ref = put(&D.fa, D.tmp2.data, D.tmp2.len);
+            u->ref = put_cell_ref(ti->num, r->row, r->col);
             r->role = R_CELL;
             continue;
         }
@@ -798,14 +804,7 @@ static void table_facts(tinfo *ti)
         gx_buf_free(&tmpf);
         f->flags = put(&D.fa, flags.data ? flags.data : "", flags.len);
         f->raw = put(&D.fa, rawb.data ? rawb.data : "", rawb.len);
-        gx_buf_reset(&D.tmp2);
-        gx_buf_addc(&D.tmp2, 'T');
-        add_long(&D.tmp2, ti->num);
-        gx_buf_adds(&D.tmp2, ":r");
-        add_long(&D.tmp2, r->row);
-        gx_buf_adds(&D.tmp2, ":c");
-        add_long(&D.tmp2, r->col);
-        f->ref = put(&D.fa, D.tmp2.data, D.tmp2.len);
+        f->ref = put_cell_ref(ti->num, r->row, r->col);
         if (e) hash_insert((int)(f - D.facts));
 
         /* this row's key joins the context once the row changes */
