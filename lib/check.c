@@ -144,19 +144,26 @@ bool check_doc_add(check_doc *d, const gx_record *rec)
         d->facts = gx_xrealloc(d->facts, (size_t)d->cap * sizeof *d->facts);
     }
     check_fact *f = &d->facts[d->nfacts];
+    size_t need = 0;
+    for (int c = 0; c < GX_FACT_NCOL; c++) need += rec->len[c] + 1;
+    if (d->arena.len + need > (size_t)UINT32_MAX) {
+        gx_error_at(rec->file, rec->line, "document too large");
+        return false;
+    }
+    gx_buf_reserve(&d->arena, need);
+    char *a = d->arena.data + d->arena.len;
     for (int c = 0; c < GX_FACT_NCOL; c++) {
         if (rec->null[c]) {
             f->f[c] = NOFIELD;
             continue;
         }
-        if (d->arena.len > (size_t)UINT32_MAX - rec->len[c] - 2) {
-            gx_error_at(rec->file, rec->line, "document too large");
-            return false;
-        }
-        f->f[c] = (uint32_t)d->arena.len;
-        gx_buf_add(&d->arena, rec->f[c], rec->len[c]);
-        gx_buf_addc(&d->arena, 0);
+        f->f[c] = (uint32_t)(a - d->arena.data);
+        memcpy(a, rec->f[c], rec->len[c]);
+        a += rec->len[c];
+        *a++ = 0;
     }
+    *a = 0;              /* the gx_buf's terminator (reserved by gx_buf_reserve) */
+    d->arena.len = (size_t)(a - d->arena.data);
     f->v = v;
     f->ref_row = f->ref_col = -1;
     f->ref_tab = 0;
@@ -288,6 +295,15 @@ static void render_term(sval *s, int coef, bool first, const char *txt)
     if (!s->out) return;
     if (!first || coef < 0) gx_buf_adds(s->out, first ? "-" : coef < 0 ? " - " : " + ");
     gx_buf_adds(s->out, txt);
+}
+
+/* A number as a term: formatted only when the sum is being rendered. */
+static void render_num(sval *s, int coef, bool first, double v, int dec)
+{
+    if (!s->out) return;
+    char num[64];
+    fmt_num(num, sizeof num, v, dec);
+    render_term(s, coef, first, num);
 }
 
 static const check_rule *find_derive(const ectx *c, const char *id)
@@ -509,7 +525,6 @@ static void add_ref(ectx *c, const check_term *t, int coef, sval *s, bool macros
         s->first_id = id;
         s->first_dim = dim;
     }
-    char num[64];
     if (fi < 0) {
         const check_rule *m = (macros && t->src == SRC_TABLE && depth < 8) ? find_derive(c, id) : NULL;
         if (m) {
@@ -543,8 +558,7 @@ static void add_ref(ectx *c, const check_term *t, int coef, sval *s, bool macros
     case ST_NUMBER:
         s->v += coef * f->v;
         if (f->dec > s->dec) s->dec = f->dec;
-        fmt_num(num, sizeof num, f->v, f->dec);
-        render_term(s, coef, first, num);
+        render_num(s, coef, first, f->v, f->dec);
         break;
     case ST_TEXT:
         s->text++;
@@ -561,12 +575,10 @@ static void add_ref(ectx *c, const check_term *t, int coef, sval *s, bool macros
 static void add_term(ectx *c, const check_term *t, int coef, sval *s, bool macros, int depth,
                      bool first)
 {
-    char num[64];
     if (t->kind == TK_NUM) {
         s->v += coef * t->num;
         if (t->dec > s->dec) s->dec = t->dec;
-        fmt_num(num, sizeof num, t->num, t->dec);
-        render_term(s, coef, first, num);
+        render_num(s, coef, first, t->num, t->dec);
         return;
     }
     if (t->kind == TK_REF) {
@@ -603,8 +615,7 @@ static void add_term(ectx *c, const check_term *t, int coef, sval *s, bool macro
         }
         if (s->first_fact < 0) s->first_fact = c->bound_fact;
         s->v += coef * v;
-        fmt_num(num, sizeof num, v, t->fn == FN_PCT_TOTAL ? c->pct_dec : 4);
-        render_term(s, coef, first, num);
+        render_num(s, coef, first, v, t->fn == FN_PCT_TOTAL ? c->pct_dec : 4);
         return;
     } else if (t->fn == FN_YEAR) {
         if (c->d->year < 0) {
@@ -636,14 +647,13 @@ static void add_term(ectx *c, const check_term *t, int coef, sval *s, bool macro
             if (s->first_fact < 0) s->first_fact = fi;
         }
         s->v += coef * v;
-        if (t->fn == FN_PARTS) {
+        if (t->fn == FN_PARTS && s->out) {
             char shown[sizeof list + 2];
             snprintf(shown, sizeof shown, "(%s)", list);
             render_term(s, coef, first, shown);
-        } else {
+        } else if (t->fn == FN_RATE) {
             if (s->dec < 4) s->dec = 4;
-            fmt_num(num, sizeof num, v, 4);
-            render_term(s, coef, first, num);
+            render_num(s, coef, first, v, 4);
         }
         return;
     } else {
@@ -689,8 +699,7 @@ static void add_term(ectx *c, const check_term *t, int coef, sval *s, bool macro
         return;
     }
     s->v += coef * v;
-    fmt_num(num, sizeof num, v, 0);
-    render_term(s, coef, first, num);
+    render_num(s, coef, first, v, 0);
 }
 
 static void eval_sum(ectx *c, const check_sum *sum, sval *s, bool macros)
@@ -775,19 +784,26 @@ typedef struct relres {
     gx_buf lt, rt;
 } relres;
 
-static void eval_rel(ectx *c, const check_rel *rel, relres *out)
+/* Evaluate one relation. With render, also write its two sides as text
+ * (lt, rt); that costs more than the arithmetic and is needed only for the
+ * findings printed, so emit() evaluates the chosen relation again with it. */
+static void eval_rel(ectx *c, const check_rel *rel, relres *out, bool render)
 {
     memset(&out->l, 0, sizeof out->l);
     memset(&out->r, 0, sizeof out->r);
     out->l.first_fact = out->r.first_fact = -1;
-    gx_buf_reset(&out->lt);
-    gx_buf_reset(&out->rt);
-    out->l.out = &out->lt;
-    out->r.out = &out->rt;
+    if (render) {
+        gx_buf_reset(&out->lt);
+        gx_buf_reset(&out->rt);
+        out->l.out = &out->lt;
+        out->r.out = &out->rt;
+    }
     eval_sum(c, &rel->side[0], &out->l, false);
     eval_sum(c, &rel->side[1], &out->r, true);
-    gx_buf_addc(&out->lt, 0);
-    gx_buf_addc(&out->rt, 0);
+    if (render) {
+        gx_buf_addc(&out->lt, 0);
+        gx_buf_addc(&out->rt, 0);
+    }
     out->op = rel->op;
     if ((out->l.refs && !out->l.present) || (out->r.refs && !out->r.present) || out->l.no_prev ||
         out->r.no_prev) {
@@ -842,7 +858,7 @@ static int eval_expr(ectx *c, const check_expr *e, relres *res)
 {
     int best = -1;
     for (int i = 0; i < e->n; i++) {
-        eval_rel(c, &e->rel[i], &res[i]);
+        eval_rel(c, &e->rel[i], &res[i], false);
         if (res[i].status == ST_SKIP) continue;
         if (best < 0 || res[i].status < res[best].status) best = i;
     }
@@ -908,6 +924,11 @@ static void emit(ectx *c, runstate *rsx, int alt)
     if (!worst && (c->o->summary || (st == CHECK_PASS && !c->o->all) ||
                    (st == CHECK_PASS_IZ && !c->o->all)))
         return;
+
+    /* the same relation again, written out (eval_rel) */
+    int status = x->status;
+    eval_rel(c, &r->eq.rel[alt], x, true);
+    x->status = status;
 
     /* the fields */
     char actual[64] = "\\N", expected[64] = "\\N", delta[64] = "\\N", line[32] = "\\N";
@@ -1022,14 +1043,26 @@ static bool in_list(const char *list, const char *v)
     return false;
 }
 
+/* fnmatch(3), after a literal comparison of the pattern's plain head: most
+ * indicators differ from a pattern in their first bytes ("t3." vs "t4."), and
+ * this runs for every rule and fact. */
+static bool glob_match(const char *pat, const char *id)
+{
+    size_t k = 0;
+    for (; pat[k] && pat[k] != '*' && pat[k] != '?' && pat[k] != '[' && pat[k] != '\\'; k++)
+        if (pat[k] != id[k]) return false;
+    if (!pat[k]) return !id[k];
+    return fnmatch(pat + k, id + k, 0) == 0;
+}
+
 static bool glob_ok(const check_rule *r, const char *id)
 {
     bool inc = false;
     for (int g = 0; g < r->nglob; g++) {
         const char *pat = r->glob[g];
         if (pat[0] == '!') {
-            if (fnmatch(pat + 1, id, 0) == 0) return false;
-        } else if (fnmatch(pat, id, 0) == 0) inc = true;
+            if (glob_match(pat + 1, id)) return false;
+        } else if (glob_match(pat, id)) inc = true;
     }
     return inc;
 }

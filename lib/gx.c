@@ -107,7 +107,7 @@ void gx_buf_reset(gx_buf *b)
     if (b->data) b->data[0] = 0;
 }
 
-void gx_buf_reserve(gx_buf *b, size_t extra)
+void gx_buf_grow(gx_buf *b, size_t extra)
 {
     if (b->len + extra + 1 <= b->cap) return;
     size_t cap = b->cap ? b->cap : 64;
@@ -117,21 +117,6 @@ void gx_buf_reserve(gx_buf *b, size_t extra)
     }
     b->data = gx_xrealloc(b->data, cap);
     b->cap = cap;
-}
-
-void gx_buf_add(gx_buf *b, const void *p, size_t n)
-{
-    gx_buf_reserve(b, n);
-    if (n) memcpy(b->data + b->len, p, n);
-    b->len += n;
-    b->data[b->len] = 0;
-}
-
-void gx_buf_addc(gx_buf *b, char c)
-{
-    gx_buf_reserve(b, 1);
-    b->data[b->len++] = c;
-    b->data[b->len] = 0;
 }
 
 void gx_buf_adds(gx_buf *b, const char *s) { gx_buf_add(b, s, strlen(s)); }
@@ -558,15 +543,22 @@ int gx_tsv_split(gx_record *rec, char *line, size_t len)
 {
     rec->n = 0;
     char *p = line, *end = line + len;
+    /* the next backslash of the line: most fields have none, and need no
+     * unescaping and no search of their own */
+    char *bs = memchr(line, '\\', len);
     for (;;) {
         char *tab = memchr(p, '\t', (size_t)(end - p));
         char *fe = tab ? tab : end;
         if (rec->n == rec->cap) record_grow(rec);
-        *fe = 0;
         size_t n = (size_t)(fe - p);
-        bool isnull = n == 2 && p[0] == '\\' && p[1] == 'N';
-        if (isnull) { p[0] = 0; n = 0; }
-        else n = gx_tsv_unescape(p, n);
+        bool isnull = false;
+        *fe = 0;
+        if (bs && bs < fe) {
+            isnull = n == 2 && p[0] == '\\' && p[1] == 'N';
+            if (isnull) { p[0] = 0; n = 0; }
+            else n = gx_tsv_unescape(p, n);
+            bs = fe < end ? memchr(fe + 1, '\\', (size_t)(end - fe - 1)) : NULL;
+        }
         rec->f[rec->n] = p;
         rec->len[rec->n] = n;
         rec->null[rec->n] = isnull;

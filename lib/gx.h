@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdbool.h>
 #include <stdnoreturn.h>
 
@@ -56,9 +57,26 @@ typedef struct gx_buf {
 void gx_buf_init(gx_buf *b);
 void gx_buf_free(gx_buf *b);
 void gx_buf_reset(gx_buf *b);                 /* len = 0, keeps memory */
-void gx_buf_reserve(gx_buf *b, size_t extra);
-void gx_buf_add(gx_buf *b, const void *p, size_t n);
-void gx_buf_addc(gx_buf *b, char c);
+void gx_buf_grow(gx_buf *b, size_t extra);    /* the slow path of gx_buf_reserve */
+/* Room for extra more bytes and the terminating NUL. The appends are inline:
+ * they run for every field of every record. */
+static inline void gx_buf_reserve(gx_buf *b, size_t extra)
+{
+    if (b->len + extra + 1 > b->cap) gx_buf_grow(b, extra);
+}
+static inline void gx_buf_add(gx_buf *b, const void *p, size_t n)
+{
+    gx_buf_reserve(b, n);
+    if (n) memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = 0;
+}
+static inline void gx_buf_addc(gx_buf *b, char c)
+{
+    gx_buf_reserve(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = 0;
+}
 void gx_buf_adds(gx_buf *b, const char *s);
 void gx_buf_printf(gx_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
