@@ -85,8 +85,32 @@ static int parse_decimal(const char *s, double *v)
         if (dec == 0 || dec > 15) return -1;
     }
     if (*p) return -1;
+    if (p - s - (dec > 0) - (*s == '-') <= 15) {
+        /* at most 15 digits in all: the digits as an integer are exact in a
+         * double, and so is 10^dec; their quotient, rounded once, is the
+         * double nearest the decimal, which is what strtod gives */
+        static const double p10[16] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+                                       1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+        int64_t m = 0;
+        for (const char *q = s + (*s == '-'); q < p; q++)
+            if (*q != '.') m = m * 10 + (*q - '0');
+        double x = (double)m / p10[dec];
+        *v = *s == '-' ? -x : x;
+        return dec;
+    }
     *v = strtod(s, NULL);
     return dec;
+}
+
+/* The decimal digits at s as a number of at most 1000000, or -1; *end after them. */
+static long ref_number(const char *s, const char **end)
+{
+    long v = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++)
+        if ((v = v * 10 + (*p - '0')) > 1000000) return -1;
+    *end = p;
+    return p == s ? -1 : v;
 }
 
 /* "T1:r2:c3" -> table part length, row 2, column 3. */
@@ -94,12 +118,11 @@ static void parse_ref(const char *ref, check_fact *f)
 {
     const char *c1 = strchr(ref, ':');
     if (!c1 || c1[1] != 'r') return;
-    char *end;
-    long r = strtol(c1 + 2, &end, 10);
-    if (end == c1 + 2 || *end != ':' || end[1] != 'c' || r < 0 || r > 1000000) return;
-    const char *cs = end + 2;
-    long c = strtol(cs, &end, 10);
-    if (end == cs || c < 0 || c > 1000000) return;
+    const char *end;
+    long r = ref_number(c1 + 2, &end);
+    if (r < 0 || *end != ':' || end[1] != 'c') return;
+    long c = ref_number(end + 2, &end);
+    if (c < 0) return;
     f->ref_row = (int)r;
     f->ref_col = (int)c;
     f->ref_tab = (uint32_t)(c1 - ref);
@@ -185,13 +208,6 @@ bool check_doc_add(check_doc *d, const gx_record *rec)
     return true;
 }
 
-static uint32_t hash_str(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
-}
-
 void check_doc_index(check_doc *d)
 {
     int need = 16;
@@ -204,7 +220,9 @@ void check_doc_index(check_doc *d)
     for (int i = 0; i < d->hcap; i++) d->hash[i] = -1;
     /* push in reverse so that each chain is in input order */
     for (int i = d->nfacts - 1; i >= 0; i--) {
-        uint32_t h = hash_str(fld(d, i, FACT_INDICATOR)) & (uint32_t)(d->hcap - 1);
+        uint32_t hid = check_hash(fld(d, i, FACT_INDICATOR));
+        uint32_t h = hid & (uint32_t)(d->hcap - 1);
+        d->facts[i].hid = hid;
         d->facts[i].next = d->hash[h];
         d->hash[h] = i;
     }
@@ -216,18 +234,23 @@ static bool src_match(int fact_src, int want)
     return fact_src == want;
 }
 
-/* First fact of (id, dim, source), or -1. dim NULL: any. */
-static int doc_find(const check_doc *d, const char *id, const char *dim, int src)
+/* First fact of (id, dim, source), or -1. dim NULL: any. hid: check_hash(id). */
+static int doc_find_h(const check_doc *d, const char *id, uint32_t hid, const char *dim, int src)
 {
     if (!d || d->nfacts == 0) return -1;
-    uint32_t h = hash_str(id) & (uint32_t)(d->hcap - 1);
+    uint32_t h = hid & (uint32_t)(d->hcap - 1);
     for (int i = d->hash[h]; i >= 0; i = d->facts[i].next) {
-        if (!src_match(d->facts[i].src, src)) continue;
+        if (d->facts[i].hid != hid || !src_match(d->facts[i].src, src)) continue;
         if (strcmp(fld(d, i, FACT_INDICATOR), id) != 0) continue;
         if (dim && strcmp(fld(d, i, FACT_DIM), dim) != 0) continue;
         return i;
     }
     return -1;
+}
+
+static int doc_find(const check_doc *d, const char *id, const char *dim, int src)
+{
+    return doc_find_h(d, id, check_hash(id), dim, src);
 }
 
 /* ---- evaluation -------------------------------------------------------------- */
@@ -403,7 +426,7 @@ static int prev_identical(const check_doc *d)
         const check_fact *f = &d->facts[i];
         if (f->src != SRC_TABLE || f->state != ST_NUMBER) continue;
         n++;
-        int j = doc_find(p, fld(d, i, FACT_INDICATOR), fld(d, i, FACT_DIM), SRC_TABLE);
+        int j = doc_find_h(p, fld(d, i, FACT_INDICATOR), f->hid, fld(d, i, FACT_DIM), SRC_TABLE);
         if (j < 0 || p->facts[j].state != ST_NUMBER || p->facts[j].v != f->v) return 0;
         if (f->v != 0) nonzero++;
     }
@@ -502,9 +525,9 @@ static int resolve_ref(ectx *c, const check_term *t, const char **idp, const cha
         fi = c->narr_fact;
     } else if (t->src == SRC_PREV) {
         in = c->d->prev;
-        fi = in ? doc_find(in, id, dim, SRC_TABLE) : -1;
+        fi = in ? doc_find_h(in, id, t->hid, dim, SRC_TABLE) : -1;
     } else {
-        fi = doc_find(c->d, id, dim, t->src);
+        fi = doc_find_h(c->d, id, t->hid, dim, t->src);
     }
     if (!in) in = c->d; /* prev: without a previous report (the caller skips) */
     *idp = id;
@@ -1017,10 +1040,11 @@ static void run_instance(ectx *c, runstate *rsx)
     const char *dim = nt->dim ? nt->dim : c->dim;
     c->narr_id = id;
     c->narr_dim = dim;
-    uint32_t h = hash_str(id) & (uint32_t)(c->d->hcap - 1);
+    uint32_t hid = check_hash(id);
+    uint32_t h = hid & (uint32_t)(c->d->hcap - 1);
     for (int i = c->d->hash[h]; i >= 0; i = c->d->facts[i].next) {
         const check_fact *f = &c->d->facts[i];
-        if (f->src != SRC_NARR || strcmp(fld(c->d, i, FACT_INDICATOR), id) != 0 ||
+        if (f->hid != hid || f->src != SRC_NARR || strcmp(fld(c->d, i, FACT_INDICATOR), id) != 0 ||
             strcmp(fld(c->d, i, FACT_DIM), dim) != 0)
             continue;
         c->narr_fact = i;
@@ -1049,9 +1073,14 @@ static bool in_list(const char *list, const char *v)
 static bool glob_match(const char *pat, const char *id)
 {
     size_t k = 0;
-    for (; pat[k] && pat[k] != '*' && pat[k] != '?' && pat[k] != '[' && pat[k] != '\\'; k++)
+    for (; pat[k] && !strchr("*?[\\", pat[k]); k++)
         if (pat[k] != id[k]) return false;
     if (!pat[k]) return !id[k];
+    /* "*" and "*TAIL" (a plain tail, as in "*.items_delta") */
+    if (pat[k] == '*' && !pat[k + 1 + strcspn(pat + k + 1, "*?[\\")]) {
+        size_t tl = strlen(pat + k + 1), il = strlen(id + k);
+        return il >= tl && memcmp(id + k + il - tl, pat + k + 1, tl) == 0;
+    }
     return fnmatch(pat + k, id + k, 0) == 0;
 }
 
@@ -1184,7 +1213,8 @@ void check_doc_run(check_doc *d, const check_rules *rs, const check_opts *o, che
         } else if (r->each == EACH_IND) {
             for (int i = 0; i < d->nfacts; i++) {
                 const char *id = fld(d, i, FACT_INDICATOR);
-                if (d->facts[i].src != SRC_TABLE || doc_find(d, id, NULL, SRC_TABLE) != i) continue;
+                if (d->facts[i].src != SRC_TABLE || doc_find_h(d, id, d->facts[i].hid, NULL, SRC_TABLE) != i)
+                    continue;
                 if (!glob_ok(r, id)) continue;
                 c.bound_id = id;
                 for (int k = 0; k < ndims; k++) {

@@ -37,11 +37,20 @@ enum {
 };
 unsigned check_schema_bit(const char *s);
 
+/* The hash of an indicator id (FNV-1a), for the lookups of a document's facts. */
+static inline uint32_t check_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
 typedef struct check_term {
     int    kind;        /* enum check_tk */
     int    coef;        /* +1 or -1 */
     int    src;         /* enum check_src */
     char  *id;          /* TK_REF; "$" = the bound indicator/fact */
+    uint32_t hid;       /* check_hash(id) */
     char  *dim;         /* NULL = the current dimension */
     double num;         /* TK_NUM */
     int    dec;         /* decimals written (TK_NUM) */
@@ -112,6 +121,7 @@ typedef struct check_fact {
     int      src;             /* enum check_src (table, narr, derived) */
     int      dec;
     int      next;            /* hash chain */
+    uint32_t hid;             /* check_hash of the indicator */
     int      ref_row, ref_col;/* from ref "T1:r2:c3", -1 if none */
     uint32_t ref_tab;         /* length of the table part of ref */
     bool     pct;             /* unit % */

@@ -150,6 +150,7 @@ static bool parse_ref(lexer *lx, check_term *t, char *first)
         return lex_fail(lx, "bad indicator id");
     }
     t->id = first;
+    t->hid = check_hash(first);
     if (lex_eat(lx, "[")) {
         t->dim = lex_word(lx);
         if (!t->dim || !valid_id(t->dim)) return lex_fail(lx, "expected a dimension inside [ ]");
