@@ -542,16 +542,9 @@ bool check_rules_parse(check_rules *rs, const char *text, size_t len, const char
     bool have_header = false;
     bool ok = true;
     gx_record rec = {0};
-    while (ok && p < end) {
-        char *nl = memchr(p, '\n', (size_t)(end - p));
-        char *le = nl ? nl : end;
-        lineno++;
-        *le = 0;
-        size_t n = (size_t)(le - p);
-        if (n && p[n - 1] == '\r') p[--n] = 0;
-        char *line = p;
-        p = nl ? nl + 1 : end;
-        if (n == 0 || line[0] == '#') continue;
+    char *line;
+    size_t n;
+    while (ok && gx_table_line(&p, end, &line, &n, &lineno)) {
         if (memchr(line, 0, n)) {
             snprintf(err, errsz, "%s:%ld: NUL byte in the rules table", rs->name, lineno);
             ok = false;

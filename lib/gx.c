@@ -918,6 +918,24 @@ const char *gx_share(const char *name, size_t *len)
     return NULL;
 }
 
+bool gx_table_line(char **p, char *end, char **line, size_t *len, long *lineno)
+{
+    while (*p < end) {
+        char *s = *p, *nl = memchr(s, '\n', (size_t)(end - s));
+        char *le = nl ? nl : end;
+        ++*lineno;
+        *le = 0;
+        size_t n = (size_t)(le - s);
+        if (n && s[n - 1] == '\r') s[--n] = 0;
+        *p = nl ? nl + 1 : end;
+        if (n == 0 || s[0] == '#') continue;
+        *line = s;
+        *len = n;
+        return true;
+    }
+    return false;
+}
+
 void gx_table_load(gx_table *t, const char *name, const char *path)
 {
     memset(t, 0, sizeof *t);
@@ -943,16 +961,9 @@ void gx_table_load(gx_table *t, const char *name, const char *path)
     for (const char *q = p; (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++) nlines++;
     gx_record rec = {0};
     long lineno = 0;
-    while (p < end) {
-        char *nl = memchr(p, '\n', (size_t)(end - p));
-        char *le = nl ? nl : end;
-        lineno++;
-        *le = 0;
-        size_t n = (size_t)(le - p);
-        if (n && p[n - 1] == '\r') p[--n] = 0;
-        char *line = p;
-        p = nl ? nl + 1 : end;
-        if (n == 0 || line[0] == '#') continue;
+    char *line;
+    size_t n;
+    while (gx_table_line(&p, end, &line, &n, &lineno)) {
         int nf = gx_tsv_split(&rec, line, n);
         if (!t->header) {
             t->ncols = nf;

@@ -290,6 +290,10 @@ typedef struct gx_table {
  * `name`. Dies (exit 2) with file:line on a malformed table. */
 void gx_table_load(gx_table *t, const char *name, const char *path);
 int  gx_table_col(const gx_table *t, const char *column); /* -1 if absent */
+/* The lines of a table's text [*p, end), for readers of their own: the next
+ * line that is not blank and not a '#' comment, NUL-terminated in place with
+ * a CR before the LF removed. *lineno counts every line. False at the end. */
+bool gx_table_line(char **p, char *end, char **line, size_t *len, long *lineno);
 void gx_table_free(gx_table *t);
 
 #endif

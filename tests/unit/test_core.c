@@ -20,7 +20,36 @@ static void test_tsv(void)
     char trail[] = "a\\";
     gx_tsv_split(&rec, trail, strlen(trail));
     EQ_STR(rec.f[0], "a\\", "split: trailing backslash kept");
+    /* escapes only in later fields, and an escaped backslash before a tab */
+    char late[] = "plain\tmore\tx\\ty\t\\N\tz\\\\\tend";
+    EQ_INT(gx_tsv_split(&rec, late, strlen(late)), 6, "split: six fields");
+    EQ_STR(rec.f[0], "plain", "split: plain field before the escapes");
+    EQ_STR(rec.f[2], "x\ty", "split: escape in a later field");
+    OK(rec.null[3], "split: \\N after an escaped field");
+    EQ_STR(rec.f[4], "z\\", "split: escaped backslash at the end of a field");
+    EQ_STR(rec.f[5], "end", "split: field after it");
+    OK(!rec.null[5] && !rec.null[4], "split: only \\N is null");
     gx_record_free(&rec);
+}
+
+static void test_table_line(void)
+{
+    char text[] = "# comment\r\nh1\th2\r\n\n  \nr1\tx\n#\nlast";
+    char *p = text, *line;
+    size_t n;
+    long ln = 0;
+    OK(gx_table_line(&p, text + strlen(text), &line, &n, &ln), "table line: first");
+    EQ_STR(line, "h1\th2", "table line: comment skipped, CR removed");
+    EQ_INT((int)n, 5, "table line: length without CR");
+    EQ_INT((int)ln, 2, "table line: line number counts the comment");
+    gx_table_line(&p, text + strlen(text), &line, &n, &ln);
+    EQ_STR(line, "  ", "table line: a line of spaces is not blank (a row of empty fields)");
+    gx_table_line(&p, text + strlen(text), &line, &n, &ln);
+    EQ_STR(line, "r1\tx", "table line: next row");
+    EQ_INT((int)ln, 5, "table line: blank line counted");
+    OK(gx_table_line(&p, text + strlen(text), &line, &n, &ln) && strcmp(line, "last") == 0 && ln == 7,
+       "table line: last line without LF, after a bare #");
+    OK(!gx_table_line(&p, text + strlen(text), &line, &n, &ln), "table line: end");
 }
 
 static void test_norm(void)
@@ -101,6 +130,7 @@ static void test_buf(void)
 int main(void)
 {
     test_tsv();
+    test_table_line();
     test_norm();
     test_width();
     test_cjk();
