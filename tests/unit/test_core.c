@@ -35,21 +35,21 @@ static void test_tsv(void)
 static void test_table_line(void)
 {
     char text[] = "# comment\r\nh1\th2\r\n\n  \nr1\tx\n#\nlast";
-    char *p = text, *line;
+    char *p = text, *line, *end = text + strlen(text);
     size_t n;
     long ln = 0;
-    OK(gx_table_line(&p, text + strlen(text), &line, &n, &ln), "table line: first");
+    OK(gx_table_line(&p, end, &line, &n, &ln), "table line: first");
     EQ_STR(line, "h1\th2", "table line: comment skipped, CR removed");
     EQ_INT((int)n, 5, "table line: length without CR");
     EQ_INT((int)ln, 2, "table line: line number counts the comment");
-    gx_table_line(&p, text + strlen(text), &line, &n, &ln);
+    gx_table_line(&p, end, &line, &n, &ln);
     EQ_STR(line, "  ", "table line: a line of spaces is not blank (a row of empty fields)");
-    gx_table_line(&p, text + strlen(text), &line, &n, &ln);
+    gx_table_line(&p, end, &line, &n, &ln);
     EQ_STR(line, "r1\tx", "table line: next row");
     EQ_INT((int)ln, 5, "table line: blank line counted");
-    OK(gx_table_line(&p, text + strlen(text), &line, &n, &ln) && strcmp(line, "last") == 0 && ln == 7,
+    OK(gx_table_line(&p, end, &line, &n, &ln) && strcmp(line, "last") == 0 && ln == 7,
        "table line: last line without LF, after a bare #");
-    OK(!gx_table_line(&p, text + strlen(text), &line, &n, &ln), "table line: end");
+    OK(!gx_table_line(&p, end, &line, &n, &ln), "table line: end");
 }
 
 static void test_norm(void)
