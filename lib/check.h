@@ -64,7 +64,7 @@ typedef struct check_rel { check_sum side[2]; int op; } check_rel;
 typedef struct check_expr { check_rel *rel; int n; } check_expr;
 
 typedef struct check_rule {
-    char      *id;
+    char      *id;             /* id, message and t_*: one allocation, behind id */
     int        sev;            /* enum check_sev */
     unsigned   schemas;        /* SCH_* bits */
     bool       per_applicant;  /* dims A */

@@ -305,7 +305,7 @@ static char *subst(const char *s, const char *rep)
 
 static void rule_free(check_rule *r)
 {
-    free(r->id);
+    free(r->id);               /* and message, t_* */
     for (int i = 0; i < r->nglob; i++) free(r->glob[i]);
     free(r->glob);
     free(r->f_unit);
@@ -315,13 +315,6 @@ static void rule_free(check_rule *r)
     free(r->f_flag);
     if (r->has_when) check_expr_free(&r->when);
     check_expr_free(&r->eq);
-    free(r->message);
-    free(r->t_schemas);
-    free(r->t_dims);
-    free(r->t_each);
-    free(r->t_when);
-    free(r->t_eq);
-    free(r->t_tol);
     memset(r, 0, sizeof *r);
 }
 
@@ -445,14 +438,18 @@ static bool add_rule(check_rules *rs, const char *const *v, const char *each, lo
     check_rule *r = &rs->r[rs->n];
     memset(r, 0, sizeof *r);
     r->line = line;
-    r->id = gx_xstrdup(v[C_RULE]);
-    r->message = gx_xstrdup(v[C_MSG]);
-    r->t_schemas = gx_xstrdup(v[C_SCHEMAS]);
-    r->t_dims = gx_xstrdup(v[C_DIMS]);
-    r->t_each = gx_xstrdup(each);
-    r->t_when = gx_xstrdup(v[C_WHEN]);
-    r->t_eq = gx_xstrdup(v[C_EQ]);
-    r->t_tol = gx_xstrdup(v[C_TOL]);
+    /* the texts kept, in one block (a process may parse the rules for one
+     * small report only) */
+    const char *src[8] = {v[C_RULE], v[C_MSG], v[C_SCHEMAS], v[C_DIMS], each, v[C_WHEN], v[C_EQ], v[C_TOL]};
+    char **dst[8] = {&r->id, &r->message, &r->t_schemas, &r->t_dims, &r->t_each, &r->t_when, &r->t_eq, &r->t_tol};
+    size_t len[8], total = 0;
+    for (int i = 0; i < 8; i++) total += (len[i] = strlen(src[i])) + 1;
+    char *blk = gx_xmalloc(total);
+    for (int i = 0; i < 8; i++) {
+        memcpy(blk, src[i], len[i] + 1);
+        *dst[i] = blk;
+        blk += len[i] + 1;
+    }
     bool ok = true;
 
     if (!*r->id) ok = false, snprintf(msg, sizeof msg, "empty rule id");
