@@ -1788,43 +1788,76 @@ const char *gx_seg_kind(const gx_seg_doc *d, size_t i)
 
 void gx_seg_write(const gx_seg_doc *d, const char *docname)
 {
-    gx_buf row;
-    gx_buf_init(&row);
-    gx_buf_reserve(&row, 256);
+    /* Every row starts with the same escaped doc name, and the sec, level
+       and kind columns depend on the enclosing heading only: both are
+       formatted once, so a row costs its numbers and its text. */
+    gx_buf pre;
+    gx_buf_init(&pre);
     size_t dn = strlen(docname);
-    char num[32];
+    bool plain_name = !memchr(docname, '\\', dn) && !memchr(docname, '\t', dn) &&
+                      !memchr(docname, '\n', dn) && !memchr(docname, '\r', dn);
     if (d->page_title.len) {
         gx_out_field(docname, dn);
         gx_outs("\t0\t1\t0\t0\t0\tpreamble\ttitle\t\t\t\t\t\t");
         gx_out_field(d->page_title.data, d->page_title.len);
         gx_outc('\n');
     }
+    /* per heading (index h + 1; 0 = none): "sec\tlevel\tkind\t" */
+    size_t nh = (size_t)d->nheads + 1;
+    size_t *hoff = gx_xmalloc((nh + 1) * sizeof *hoff);
+    char num[32];
+    for (size_t h = 0; h < nh; h++) {
+        hoff[h] = pre.len;
+        if (h == 0) { gx_buf_add(&pre, "0\t0\tpreamble\t", 13); continue; }
+        const gx_seg_head *hd = &d->heads[h - 1];
+        gx_buf_adds(&pre, hd->sec);
+        num[0] = '\t';
+        size_t k = 1 + utoa_((unsigned long)hd->depth, num + 1);
+        num[k++] = '\t';
+        gx_buf_add(&pre, num, k);
+        gx_buf_adds(&pre, hd->kind);
+        gx_buf_addc(&pre, '\t');
+    }
+    hoff[nh] = pre.len;
+    char row[512];
     for (size_t i = 0; i < d->nlines; i++) {
         const gx_seg_line *l = &d->lines[i];
-        int h = l->heading;
-        gx_out_field(docname, dn);
-        /* the fixed columns, formatted here: line page para sec level kind role table */
-        char *p = num;
-        gx_buf_reset(&row);
-        *p++ = '\t'; p += utoa_(i + 1, p);
-        *p++ = '\t'; p += utoa_((unsigned long)l->page, p);
-        *p++ = '\t'; p += utoa_((unsigned long)l->para, p);
-        *p++ = '\t';
-        gx_buf_add(&row, num, (size_t)(p - num));
-        gx_buf_adds(&row, h < 0 ? "0" : d->heads[h].sec);
-        p = num;
-        *p++ = '\t'; p += utoa_((unsigned long)(h < 0 ? 0 : d->heads[h].depth), p);
-        *p++ = '\t';
-        gx_buf_add(&row, num, (size_t)(p - num));
-        gx_buf_adds(&row, h < 0 ? "preamble" : d->heads[h].kind);
-        gx_buf_addc(&row, '\t');
-        gx_buf_adds(&row, gx_seg_role_name(l->role));
-        gx_buf_addc(&row, '\t');
-        if (l->table) { p = num; p += utoa_((unsigned long)l->table, p); gx_buf_add(&row, num, (size_t)(p - num)); }
-        gx_buf_add(&row, "\t\t\t\t\t", 5);
-        gx_out(row.data, row.len);
+        size_t h = (size_t)(l->heading + 1);
+        const char *hs = pre.data + hoff[h];
+        size_t hn = hoff[h + 1] - hoff[h];
+        const char *role = gx_seg_role_name(l->role);
+        size_t rn = strlen(role);
+        if (!plain_name || dn + hn + rn + 80 > sizeof row) {
+            /* an unusual doc name or a very long row head: the general way */
+            gx_out_field(docname, dn);
+            char *p = num;
+            *p++ = '\t'; p += utoa_(i + 1, p);
+            *p++ = '\t'; p += utoa_((unsigned long)l->page, p);
+            *p++ = '\t'; p += utoa_((unsigned long)l->para, p);
+            *p++ = '\t';
+            gx_out(num, (size_t)(p - num));
+            gx_out(hs, hn);
+            gx_out(role, rn);
+            gx_outc('\t');
+            if (l->table) { p = num; p += utoa_((unsigned long)l->table, p); gx_out(num, (size_t)(p - num)); }
+            gx_out("\t\t\t\t\t", 5);
+        } else {
+            char *p = row;
+            memcpy(p, docname, dn); p += dn;
+            *p++ = '\t'; p += utoa_(i + 1, p);
+            *p++ = '\t'; p += utoa_((unsigned long)l->page, p);
+            *p++ = '\t'; p += utoa_((unsigned long)l->para, p);
+            *p++ = '\t';
+            memcpy(p, hs, hn); p += hn;
+            memcpy(p, role, rn); p += rn;
+            *p++ = '\t';
+            if (l->table) p += utoa_((unsigned long)l->table, p);
+            memcpy(p, "\t\t\t\t\t", 5); p += 5;
+            gx_out(row, (size_t)(p - row));
+        }
         gx_out_field(LT(d, i), l->len);
         gx_outc('\n');
     }
-    gx_buf_free(&row);
+    free(hoff);
+    gx_buf_free(&pre);
 }
