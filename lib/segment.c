@@ -570,8 +570,11 @@ typedef struct cand {
     const hstyle *st;
     long num;                /* -1 if none */
     bool runin;
-    const char *title;       /* into the scratch buffer */
+    const char *title;       /* into the line or the scratch buffer */
     size_t tlen;
+    const char *clean;       /* the cleaned line (the same) */
+    size_t clen;
+    bool copied;             /* clean is in the scratch buffer */
 } cand;
 
 static long parse_num(const char *s, size_t n)
@@ -634,6 +637,16 @@ static int group_no(gx_rx *r, const char *name)
     return g > 0 ? g : -1;
 }
 
+static bool is_stop(const char *p)
+{
+    for (int k = 0; stops[k]; k++)
+        if (memcmp(p, stops[k], 3) == 0) return true;
+    return false;
+}
+
+/* s lies in the padded document text (every caller passes a line): when
+ * cleaning changes nothing but the ends, the cleaned text is that slice of
+ * the line, with no copy. */
 static bool heading_cand(const char *s, size_t n, gx_buf *scratch, cand *c)
 {
     /* a line that cannot start a heading is rejected before it is cleaned:
@@ -641,12 +654,27 @@ static bool heading_cand(const char *s, size_t n, gx_buf *scratch, cand *c)
     size_t m0 = n;
     const char *s0 = trim(s, &m0);
     if (!m0) return false;
-    if (s0[0] != '#' && s0[0] != '*' && !start_ok(s0, m0)) return false;
-    clean(s, n, scratch);
-    const char *t = scratch->data;
-    size_t tn = scratch->len;
+    bool checked = s0[0] != '#' && s0[0] != '*';
+    if (checked && !start_ok(s0, m0)) return false;
+    const char *t = s0;
+    size_t tn = m0;
+    if (t[0] == '#') {          /* as clean() does */
+        size_t k = 0;
+        while (k < tn && k < 6 && t[k] == '#') k++;
+        if (k < tn && (t[k] == ' ' || t[k] == '\t')) { t += k; tn -= k; t = trim(t, &tn); }
+    }
+    if (tn && memchr(t, '*', tn)) {
+        clean(s, n, scratch);
+        t = scratch->data;
+        tn = scratch->len;
+        c->copied = true;
+    } else {
+        c->copied = false;
+    }
+    c->clean = t;
+    c->clen = tn;
     if (!tn) return false;
-    if (!start_ok(t, tn)) return false;
+    if ((t != s0 || !checked) && !start_ok(t, tn)) return false;
     for (int i = 0; i < R.nhs; i++) {
         hstyle *h = &R.hs[i];
         int rc = spat_match(&h->re, t, tn);
@@ -669,26 +697,21 @@ static bool heading_cand(const char *s, size_t n, gx_buf *scratch, cand *c)
             if (a != GX_RX_UNSET) { ti = t + a; tl = b - a; }
         }
         /* run-in: the title ends at the first sentence stop, or at a wide
-           gap (two spaces, an ideographic space) with text after it */
+           gap (two spaces, an ideographic space) with text after it; one
+           walk finds the first of either (only white space and stop leads
+           need a look) */
         size_t cut = tl;
-        for (size_t j = 0; j < tl && cut == tl; j++) {
-            int k1 = space_at(ti + j, tl - j);
-            if (!k1) continue;
+        for (size_t j = 0; j < tl;) {
+            unsigned char b0 = (unsigned char)ti[j];
+            if (!SP_LEAD[b0]) { j++; continue; }
+            if ((b0 == 0xE3 || b0 == 0xEF) && j + 3 <= tl && is_stop(ti + j)) { cut = j; break; }
+            if (!space_at(ti + j, tl - j)) { j++; continue; }
             size_t e = j, w = 0;
             int k2;
             while (e < tl && (k2 = space_at(ti + e, tl - e)) > 0) { w += k2 == 1 ? 1 : 2; e += (size_t)k2; }
-            if (w >= 2 && e < tl) cut = j;
+            if (w >= 2 && e < tl) { cut = j; break; }
             j = e;
         }
-        size_t gap_cut = cut;
-        cut = tl;
-        for (size_t j = 0; j < tl && cut == tl; j++) {
-            unsigned char b0 = (unsigned char)ti[j];
-            if (b0 != 0xE3 && b0 != 0xEF) continue;   /* every stop starts so */
-            for (int k = 0; stops[k]; k++)
-                if (j + 3 <= tl && memcmp(ti + j, stops[k], 3) == 0) { cut = j; break; }
-        }
-        if (gap_cut < cut) cut = gap_cut;
         c->runin = false;
         if (cut < tl) {
             size_t rest = tl - cut;
@@ -710,16 +733,27 @@ static bool heading_cand(const char *s, size_t n, gx_buf *scratch, cand *c)
 }
 
 /* Is line i a heading candidate? Remembered per line, with the rank of its
- * style and its numeral (for the callers that need no more). */
+ * style and its numeral (for the callers that need no more), and the whole
+ * candidate when its text is a slice of the line. */
 static bool line_is_cand(gx_seg_doc *d, size_t i, gx_buf *scratch, int *rank, long *num)
 {
     gx_seg_line *l = &d->lines[i];
     if (l->hc == 0) {
         cand c;
-        bool yes = heading_cand(d->text.data + l->off, l->len, scratch, &c);
+        const char *s = d->text.data + l->off;
+        bool yes = heading_cand(s, l->len, scratch, &c);
         l->hc = yes ? 2 : 1;
         l->hrank = yes ? (signed char)c.st->rank : 0;
         l->hnum = yes && c.num < 1000000 ? (int)c.num : -1;
+        l->hstyle = 0;
+        if (yes && !c.copied && c.num == l->hnum) {
+            l->hstyle = (unsigned char)(c.st - R.hs + 1);
+            l->hrunin = c.runin;
+            l->tl_off = (uint32_t)(c.title - s);
+            l->tl_len = (uint32_t)c.tlen;
+            l->cl_off = (uint32_t)(c.clean - s);
+            l->cl_len = (uint32_t)c.clen;
+        }
     }
     if (rank) *rank = l->hrank;
     if (num) *num = l->hnum;
@@ -730,7 +764,20 @@ static bool line_is_cand(gx_seg_doc *d, size_t i, gx_buf *scratch, int *rank, lo
 static bool line_cand(gx_seg_doc *d, size_t i, gx_buf *scratch, cand *c)
 {
     if (!line_is_cand(d, i, scratch, NULL, NULL)) return false;
-    return heading_cand(d->text.data + d->lines[i].off, d->lines[i].len, scratch, c);
+    const gx_seg_line *l = &d->lines[i];
+    if (l->hstyle) {
+        const char *s = d->text.data + l->off;
+        c->st = &R.hs[l->hstyle - 1];
+        c->num = l->hnum;
+        c->runin = l->hrunin;
+        c->title = s + l->tl_off;
+        c->tlen = l->tl_len;
+        c->clean = s + l->cl_off;
+        c->clen = l->cl_len;
+        c->copied = false;
+        return true;
+    }
+    return heading_cand(d->text.data + l->off, l->len, scratch, c);
 }
 
 static const kindrule *classify(const char *title, size_t n, gx_buf *tmp)
@@ -1495,7 +1542,7 @@ static void mark_headings(gx_seg_doc *d, gx_buf *scratch, gx_buf *tmp)
         int rank = c.st->rank;
         bool appendix = c.num < 0 || strcmp(c.st->style, "appendix") == 0;
         bool bulletin = noise_match(N_BULLETIN, c.title, c.tlen) ||
-                        noise_match(N_BULLETIN, scratch->data, scratch->len);
+                        noise_match(N_BULLETIN, c.clean, c.clen);
         /* find the open sibling at this rank */
         int sib = -1;
         for (int k = depth - 1; k >= 0; k--) {

@@ -34,6 +34,11 @@ typedef struct gx_seg_line {
     unsigned char hc;       /* heading candidate? 0 not yet known, 1 no, 2 yes */
     signed char hrank;      /* if so: the rank of its style */
     int    hnum;            /* and its numeral (-1 if none) */
+    /* the full candidate, when its cleaned text is a slice of the line (no
+       markdown marks removed): offsets from the line start, style index + 1
+       (0 = not kept) */
+    unsigned char hstyle, hrunin;
+    uint32_t tl_off, tl_len, cl_off, cl_len;
 } gx_seg_line;
 
 typedef struct gx_seg_head {
