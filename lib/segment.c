@@ -72,6 +72,8 @@ typedef struct spat {
     gx_rx re;
     const char *lit; size_t lit_n; int lmode;
     bool anchored;
+    int req;                 /* a byte every match holds (pcre2's first or
+                                last code unit), -1 if none, -2 not known yet */
     struct cpmemo *memo;     /* first characters seen, and the answer */
 } spat;
 
@@ -111,7 +113,10 @@ typedef struct hstyle {
 } hstyle;
 
 enum { K_PLAIN, K_CONTAINER, K_ONCE };
-typedef struct kindrule { const char *kind; spat re; int rule; } kindrule;
+/* fh: for a literal found anywhere (L_ANY), the hash of its first
+   character; a title none of whose characters has that hash cannot hold
+   it (classify). */
+typedef struct kindrule { const char *kind; spat re; int rule; unsigned fh; } kindrule;
 
 enum { N_LINE, N_ATTACH, N_BULLETIN, N_CHART, N_CAPTION, N_SEPARATOR };
 typedef struct noiserule { int scope; spat re; } noiserule;
@@ -147,6 +152,7 @@ static void set_rx(spat *r, const char *pat, const char *table, int row)
         return;
     }
     r->anchored = a;
+    r->req = -2;
     /* the "(*UCP)" copies are carved from 4 KiB blocks (one allocation for
        a whole table, not one per pattern) */
     static char *arena;
@@ -202,6 +208,36 @@ static bool first_ok(spat *r, const char *s, size_t n)
     return v;
 }
 
+/* A byte that every match of r contains, or -1: the first or last code
+ * unit pcre2 found when compiling (a subject without it cannot match, and
+ * memchr says so faster than a pcre2 call). Not for patterns that turn on
+ * options inside ((?i) changes which bytes match). */
+static int required_byte(spat *r)
+{
+    char err[300];
+    if (!gx_rx_compile(&r->re, err, sizeof err))
+        gx_die(GX_EXIT_ERROR, "%s: row %d: %s", r->re.where, r->re.row, err);
+    const char *p = r->re.pattern;
+    for (const char *q = strstr(p, "(?"); q; q = strstr(q + 2, "(?")) {
+        char c = q[2];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '^' || c == '-') return -1;
+    }
+    uint32_t all = 0, type = 0, unit = 0;
+    pcre2_pattern_info((pcre2_code *)r->re.re, PCRE2_INFO_ALLOPTIONS, &all);
+    if (all & PCRE2_CASELESS) return -1;
+    pcre2_pattern_info((pcre2_code *)r->re.re, PCRE2_INFO_FIRSTCODETYPE, &type);
+    if (type == 1) {
+        pcre2_pattern_info((pcre2_code *)r->re.re, PCRE2_INFO_FIRSTCODEUNIT, &unit);
+        return (int)(unit & 0xFF);
+    }
+    pcre2_pattern_info((pcre2_code *)r->re.re, PCRE2_INFO_LASTCODETYPE, &type);
+    if (type == 1) {
+        pcre2_pattern_info((pcre2_code *)r->re.re, PCRE2_INFO_LASTCODEUNIT, &unit);
+        return (int)(unit & 0xFF);
+    }
+    return -1;
+}
+
 /* Match r against s[0..n): > 0 on a match (groups readable with
  * gx_rx_group for a regex), 0 if none. */
 static int spat_match(spat *r, const char *s, size_t n)
@@ -214,6 +250,8 @@ static int spat_match(spat *r, const char *s, size_t n)
     default: break;
     }
     if (r->anchored && n && !first_ok(r, s, n)) return 0;
+    if (r->req == -2) r->req = required_byte(r);
+    if (r->req >= 0 && !memchr(s, r->req, n)) return 0;
     int rc = gx_rx_match(&r->re, s, n, 0, RXM);
     return rc > 0 ? rc : 0;
 }
@@ -256,6 +294,19 @@ static void headings_load(void)
     }
 }
 
+/* A hash (0..255) of the UTF-8 character at s (n bytes left): its lead
+ * byte and up to two more of its bytes. */
+static unsigned char_hash(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t len = u[0] < 0xC0 ? 1 : u[0] < 0xE0 ? 2 : 3;
+    if (len > n) len = n;
+    unsigned h = u[0] * 7u;
+    if (len > 1) h += u[1] * 131u;
+    if (len > 2) h += u[2];
+    return (h ^ (h >> 8)) & 255;
+}
+
 static void kinds_load(void)
 {
     if (R.k_loaded) return;
@@ -268,6 +319,7 @@ static void kinds_load(void)
         kindrule *k = &R.ks[R.nks++];
         k->kind = row[ck];
         set_rx(&k->re, row[cq], "sections.tsv", i + 1);
+        k->fh = k->re.lmode == L_ANY ? char_hash(k->re.lit, k->re.lit_n) : 0;
         k->rule = strcmp(row[cu], "container") == 0 ? K_CONTAINER
                 : strcmp(row[cu], "once") == 0 ? K_ONCE : K_PLAIN;
     }
@@ -785,8 +837,20 @@ static const kindrule *classify(const char *title, size_t n, gx_buf *tmp)
     kinds_load();
     gx_norm_match(title, n, tmp);
     rx_pad(tmp);
-    for (int i = 0; i < R.nks; i++)
-        if (rx(&R.ks[i].re, tmp->data ? tmp->data : "", tmp->len)) return &R.ks[i];
+    /* the hashes of the title's characters: most keywords (literals) are
+       ruled out by their first character without a search */
+    uint64_t has[4] = {0, 0, 0, 0};
+    const char *t = tmp->data ? tmp->data : "";
+    for (size_t i = 0; i < tmp->len; i++)
+        if (((unsigned char)t[i] & 0xC0) != 0x80) {
+            unsigned h = char_hash(t + i, tmp->len - i);
+            has[h >> 6] |= 1ULL << (h & 63);
+        }
+    for (int i = 0; i < R.nks; i++) {
+        const kindrule *k = &R.ks[i];
+        if (k->re.lmode == L_ANY && !(has[k->fh >> 6] >> (k->fh & 63) & 1)) continue;
+        if (rx(&R.ks[i].re, t, tmp->len)) return &R.ks[i];
+    }
     return NULL;
 }
 
