@@ -123,6 +123,71 @@ static void utf8_stats(const char *s, size_t n, size_t *good_mb, size_t *bad, si
     }
 }
 
+/* A control byte other than TAB LF VT FF CR (or DEL) anywhere in s? Eight
+ * bytes at a time: a word with no byte below 0x20 and no 0x7F has none. */
+static bool has_ctl(const char *s, size_t n)
+{
+    const uint64_t hi = 0x8080808080808080ULL, ones = 0x0101010101010101ULL;
+    size_t i = 0;
+    for (;;) {
+        for (; i + 8 <= n; i += 8) {
+            uint64_t w, d;
+            memcpy(&w, s + i, 8);
+            d = w ^ (ones * 0x7F);
+            if (((w - ones * 0x20) & ~w & hi) | ((d - ones) & ~d & hi)) break;
+        }
+        size_t e = i + 8 < n ? i + 8 : n;
+        if (i >= e) return false;
+        for (; i < e; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r') || c == 0x7F)
+                return true;
+        }
+    }
+}
+
+/* UTF-16 (no BOM left) to UTF-8 by hand, for the common case: false when
+ * anything is unusual (an odd length, a lone surrogate), and the caller
+ * lets iconv do it (and word the error). *ctl tells whether a control
+ * character was seen (for the scan that reports it). */
+static bool utf16_fast(const unsigned char *in, size_t n, bool be, gx_buf *out, bool *ctl)
+{
+    if (n & 1) return false;
+    gx_buf_reset(out);
+    gx_buf_reserve(out, n / 2 * 3 + 16);
+    unsigned char *o = (unsigned char *)out->data;
+    bool c = false;
+    for (size_t i = 0; i < n; i += 2) {
+        unsigned u = be ? (unsigned)in[i] << 8 | in[i + 1] : (unsigned)in[i + 1] << 8 | in[i];
+        if (u < 0x80) {
+            if ((u < 0x20 && u != '\t' && u != '\n' && u != '\v' && u != '\f' && u != '\r') || u == 0x7F)
+                c = true;
+            *o++ = (unsigned char)u;
+        } else if (u < 0x800) {
+            *o++ = (unsigned char)(0xC0 | u >> 6);
+            *o++ = (unsigned char)(0x80 | (u & 0x3F));
+        } else if (u < 0xD800 || u > 0xDFFF) {
+            *o++ = (unsigned char)(0xE0 | u >> 12);
+            *o++ = (unsigned char)(0x80 | ((u >> 6) & 0x3F));
+            *o++ = (unsigned char)(0x80 | (u & 0x3F));
+        } else {
+            if (u >= 0xDC00 || i + 4 > n) return false;
+            unsigned lo = be ? (unsigned)in[i + 2] << 8 | in[i + 3] : (unsigned)in[i + 3] << 8 | in[i + 2];
+            if (lo < 0xDC00 || lo > 0xDFFF) return false;
+            unsigned cp = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+            *o++ = (unsigned char)(0xF0 | cp >> 18);
+            *o++ = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+            *o++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+            *o++ = (unsigned char)(0x80 | (cp & 0x3F));
+            i += 2;
+        }
+    }
+    out->len = (size_t)(o - (unsigned char *)out->data);
+    out->data[out->len] = 0;
+    *ctl = c;
+    return true;
+}
+
 static long out_line(const gx_buf *b)
 {
     return line_of(b->data ? b->data : "", b->len);
@@ -141,7 +206,10 @@ bool gx_seg_decode(const char *in, size_t n, const char *name, gx_buf *out)
     bool checked = false;
     if (n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
         const char *enc = u[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
-        if (!convert(enc, in + 2, n - 2, out, &bad, &why)) {
+        bool ctl;
+        if (utf16_fast(u + 2, n - 2, u[0] == 0xFE, out, &ctl)) {
+            checked = !ctl;
+        } else if (!convert(enc, in + 2, n - 2, out, &bad, &why)) {
             gx_error_at(name, out_line(out), "not valid %s: %s", enc, why);
             return false;
         }
@@ -169,6 +237,8 @@ bool gx_seg_decode(const char *in, size_t n, const char *name, gx_buf *out)
                         "invalid bytes: neither UTF-8 nor GB18030 (byte 0x%02X: %s)",
                         bad < n ? (unsigned char)in[bad] : 0, why);
             return false;
+        } else {
+            checked = !has_ctl(out->data, out->len);
         }
     }
     /* Control bytes other than TAB LF VT FF CR mean binary data. */
