@@ -37,7 +37,8 @@ static const char *const skip_tags[] = {
 
 static bool in_list(const char *const *list, const char *name)
 {
-    for (; *list; list++) if (strcmp(*list, name) == 0) return true;
+    /* the first letter first: most names differ there */
+    for (; *list; list++) if ((*list)[0] == name[0] && strcmp(*list, name) == 0) return true;
     return false;
 }
 
@@ -111,17 +112,27 @@ static void end_line(html *h, bool force_blank)
     }
 }
 
-/* Append text with HTML whitespace collapsing. */
-static void add_text(html *h, gx_buf *b, const char *s, size_t n)
+/* Append the text s[i..) up to the next '<' or '&' (or n) to b, with
+ * HTML whitespace collapsing; returns where it stopped. */
+static size_t add_text(gx_buf *b, const char *s, size_t i, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
+    const char *lt = memchr(s + i, '<', n - i);
+    if (lt) n = (size_t)(lt - s);
+    const char *amp = memchr(s + i, '&', n - i);
+    if (amp) n = (size_t)(amp - s);
+    gx_buf_reserve(b, n - i);
+    char *d = b->data, *o = d + b->len;
+    for (; i < n; i++) {
         char c = s[i];
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-            if (b->len && b->data[b->len - 1] != ' ') gx_buf_addc(b, ' ');
+            if (o > d && o[-1] != ' ') *o++ = ' ';
         } else {
-            gx_buf_addc(b, c);
+            *o++ = c;
         }
     }
+    b->len = (size_t)(o - d);
+    d[b->len] = 0;
+    return i;
 }
 
 static void row_cell(html *h, const char *s, size_t n)
@@ -283,13 +294,18 @@ static unsigned char *layout_tables(const char *s, size_t n, size_t *count)
     size_t i = 0;
     while (i < n) {
         if (s[i] != '<') {
-            if (sp > 0 && sp <= MAXD && !isspace((unsigned char)s[i])) {
+            if (sp == 0 || sp > MAXD) {     /* outside a table: nothing to count */
+                const char *lt = memchr(s + i, '<', n - i);
+                i = lt ? (size_t)(lt - s) : n;
+                continue;
+            }
+            if (!isspace((unsigned char)s[i])) {
                 if (++text[sp - 1] > 600) flag[idx[sp - 1]] = 1;
             }
             i++;
             continue;
         }
-        if (i + 3 < n && strncmp(s + i, "<!--", 4) == 0) {
+        if (i + 3 < n && s[i + 1] == '!' && s[i + 2] == '-' && s[i + 3] == '-') {
             size_t j = i + 4;
             while (j + 2 < n && !(s[j] == '-' && s[j + 1] == '-' && s[j + 2] == '>')) j++;
             i = j + 2 < n ? j + 3 : n;
@@ -367,7 +383,7 @@ void gx_seg_html(const char *s, size_t n, gx_buf *out, int **tables, size_t *tca
     while (i < n) {
         char c = s[i];
         if (c == '<') {
-            if (i + 3 < n && strncmp(s + i, "<!--", 4) == 0) {
+            if (i + 3 < n && s[i + 1] == '!' && s[i + 2] == '-' && s[i + 3] == '-') {
                 const char *e = NULL;
                 for (size_t j = i + 4; j + 2 < n; j++)
                     if (s[j] == '-' && s[j + 1] == '-' && s[j + 2] == '>') { e = s + j + 3; break; }
@@ -488,22 +504,16 @@ void gx_seg_html(const char *s, size_t n, gx_buf *out, int **tables, size_t *tca
         }
         gx_buf *b = h->in_cell ? &h->cell : (h->table_depth > 0 && h->in_row) ? NULL : &h->line;
         if (c == '&') {
-            gx_buf tmp;
-            gx_buf_init(&tmp);
-            size_t used = entity(s + i, n - i, &tmp);
-            if (b) gx_buf_add(b, tmp.data, tmp.len);
-            gx_buf_free(&tmp);
-            i += used;
+            static gx_buf dropped;      /* an entity between cells */
+            gx_buf_reset(&dropped);
+            i += entity(s + i, n - i, b ? b : &dropped);
             continue;
         }
         if (!b) { i++; continue; }     /* text between cells is dropped */
-        size_t j = i;
-        while (j < n && s[j] != '<' && s[j] != '&') j++;
         if (b->len == 0) {
-            while (i < j && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
+            while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
         }
-        add_text(h, b, s + i, j - i);
-        i = j;
+        i = add_text(b, s, i, n);
     }
     end_row(h);
     end_line(h, false);
