@@ -74,6 +74,7 @@ typedef struct spat {
     bool anchored;
     int req;                 /* a byte every match holds (pcre2's first or
                                 last code unit), -1 if none, -2 not known yet */
+    const char *need; size_t need_n;   /* a literal every match holds, or none */
     struct cpmemo *memo;     /* first characters seen, and the answer */
 } spat;
 
@@ -210,8 +211,11 @@ static bool first_ok(spat *r, const char *s, size_t n)
 
 /* A byte that every match of r contains, or -1: the first or last code
  * unit pcre2 found when compiling (a subject without it cannot match, and
- * memchr says so faster than a pcre2 call). Not for patterns that turn on
- * options inside ((?i) changes which bytes match). */
+ * memchr says so faster than a pcre2 call); also sets r->need (a literal
+ * every match holds). Neither for patterns that turn on options inside
+ * ((?i) changes which bytes match). */
+static size_t needed_literal(const char *p, const char **lit);
+
 static int required_byte(spat *r)
 {
     char err[300];
@@ -225,6 +229,7 @@ static int required_byte(spat *r)
     uint32_t all = 0, type = 0, unit = 0;
     pcre2_pattern_info((pcre2_code *)r->re.re, PCRE2_INFO_ALLOPTIONS, &all);
     if (all & PCRE2_CASELESS) return -1;
+    r->need_n = needed_literal(p, &r->need);
     pcre2_pattern_info((pcre2_code *)r->re.re, PCRE2_INFO_FIRSTCODETYPE, &type);
     if (type == 1) {
         pcre2_pattern_info((pcre2_code *)r->re.re, PCRE2_INFO_FIRSTCODEUNIT, &unit);
@@ -236,6 +241,105 @@ static int required_byte(spat *r)
         return (int)(unit & 0xFF);
     }
     return -1;
+}
+
+/* The longest run of literal characters that every match of pattern p
+ * must hold, or none (0): characters at the top level of the pattern (not
+ * inside a group or a class), not made optional or repeated by a quantifier,
+ * in a pattern without a top-level alternative. Conservative: anything it
+ * does not know ends a run. */
+static size_t needed_literal(const char *p, const char **lit)
+{
+    size_t i = 0, best = 0, run_a = 0, run_n = 0;
+    const char *best_a = NULL;
+    if (p[0] == '(' && p[1] == '*') {            /* leading verbs: (*UCP) */
+        while (p[i] == '(' && p[i + 1] == '*') {
+            const char *e = strchr(p + i, ')');
+            if (!e) return 0;
+            i = (size_t)(e - p) + 1;
+        }
+    }
+#define END_RUN() do { if (run_n > best) best = run_n, best_a = p + run_a; run_n = 0; } while (0)
+    while (p[i]) {
+        unsigned char c = (unsigned char)p[i];
+        size_t cl = 0;                           /* length of a literal character here */
+        size_t adv = 0;                          /* or of a non-literal atom */
+        if (c == '|') return 0;
+        if (c == '(') {
+            if (p[i + 1] == '?' && p[i + 2] != ':' && p[i + 2] != '<' && p[i + 2] != '=' &&
+                p[i + 2] != '!' && p[i + 2] != '>' && p[i + 2] != 'P')
+                return 0;                        /* options or other group forms */
+            int depth = 0;
+            size_t j = i;
+            bool cls = false;
+            for (; p[j]; j++) {
+                if (p[j] == '\\' && p[j + 1]) { j++; continue; }
+                if (cls) { if (p[j] == ']') cls = false; continue; }
+                if (p[j] == '[') { cls = true; if (p[j + 1] == '^') j++; if (p[j + 1] == ']') j++; continue; }
+                if (p[j] == '(') depth++;
+                else if (p[j] == ')' && --depth == 0) break;
+            }
+            if (!p[j]) return 0;
+            adv = j + 1 - i;
+        } else if (c == '[') {
+            size_t j = i + 1;
+            if (p[j] == '^') j++;
+            if (p[j] == ']') j++;
+            while (p[j] && p[j] != ']') j += p[j] == '\\' && p[j + 1] ? 2 : 1;
+            if (!p[j]) return 0;
+            adv = j + 1 - i;
+        } else if (c == '\\') {
+            unsigned char e = (unsigned char)p[i + 1];
+            if (!e) return 0;
+            if (e < 0x80 && !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9')))
+                cl = 2;                          /* an escaped punctuation character */
+            else if (strchr("dDsSwWhHvVRNXbBAzZGK", e) && e)
+                adv = 2;
+            else
+                return 0;                        /* \p{..}, \x.., \Q, back references... */
+        } else if (c == '^' || c == '$' || c == '.') {
+            adv = 1;
+        } else if (c == ')' || c == '?' || c == '*' || c == '+' || c == '{' || c == '}' || c == ']') {
+            return 0;                            /* not where this walk expects it */
+        } else if (c < 0x80) {
+            cl = 1;
+        } else {
+            cl = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+            for (size_t k = 1; k < cl; k++) if (!p[i + k]) return 0;
+        }
+        size_t j = i + (cl ? cl : adv);
+        bool quant = p[j] == '?' || p[j] == '*' || p[j] == '+' || p[j] == '{';
+        if (cl && !quant) {
+            if (run_n == 0) run_a = i;
+            if (cl == 2 && c == '\\') {
+                /* an escaped character: the run holds its text, not the
+                   backslash; only as a run of its own */
+                END_RUN();
+                run_a = i + 1;
+                run_n = 1;
+                END_RUN();
+            } else {
+                run_n += cl;
+            }
+        } else {
+            END_RUN();
+        }
+        i = j;
+        if (quant) {
+            if (p[i] == '{') {
+                const char *e = strchr(p + i, '}');
+                if (!e) return 0;
+                i = (size_t)(e - p) + 1;
+            } else {
+                i++;
+            }
+            if (p[i] == '?' || p[i] == '+') i++;
+        }
+    }
+    END_RUN();
+#undef END_RUN
+    *lit = best_a;
+    return best;
 }
 
 /* Match r against s[0..n): > 0 on a match (groups readable with
@@ -251,7 +355,11 @@ static int spat_match(spat *r, const char *s, size_t n)
     }
     if (r->anchored && n && !first_ok(r, s, n)) return 0;
     if (r->req == -2) r->req = required_byte(r);
-    if (r->req >= 0 && !memchr(s, r->req, n)) return 0;
+    if (r->need_n) {
+        if (!has_sub(s, n, r->need, r->need_n)) return 0;
+    } else if (r->req >= 0 && !memchr(s, r->req, n)) {
+        return 0;
+    }
     int rc = gx_rx_match(&r->re, s, n, 0, RXM);
     return rc > 0 ? rc : 0;
 }
