@@ -1000,9 +1000,13 @@ static const char *LT(const gx_seg_doc *d, size_t i) { return d->text.data + d->
 static bool split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
                         const int *html_tables, size_t html_cap)
 {
+    /* the bytes that end a line, start a page, start a dropped character,
+       or may start white space (which the line classes look for) */
     static const unsigned char special[256] = {
-        ['\n'] = 1, ['\r'] = 1, ['\f'] = 1, [0xE2] = 1, [0xEF] = 1
+        ['\n'] = 1, ['\r'] = 1, ['\f'] = 1, [0xE2] = 1, [0xEF] = 1,
+        [' '] = 1, ['\t'] = 1, ['\v'] = 1, [0xC2] = 1, [0xE1] = 1, [0xE3] = 1
     };
+    const uint64_t ones = 0x0101010101010101ULL, hi = ones * 0x80;
     gx_buf_reset(&d->text);
     gx_buf_reserve(&d->text, n + 1);
     int page = 1;
@@ -1016,19 +1020,38 @@ static bool split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name
         while (i < n && s[i] == '\f') { page++; i++; }
         l->page = page;
         int later_pages = 0;
+        bool ws = false, tab = false;
         size_t span = i;          /* start of the bytes not yet copied */
         while (i < n) {
+            /* eight bytes at a time up to the first that may be special: a
+               byte below 0x21, 0xC2, 0xE0-0xE3 or 0xEF (the lowest flagged
+               byte of the word is exact) */
+            if (i + 8 <= n) {
+                uint64_t w;
+                memcpy(&w, s + i, 8);
+                uint64_t e0 = (w & ones * 0xFC) ^ (ones * 0xE0), ef = w ^ (ones * 0xEF),
+                         c2 = w ^ (ones * 0xC2);
+                uint64_t m = (((w - ones * 0x21) & ~w) | ((e0 - ones) & ~e0) |
+                              ((ef - ones) & ~ef) | ((c2 - ones) & ~c2)) & hi;
+                if (!m) { i += 8; continue; }
+                i += (size_t)__builtin_ctzll(m) >> 3;
+            }
             unsigned char c = (unsigned char)s[i];
             if (!special[c]) { i++; continue; }
             if (c == '\n' || c == '\r') break;
+            const unsigned char *u = (const unsigned char *)s + i;
             size_t drop = 0;
             if (c == '\f') drop = 1, later_pages++;
+            else if (c == ' ' || c == '\v') ws = true;
+            else if (c == '\t') ws = tab = true;
+            else if (c == 0xC2 || c == 0xE1) ws = true;     /* maybe NBSP, U+1680, U+180E */
+            else if (c == 0xE3) { if (i + 2 < n && u[1] == 0x80 && u[2] == 0x80) ws = true; }
             else if (c == 0xE2 && i + 2 < n) {
-                const unsigned char *u = (const unsigned char *)s + i;
                 if ((u[1] == 0x80 && (u[2] == 0x8B || u[2] == 0x8C || u[2] == 0x8D)) ||
                     (u[1] == 0x81 && u[2] == 0xA0)) drop = 3;
-            } else if (c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBB &&
-                       (unsigned char)s[i + 2] == 0xBF) drop = 3;
+                else if ((u[1] == 0x80 && (u[2] <= 0x8A || u[2] == 0xA8 || u[2] == 0xA9 || u[2] == 0xAF)) ||
+                         (u[1] == 0x81 && u[2] == 0x9F)) ws = true;
+            } else if (c == 0xEF && i + 2 < n && u[1] == 0xBB && u[2] == 0xBF) drop = 3;
             if (drop) {
                 gx_buf_add(&d->text, s + span, i - span);
                 i += drop;
@@ -1040,6 +1063,8 @@ static bool split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name
         gx_buf_add(&d->text, s + span, i - span);
         page += later_pages;
         l->len = d->text.len - l->off;
+        l->ws = ws;
+        l->tab = tab;
         if (l->len > GX_SEG_MAX_LINE) {
             gx_error_at(name, (long)d->nlines, "line too long (%zu bytes, limit %u)",
                         l->len, GX_SEG_MAX_LINE);
@@ -1062,7 +1087,14 @@ static void classify_lines(gx_seg_doc *d)
         const char *s = LT(d, i);
         size_t n = l->len;
         if (l->html_table) { l->cls = C_TAB; continue; }
-        const char *tab = memchr(s, '\t', n);
+        if (!l->ws) {
+            /* no white space: not blank (unless empty), one field, no gap */
+            if (n == 0) l->cls = C_BLANK;
+            else if (n >= 2 && s[0] == '|' && s[n - 1] == '|') l->cls = C_PIPE;
+            else l->cls = C_TEXT;
+            continue;
+        }
+        const char *tab = l->tab ? memchr(s, '\t', n) : NULL;
         if (is_blank(s, n)) { l->cls = tab ? C_TABE : C_BLANK; continue; }
         if (tab) {
             size_t ntabs = 0;
