@@ -994,19 +994,28 @@ static gx_seg_line *add_line(gx_seg_doc *d)
 
 static const char *LT(const gx_seg_doc *d, size_t i) { return d->text.data + d->lines[i].off; }
 
+/* For split_lines: the length of the UTF-8 character a byte starts, or 0
+ * for a byte that needs a look (line and page ends, white space, the leads
+ * of zero-width characters, of U+3000 and of other white space). */
+static unsigned char split_step[256];
+
+static void split_init(void)
+{
+    if (split_step['a']) return;
+    for (int c = 0; c < 256; c++)
+        split_step[c] = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF8 ? 4 : 1;
+    static const unsigned char look[] = { '\n', '\r', '\f', ' ', '\t', '\v', 0xC2, 0xE1, 0xE2, 0xE3, 0xEF };
+    for (size_t k = 0; k < sizeof look; k++) split_step[look[k]] = 0;
+    split_step[0] = 0;
+}
+
 /* Split decoded text into lines: LF, CRLF and CR end lines; a form feed
  * starts a new page (the FF itself is not kept); zero-width characters are
  * dropped. html_tables (may be NULL) gives the HTML table of each line. */
 static bool split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
                         const int *html_tables, size_t html_cap)
 {
-    /* the bytes that end a line, start a page, start a dropped character,
-       or may start white space (which the line classes look for) */
-    static const unsigned char special[256] = {
-        ['\n'] = 1, ['\r'] = 1, ['\f'] = 1, [0xE2] = 1, [0xEF] = 1,
-        [' '] = 1, ['\t'] = 1, ['\v'] = 1, [0xC2] = 1, [0xE1] = 1, [0xE3] = 1
-    };
-    const uint64_t ones = 0x0101010101010101ULL, hi = ones * 0x80;
+    split_init();
     gx_buf_reset(&d->text);
     gx_buf_reserve(&d->text, n + 1);
     int page = 1;
@@ -1023,21 +1032,13 @@ static bool split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name
         bool ws = false, tab = false;
         size_t span = i;          /* start of the bytes not yet copied */
         while (i < n) {
-            /* eight bytes at a time up to the first that may be special: a
-               byte below 0x21, 0xC2, 0xE0-0xE3 or 0xEF (the lowest flagged
-               byte of the word is exact) */
-            if (i + 8 <= n) {
-                uint64_t w;
-                memcpy(&w, s + i, 8);
-                uint64_t e0 = (w & ones * 0xFC) ^ (ones * 0xE0), ef = w ^ (ones * 0xEF),
-                         c2 = w ^ (ones * 0xC2);
-                uint64_t m = (((w - ones * 0x21) & ~w) | ((e0 - ones) & ~e0) |
-                              ((ef - ones) & ~ef) | ((c2 - ones) & ~c2)) & hi;
-                if (!m) { i += 8; continue; }
-                i += (size_t)__builtin_ctzll(m) >> 3;
-            }
+            /* a character at a time (the text is valid UTF-8) up to a byte
+               that ends the line, starts a page or a dropped character, or
+               may start white space (which the line classes look for) */
+            unsigned k;
+            while ((k = split_step[(unsigned char)s[i]]) != 0 && (i += k) < n) {}
+            if (i >= n) { i = n; break; }
             unsigned char c = (unsigned char)s[i];
-            if (!special[c]) { i++; continue; }
             if (c == '\n' || c == '\r') break;
             const unsigned char *u = (const unsigned char *)s + i;
             size_t drop = 0;
