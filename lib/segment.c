@@ -499,6 +499,10 @@ static const unsigned char SP_LEAD[256] = {
     [0xC2] = 1, [0xE1] = 1, [0xE2] = 1, [0xE3] = 1, [0xEF] = 1,
 };
 
+/* The bytes from a byte to the next character (valid UTF-8: a lead byte
+ * skips its whole sequence, any other byte itself); set by bytes_init(). */
+static unsigned char U8LEN[256];
+
 static int space_at_mb(const char *p, size_t n);
 
 static inline int space_at(const char *p, size_t n)
@@ -535,20 +539,23 @@ static size_t dwidth(const char *p, size_t n) { return dwidth_cap(p, n, SIZE_MAX
  * against a threshold). */
 static size_t dwidth_cap(const char *p, size_t n, size_t cap)
 {
+    /* a character at a time (the text is valid UTF-8; a continuation byte
+       adds nothing, so the width at each character is as byte by byte) */
     const unsigned char *s = (const unsigned char *)p;
-    size_t w = 0;
-    for (size_t i = 0; i < n && w < cap; i++) {
+    size_t w = 0, i = 0;
+    while (i < n && w < cap) {
         unsigned char c = s[i];
-        if (c < 0x80) { w += c >= 0x20 || c == '\t'; continue; }
-        if (c < 0xC0) continue;                       /* continuation byte */
-        if (c < 0xE0) { w++; continue; }
-        if (c >= 0xF0) { w += 2; continue; }
+        if ((unsigned)(c - 0xE3) <= 0xED - 0xE3) { w += 2; i += 3; continue; }   /* U+3000..U+DFFF */
+        if (c < 0x80) { w += c >= 0x20 || c == '\t'; i++; continue; }
+        if (c < 0xC0) { i++; continue; }              /* continuation byte */
+        if (c < 0xE0) { w++; i += 2; continue; }
+        if (c >= 0xF0) { w += 2; i += c < 0xF8 ? 4 : 1; continue; }
         unsigned char c1 = i + 1 < n ? s[i + 1] : 0;
         if (c == 0xE0 || c == 0xE1 || c == 0xEE) w++;
         else if (c == 0xE2) w += c1 >= 0xBA ? 2 : 1;  /* U+2E80.. CJK radicals */
-        else if (c == 0xEF) w += (c1 == 0xBC || (c1 == 0xBD && i + 2 < n && s[i + 2] <= 0xA0) ||
-                                  c1 == 0xB8 || c1 == 0xB9) ? 2 : 1;   /* full-width forms */
-        else w += 2;                                   /* U+3000..U+DFFF */
+        else w += (c1 == 0xBC || (c1 == 0xBD && i + 2 < n && s[i + 2] <= 0xA0) ||
+                   c1 == 0xB8 || c1 == 0xB9) ? 2 : 1;   /* 0xEF: full-width forms */
+        i += 3;
     }
     return w;
 }
@@ -700,7 +707,8 @@ static int space_fields(const char *s, size_t n, int *numeric, bool *last_num, b
     size_t i = 0, start = 0;
     for (;;) {
         /* the next byte that can start white space (never a continuation byte) */
-        while (i < n && !SP_LEAD[(unsigned char)s[i]]) i++;
+        while (i < n && !SP_LEAD[(unsigned char)s[i]]) i += U8LEN[(unsigned char)s[i]];
+        if (i > n) i = n;
         size_t gap = 0, w = 0;
         int k;
         while (i + gap < n && (k = space_at(s + i + gap, n - i - gap)) > 0) {
@@ -999,11 +1007,11 @@ static const char *LT(const gx_seg_doc *d, size_t i) { return d->text.data + d->
  * of zero-width characters, of U+3000 and of other white space). */
 static unsigned char split_step[256];
 
-static void split_init(void)
+static void bytes_init(void)
 {
-    if (split_step['a']) return;
+    if (U8LEN['a']) return;
     for (int c = 0; c < 256; c++)
-        split_step[c] = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF8 ? 4 : 1;
+        U8LEN[c] = split_step[c] = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF8 ? 4 : 1;
     static const unsigned char look[] = { '\n', '\r', '\f', ' ', '\t', '\v', 0xC2, 0xE1, 0xE2, 0xE3, 0xEF };
     for (size_t k = 0; k < sizeof look; k++) split_step[look[k]] = 0;
     split_step[0] = 0;
@@ -1015,7 +1023,7 @@ static void split_init(void)
 static bool split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
                         const int *html_tables, size_t html_cap)
 {
-    split_init();
+    bytes_init();
     gx_buf_reset(&d->text);
     gx_buf_reserve(&d->text, n + 1);
     int page = 1;
