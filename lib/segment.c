@@ -1004,8 +1004,12 @@ static const char *LT(const gx_seg_doc *d, size_t i) { return d->text.data + d->
 
 /* For split_lines: the length of the UTF-8 character a byte starts, or 0
  * for a byte that needs a look (line and page ends, white space, the leads
- * of zero-width characters, of U+3000 and of other white space). */
-static unsigned char split_step[256];
+ * of zero-width characters, of U+3000 and of other white space).
+ * split_vstep is the same for text not yet known to be valid UTF-8: 0 also
+ * for control bytes and for every byte that cannot start a character, or
+ * starts one whose second byte has a narrower range than 0x80-0xBF (E0, ED,
+ * F0-F4): those are checked in full. */
+static unsigned char split_step[256], split_vstep[256];
 
 static void bytes_init(void)
 {
@@ -1015,15 +1019,26 @@ static void bytes_init(void)
     static const unsigned char look[] = { '\n', '\r', '\f', ' ', '\t', '\v', 0xC2, 0xE1, 0xE2, 0xE3, 0xEF };
     for (size_t k = 0; k < sizeof look; k++) split_step[look[k]] = 0;
     split_step[0] = 0;
+    for (int c = 0; c < 256; c++)
+        split_vstep[c] = (c >= 0x20 && c < 0x7F) || (c >= 0xC3 && c <= 0xDF) ||
+                         (c >= 0xE4 && c <= 0xEC) || c == 0xEE ? split_step[c] : 0;
 }
+
+enum { SPLIT_ERROR = 0, SPLIT_OK = 1, SPLIT_RETRY = -1 };
 
 /* Split decoded text into lines: LF, CRLF and CR end lines; a form feed
  * starts a new page (the FF itself is not kept); zero-width characters are
- * dropped. html_tables (may be NULL) gives the HTML table of each line. */
-static bool split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
-                        const int *html_tables, size_t html_cap)
+ * dropped. html_tables (may be NULL) gives the HTML table of each line.
+ * With validate, the text is report bytes not yet decoded: the walk also
+ * checks that they are UTF-8 without control bytes, and answers
+ * SPLIT_RETRY (nothing reported) when they are not, or when a line is too
+ * long, so that the caller decodes them the long way (one walk over the
+ * bytes instead of two for the common case). */
+static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
+                       const int *html_tables, size_t html_cap, bool validate)
 {
     bytes_init();
+    const unsigned char *step = validate ? split_vstep : split_step;
     gx_buf_reset(&d->text);
     gx_buf_reserve(&d->text, n + 1);
     int page = 1;
@@ -1040,15 +1055,35 @@ static bool split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name
         bool ws = false, tab = false;
         size_t span = i;          /* start of the bytes not yet copied */
         while (i < n) {
-            /* a character at a time (the text is valid UTF-8) up to a byte
-               that ends the line, starts a page or a dropped character, or
-               may start white space (which the line classes look for) */
+            /* a character at a time up to a byte that ends the line, starts
+               a page or a dropped character, or may start white space
+               (which the line classes look for) */
             unsigned k;
-            while ((k = split_step[(unsigned char)s[i]]) != 0 && (i += k) < n) {}
+            if (validate) {
+                const unsigned char *u = (const unsigned char *)s;
+                while ((k = step[u[i]]) != 0) {
+                    if (k > 1 && (i + k > n || (u[i + 1] & 0xC0) != 0x80 ||
+                                  (k == 3 && (u[i + 2] & 0xC0) != 0x80)))
+                        return SPLIT_RETRY;
+                    if ((i += k) >= n) break;
+                }
+            } else {
+                while ((k = step[(unsigned char)s[i]]) != 0 && (i += k) < n) {}
+            }
             if (i >= n) { i = n; break; }
             unsigned char c = (unsigned char)s[i];
             if (c == '\n' || c == '\r') break;
             const unsigned char *u = (const unsigned char *)s + i;
+            size_t clen = 1;
+            if (c >= 0x80) {
+                clen = (size_t)gx_seg_utf8_seq(u, n - i);
+                if (!clen) {
+                    if (validate) return SPLIT_RETRY;
+                    clen = 1;
+                }
+            } else if (validate && ((c < 0x20 && c != '\t' && c != '\v' && c != '\f') || c == 0x7F)) {
+                return SPLIT_RETRY;
+            }
             size_t drop = 0;
             if (c == '\f') drop = 1, later_pages++;
             else if (c == ' ' || c == '\v') ws = true;
@@ -1067,24 +1102,26 @@ static bool split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name
                 span = i;
                 continue;
             }
-            i++;
+            i += clen;
         }
+        if (i > n) i = n;
         gx_buf_add(&d->text, s + span, i - span);
         page += later_pages;
         l->len = d->text.len - l->off;
         l->ws = ws;
         l->tab = tab;
         if (l->len > GX_SEG_MAX_LINE) {
+            if (validate) return SPLIT_RETRY;
             gx_error_at(name, (long)d->nlines, "line too long (%zu bytes, limit %u)",
                         l->len, GX_SEG_MAX_LINE);
-            return false;
+            return SPLIT_ERROR;
         }
         if (i < n && s[i] == '\r') { i++; if (i < n && s[i] == '\n') i++; }
         else if (i < n && s[i] == '\n') i++;
         if (n == 0) break;
     }
     rx_pad(&d->text);
-    return true;
+    return SPLIT_OK;
 }
 
 /* ---- pass 1: line classes -------------------------------------------- */
@@ -1959,19 +1996,41 @@ bool gx_seg_load(gx_seg_doc *d, const char *bytes, size_t n, const char *name, i
     gx_buf dec, html;
     gx_buf_init(&dec);
     gx_buf_init(&html);
-    bool ok = gx_seg_decode(bytes, n, name, &dec);
     int *tables = NULL;
     size_t tcap = 0;
-    if (ok) {
+    bool ok = false, done = false;
+    /* The common case, a UTF-8 text report: split the bytes as they are,
+       checking them on the way; anything else (or anything odd) is decoded
+       first, the long way. */
+    const unsigned char *u = (const unsigned char *)bytes;
+    if (n > 3 && from != GX_FROM_HTML && !((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
+        const char *s = bytes;
+        size_t m = n;
+        if (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) { s += 3; m -= 3; }
+        int f = from;
+        if (!memchr(s, 0, m) && f == GX_FROM_AUTO)
+            f = gx_seg_looks_html(s, m) ? GX_FROM_HTML : GX_FROM_TEXT;
+        if (f != GX_FROM_HTML && f != GX_FROM_AUTO) {
+            if (split_lines(d, s, m, name, NULL, 0, true) == SPLIT_OK) {
+                d->from = f;
+                ok = done = true;
+            } else {
+                d->nlines = 0;
+                gx_buf_reset(&d->text);
+            }
+        }
+    }
+    if (!done) ok = gx_seg_decode(bytes, n, name, &dec);
+    if (ok && !done) {
         if (from == GX_FROM_AUTO)
             from = gx_seg_looks_html(dec.data, dec.len) ? GX_FROM_HTML : GX_FROM_TEXT;
         d->from = from;
         if (from == GX_FROM_HTML) {
             gx_seg_html_title(dec.data, dec.len, &d->page_title);
             gx_seg_html(dec.data, dec.len, &html, &tables, &tcap);
-            ok = split_lines(d, html.data, html.len, name, tables, tcap);
+            ok = split_lines(d, html.data, html.len, name, tables, tcap, false) == SPLIT_OK;
         } else {
-            ok = split_lines(d, dec.data, dec.len, name, NULL, 0);
+            ok = split_lines(d, dec.data, dec.len, name, NULL, 0, false) == SPLIT_OK;
         }
     }
     free(tables);

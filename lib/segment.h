@@ -75,6 +75,10 @@ void gx_seg_doc_free(gx_seg_doc *d);
  * errors: reported as "name:line: message", and false is returned. */
 bool gx_seg_decode(const char *in, size_t n, const char *name, gx_buf *out);
 
+/* Length of the well-formed UTF-8 sequence at s (2-4), 0 if invalid
+ * (overlong forms, surrogates and code points above U+10FFFF are invalid). */
+int gx_seg_utf8_seq(const unsigned char *s, size_t n);
+
 /* Convert an HTML page (UTF-8) to lines: tags dropped, block elements end
  * lines, entities decoded, each <tr> one TAB-separated line with colspan and
  * rowspan expanded. tables[i] receives, for output line i, the number of the

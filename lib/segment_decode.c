@@ -56,7 +56,7 @@ static bool convert(const char *from, const char *in, size_t n, gx_buf *out, siz
 
 /* Length of the well-formed UTF-8 sequence at s (2-4), 0 if invalid
  * (overlong forms, surrogates and code points above U+10FFFF are invalid). */
-static int utf8_seq(const unsigned char *s, size_t n)
+int gx_seg_utf8_seq(const unsigned char *s, size_t n)
 {
     unsigned char c = s[0];
     if (c >= 0xC2 && c <= 0xDF) return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
@@ -111,7 +111,7 @@ static void utf8_stats(const char *s, size_t n, size_t *good_mb, size_t *bad, si
             i++;
             continue;
         }
-        int k = utf8_seq((const unsigned char *)s + i, n - i);
+        int k = gx_seg_utf8_seq((const unsigned char *)s + i, n - i);
         if (k == 0) {
             if (*bad == 0) *first_bad = i;
             (*bad)++;
