@@ -1076,10 +1076,14 @@ static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
             const unsigned char *u = (const unsigned char *)s + i;
             size_t clen = 1;
             if (c >= 0x80) {
-                clen = (size_t)gx_seg_utf8_seq(u, n - i);
-                if (!clen) {
-                    if (validate) return SPLIT_RETRY;
-                    clen = 1;
+                if (!validate) {
+                    clen = U8LEN[c];
+                } else if (c == 0xE1 || c == 0xE2 || c == 0xE3 || c == 0xEF) {
+                    if (i + 3 > n || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80) return SPLIT_RETRY;
+                    clen = 3;
+                } else {
+                    clen = (size_t)gx_seg_utf8_seq(u, n - i);
+                    if (!clen) return SPLIT_RETRY;
                 }
             } else if (validate && ((c < 0x20 && c != '\t' && c != '\v' && c != '\f') || c == 0x7F)) {
                 return SPLIT_RETRY;
