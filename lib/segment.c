@@ -1016,7 +1016,7 @@ static void bytes_init(void)
     if (U8LEN['a']) return;
     for (int c = 0; c < 256; c++)
         U8LEN[c] = split_step[c] = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF8 ? 4 : 1;
-    static const unsigned char look[] = { '\n', '\r', '\f', ' ', '\t', '\v', 0xC2, 0xE1, 0xE2, 0xE3, 0xEF };
+    static const unsigned char look[] = { '\n', '\r', '\f', ' ', '\t', '\v', '\\', 0xC2, 0xE1, 0xE2, 0xE3, 0xEF };
     for (size_t k = 0; k < sizeof look; k++) split_step[look[k]] = 0;
     split_step[0] = 0;
     for (int c = 0; c < 256; c++)
@@ -1052,7 +1052,7 @@ static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
         while (i < n && s[i] == '\f') { page++; i++; }
         l->page = page;
         int later_pages = 0;
-        bool ws = false, tab = false;
+        bool ws = false, tab = false, esc = false;
         size_t span = i;          /* start of the bytes not yet copied */
         while (i < n) {
             /* a character at a time up to a byte that ends the line, starts
@@ -1091,7 +1091,8 @@ static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
             size_t drop = 0;
             if (c == '\f') drop = 1, later_pages++;
             else if (c == ' ' || c == '\v') ws = true;
-            else if (c == '\t') ws = tab = true;
+            else if (c == '\t') ws = tab = esc = true;
+            else if (c == '\\') esc = true;
             else if (c == 0xC2 || c == 0xE1) ws = true;     /* maybe NBSP, U+1680, U+180E */
             else if (c == 0xE3) { if (i + 2 < n && u[1] == 0x80 && u[2] == 0x80) ws = true; }
             else if (c == 0xE2 && i + 2 < n) {
@@ -1114,6 +1115,7 @@ static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
         l->len = d->text.len - l->off;
         l->ws = ws;
         l->tab = tab;
+        l->esc = esc;
         if (l->len > GX_SEG_MAX_LINE) {
             if (validate) return SPLIT_RETRY;
             gx_error_at(name, (long)d->nlines, "line too long (%zu bytes, limit %u)",
@@ -2070,6 +2072,8 @@ const char *gx_seg_role_name(int role)
 /* Decimal digits of v (>= 0) at p; returns the length. */
 static size_t utoa_(unsigned long v, char *p)
 {
+    if (v < 10) { p[0] = (char)('0' + v); return 1; }
+    if (v < 100) { p[0] = (char)('0' + v / 10); p[1] = (char)('0' + v % 10); return 2; }
     char t[24];
     size_t k = 0;
     do { t[k++] = (char)('0' + v % 10); v /= 10; } while (v);
@@ -2142,15 +2146,21 @@ void gx_seg_write(const gx_seg_doc *d, const char *docname)
         gx_buf_addc(&pre, '\t');
     }
     hoff[nh] = pre.len;
-    char row[512];
+    char row[1024];
+    char lno[24] = "0";         /* the line number, counted up in decimal */
+    size_t lnn = 1;
     for (size_t i = 0; i < d->nlines; i++) {
         const gx_seg_line *l = &d->lines[i];
+        size_t k = lnn;
+        while (k > 0 && lno[k - 1] == '9') lno[--k] = '0';
+        if (k == 0) { memmove(lno + 1, lno, lnn++); lno[0] = '1'; }
+        else lno[k - 1]++;
         size_t h = (size_t)(l->heading + 1);
         const char *hs = pre.data + hoff[h];
         size_t hn = hoff[h + 1] - hoff[h];
         const char *role = gx_seg_role_name(l->role);
         size_t rn = strlen(role);
-        if (!plain_name || dn + hn + rn + 80 > sizeof row) {
+        if (!plain_name || dn + hn + rn + 100 > sizeof row) {
             /* an unusual doc name or a very long row head: the general way */
             gx_out_field(docname, dn);
             char *p = num;
@@ -2164,21 +2174,32 @@ void gx_seg_write(const gx_seg_doc *d, const char *docname)
             gx_outc('\t');
             if (l->table) { p = num; p += utoa_((unsigned long)l->table, p); gx_out(num, (size_t)(p - num)); }
             gx_out("\t\t\t\t\t", 5);
-        } else {
-            char *p = row;
-            memcpy(p, docname, dn); p += dn;
-            *p++ = '\t'; p += utoa_(i + 1, p);
-            *p++ = '\t'; p += utoa_((unsigned long)l->page, p);
-            *p++ = '\t'; p += utoa_((unsigned long)l->para, p);
-            *p++ = '\t';
-            memcpy(p, hs, hn); p += hn;
-            memcpy(p, role, rn); p += rn;
-            *p++ = '\t';
-            if (l->table) p += utoa_((unsigned long)l->table, p);
-            memcpy(p, "\t\t\t\t\t", 5); p += 5;
-            gx_out(row, (size_t)(p - row));
+            gx_out_field(LT(d, i), l->len);
+            gx_outc('\n');
+            continue;
         }
-        gx_out_field(LT(d, i), l->len);
+        char *p = row;
+        memcpy(p, docname, dn); p += dn;
+        *p++ = '\t'; memcpy(p, lno, lnn); p += lnn;
+        *p++ = '\t'; p += utoa_((unsigned long)l->page, p);
+        *p++ = '\t'; p += utoa_((unsigned long)l->para, p);
+        *p++ = '\t';
+        memcpy(p, hs, hn); p += hn;
+        memcpy(p, role, rn); p += rn;
+        *p++ = '\t';
+        if (l->table) p += utoa_((unsigned long)l->table, p);
+        memcpy(p, "\t\t\t\t\t", 5); p += 5;
+        /* a line with nothing to escape (split_lines noted TABs and
+           backslashes; line ends are never in a line) goes out as it is */
+        if (!l->esc && (size_t)(p - row) + l->len + 1 <= sizeof row) {
+            memcpy(p, LT(d, i), l->len); p += l->len;
+            *p++ = '\n';
+            gx_out(row, (size_t)(p - row));
+            continue;
+        }
+        gx_out(row, (size_t)(p - row));
+        if (l->esc) gx_out_field(LT(d, i), l->len);
+        else gx_out(LT(d, i), l->len);
         gx_outc('\n');
     }
     free(hoff);

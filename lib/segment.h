@@ -34,6 +34,7 @@ typedef struct gx_seg_line {
     unsigned char hc;       /* heading candidate? 0 not yet known, 1 no, 2 yes */
     unsigned char ws;       /* may hold white space (0: surely none) */
     unsigned char tab;      /* holds a TAB */
+    unsigned char esc;      /* holds a TAB or a backslash (gx-TSV escapes) */
     signed char hrank;      /* if so: the rank of its style */
     int    hnum;            /* and its numeral (-1 if none) */
     /* the full candidate, when its cleaned text is a slice of the line (no
