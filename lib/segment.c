@@ -588,8 +588,16 @@ static bool is_blank(const char *s, size_t n)
     return true;
 }
 
-/* Trim whitespace (incl. U+3000, NBSP) at both ends. */
-static const char *trim(const char *s, size_t *np)
+/* The last bytes of the white space of space_at (ASCII, NBSP and the
+ * three-byte ones): a string ending in no such byte has none at its end. */
+static const unsigned char END_WS[256] = {
+    ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1,
+    [0x80] = 1, [0x81] = 1, [0x82] = 1, [0x83] = 1, [0x84] = 1, [0x85] = 1, [0x86] = 1,
+    [0x87] = 1, [0x88] = 1, [0x89] = 1, [0x8A] = 1, [0x8B] = 1, [0x8C] = 1, [0x8D] = 1,
+    [0x8E] = 1, [0x9F] = 1, [0xA0] = 1, [0xA8] = 1, [0xA9] = 1, [0xAF] = 1, [0xBF] = 1,
+};
+
+static const char *trim_slow(const char *s, size_t *np)
 {
     size_t n = *np;
     int k;
@@ -602,6 +610,15 @@ static const char *trim(const char *s, size_t *np)
     }
     *np = n;
     return s;
+}
+
+/* Trim whitespace (incl. U+3000, NBSP) at both ends; most strings have
+ * none, which their first and last bytes tell. */
+static inline const char *trim(const char *s, size_t *np)
+{
+    size_t n = *np;
+    if (n == 0 || (!SP_LEAD[(unsigned char)s[0]] && !END_WS[(unsigned char)s[n - 1]])) return s;
+    return trim_slow(s, np);
 }
 
 /* A cleaned copy for heading matching: trimmed, "**" removed, markdown '#'
@@ -674,23 +691,24 @@ static bool ends_sentence(const char *s, size_t n)
 {
     s = trim(s, &n);
     while (n >= 2 && s[n - 1] == '*' && s[n - 2] == '*') { n -= 2; s = trim(s, &n); }
-    static const char *const closers[] = { "\xE2\x80\x9D", "\xE2\x80\x99", "\xE3\x80\x8D",
-                                           "\xE3\x80\x8F", "\"", "'", NULL };
+    typedef struct { const char *s; size_t n; } mark;
+    static const mark closers[] = { {"\xE2\x80\x9D", 3}, {"\xE2\x80\x99", 3}, {"\xE3\x80\x8D", 3},
+                                    {"\xE3\x80\x8F", 3}, {"\"", 1}, {"'", 1} };
     for (bool again = true; again && n;) {
         again = false;
-        for (int k = 0; closers[k]; k++) {
-            size_t l = strlen(closers[k]);
-            if (n >= l && memcmp(s + n - l, closers[k], l) == 0) { n -= l; again = true; }
+        for (size_t k = 0; k < sizeof closers / sizeof *closers; k++) {
+            size_t l = closers[k].n;
+            if (n >= l && memcmp(s + n - l, closers[k].s, l) == 0) { n -= l; again = true; }
         }
     }
     if (!n) return true;
-    static const char *const enders[] = {
-        "\xE3\x80\x82", "\xEF\xBC\x81", "\xEF\xBC\x9F", "\xEF\xBC\x9B", "\xEF\xBC\x9A",
-        "\xE2\x80\xA6", ".", "!", "?", ";", ":", NULL   /* 。！？；：… */
-    };
-    for (int k = 0; enders[k]; k++) {
-        size_t l = strlen(enders[k]);
-        if (n >= l && memcmp(s + n - l, enders[k], l) == 0) return true;
+    static const mark enders[] = {
+        {"\xE3\x80\x82", 3}, {"\xEF\xBC\x81", 3}, {"\xEF\xBC\x9F", 3}, {"\xEF\xBC\x9B", 3},
+        {"\xEF\xBC\x9A", 3}, {"\xE2\x80\xA6", 3}, {".", 1}, {"!", 1}, {"?", 1}, {";", 1}, {":", 1}
+    };   /* 。！？；：… */
+    for (size_t k = 0; k < sizeof enders / sizeof *enders; k++) {
+        size_t l = enders[k].n;
+        if (n >= l && memcmp(s + n - l, enders[k].s, l) == 0) return true;
     }
     return false;
 }
