@@ -183,11 +183,24 @@ static bool has_sub(const char *s, size_t n, const char *w, size_t k)
 }
 
 /* Can a match of anchored r begin with the first character of s? */
-static bool first_ok(spat *r, const char *s, size_t n)
+/* gx_utf8_next, with the common characters (ASCII, a three-byte one with
+ * no special range) decoded here. */
+static inline int first_char(const char *s, size_t n, int32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned c = u[0];
+    if (c < 0x80) { *cp = (int32_t)c; return 1; }
+    if (c >= 0xE1 && c <= 0xEF && c != 0xED && n >= 3 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+        *cp = (int32_t)((c & 0x0F) << 12 | (u[1] & 0x3Fu) << 6 | (u[2] & 0x3Fu));
+        return 3;
+    }
+    return gx_utf8_next(s, n, cp);
+}
+
+/* first_ok with the first character of s given: k bytes, code point cp. */
+static bool first_ok(spat *r, const char *s, int k, int32_t cp)
 {
     static pcre2_match_data *md;
-    int32_t cp;
-    int k = gx_utf8_next(s, n, &cp);
     if (k < 1 || cp < 0) return true;
     if (!r->memo) r->memo = memo_new();
     int v = memo_get(r->memo, cp);
@@ -344,7 +357,16 @@ static size_t needed_literal(const char *p, const char **lit)
 
 /* Match r against s[0..n): > 0 on a match (groups readable with
  * gx_rx_group for a regex), 0 if none. */
+static int spat_match_at(spat *r, const char *s, size_t n, int k, int32_t cp);
+
 static int spat_match(spat *r, const char *s, size_t n)
+{
+    return spat_match_at(r, s, n, 0, 0);
+}
+
+/* spat_match; k > 0: the first character of s is k bytes, code point cp
+ * (worked out once by a caller that tries many patterns on s). */
+static int spat_match_at(spat *r, const char *s, size_t n, int k, int32_t cp)
 {
     switch (r->lmode) {
     case L_ANY:    return has_sub(s, n, r->lit, r->lit_n);
@@ -353,7 +375,10 @@ static int spat_match(spat *r, const char *s, size_t n)
     case L_SUFFIX: return n >= r->lit_n && memcmp(s + n - r->lit_n, r->lit, r->lit_n) == 0;
     default: break;
     }
-    if (r->anchored && n && !first_ok(r, s, n)) return 0;
+    if (r->anchored && n) {
+        if (k == 0) k = first_char(s, n, &cp);
+        if (!first_ok(r, s, k, cp)) return 0;
+    }
     if (r->req == -2) r->req = required_byte(r);
     if (r->need_n) {
         if (!has_sub(s, n, r->need, r->need_n)) return 0;
@@ -805,7 +830,7 @@ static bool start_ok(const char *s, size_t n)
     headings_load();
     if (!R.has_start) return true;
     int32_t cp;
-    int k = gx_utf8_next(s, n, &cp);
+    int k = first_char(s, n, &cp);
     if (k < 1) k = 1;
     if (cp < 0) return rx(&R.start_re, s, (size_t)k);
     if (!R.start_memo) R.start_memo = memo_new();
@@ -861,9 +886,11 @@ static bool heading_cand(const char *s, size_t n, gx_buf *scratch, cand *c)
     c->clen = tn;
     if (!tn) return false;
     if ((t != s0 || !checked) && !start_ok(t, tn)) return false;
+    int32_t cp0;
+    int k0 = first_char(t, tn, &cp0);
     for (int i = 0; i < R.nhs; i++) {
         hstyle *h = &R.hs[i];
-        int rc = spat_match(&h->re, t, tn);
+        int rc = spat_match_at(&h->re, t, tn, k0, cp0);
         if (rc <= 0) continue;
         if (h->g_num == -2) {
             h->g_num = h->re.lmode == L_REGEX ? group_no(&h->re.re, "num") : -1;
