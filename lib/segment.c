@@ -501,7 +501,9 @@ static size_t nchars(const char *s, size_t n)
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);
-        cont += (size_t)__builtin_popcountll(w & ~(w << 1) & 0x8080808080808080ULL);
+        /* one bit per continuation byte (bit 7), summed by a multiply */
+        uint64_t c = (w & ~(w << 1) & 0x8080808080808080ULL) >> 7;
+        cont += (size_t)((c * 0x0101010101010101ULL) >> 56);
     }
     for (; i < n; i++) cont += ((unsigned char)s[i] & 0xC0) == 0x80;
     return n - cont;

@@ -86,6 +86,10 @@ static void utf8_stats(const char *s, size_t n, size_t *good_mb, size_t *bad, si
     size_t i = 0;
     const unsigned char *u = (const unsigned char *)s;
     while (i < n) {
+        /* Too many invalid bytes for the file ever to count as mostly UTF-8
+           (every sequence still to come is 2 bytes or more): the caller only
+           needs to know that much. */
+        if (*bad && *bad * 10 >= *good_mb + (n - i) / 2 + 1) return;
         unsigned char c = u[i];
         /* the common cases first: 8 ASCII bytes with no control byte, and a
            CJK character (a 3-byte sequence with no special lead) */

@@ -269,7 +269,9 @@ bool gx_seg_looks_html(const char *s, size_t n)
     };
     const char *const *marks = tag_first ? tag_marks : page_marks;
     for (size_t j = i; j < i + lim; j++) {
-        if (s[j] != '<') continue;
+        const char *lt = memchr(s + j, '<', i + lim - j);
+        if (!lt) break;
+        j = (size_t)(lt - s);
         for (int k = 0; marks[k]; k++) {
             size_t len = strlen(marks[k]);
             if (j + len <= n && strncasecmp(s + j, marks[k], len) == 0) return true;
