@@ -134,6 +134,8 @@ static struct {
     cpmemo *start_memo;     /* the start pattern per first character */
     kindrule *ks; int nks;
     noiserule *ns; int nns;
+    int *byscope;           /* rule indexes grouped by scope, in table order */
+    int nscope[N_SEPARATOR + 2];   /* scope k: byscope[nscope[k] .. nscope[k + 1]) */
 } R;
 
 static void set_rx(spat *r, const char *pat, const char *table, int row)
@@ -477,6 +479,13 @@ static void noise_load(void)
         set_rx(&R.ns[R.nns].re, row[cnp], "segment_noise.tsv", i + 1);
         R.nns++;
     }
+    R.byscope = gx_xcalloc((size_t)R.nns + 1, sizeof *R.byscope);
+    int k = 0;
+    for (int sc = 0; sc <= N_SEPARATOR; sc++) {
+        R.nscope[sc] = k;
+        for (int i = 0; i < R.nns; i++) if (R.ns[i].scope == sc) R.byscope[k++] = i;
+    }
+    R.nscope[N_SEPARATOR + 1] = k;
 }
 
 static bool rx(spat *x, const char *s, size_t n)
@@ -487,8 +496,8 @@ static bool rx(spat *x, const char *s, size_t n)
 static bool noise_match(int scope, const char *s, size_t n)
 {
     noise_load();
-    for (int i = 0; i < R.nns; i++)
-        if (R.ns[i].scope == scope && rx(&R.ns[i].re, s, n)) return true;
+    for (int j = R.nscope[scope]; j < R.nscope[scope + 1]; j++)
+        if (rx(&R.ns[R.byscope[j]].re, s, n)) return true;
     return false;
 }
 
@@ -1196,9 +1205,7 @@ static void classify_lines(gx_seg_doc *d)
         const char *tab = l->tab ? memchr(s, '\t', n) : NULL;
         if (is_blank(s, n)) { l->cls = tab ? C_TABE : C_BLANK; continue; }
         if (tab) {
-            size_t ntabs = 0;
-            for (size_t j = 0; j < n; j++) ntabs += s[j] == '\t';
-            if (s[0] == '\t' && ntabs == 1) { l->cls = C_TAB1; continue; }
+            if (s[0] == '\t' && !memchr(s + 1, '\t', n - 1)) { l->cls = C_TAB1; continue; }
             /* one non-empty cell holding a long sentence: an indented paragraph */
             int nonempty = 0;
             size_t longest = 0;
