@@ -72,6 +72,9 @@ typedef struct spat {
     gx_rx re;
     const char *lit; size_t lit_n; int lmode;
     bool anchored;
+    int req;                 /* a byte every match holds (pcre2's first or
+                                last code unit), -1 if none, -2 not known yet */
+    const char *need; size_t need_n;   /* a literal every match holds, or none */
     struct cpmemo *memo;     /* first characters seen, and the answer */
 } spat;
 
@@ -111,7 +114,10 @@ typedef struct hstyle {
 } hstyle;
 
 enum { K_PLAIN, K_CONTAINER, K_ONCE };
-typedef struct kindrule { const char *kind; spat re; int rule; } kindrule;
+/* fh: for a literal found anywhere (L_ANY), the hash of its first
+   character; a title none of whose characters has that hash cannot hold
+   it (classify). */
+typedef struct kindrule { const char *kind; spat re; int rule; unsigned fh; } kindrule;
 
 enum { N_LINE, N_ATTACH, N_BULLETIN, N_CHART, N_CAPTION, N_SEPARATOR };
 typedef struct noiserule { int scope; spat re; } noiserule;
@@ -128,6 +134,8 @@ static struct {
     cpmemo *start_memo;     /* the start pattern per first character */
     kindrule *ks; int nks;
     noiserule *ns; int nns;
+    int *byscope;           /* rule indexes grouped by scope, in table order */
+    int nscope[N_SEPARATOR + 2];   /* scope k: byscope[nscope[k] .. nscope[k + 1]) */
 } R;
 
 static void set_rx(spat *r, const char *pat, const char *table, int row)
@@ -147,6 +155,7 @@ static void set_rx(spat *r, const char *pat, const char *table, int row)
         return;
     }
     r->anchored = a;
+    r->req = -2;
     /* the "(*UCP)" copies are carved from 4 KiB blocks (one allocation for
        a whole table, not one per pattern) */
     static char *arena;
@@ -176,11 +185,24 @@ static bool has_sub(const char *s, size_t n, const char *w, size_t k)
 }
 
 /* Can a match of anchored r begin with the first character of s? */
-static bool first_ok(spat *r, const char *s, size_t n)
+/* gx_utf8_next, with the common characters (ASCII, a three-byte one with
+ * no special range) decoded here. */
+static inline int first_char(const char *s, size_t n, int32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned c = u[0];
+    if (c < 0x80) { *cp = (int32_t)c; return 1; }
+    if (c >= 0xE1 && c <= 0xEF && c != 0xED && n >= 3 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+        *cp = (int32_t)((c & 0x0F) << 12 | (u[1] & 0x3Fu) << 6 | (u[2] & 0x3Fu));
+        return 3;
+    }
+    return gx_utf8_next(s, n, cp);
+}
+
+/* first_ok with the first character of s given: k bytes, code point cp. */
+static bool first_ok(spat *r, const char *s, int k, int32_t cp)
 {
     static pcre2_match_data *md;
-    int32_t cp;
-    int k = gx_utf8_next(s, n, &cp);
     if (k < 1 || cp < 0) return true;
     if (!r->memo) r->memo = memo_new();
     int v = memo_get(r->memo, cp);
@@ -202,9 +224,151 @@ static bool first_ok(spat *r, const char *s, size_t n)
     return v;
 }
 
+/* A byte that every match of r contains, or -1: the first or last code
+ * unit pcre2 found when compiling (a subject without it cannot match, and
+ * memchr says so faster than a pcre2 call); also sets r->need (a literal
+ * every match holds). Neither for patterns that turn on options inside
+ * ((?i) changes which bytes match). */
+static size_t needed_literal(const char *p, const char **lit);
+
+static int required_byte(spat *r)
+{
+    char err[300];
+    if (!gx_rx_compile(&r->re, err, sizeof err))
+        gx_die(GX_EXIT_ERROR, "%s: row %d: %s", r->re.where, r->re.row, err);
+    const char *p = r->re.pattern;
+    for (const char *q = strstr(p, "(?"); q; q = strstr(q + 2, "(?")) {
+        char c = q[2];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '^' || c == '-') return -1;
+    }
+    uint32_t all = 0, type = 0, unit = 0;
+    pcre2_pattern_info((pcre2_code *)r->re.re, PCRE2_INFO_ALLOPTIONS, &all);
+    if (all & PCRE2_CASELESS) return -1;
+    r->need_n = needed_literal(p, &r->need);
+    pcre2_pattern_info((pcre2_code *)r->re.re, PCRE2_INFO_FIRSTCODETYPE, &type);
+    if (type == 1) {
+        pcre2_pattern_info((pcre2_code *)r->re.re, PCRE2_INFO_FIRSTCODEUNIT, &unit);
+        return (int)(unit & 0xFF);
+    }
+    pcre2_pattern_info((pcre2_code *)r->re.re, PCRE2_INFO_LASTCODETYPE, &type);
+    if (type == 1) {
+        pcre2_pattern_info((pcre2_code *)r->re.re, PCRE2_INFO_LASTCODEUNIT, &unit);
+        return (int)(unit & 0xFF);
+    }
+    return -1;
+}
+
+/* The longest run of literal characters that every match of pattern p
+ * must hold, or none (0): characters at the top level of the pattern (not
+ * inside a group or a class), not made optional or repeated by a quantifier,
+ * in a pattern without a top-level alternative. Conservative: anything it
+ * does not know ends a run. */
+static size_t needed_literal(const char *p, const char **lit)
+{
+    size_t i = 0, best = 0, run_a = 0, run_n = 0;
+    const char *best_a = NULL;
+    if (p[0] == '(' && p[1] == '*') {            /* leading verbs: (*UCP) */
+        while (p[i] == '(' && p[i + 1] == '*') {
+            const char *e = strchr(p + i, ')');
+            if (!e) return 0;
+            i = (size_t)(e - p) + 1;
+        }
+    }
+#define END_RUN() do { if (run_n > best) best = run_n, best_a = p + run_a; run_n = 0; } while (0)
+    while (p[i]) {
+        unsigned char c = (unsigned char)p[i];
+        size_t cl = 0;                           /* length of a literal character here */
+        size_t adv = 0;                          /* or of a non-literal atom */
+        if (c == '|') return 0;
+        if (c == '(') {
+            if (p[i + 1] == '?' && p[i + 2] != ':' && p[i + 2] != '<' && p[i + 2] != '=' &&
+                p[i + 2] != '!' && p[i + 2] != '>' && p[i + 2] != 'P')
+                return 0;                        /* options or other group forms */
+            int depth = 0;
+            size_t j = i;
+            bool cls = false;
+            for (; p[j]; j++) {
+                if (p[j] == '\\' && p[j + 1]) { j++; continue; }
+                if (cls) { if (p[j] == ']') cls = false; continue; }
+                if (p[j] == '[') { cls = true; if (p[j + 1] == '^') j++; if (p[j + 1] == ']') j++; continue; }
+                if (p[j] == '(') depth++;
+                else if (p[j] == ')' && --depth == 0) break;
+            }
+            if (!p[j]) return 0;
+            adv = j + 1 - i;
+        } else if (c == '[') {
+            size_t j = i + 1;
+            if (p[j] == '^') j++;
+            if (p[j] == ']') j++;
+            while (p[j] && p[j] != ']') j += p[j] == '\\' && p[j + 1] ? 2 : 1;
+            if (!p[j]) return 0;
+            adv = j + 1 - i;
+        } else if (c == '\\') {
+            unsigned char e = (unsigned char)p[i + 1];
+            if (!e) return 0;
+            if (e < 0x80 && !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9')))
+                cl = 2;                          /* an escaped punctuation character */
+            else if (strchr("dDsSwWhHvVRNXbBAzZGK", e) && e)
+                adv = 2;
+            else
+                return 0;                        /* \p{..}, \x.., \Q, back references... */
+        } else if (c == '^' || c == '$' || c == '.') {
+            adv = 1;
+        } else if (c == ')' || c == '?' || c == '*' || c == '+' || c == '{' || c == '}' || c == ']') {
+            return 0;                            /* not where this walk expects it */
+        } else if (c < 0x80) {
+            cl = 1;
+        } else {
+            cl = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+            for (size_t k = 1; k < cl; k++) if (!p[i + k]) return 0;
+        }
+        size_t j = i + (cl ? cl : adv);
+        bool quant = p[j] == '?' || p[j] == '*' || p[j] == '+' || p[j] == '{';
+        if (cl && !quant) {
+            if (run_n == 0) run_a = i;
+            if (cl == 2 && c == '\\') {
+                /* an escaped character: the run holds its text, not the
+                   backslash; only as a run of its own */
+                END_RUN();
+                run_a = i + 1;
+                run_n = 1;
+                END_RUN();
+            } else {
+                run_n += cl;
+            }
+        } else {
+            END_RUN();
+        }
+        i = j;
+        if (quant) {
+            if (p[i] == '{') {
+                const char *e = strchr(p + i, '}');
+                if (!e) return 0;
+                i = (size_t)(e - p) + 1;
+            } else {
+                i++;
+            }
+            if (p[i] == '?' || p[i] == '+') i++;
+        }
+    }
+    END_RUN();
+#undef END_RUN
+    *lit = best_a;
+    return best;
+}
+
 /* Match r against s[0..n): > 0 on a match (groups readable with
  * gx_rx_group for a regex), 0 if none. */
+static int spat_match_at(spat *r, const char *s, size_t n, int k, int32_t cp);
+
 static int spat_match(spat *r, const char *s, size_t n)
+{
+    return spat_match_at(r, s, n, 0, 0);
+}
+
+/* spat_match; k > 0: the first character of s is k bytes, code point cp
+ * (worked out once by a caller that tries many patterns on s). */
+static int spat_match_at(spat *r, const char *s, size_t n, int k, int32_t cp)
 {
     switch (r->lmode) {
     case L_ANY:    return has_sub(s, n, r->lit, r->lit_n);
@@ -213,7 +377,16 @@ static int spat_match(spat *r, const char *s, size_t n)
     case L_SUFFIX: return n >= r->lit_n && memcmp(s + n - r->lit_n, r->lit, r->lit_n) == 0;
     default: break;
     }
-    if (r->anchored && n && !first_ok(r, s, n)) return 0;
+    if (r->anchored && n) {
+        if (k == 0) k = first_char(s, n, &cp);
+        if (!first_ok(r, s, k, cp)) return 0;
+    }
+    if (r->req == -2) r->req = required_byte(r);
+    if (r->need_n) {
+        if (!has_sub(s, n, r->need, r->need_n)) return 0;
+    } else if (r->req >= 0 && !memchr(s, r->req, n)) {
+        return 0;
+    }
     int rc = gx_rx_match(&r->re, s, n, 0, RXM);
     return rc > 0 ? rc : 0;
 }
@@ -256,6 +429,19 @@ static void headings_load(void)
     }
 }
 
+/* A hash (0..255) of the UTF-8 character at s (n bytes left): its lead
+ * byte and up to two more of its bytes. */
+static unsigned char_hash(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t len = u[0] < 0xC0 ? 1 : u[0] < 0xE0 ? 2 : 3;
+    if (len > n) len = n;
+    unsigned h = u[0] * 7u;
+    if (len > 1) h += u[1] * 131u;
+    if (len > 2) h += u[2];
+    return (h ^ (h >> 8)) & 255;
+}
+
 static void kinds_load(void)
 {
     if (R.k_loaded) return;
@@ -268,6 +454,7 @@ static void kinds_load(void)
         kindrule *k = &R.ks[R.nks++];
         k->kind = row[ck];
         set_rx(&k->re, row[cq], "sections.tsv", i + 1);
+        k->fh = k->re.lmode == L_ANY ? char_hash(k->re.lit, k->re.lit_n) : 0;
         k->rule = strcmp(row[cu], "container") == 0 ? K_CONTAINER
                 : strcmp(row[cu], "once") == 0 ? K_ONCE : K_PLAIN;
     }
@@ -292,6 +479,13 @@ static void noise_load(void)
         set_rx(&R.ns[R.nns].re, row[cnp], "segment_noise.tsv", i + 1);
         R.nns++;
     }
+    R.byscope = gx_xcalloc((size_t)R.nns + 1, sizeof *R.byscope);
+    int k = 0;
+    for (int sc = 0; sc <= N_SEPARATOR; sc++) {
+        R.nscope[sc] = k;
+        for (int i = 0; i < R.nns; i++) if (R.ns[i].scope == sc) R.byscope[k++] = i;
+    }
+    R.nscope[N_SEPARATOR + 1] = k;
 }
 
 static bool rx(spat *x, const char *s, size_t n)
@@ -302,8 +496,8 @@ static bool rx(spat *x, const char *s, size_t n)
 static bool noise_match(int scope, const char *s, size_t n)
 {
     noise_load();
-    for (int i = 0; i < R.nns; i++)
-        if (R.ns[i].scope == scope && rx(&R.ns[i].re, s, n)) return true;
+    for (int j = R.nscope[scope]; j < R.nscope[scope + 1]; j++)
+        if (rx(&R.ns[R.byscope[j]].re, s, n)) return true;
     return false;
 }
 
@@ -316,7 +510,9 @@ static size_t nchars(const char *s, size_t n)
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);
-        cont += (size_t)__builtin_popcountll(w & ~(w << 1) & 0x8080808080808080ULL);
+        /* one bit per continuation byte (bit 7), summed by a multiply */
+        uint64_t c = (w & ~(w << 1) & 0x8080808080808080ULL) >> 7;
+        cont += (size_t)((c * 0x0101010101010101ULL) >> 56);
     }
     for (; i < n; i++) cont += ((unsigned char)s[i] & 0xC0) == 0x80;
     return n - cont;
@@ -338,6 +534,10 @@ static const unsigned char SP_LEAD[256] = {
     ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1,
     [0xC2] = 1, [0xE1] = 1, [0xE2] = 1, [0xE3] = 1, [0xEF] = 1,
 };
+
+/* The bytes from a byte to the next character (valid UTF-8: a lead byte
+ * skips its whole sequence, any other byte itself); set by bytes_init(). */
+static unsigned char U8LEN[256];
 
 static int space_at_mb(const char *p, size_t n);
 
@@ -375,20 +575,23 @@ static size_t dwidth(const char *p, size_t n) { return dwidth_cap(p, n, SIZE_MAX
  * against a threshold). */
 static size_t dwidth_cap(const char *p, size_t n, size_t cap)
 {
+    /* a character at a time (the text is valid UTF-8; a continuation byte
+       adds nothing, so the width at each character is as byte by byte) */
     const unsigned char *s = (const unsigned char *)p;
-    size_t w = 0;
-    for (size_t i = 0; i < n && w < cap; i++) {
+    size_t w = 0, i = 0;
+    while (i < n && w < cap) {
         unsigned char c = s[i];
-        if (c < 0x80) { w += c >= 0x20 || c == '\t'; continue; }
-        if (c < 0xC0) continue;                       /* continuation byte */
-        if (c < 0xE0) { w++; continue; }
-        if (c >= 0xF0) { w += 2; continue; }
+        if ((unsigned)(c - 0xE3) <= 0xED - 0xE3) { w += 2; i += 3; continue; }   /* U+3000..U+DFFF */
+        if (c < 0x80) { w += c >= 0x20 || c == '\t'; i++; continue; }
+        if (c < 0xC0) { i++; continue; }              /* continuation byte */
+        if (c < 0xE0) { w++; i += 2; continue; }
+        if (c >= 0xF0) { w += 2; i += c < 0xF8 ? 4 : 1; continue; }
         unsigned char c1 = i + 1 < n ? s[i + 1] : 0;
         if (c == 0xE0 || c == 0xE1 || c == 0xEE) w++;
         else if (c == 0xE2) w += c1 >= 0xBA ? 2 : 1;  /* U+2E80.. CJK radicals */
-        else if (c == 0xEF) w += (c1 == 0xBC || (c1 == 0xBD && i + 2 < n && s[i + 2] <= 0xA0) ||
-                                  c1 == 0xB8 || c1 == 0xB9) ? 2 : 1;   /* full-width forms */
-        else w += 2;                                   /* U+3000..U+DFFF */
+        else w += (c1 == 0xBC || (c1 == 0xBD && i + 2 < n && s[i + 2] <= 0xA0) ||
+                   c1 == 0xB8 || c1 == 0xB9) ? 2 : 1;   /* 0xEF: full-width forms */
+        i += 3;
     }
     return w;
 }
@@ -421,8 +624,16 @@ static bool is_blank(const char *s, size_t n)
     return true;
 }
 
-/* Trim whitespace (incl. U+3000, NBSP) at both ends. */
-static const char *trim(const char *s, size_t *np)
+/* The last bytes of the white space of space_at (ASCII, NBSP and the
+ * three-byte ones): a string ending in no such byte has none at its end. */
+static const unsigned char END_WS[256] = {
+    ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1,
+    [0x80] = 1, [0x81] = 1, [0x82] = 1, [0x83] = 1, [0x84] = 1, [0x85] = 1, [0x86] = 1,
+    [0x87] = 1, [0x88] = 1, [0x89] = 1, [0x8A] = 1, [0x8B] = 1, [0x8C] = 1, [0x8D] = 1,
+    [0x8E] = 1, [0x9F] = 1, [0xA0] = 1, [0xA8] = 1, [0xA9] = 1, [0xAF] = 1, [0xBF] = 1,
+};
+
+static const char *trim_slow(const char *s, size_t *np)
 {
     size_t n = *np;
     int k;
@@ -435,6 +646,15 @@ static const char *trim(const char *s, size_t *np)
     }
     *np = n;
     return s;
+}
+
+/* Trim whitespace (incl. U+3000, NBSP) at both ends; most strings have
+ * none, which their first and last bytes tell. */
+static inline const char *trim(const char *s, size_t *np)
+{
+    size_t n = *np;
+    if (n == 0 || (!SP_LEAD[(unsigned char)s[0]] && !END_WS[(unsigned char)s[n - 1]])) return s;
+    return trim_slow(s, np);
 }
 
 /* A cleaned copy for heading matching: trimmed, "**" removed, markdown '#'
@@ -507,23 +727,24 @@ static bool ends_sentence(const char *s, size_t n)
 {
     s = trim(s, &n);
     while (n >= 2 && s[n - 1] == '*' && s[n - 2] == '*') { n -= 2; s = trim(s, &n); }
-    static const char *const closers[] = { "\xE2\x80\x9D", "\xE2\x80\x99", "\xE3\x80\x8D",
-                                           "\xE3\x80\x8F", "\"", "'", NULL };
+    typedef struct { const char *s; size_t n; } mark;
+    static const mark closers[] = { {"\xE2\x80\x9D", 3}, {"\xE2\x80\x99", 3}, {"\xE3\x80\x8D", 3},
+                                    {"\xE3\x80\x8F", 3}, {"\"", 1}, {"'", 1} };
     for (bool again = true; again && n;) {
         again = false;
-        for (int k = 0; closers[k]; k++) {
-            size_t l = strlen(closers[k]);
-            if (n >= l && memcmp(s + n - l, closers[k], l) == 0) { n -= l; again = true; }
+        for (size_t k = 0; k < sizeof closers / sizeof *closers; k++) {
+            size_t l = closers[k].n;
+            if (n >= l && memcmp(s + n - l, closers[k].s, l) == 0) { n -= l; again = true; }
         }
     }
     if (!n) return true;
-    static const char *const enders[] = {
-        "\xE3\x80\x82", "\xEF\xBC\x81", "\xEF\xBC\x9F", "\xEF\xBC\x9B", "\xEF\xBC\x9A",
-        "\xE2\x80\xA6", ".", "!", "?", ";", ":", NULL   /* 。！？；：… */
-    };
-    for (int k = 0; enders[k]; k++) {
-        size_t l = strlen(enders[k]);
-        if (n >= l && memcmp(s + n - l, enders[k], l) == 0) return true;
+    static const mark enders[] = {
+        {"\xE3\x80\x82", 3}, {"\xEF\xBC\x81", 3}, {"\xEF\xBC\x9F", 3}, {"\xEF\xBC\x9B", 3},
+        {"\xEF\xBC\x9A", 3}, {"\xE2\x80\xA6", 3}, {".", 1}, {"!", 1}, {"?", 1}, {";", 1}, {":", 1}
+    };   /* 。！？；：… */
+    for (size_t k = 0; k < sizeof enders / sizeof *enders; k++) {
+        size_t l = enders[k].n;
+        if (n >= l && memcmp(s + n - l, enders[k].s, l) == 0) return true;
     }
     return false;
 }
@@ -540,7 +761,8 @@ static int space_fields(const char *s, size_t n, int *numeric, bool *last_num, b
     size_t i = 0, start = 0;
     for (;;) {
         /* the next byte that can start white space (never a continuation byte) */
-        while (i < n && !SP_LEAD[(unsigned char)s[i]]) i++;
+        while (i < n && !SP_LEAD[(unsigned char)s[i]]) i += U8LEN[(unsigned char)s[i]];
+        if (i > n) i = n;
         size_t gap = 0, w = 0;
         int k;
         while (i + gap < n && (k = space_at(s + i + gap, n - i - gap)) > 0) {
@@ -570,8 +792,11 @@ typedef struct cand {
     const hstyle *st;
     long num;                /* -1 if none */
     bool runin;
-    const char *title;       /* into the scratch buffer */
+    const char *title;       /* into the line or the scratch buffer */
     size_t tlen;
+    const char *clean;       /* the cleaned line (the same) */
+    size_t clen;
+    bool copied;             /* clean is in the scratch buffer */
 } cand;
 
 static long parse_num(const char *s, size_t n)
@@ -616,7 +841,7 @@ static bool start_ok(const char *s, size_t n)
     headings_load();
     if (!R.has_start) return true;
     int32_t cp;
-    int k = gx_utf8_next(s, n, &cp);
+    int k = first_char(s, n, &cp);
     if (k < 1) k = 1;
     if (cp < 0) return rx(&R.start_re, s, (size_t)k);
     if (!R.start_memo) R.start_memo = memo_new();
@@ -634,6 +859,16 @@ static int group_no(gx_rx *r, const char *name)
     return g > 0 ? g : -1;
 }
 
+static bool is_stop(const char *p)
+{
+    for (int k = 0; stops[k]; k++)
+        if (memcmp(p, stops[k], 3) == 0) return true;
+    return false;
+}
+
+/* s lies in the padded document text (every caller passes a line): when
+ * cleaning changes nothing but the ends, the cleaned text is that slice of
+ * the line, with no copy. */
 static bool heading_cand(const char *s, size_t n, gx_buf *scratch, cand *c)
 {
     /* a line that cannot start a heading is rejected before it is cleaned:
@@ -641,15 +876,32 @@ static bool heading_cand(const char *s, size_t n, gx_buf *scratch, cand *c)
     size_t m0 = n;
     const char *s0 = trim(s, &m0);
     if (!m0) return false;
-    if (s0[0] != '#' && s0[0] != '*' && !start_ok(s0, m0)) return false;
-    clean(s, n, scratch);
-    const char *t = scratch->data;
-    size_t tn = scratch->len;
+    bool checked = s0[0] != '#' && s0[0] != '*';
+    if (checked && !start_ok(s0, m0)) return false;
+    const char *t = s0;
+    size_t tn = m0;
+    if (t[0] == '#') {          /* as clean() does */
+        size_t k = 0;
+        while (k < tn && k < 6 && t[k] == '#') k++;
+        if (k < tn && (t[k] == ' ' || t[k] == '\t')) { t += k; tn -= k; t = trim(t, &tn); }
+    }
+    if (tn && memchr(t, '*', tn)) {
+        clean(s, n, scratch);
+        t = scratch->data;
+        tn = scratch->len;
+        c->copied = true;
+    } else {
+        c->copied = false;
+    }
+    c->clean = t;
+    c->clen = tn;
     if (!tn) return false;
-    if (!start_ok(t, tn)) return false;
+    if ((t != s0 || !checked) && !start_ok(t, tn)) return false;
+    int32_t cp0;
+    int k0 = first_char(t, tn, &cp0);
     for (int i = 0; i < R.nhs; i++) {
         hstyle *h = &R.hs[i];
-        int rc = spat_match(&h->re, t, tn);
+        int rc = spat_match_at(&h->re, t, tn, k0, cp0);
         if (rc <= 0) continue;
         if (h->g_num == -2) {
             h->g_num = h->re.lmode == L_REGEX ? group_no(&h->re.re, "num") : -1;
@@ -669,26 +921,21 @@ static bool heading_cand(const char *s, size_t n, gx_buf *scratch, cand *c)
             if (a != GX_RX_UNSET) { ti = t + a; tl = b - a; }
         }
         /* run-in: the title ends at the first sentence stop, or at a wide
-           gap (two spaces, an ideographic space) with text after it */
+           gap (two spaces, an ideographic space) with text after it; one
+           walk finds the first of either (only white space and stop leads
+           need a look) */
         size_t cut = tl;
-        for (size_t j = 0; j < tl && cut == tl; j++) {
-            int k1 = space_at(ti + j, tl - j);
-            if (!k1) continue;
+        for (size_t j = 0; j < tl;) {
+            unsigned char b0 = (unsigned char)ti[j];
+            if (!SP_LEAD[b0]) { j++; continue; }
+            if ((b0 == 0xE3 || b0 == 0xEF) && j + 3 <= tl && is_stop(ti + j)) { cut = j; break; }
+            if (!space_at(ti + j, tl - j)) { j++; continue; }
             size_t e = j, w = 0;
             int k2;
             while (e < tl && (k2 = space_at(ti + e, tl - e)) > 0) { w += k2 == 1 ? 1 : 2; e += (size_t)k2; }
-            if (w >= 2 && e < tl) cut = j;
+            if (w >= 2 && e < tl) { cut = j; break; }
             j = e;
         }
-        size_t gap_cut = cut;
-        cut = tl;
-        for (size_t j = 0; j < tl && cut == tl; j++) {
-            unsigned char b0 = (unsigned char)ti[j];
-            if (b0 != 0xE3 && b0 != 0xEF) continue;   /* every stop starts so */
-            for (int k = 0; stops[k]; k++)
-                if (j + 3 <= tl && memcmp(ti + j, stops[k], 3) == 0) { cut = j; break; }
-        }
-        if (gap_cut < cut) cut = gap_cut;
         c->runin = false;
         if (cut < tl) {
             size_t rest = tl - cut;
@@ -710,16 +957,27 @@ static bool heading_cand(const char *s, size_t n, gx_buf *scratch, cand *c)
 }
 
 /* Is line i a heading candidate? Remembered per line, with the rank of its
- * style and its numeral (for the callers that need no more). */
+ * style and its numeral (for the callers that need no more), and the whole
+ * candidate when its text is a slice of the line. */
 static bool line_is_cand(gx_seg_doc *d, size_t i, gx_buf *scratch, int *rank, long *num)
 {
     gx_seg_line *l = &d->lines[i];
     if (l->hc == 0) {
         cand c;
-        bool yes = heading_cand(d->text.data + l->off, l->len, scratch, &c);
+        const char *s = d->text.data + l->off;
+        bool yes = heading_cand(s, l->len, scratch, &c);
         l->hc = yes ? 2 : 1;
         l->hrank = yes ? (signed char)c.st->rank : 0;
         l->hnum = yes && c.num < 1000000 ? (int)c.num : -1;
+        l->hstyle = 0;
+        if (yes && !c.copied && c.num == l->hnum) {
+            l->hstyle = (unsigned char)(c.st - R.hs + 1);
+            l->hrunin = c.runin;
+            l->tl_off = (uint32_t)(c.title - s);
+            l->tl_len = (uint32_t)c.tlen;
+            l->cl_off = (uint32_t)(c.clean - s);
+            l->cl_len = (uint32_t)c.clen;
+        }
     }
     if (rank) *rank = l->hrank;
     if (num) *num = l->hnum;
@@ -730,7 +988,20 @@ static bool line_is_cand(gx_seg_doc *d, size_t i, gx_buf *scratch, int *rank, lo
 static bool line_cand(gx_seg_doc *d, size_t i, gx_buf *scratch, cand *c)
 {
     if (!line_is_cand(d, i, scratch, NULL, NULL)) return false;
-    return heading_cand(d->text.data + d->lines[i].off, d->lines[i].len, scratch, c);
+    const gx_seg_line *l = &d->lines[i];
+    if (l->hstyle) {
+        const char *s = d->text.data + l->off;
+        c->st = &R.hs[l->hstyle - 1];
+        c->num = l->hnum;
+        c->runin = l->hrunin;
+        c->title = s + l->tl_off;
+        c->tlen = l->tl_len;
+        c->clean = s + l->cl_off;
+        c->clen = l->cl_len;
+        c->copied = false;
+        return true;
+    }
+    return heading_cand(d->text.data + l->off, l->len, scratch, c);
 }
 
 static const kindrule *classify(const char *title, size_t n, gx_buf *tmp)
@@ -738,8 +1009,20 @@ static const kindrule *classify(const char *title, size_t n, gx_buf *tmp)
     kinds_load();
     gx_norm_match(title, n, tmp);
     rx_pad(tmp);
-    for (int i = 0; i < R.nks; i++)
-        if (rx(&R.ks[i].re, tmp->data ? tmp->data : "", tmp->len)) return &R.ks[i];
+    /* the hashes of the title's characters: most keywords (literals) are
+       ruled out by their first character without a search */
+    uint64_t has[4] = {0, 0, 0, 0};
+    const char *t = tmp->data ? tmp->data : "";
+    for (size_t i = 0; i < tmp->len; i++)
+        if (((unsigned char)t[i] & 0xC0) != 0x80) {
+            unsigned h = char_hash(t + i, tmp->len - i);
+            has[h >> 6] |= 1ULL << (h & 63);
+        }
+    for (int i = 0; i < R.nks; i++) {
+        const kindrule *k = &R.ks[i];
+        if (k->re.lmode == L_ANY && !(has[k->fh >> 6] >> (k->fh & 63) & 1)) continue;
+        if (rx(&R.ks[i].re, t, tmp->len)) return &R.ks[i];
+    }
     return NULL;
 }
 
@@ -775,15 +1058,43 @@ static gx_seg_line *add_line(gx_seg_doc *d)
 
 static const char *LT(const gx_seg_doc *d, size_t i) { return d->text.data + d->lines[i].off; }
 
+/* For split_lines: the length of the UTF-8 character a byte starts, or 0
+ * for a byte that needs a look (line and page ends, white space, the leads
+ * of zero-width characters, of U+3000 and of other white space).
+ * split_vstep is the same for text not yet known to be valid UTF-8: 0 also
+ * for control bytes and for every byte that cannot start a character, or
+ * starts one whose second byte has a narrower range than 0x80-0xBF (E0, ED,
+ * F0-F4): those are checked in full. */
+static unsigned char split_step[256], split_vstep[256];
+
+static void bytes_init(void)
+{
+    if (U8LEN['a']) return;
+    for (int c = 0; c < 256; c++)
+        U8LEN[c] = split_step[c] = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF8 ? 4 : 1;
+    static const unsigned char look[] = { '\n', '\r', '\f', ' ', '\t', '\v', '\\', 0xC2, 0xE1, 0xE2, 0xE3, 0xEF };
+    for (size_t k = 0; k < sizeof look; k++) split_step[look[k]] = 0;
+    split_step[0] = 0;
+    for (int c = 0; c < 256; c++)
+        split_vstep[c] = (c >= 0x20 && c < 0x7F) || (c >= 0xC3 && c <= 0xDF) ||
+                         (c >= 0xE4 && c <= 0xEC) || c == 0xEE ? split_step[c] : 0;
+}
+
+enum { SPLIT_ERROR = 0, SPLIT_OK = 1, SPLIT_RETRY = -1 };
+
 /* Split decoded text into lines: LF, CRLF and CR end lines; a form feed
  * starts a new page (the FF itself is not kept); zero-width characters are
- * dropped. html_tables (may be NULL) gives the HTML table of each line. */
-static bool split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
-                        const int *html_tables, size_t html_cap)
+ * dropped. html_tables (may be NULL) gives the HTML table of each line.
+ * With validate, the text is report bytes not yet decoded: the walk also
+ * checks that they are UTF-8 without control bytes, and answers
+ * SPLIT_RETRY (nothing reported) when they are not, or when a line is too
+ * long, so that the caller decodes them the long way (one walk over the
+ * bytes instead of two for the common case). */
+static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
+                       const int *html_tables, size_t html_cap, bool validate)
 {
-    static const unsigned char special[256] = {
-        ['\n'] = 1, ['\r'] = 1, ['\f'] = 1, [0xE2] = 1, [0xEF] = 1
-    };
+    bytes_init();
+    const unsigned char *step = validate ? split_vstep : split_step;
     gx_buf_reset(&d->text);
     gx_buf_reserve(&d->text, n + 1);
     int page = 1;
@@ -797,41 +1108,82 @@ static bool split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name
         while (i < n && s[i] == '\f') { page++; i++; }
         l->page = page;
         int later_pages = 0;
+        bool ws = false, tab = false, esc = false;
         size_t span = i;          /* start of the bytes not yet copied */
         while (i < n) {
+            /* a character at a time up to a byte that ends the line, starts
+               a page or a dropped character, or may start white space
+               (which the line classes look for) */
+            unsigned k;
+            if (validate) {
+                const unsigned char *u = (const unsigned char *)s;
+                while ((k = step[u[i]]) != 0) {
+                    if (k > 1 && (i + k > n || (u[i + 1] & 0xC0) != 0x80 ||
+                                  (k == 3 && (u[i + 2] & 0xC0) != 0x80)))
+                        return SPLIT_RETRY;
+                    if ((i += k) >= n) break;
+                }
+            } else {
+                while ((k = step[(unsigned char)s[i]]) != 0 && (i += k) < n) {}
+            }
+            if (i >= n) { i = n; break; }
             unsigned char c = (unsigned char)s[i];
-            if (!special[c]) { i++; continue; }
             if (c == '\n' || c == '\r') break;
+            const unsigned char *u = (const unsigned char *)s + i;
+            size_t clen = 1;
+            if (c >= 0x80) {
+                if (!validate) {
+                    clen = U8LEN[c];
+                } else if (c == 0xE1 || c == 0xE2 || c == 0xE3 || c == 0xEF) {
+                    if (i + 3 > n || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80) return SPLIT_RETRY;
+                    clen = 3;
+                } else {
+                    clen = (size_t)gx_seg_utf8_seq(u, n - i);
+                    if (!clen) return SPLIT_RETRY;
+                }
+            } else if (validate && ((c < 0x20 && c != '\t' && c != '\v' && c != '\f') || c == 0x7F)) {
+                return SPLIT_RETRY;
+            }
             size_t drop = 0;
             if (c == '\f') drop = 1, later_pages++;
+            else if (c == ' ' || c == '\v') ws = true;
+            else if (c == '\t') ws = tab = esc = true;
+            else if (c == '\\') esc = true;
+            else if (c == 0xC2 || c == 0xE1) ws = true;     /* maybe NBSP, U+1680, U+180E */
+            else if (c == 0xE3) { if (i + 2 < n && u[1] == 0x80 && u[2] == 0x80) ws = true; }
             else if (c == 0xE2 && i + 2 < n) {
-                const unsigned char *u = (const unsigned char *)s + i;
                 if ((u[1] == 0x80 && (u[2] == 0x8B || u[2] == 0x8C || u[2] == 0x8D)) ||
                     (u[1] == 0x81 && u[2] == 0xA0)) drop = 3;
-            } else if (c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBB &&
-                       (unsigned char)s[i + 2] == 0xBF) drop = 3;
+                else if ((u[1] == 0x80 && (u[2] <= 0x8A || u[2] == 0xA8 || u[2] == 0xA9 || u[2] == 0xAF)) ||
+                         (u[1] == 0x81 && u[2] == 0x9F)) ws = true;
+            } else if (c == 0xEF && i + 2 < n && u[1] == 0xBB && u[2] == 0xBF) drop = 3;
             if (drop) {
                 gx_buf_add(&d->text, s + span, i - span);
                 i += drop;
                 span = i;
                 continue;
             }
-            i++;
+            i += clen;
         }
+        if (i > n) i = n;
         gx_buf_add(&d->text, s + span, i - span);
         page += later_pages;
         l->len = d->text.len - l->off;
+        l->ws = ws;
+        l->tab = tab;
+        l->esc = esc;
         if (l->len > GX_SEG_MAX_LINE) {
+            if (validate) return SPLIT_RETRY;
             gx_error_at(name, (long)d->nlines, "line too long (%zu bytes, limit %u)",
                         l->len, GX_SEG_MAX_LINE);
-            return false;
+            return SPLIT_ERROR;
         }
         if (i < n && s[i] == '\r') { i++; if (i < n && s[i] == '\n') i++; }
         else if (i < n && s[i] == '\n') i++;
         if (n == 0) break;
     }
     rx_pad(&d->text);
-    return true;
+    return SPLIT_OK;
 }
 
 /* ---- pass 1: line classes -------------------------------------------- */
@@ -843,12 +1195,17 @@ static void classify_lines(gx_seg_doc *d)
         const char *s = LT(d, i);
         size_t n = l->len;
         if (l->html_table) { l->cls = C_TAB; continue; }
-        const char *tab = memchr(s, '\t', n);
+        if (!l->ws) {
+            /* no white space: not blank (unless empty), one field, no gap */
+            if (n == 0) l->cls = C_BLANK;
+            else if (n >= 2 && s[0] == '|' && s[n - 1] == '|') l->cls = C_PIPE;
+            else l->cls = C_TEXT;
+            continue;
+        }
+        const char *tab = l->tab ? memchr(s, '\t', n) : NULL;
         if (is_blank(s, n)) { l->cls = tab ? C_TABE : C_BLANK; continue; }
         if (tab) {
-            size_t ntabs = 0;
-            for (size_t j = 0; j < n; j++) ntabs += s[j] == '\t';
-            if (s[0] == '\t' && ntabs == 1) { l->cls = C_TAB1; continue; }
+            if (s[0] == '\t' && !memchr(s + 1, '\t', n - 1)) { l->cls = C_TAB1; continue; }
             /* one non-empty cell holding a long sentence: an indented paragraph */
             int nonempty = 0;
             size_t longest = 0;
@@ -1495,7 +1852,7 @@ static void mark_headings(gx_seg_doc *d, gx_buf *scratch, gx_buf *tmp)
         int rank = c.st->rank;
         bool appendix = c.num < 0 || strcmp(c.st->style, "appendix") == 0;
         bool bulletin = noise_match(N_BULLETIN, c.title, c.tlen) ||
-                        noise_match(N_BULLETIN, scratch->data, scratch->len);
+                        noise_match(N_BULLETIN, c.clean, c.clen);
         /* find the open sibling at this rank */
         int sib = -1;
         for (int k = depth - 1; k >= 0; k--) {
@@ -1699,19 +2056,41 @@ bool gx_seg_load(gx_seg_doc *d, const char *bytes, size_t n, const char *name, i
     gx_buf dec, html;
     gx_buf_init(&dec);
     gx_buf_init(&html);
-    bool ok = gx_seg_decode(bytes, n, name, &dec);
     int *tables = NULL;
     size_t tcap = 0;
-    if (ok) {
+    bool ok = false, done = false;
+    /* The common case, a UTF-8 text report: split the bytes as they are,
+       checking them on the way; anything else (or anything odd) is decoded
+       first, the long way. */
+    const unsigned char *u = (const unsigned char *)bytes;
+    if (n > 3 && from != GX_FROM_HTML && !((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
+        const char *s = bytes;
+        size_t m = n;
+        if (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) { s += 3; m -= 3; }
+        int f = from;
+        if (!memchr(s, 0, m) && f == GX_FROM_AUTO)
+            f = gx_seg_looks_html(s, m) ? GX_FROM_HTML : GX_FROM_TEXT;
+        if (f != GX_FROM_HTML && f != GX_FROM_AUTO) {
+            if (split_lines(d, s, m, name, NULL, 0, true) == SPLIT_OK) {
+                d->from = f;
+                ok = done = true;
+            } else {
+                d->nlines = 0;
+                gx_buf_reset(&d->text);
+            }
+        }
+    }
+    if (!done) ok = gx_seg_decode(bytes, n, name, &dec);
+    if (ok && !done) {
         if (from == GX_FROM_AUTO)
             from = gx_seg_looks_html(dec.data, dec.len) ? GX_FROM_HTML : GX_FROM_TEXT;
         d->from = from;
         if (from == GX_FROM_HTML) {
             gx_seg_html_title(dec.data, dec.len, &d->page_title);
             gx_seg_html(dec.data, dec.len, &html, &tables, &tcap);
-            ok = split_lines(d, html.data, html.len, name, tables, tcap);
+            ok = split_lines(d, html.data, html.len, name, tables, tcap, false) == SPLIT_OK;
         } else {
-            ok = split_lines(d, dec.data, dec.len, name, NULL, 0);
+            ok = split_lines(d, dec.data, dec.len, name, NULL, 0, false) == SPLIT_OK;
         }
     }
     free(tables);
@@ -1747,6 +2126,8 @@ const char *gx_seg_role_name(int role)
 /* Decimal digits of v (>= 0) at p; returns the length. */
 static size_t utoa_(unsigned long v, char *p)
 {
+    if (v < 10) { p[0] = (char)('0' + v); return 1; }
+    if (v < 100) { p[0] = (char)('0' + v / 10); p[1] = (char)('0' + v % 10); return 2; }
     char t[24];
     size_t k = 0;
     do { t[k++] = (char)('0' + v % 10); v /= 10; } while (v);
@@ -1788,43 +2169,93 @@ const char *gx_seg_kind(const gx_seg_doc *d, size_t i)
 
 void gx_seg_write(const gx_seg_doc *d, const char *docname)
 {
-    gx_buf row;
-    gx_buf_init(&row);
-    gx_buf_reserve(&row, 256);
+    /* Every row starts with the same escaped doc name, and the sec, level
+       and kind columns depend on the enclosing heading only: both are
+       formatted once, so a row costs its numbers and its text. */
+    gx_buf pre;
+    gx_buf_init(&pre);
     size_t dn = strlen(docname);
-    char num[32];
+    bool plain_name = !memchr(docname, '\\', dn) && !memchr(docname, '\t', dn) &&
+                      !memchr(docname, '\n', dn) && !memchr(docname, '\r', dn);
     if (d->page_title.len) {
         gx_out_field(docname, dn);
         gx_outs("\t0\t1\t0\t0\t0\tpreamble\ttitle\t\t\t\t\t\t");
         gx_out_field(d->page_title.data, d->page_title.len);
         gx_outc('\n');
     }
+    /* per heading (index h + 1; 0 = none): "sec\tlevel\tkind\t" */
+    size_t nh = (size_t)d->nheads + 1;
+    size_t *hoff = gx_xmalloc((nh + 1) * sizeof *hoff);
+    char num[32];
+    for (size_t h = 0; h < nh; h++) {
+        hoff[h] = pre.len;
+        if (h == 0) { gx_buf_add(&pre, "0\t0\tpreamble\t", 13); continue; }
+        const gx_seg_head *hd = &d->heads[h - 1];
+        gx_buf_adds(&pre, hd->sec);
+        num[0] = '\t';
+        size_t k = 1 + utoa_((unsigned long)hd->depth, num + 1);
+        num[k++] = '\t';
+        gx_buf_add(&pre, num, k);
+        gx_buf_adds(&pre, hd->kind);
+        gx_buf_addc(&pre, '\t');
+    }
+    hoff[nh] = pre.len;
+    char row[1024];
+    char lno[24] = "0";         /* the line number, counted up in decimal */
+    size_t lnn = 1;
     for (size_t i = 0; i < d->nlines; i++) {
         const gx_seg_line *l = &d->lines[i];
-        int h = l->heading;
-        gx_out_field(docname, dn);
-        /* the fixed columns, formatted here: line page para sec level kind role table */
-        char *p = num;
-        gx_buf_reset(&row);
-        *p++ = '\t'; p += utoa_(i + 1, p);
+        size_t k = lnn;
+        while (k > 0 && lno[k - 1] == '9') lno[--k] = '0';
+        if (k == 0) { memmove(lno + 1, lno, lnn++); lno[0] = '1'; }
+        else lno[k - 1]++;
+        size_t h = (size_t)(l->heading + 1);
+        const char *hs = pre.data + hoff[h];
+        size_t hn = hoff[h + 1] - hoff[h];
+        const char *role = gx_seg_role_name(l->role);
+        size_t rn = strlen(role);
+        if (!plain_name || dn + hn + rn + 100 > sizeof row) {
+            /* an unusual doc name or a very long row head: the general way */
+            gx_out_field(docname, dn);
+            char *p = num;
+            *p++ = '\t'; p += utoa_(i + 1, p);
+            *p++ = '\t'; p += utoa_((unsigned long)l->page, p);
+            *p++ = '\t'; p += utoa_((unsigned long)l->para, p);
+            *p++ = '\t';
+            gx_out(num, (size_t)(p - num));
+            gx_out(hs, hn);
+            gx_out(role, rn);
+            gx_outc('\t');
+            if (l->table) { p = num; p += utoa_((unsigned long)l->table, p); gx_out(num, (size_t)(p - num)); }
+            gx_out("\t\t\t\t\t", 5);
+            gx_out_field(LT(d, i), l->len);
+            gx_outc('\n');
+            continue;
+        }
+        char *p = row;
+        memcpy(p, docname, dn); p += dn;
+        *p++ = '\t'; memcpy(p, lno, lnn); p += lnn;
         *p++ = '\t'; p += utoa_((unsigned long)l->page, p);
         *p++ = '\t'; p += utoa_((unsigned long)l->para, p);
         *p++ = '\t';
-        gx_buf_add(&row, num, (size_t)(p - num));
-        gx_buf_adds(&row, h < 0 ? "0" : d->heads[h].sec);
-        p = num;
-        *p++ = '\t'; p += utoa_((unsigned long)(h < 0 ? 0 : d->heads[h].depth), p);
+        memcpy(p, hs, hn); p += hn;
+        memcpy(p, role, rn); p += rn;
         *p++ = '\t';
-        gx_buf_add(&row, num, (size_t)(p - num));
-        gx_buf_adds(&row, h < 0 ? "preamble" : d->heads[h].kind);
-        gx_buf_addc(&row, '\t');
-        gx_buf_adds(&row, gx_seg_role_name(l->role));
-        gx_buf_addc(&row, '\t');
-        if (l->table) { p = num; p += utoa_((unsigned long)l->table, p); gx_buf_add(&row, num, (size_t)(p - num)); }
-        gx_buf_add(&row, "\t\t\t\t\t", 5);
-        gx_out(row.data, row.len);
-        gx_out_field(LT(d, i), l->len);
+        if (l->table) p += utoa_((unsigned long)l->table, p);
+        memcpy(p, "\t\t\t\t\t", 5); p += 5;
+        /* a line with nothing to escape (split_lines noted TABs and
+           backslashes; line ends are never in a line) goes out as it is */
+        if (!l->esc && (size_t)(p - row) + l->len + 1 <= sizeof row) {
+            memcpy(p, LT(d, i), l->len); p += l->len;
+            *p++ = '\n';
+            gx_out(row, (size_t)(p - row));
+            continue;
+        }
+        gx_out(row, (size_t)(p - row));
+        if (l->esc) gx_out_field(LT(d, i), l->len);
+        else gx_out(LT(d, i), l->len);
         gx_outc('\n');
     }
-    gx_buf_free(&row);
+    free(hoff);
+    gx_buf_free(&pre);
 }

@@ -32,8 +32,16 @@ typedef struct gx_seg_line {
     unsigned char cls;      /* line class, see segment.c */
     unsigned char runin;    /* heading with body text after its title */
     unsigned char hc;       /* heading candidate? 0 not yet known, 1 no, 2 yes */
+    unsigned char ws;       /* may hold white space (0: surely none) */
+    unsigned char tab;      /* holds a TAB */
+    unsigned char esc;      /* holds a TAB or a backslash (gx-TSV escapes) */
     signed char hrank;      /* if so: the rank of its style */
     int    hnum;            /* and its numeral (-1 if none) */
+    /* the full candidate, when its cleaned text is a slice of the line (no
+       markdown marks removed): offsets from the line start, style index + 1
+       (0 = not kept) */
+    unsigned char hstyle, hrunin;
+    uint32_t tl_off, tl_len, cl_off, cl_len;
 } gx_seg_line;
 
 typedef struct gx_seg_head {
@@ -67,6 +75,10 @@ void gx_seg_doc_free(gx_seg_doc *d);
  * BOM, else GB18030. NUL bytes, control bytes and undecodable bytes are
  * errors: reported as "name:line: message", and false is returned. */
 bool gx_seg_decode(const char *in, size_t n, const char *name, gx_buf *out);
+
+/* Length of the well-formed UTF-8 sequence at s (2-4), 0 if invalid
+ * (overlong forms, surrogates and code points above U+10FFFF are invalid). */
+int gx_seg_utf8_seq(const unsigned char *s, size_t n);
 
 /* Convert an HTML page (UTF-8) to lines: tags dropped, block elements end
  * lines, entities decoded, each <tr> one TAB-separated line with colspan and

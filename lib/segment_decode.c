@@ -56,7 +56,7 @@ static bool convert(const char *from, const char *in, size_t n, gx_buf *out, siz
 
 /* Length of the well-formed UTF-8 sequence at s (2-4), 0 if invalid
  * (overlong forms, surrogates and code points above U+10FFFF are invalid). */
-static int utf8_seq(const unsigned char *s, size_t n)
+int gx_seg_utf8_seq(const unsigned char *s, size_t n)
 {
     unsigned char c = s[0];
     if (c >= 0xC2 && c <= 0xDF) return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
@@ -86,6 +86,10 @@ static void utf8_stats(const char *s, size_t n, size_t *good_mb, size_t *bad, si
     size_t i = 0;
     const unsigned char *u = (const unsigned char *)s;
     while (i < n) {
+        /* Too many invalid bytes for the file ever to count as mostly UTF-8
+           (every sequence still to come is 2 bytes or more): the caller only
+           needs to know that much. */
+        if (*bad && *bad * 10 >= *good_mb + (n - i) / 2 + 1) return;
         unsigned char c = u[i];
         /* the common cases first: 8 ASCII bytes with no control byte, and a
            CJK character (a 3-byte sequence with no special lead) */
@@ -111,7 +115,7 @@ static void utf8_stats(const char *s, size_t n, size_t *good_mb, size_t *bad, si
             i++;
             continue;
         }
-        int k = utf8_seq((const unsigned char *)s + i, n - i);
+        int k = gx_seg_utf8_seq((const unsigned char *)s + i, n - i);
         if (k == 0) {
             if (*bad == 0) *first_bad = i;
             (*bad)++;
@@ -121,6 +125,71 @@ static void utf8_stats(const char *s, size_t n, size_t *good_mb, size_t *bad, si
             i += (size_t)k;
         }
     }
+}
+
+/* A control byte other than TAB LF VT FF CR (or DEL) anywhere in s? Eight
+ * bytes at a time: a word with no byte below 0x20 and no 0x7F has none. */
+static bool has_ctl(const char *s, size_t n)
+{
+    const uint64_t hi = 0x8080808080808080ULL, ones = 0x0101010101010101ULL;
+    size_t i = 0;
+    for (;;) {
+        for (; i + 8 <= n; i += 8) {
+            uint64_t w, d;
+            memcpy(&w, s + i, 8);
+            d = w ^ (ones * 0x7F);
+            if (((w - ones * 0x20) & ~w & hi) | ((d - ones) & ~d & hi)) break;
+        }
+        size_t e = i + 8 < n ? i + 8 : n;
+        if (i >= e) return false;
+        for (; i < e; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r') || c == 0x7F)
+                return true;
+        }
+    }
+}
+
+/* UTF-16 (no BOM left) to UTF-8 by hand, for the common case: false when
+ * anything is unusual (an odd length, a lone surrogate), and the caller
+ * lets iconv do it (and word the error). *ctl tells whether a control
+ * character was seen (for the scan that reports it). */
+static bool utf16_fast(const unsigned char *in, size_t n, bool be, gx_buf *out, bool *ctl)
+{
+    if (n & 1) return false;
+    gx_buf_reset(out);
+    gx_buf_reserve(out, n / 2 * 3 + 16);
+    unsigned char *o = (unsigned char *)out->data;
+    bool c = false;
+    for (size_t i = 0; i < n; i += 2) {
+        unsigned u = be ? (unsigned)in[i] << 8 | in[i + 1] : (unsigned)in[i + 1] << 8 | in[i];
+        if (u < 0x80) {
+            if ((u < 0x20 && u != '\t' && u != '\n' && u != '\v' && u != '\f' && u != '\r') || u == 0x7F)
+                c = true;
+            *o++ = (unsigned char)u;
+        } else if (u < 0x800) {
+            *o++ = (unsigned char)(0xC0 | u >> 6);
+            *o++ = (unsigned char)(0x80 | (u & 0x3F));
+        } else if (u < 0xD800 || u > 0xDFFF) {
+            *o++ = (unsigned char)(0xE0 | u >> 12);
+            *o++ = (unsigned char)(0x80 | ((u >> 6) & 0x3F));
+            *o++ = (unsigned char)(0x80 | (u & 0x3F));
+        } else {
+            if (u >= 0xDC00 || i + 4 > n) return false;
+            unsigned lo = be ? (unsigned)in[i + 2] << 8 | in[i + 3] : (unsigned)in[i + 3] << 8 | in[i + 2];
+            if (lo < 0xDC00 || lo > 0xDFFF) return false;
+            unsigned cp = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+            *o++ = (unsigned char)(0xF0 | cp >> 18);
+            *o++ = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+            *o++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+            *o++ = (unsigned char)(0x80 | (cp & 0x3F));
+            i += 2;
+        }
+    }
+    out->len = (size_t)(o - (unsigned char *)out->data);
+    out->data[out->len] = 0;
+    *ctl = c;
+    return true;
 }
 
 static long out_line(const gx_buf *b)
@@ -141,7 +210,10 @@ bool gx_seg_decode(const char *in, size_t n, const char *name, gx_buf *out)
     bool checked = false;
     if (n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
         const char *enc = u[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
-        if (!convert(enc, in + 2, n - 2, out, &bad, &why)) {
+        bool ctl;
+        if (utf16_fast(u + 2, n - 2, u[0] == 0xFE, out, &ctl)) {
+            checked = !ctl;
+        } else if (!convert(enc, in + 2, n - 2, out, &bad, &why)) {
             gx_error_at(name, out_line(out), "not valid %s: %s", enc, why);
             return false;
         }
@@ -169,6 +241,8 @@ bool gx_seg_decode(const char *in, size_t n, const char *name, gx_buf *out)
                         "invalid bytes: neither UTF-8 nor GB18030 (byte 0x%02X: %s)",
                         bad < n ? (unsigned char)in[bad] : 0, why);
             return false;
+        } else {
+            checked = !has_ctl(out->data, out->len);
         }
     }
     /* Control bytes other than TAB LF VT FF CR mean binary data. */

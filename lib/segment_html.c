@@ -35,9 +35,42 @@ static const char *const skip_tags[] = {
     "script", "style", "title", "noscript", "template", "svg", "textarea", "head", NULL
 };
 
+/* The tags the converter treats one by one, as a number: a tag name is
+ * compared once, not at every test. */
+enum { T_OTHER, T_TABLE, T_TR, T_TD, T_TH, T_CAPTION, T_BR, T_P, T_DIV, T_SCRIPT, T_STYLE,
+       T_HEAD, T_TITLE };
+
+/* name: a NUL-terminated tag name in a buffer of 16 bytes */
+static int tag_id(const char *name)
+{
+#define IS(w) (memcmp(name, w, sizeof w) == 0)
+    switch (name[0]) {
+    case 't':
+        if (IS("table")) return T_TABLE;
+        if (IS("tr")) return T_TR;
+        if (IS("td")) return T_TD;
+        if (IS("th")) return T_TH;
+        if (IS("title")) return T_TITLE;
+        break;
+    case 'c': if (IS("caption")) return T_CAPTION; break;
+    case 'b': if (IS("br")) return T_BR; break;
+    case 'p': if (IS("p")) return T_P; break;
+    case 'd': if (IS("div")) return T_DIV; break;
+    case 's':
+        if (IS("script")) return T_SCRIPT;
+        if (IS("style")) return T_STYLE;
+        break;
+    case 'h': if (IS("head")) return T_HEAD; break;
+    default: break;
+    }
+    return T_OTHER;
+#undef IS
+}
+
 static bool in_list(const char *const *list, const char *name)
 {
-    for (; *list; list++) if (strcmp(*list, name) == 0) return true;
+    /* the first letter first: most names differ there */
+    for (; *list; list++) if ((*list)[0] == name[0] && strcmp(*list, name) == 0) return true;
     return false;
 }
 
@@ -111,17 +144,27 @@ static void end_line(html *h, bool force_blank)
     }
 }
 
-/* Append text with HTML whitespace collapsing. */
-static void add_text(html *h, gx_buf *b, const char *s, size_t n)
+/* Append the text s[i..) up to the next '<' or '&' (or n) to b, with
+ * HTML whitespace collapsing; returns where it stopped. */
+static size_t add_text(gx_buf *b, const char *s, size_t i, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
+    const char *lt = memchr(s + i, '<', n - i);
+    if (lt) n = (size_t)(lt - s);
+    const char *amp = memchr(s + i, '&', n - i);
+    if (amp) n = (size_t)(amp - s);
+    gx_buf_reserve(b, n - i);
+    char *d = b->data, *o = d + b->len;
+    for (; i < n; i++) {
         char c = s[i];
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-            if (b->len && b->data[b->len - 1] != ' ') gx_buf_addc(b, ' ');
+            if (o > d && o[-1] != ' ') *o++ = ' ';
         } else {
-            gx_buf_addc(b, c);
+            *o++ = c;
         }
     }
+    b->len = (size_t)(o - d);
+    d[b->len] = 0;
+    return i;
 }
 
 static void row_cell(html *h, const char *s, size_t n)
@@ -258,7 +301,9 @@ bool gx_seg_looks_html(const char *s, size_t n)
     };
     const char *const *marks = tag_first ? tag_marks : page_marks;
     for (size_t j = i; j < i + lim; j++) {
-        if (s[j] != '<') continue;
+        const char *lt = memchr(s + j, '<', i + lim - j);
+        if (!lt) break;
+        j = (size_t)(lt - s);
         for (int k = 0; marks[k]; k++) {
             size_t len = strlen(marks[k]);
             if (j + len <= n && strncasecmp(s + j, marks[k], len) == 0) return true;
@@ -283,13 +328,18 @@ static unsigned char *layout_tables(const char *s, size_t n, size_t *count)
     size_t i = 0;
     while (i < n) {
         if (s[i] != '<') {
-            if (sp > 0 && sp <= MAXD && !isspace((unsigned char)s[i])) {
+            if (sp == 0 || sp > MAXD) {     /* outside a table: nothing to count */
+                const char *lt = memchr(s + i, '<', n - i);
+                i = lt ? (size_t)(lt - s) : n;
+                continue;
+            }
+            if (!isspace((unsigned char)s[i])) {
                 if (++text[sp - 1] > 600) flag[idx[sp - 1]] = 1;
             }
             i++;
             continue;
         }
-        if (i + 3 < n && strncmp(s + i, "<!--", 4) == 0) {
+        if (i + 3 < n && s[i + 1] == '!' && s[i + 2] == '-' && s[i + 3] == '-') {
             size_t j = i + 4;
             while (j + 2 < n && !(s[j] == '-' && s[j + 1] == '-' && s[j + 2] == '>')) j++;
             i = j + 2 < n ? j + 3 : n;
@@ -305,6 +355,7 @@ static unsigned char *layout_tables(const char *s, size_t n, size_t *count)
             j++;
         }
         name[k] = 0;
+        int id = tag_id(name);
         char q = 0;
         while (j < n && (q || s[j] != '>')) {
             if (q) { if (s[j] == q) q = 0; }
@@ -313,14 +364,14 @@ static unsigned char *layout_tables(const char *s, size_t n, size_t *count)
         }
         i = j < n ? j + 1 : n;
         if (!k) continue;
-        if (!close && (strcmp(name, "script") == 0 || strcmp(name, "style") == 0)) {
+        if (!close && (id == T_SCRIPT || id == T_STYLE)) {
             size_t len = strlen(name), m = i;
             while (m + len + 2 <= n && !(s[m] == '<' && s[m + 1] == '/' &&
                                          strncasecmp(s + m + 2, name, len) == 0)) m++;
             i = m + len + 2 <= n ? m : n;
             continue;
         }
-        if (strcmp(name, "table") == 0) {
+        if (id == T_TABLE) {
             if (!close) {
                 if (nt == cap) {
                     flag = gx_xrealloc(flag, cap * 2);
@@ -338,11 +389,10 @@ static unsigned char *layout_tables(const char *s, size_t n, size_t *count)
             continue;
         }
         if (sp > 0 && sp <= MAXD) {
-            if (!close && (strcmp(name, "td") == 0 || strcmp(name, "th") == 0)) {
+            if (!close && (id == T_TD || id == T_TH)) {
                 text[sp - 1] = 0;
                 blocks[sp - 1] = 0;
-            } else if (!close && (strcmp(name, "p") == 0 || strcmp(name, "br") == 0 ||
-                                  strcmp(name, "div") == 0)) {
+            } else if (!close && (id == T_P || id == T_BR || id == T_DIV)) {
                 if (++blocks[sp - 1] >= 6) flag[idx[sp - 1]] = 1;
             }
         }
@@ -367,7 +417,7 @@ void gx_seg_html(const char *s, size_t n, gx_buf *out, int **tables, size_t *tca
     while (i < n) {
         char c = s[i];
         if (c == '<') {
-            if (i + 3 < n && strncmp(s + i, "<!--", 4) == 0) {
+            if (i + 3 < n && s[i + 1] == '!' && s[i + 2] == '-' && s[i + 3] == '-') {
                 const char *e = NULL;
                 for (size_t j = i + 4; j + 2 < n; j++)
                     if (s[j] == '-' && s[j + 1] == '-' && s[j + 2] == '>') { e = s + j + 3; break; }
@@ -391,6 +441,7 @@ void gx_seg_html(const char *s, size_t n, gx_buf *out, int **tables, size_t *tca
                 j++;
             }
             name[k] = 0;
+            int id = tag_id(name);
             size_t attr = j;
             char q = 0;
             while (j < n && (q || s[j] != '>')) {
@@ -408,17 +459,17 @@ void gx_seg_html(const char *s, size_t n, gx_buf *out, int **tables, size_t *tca
                     if (s[m] == '<' && s[m + 1] == '/' && strncasecmp(s + m + 2, name, len) == 0 &&
                         (m + 2 + len == n || !isalnum((unsigned char)s[m + 2 + len]))) break;
                 }
-                if (strcmp(name, "head") == 0 && m + len + 2 > n) m = i; /* no </head>: keep going */
+                if (id == T_HEAD && m + len + 2 > n) m = i; /* no </head>: keep going */
                 else if (m + len + 2 > n) m = n;
                 else {
                     while (m < n && s[m] != '>') m++;
                     if (m < n) m++;
                 }
                 i = m;
-                if (strcmp(name, "title") == 0) end_line(h, false);
+                if (id == T_TITLE) end_line(h, false);
                 continue;
             }
-            if (strcmp(name, "table") == 0) {
+            if (id == T_TABLE) {
                 bool lay;
                 if (!close) {
                     size_t t = h->tables_seen++;
@@ -449,12 +500,12 @@ void gx_seg_html(const char *s, size_t n, gx_buf *out, int **tables, size_t *tca
                 continue;
             }
             if (h->table_depth == 1) {
-                if (strcmp(name, "tr") == 0) {
+                if (id == T_TR) {
                     end_row(h);
                     if (!close) { h->in_row = true; h->col = 0; gx_buf_reset(&h->row); }
                     continue;
                 }
-                if (strcmp(name, "td") == 0 || strcmp(name, "th") == 0) {
+                if (id == T_TD || id == T_TH) {
                     end_cell(h);
                     if (!close) {
                         if (!h->in_row) { h->in_row = true; h->col = 0; gx_buf_reset(&h->row); }
@@ -464,7 +515,7 @@ void gx_seg_html(const char *s, size_t n, gx_buf *out, int **tables, size_t *tca
                     }
                     continue;
                 }
-                if (strcmp(name, "caption") == 0) {
+                if (id == T_CAPTION) {
                     if (!close) end_row(h);
                     else end_line(h, false);
                     continue;
@@ -472,14 +523,13 @@ void gx_seg_html(const char *s, size_t n, gx_buf *out, int **tables, size_t *tca
             }
             if (h->table_depth > 0 && (h->in_cell || h->in_row)) {
                 /* block tags inside a cell (or a nested table): a space */
-                if (in_list(block_tags, name) || strcmp(name, "br") == 0 ||
-                    strcmp(name, "tr") == 0 || strcmp(name, "td") == 0 || strcmp(name, "th") == 0)
+                if (id == T_BR || id == T_TR || id == T_TD || id == T_TH || in_list(block_tags, name))
                     if (h->in_cell && h->cell.len && h->cell.data[h->cell.len - 1] != ' ')
                         gx_buf_addc(&h->cell, ' ');
                 continue;
             }
-            if (strcmp(name, "br") == 0) { end_line(h, true); continue; }
-            if (strcmp(name, "tr") == 0 || strcmp(name, "td") == 0 || strcmp(name, "th") == 0) {
+            if (id == T_BR) { end_line(h, true); continue; }
+            if (id == T_TR || id == T_TD || id == T_TH) {
                 end_line(h, false);     /* a cell of a layout table */
                 continue;
             }
@@ -488,22 +538,16 @@ void gx_seg_html(const char *s, size_t n, gx_buf *out, int **tables, size_t *tca
         }
         gx_buf *b = h->in_cell ? &h->cell : (h->table_depth > 0 && h->in_row) ? NULL : &h->line;
         if (c == '&') {
-            gx_buf tmp;
-            gx_buf_init(&tmp);
-            size_t used = entity(s + i, n - i, &tmp);
-            if (b) gx_buf_add(b, tmp.data, tmp.len);
-            gx_buf_free(&tmp);
-            i += used;
+            static gx_buf dropped;      /* an entity between cells */
+            gx_buf_reset(&dropped);
+            i += entity(s + i, n - i, b ? b : &dropped);
             continue;
         }
         if (!b) { i++; continue; }     /* text between cells is dropped */
-        size_t j = i;
-        while (j < n && s[j] != '<' && s[j] != '&') j++;
         if (b->len == 0) {
-            while (i < j && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
+            while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
         }
-        add_text(h, b, s + i, j - i);
-        i = j;
+        i = add_text(b, s, i, n);
     }
     end_row(h);
     end_line(h, false);
