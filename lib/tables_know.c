@@ -32,6 +32,32 @@ typedef struct tb_tmpl {
     int    nleaves;
 } tb_tmpl;
 
+/* A memo of answers by subject text: the same cells (0, 1, 本年新收…, 无)
+ * and row labels come back in every table of every report, and a table
+ * answer depends on the subject bytes alone. Open addressing over a fixed
+ * number of slots, the key kept inline; subjects longer than MEMO_KEY are
+ * not memoised, and a full memo is emptied, so memory stays bounded. */
+enum { MEMO_KEY = 46, MEMO_SLOTS = 4096 };
+
+typedef struct memo_ent {
+    uint32_t hash;
+    uint8_t  used;
+    uint8_t  n;
+    char     key[MEMO_KEY];
+    long     v[4];
+} memo_ent;
+
+typedef struct memo {
+    memo_ent *e;       /* NULL until the first lookup */
+    int       count;
+    unsigned  misses;  /* answers computed (for the JIT decision below) */
+} memo;
+
+/* The patterns are matched by the interpreter until this many answers of
+ * their table had to be computed (not memoised): one report never pays
+ * the JIT compiler, a long stream of new subjects does once. */
+enum { JIT_AFTER_MISSES = 512 };
+
 struct tb_know {
     tb_re   *val;  int nval;
     tb_re   *num;  int nnum;
@@ -39,8 +65,55 @@ struct tb_know {
     tb_tmpl *tmpl; int ntmpl;
     char   **labels; int nlabels;
     bool     labels_keyed;   /* labels[] hold their keys, sorted */
+    /* each table is loaded on its first use: input without tables (or a
+     * report that never needs the labels) never reads them */
+    bool     val_loaded, num_loaded, foot_loaded, tmpl_loaded, labels_loaded;
+    memo     m_val, m_num, m_foot, m_label;
     gx_buf   scratch, scratch2;
 };
+
+static uint32_t memo_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/* The slot of s: *hit tells whether it holds s's answer; else it is the
+ * free slot to fill (already keyed: set used = 1 after writing v). NULL
+ * when s is not memoised. */
+static memo_ent *memo_slot(memo *m, const char *s, size_t n, bool *hit)
+{
+    *hit = false;
+    if (n > MEMO_KEY) return NULL;
+    if (!m->e) m->e = gx_xcalloc(MEMO_SLOTS, sizeof *m->e);
+    uint32_t h = memo_hash(s, n);
+    size_t i = h & (MEMO_SLOTS - 1);
+    for (;; i = (i + 1) & (MEMO_SLOTS - 1)) {
+        memo_ent *e = &m->e[i];
+        if (!e->used) break;
+        if (e->hash == h && e->n == n && memcmp(e->key, s, n) == 0) { *hit = true; return e; }
+    }
+    if (m->count >= MEMO_SLOTS * 3 / 4) {   /* full: start again */
+        memset(m->e, 0, MEMO_SLOTS * sizeof *m->e);
+        m->count = 0;
+        i = h & (MEMO_SLOTS - 1);
+    }
+    memo_ent *e = &m->e[i];
+    e->hash = h;
+    e->n = (uint8_t)n;
+    memcpy(e->key, s, n);
+    m->count++;
+    return e;
+}
+
+/* Count a computed answer; past JIT_AFTER_MISSES the table's patterns may
+ * be JIT-compiled (rx.h decides when, from then on). */
+static void memo_miss(memo *m, tb_re *re, int nre)
+{
+    if (++m->misses != JIT_AFTER_MISSES) return;
+    for (int i = 0; i < nre; i++) re[i].rx.flags &= ~(unsigned)GX_RX_NOJIT;
+}
 
 static const char UCP[] = "(*UCP)";
 
@@ -61,7 +134,7 @@ static void rx_decl(tb_re *r, const char *table, long row, const char *pat, bool
     gx_buf_free(&b);
     r->table = table;
     r->num = -1;
-    gx_rx_set(&r->rx, r->pat, 0, table, (int)row);
+    gx_rx_set(&r->rx, r->pat, GX_RX_NOJIT, table, (int)row);   /* see memo_miss */
 }
 
 /* Compile on first use; a bad pattern ends the program naming the table,
@@ -166,13 +239,9 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-tb_know *tb_know_load(void)
+static void load_values(tb_know *k)
 {
-    tb_know *k = gx_xcalloc(1, sizeof *k);
-    gx_buf_init(&k->scratch);
-    gx_buf_init(&k->scratch2);
     gx_table t;
-
     gx_table_load(&t, "tables_values.tsv", NULL);
     int ck = need_col(&t, "kind"), cp = need_col(&t, "pattern");
     k->val = gx_xcalloc((size_t)t.nrows + 1, sizeof *k->val);
@@ -182,10 +251,15 @@ tb_know *tb_know_load(void)
     }
     k->nval = t.nrows;
     gx_table_free(&t);
+    k->val_loaded = true;
+}
 
+static void load_numbering(tb_know *k)
+{
+    gx_table t;
     gx_table_load(&t, "tables_numbering.tsv", NULL);
     int cr = need_col(&t, "rank");
-    cp = need_col(&t, "pattern");
+    int cp = need_col(&t, "pattern");
     k->num = gx_xcalloc((size_t)t.nrows + 1, sizeof *k->num);
     for (int i = 0; i < t.nrows; i++) {
         k->num[i].kind = atoi(t.rows[i][cr]);
@@ -193,15 +267,25 @@ tb_know *tb_know_load(void)
     }
     k->nnum = t.nrows;
     gx_table_free(&t);
+    k->num_loaded = true;
+}
 
+static void load_footer(tb_know *k)
+{
+    gx_table t;
     gx_table_load(&t, "tables_footer.tsv", NULL);
-    cp = need_col(&t, "pattern");
+    int cp = need_col(&t, "pattern");
     k->foot = gx_xcalloc((size_t)t.nrows + 1, sizeof *k->foot);
     for (int i = 0; i < t.nrows; i++)
         rx_decl(&k->foot[i], "tables_footer.tsv", i + 1, t.rows[i][cp], true);
     k->nfoot = t.nrows;
     gx_table_free(&t);
+    k->foot_loaded = true;
+}
 
+static void load_templates(tb_know *k)
+{
+    gx_table t;
     gx_table_load(&t, "tables_templates.tsv", NULL);
     int ckw = need_col(&t, "keyword"), cc = need_col(&t, "columns");
     int clv = gx_table_col(&t, "leaves");
@@ -226,15 +310,30 @@ tb_know *tb_know_load(void)
     }
     k->ntmpl = t.nrows;
     gx_table_free(&t);
+    k->tmpl_loaded = true;
+}
 
-    /* the label keys are made on the first lookup: most small reports
-     * never need them */
+static void load_labels(tb_know *k)
+{
+    /* the label keys are made on the first lookup (tb_known_label) */
+    gx_table t;
     gx_table_load(&t, "tables_labels.tsv", NULL);
     int cl = need_col(&t, "label");
     k->labels = gx_xcalloc((size_t)t.nrows + 1, sizeof *k->labels);
     for (int i = 0; i < t.nrows; i++) k->labels[i] = gx_xstrdup(t.rows[i][cl]);
     k->nlabels = t.nrows;
     gx_table_free(&t);
+    k->labels_loaded = true;
+}
+
+/* The tables are read on first use (the loaders above): creating the
+ * knowledge costs nothing. The functions below take a const tb_know and
+ * load, memoise and key through a cast: that is their private state. */
+tb_know *tb_know_load(void)
+{
+    tb_know *k = gx_xcalloc(1, sizeof *k);
+    gx_buf_init(&k->scratch);
+    gx_buf_init(&k->scratch2);
     return k;
 }
 
@@ -251,19 +350,33 @@ void tb_know_free(tb_know *k)
     }
     for (int i = 0; i < k->nlabels; i++) free(k->labels[i]);
     free(k->val); free(k->num); free(k->foot); free(k->tmpl); free(k->labels);
+    free(k->m_val.e); free(k->m_num.e); free(k->m_foot.e); free(k->m_label.e);
     gx_buf_free(&k->scratch);
     gx_buf_free(&k->scratch2);
     free(k);
 }
 
-int tb_classify(const tb_know *k, const char *s, size_t n)
+static int classify(tb_know *k, const char *s, size_t n)
 {
-    s = gx_trim(s, &n);
-    if (n == 0) return TB_EMPTY;
     unsigned fl = subject_flags(s, n);
     for (int i = 0; i < k->nval; i++)
         if (rx_match(&k->val[i], s, n, fl)) return k->val[i].kind;
     return TB_TEXT;
+}
+
+int tb_classify(const tb_know *kc, const char *s, size_t n)
+{
+    tb_know *k = (tb_know *)kc;
+    s = gx_trim(s, &n);
+    if (n == 0) return TB_EMPTY;
+    if (!k->val_loaded) load_values(k);
+    bool hit;
+    memo_ent *e = memo_slot(&k->m_val, s, n, &hit);
+    if (hit) return (int)e->v[0];
+    int cls = classify(k, s, n);
+    memo_miss(&k->m_val, k->val, k->nval);
+    if (e) { e->v[0] = cls; e->used = 1; }
+    return cls;
 }
 
 static long circled(const char *s, size_t n)
@@ -289,7 +402,7 @@ static long digits(const char *s, size_t n)
     return any ? v : -1;
 }
 
-int tb_numbering(const tb_know *k, const char *s, size_t n, long *num, int *rank, size_t *end)
+static int numbering(const tb_know *k, const char *s, size_t n, long *num, int *rank, size_t *end)
 {
     unsigned fl = subject_flags(s, n);
     for (int i = 0; i < k->nnum; i++) {
@@ -318,9 +431,26 @@ int tb_numbering(const tb_know *k, const char *s, size_t n, long *num, int *rank
     return -1;
 }
 
-bool tb_known_label(const tb_know *k, const char *s, size_t n)
+int tb_numbering(const tb_know *kc, const char *s, size_t n, long *num, int *rank, size_t *end)
 {
-    tb_know *m = (tb_know *)k;   /* scratch buffers and the lazy keys only */
+    tb_know *k = (tb_know *)kc;
+    if (!k->num_loaded) load_numbering(k);
+    bool hit;
+    memo_ent *e = memo_slot(&k->m_num, s, n, &hit);
+    if (hit) {
+        if (e->v[0] >= 0) { *num = e->v[1]; *rank = (int)e->v[2]; *end = (size_t)e->v[3]; }
+        return (int)e->v[0];
+    }
+    long nm = 0; int rk = 0; size_t en = 0;
+    int style = numbering(k, s, n, &nm, &rk, &en);
+    memo_miss(&k->m_num, k->num, k->nnum);
+    if (style >= 0) { *num = nm; *rank = rk; *end = en; }
+    if (e) { e->v[0] = style; e->v[1] = nm; e->v[2] = rk; e->v[3] = (long)en; e->used = 1; }
+    return style;
+}
+
+static bool known_label(tb_know *m, const char *s, size_t n)
+{
     if (!m->labels_keyed) {
         for (int i = 0; i < m->nlabels; i++) {
             label_key(m, m->labels[i], strlen(m->labels[i]));
@@ -332,11 +462,25 @@ bool tb_known_label(const tb_know *k, const char *s, size_t n)
     }
     label_key(m, s, n);
     const char *key = m->scratch.data;
-    return bsearch(&key, k->labels, (size_t)k->nlabels, sizeof *k->labels, cmp_str) != NULL;
+    return bsearch(&key, m->labels, (size_t)m->nlabels, sizeof *m->labels, cmp_str) != NULL;
 }
 
-int tb_template(const tb_know *k, const char *h, size_t n, const char *const **leaves, int *nleaves)
+bool tb_known_label(const tb_know *k, const char *s, size_t n)
 {
+    tb_know *m = (tb_know *)k;
+    if (!m->labels_loaded) load_labels(m);
+    bool hit;
+    memo_ent *e = memo_slot(&m->m_label, s, n, &hit);
+    if (hit) return e->v[0] != 0;
+    bool known = known_label(m, s, n);
+    if (e) { e->v[0] = known; e->used = 1; }
+    return known;
+}
+
+int tb_template(const tb_know *kc, const char *h, size_t n, const char *const **leaves, int *nleaves)
+{
+    tb_know *k = (tb_know *)kc;
+    if (!k->tmpl_loaded) load_templates(k);
     if (leaves) { *leaves = NULL; *nleaves = 0; }
     for (int i = 0; i < k->ntmpl; i++) {
         const char *kw = k->tmpl[i].kw;
@@ -356,12 +500,20 @@ int tb_template_columns(const tb_know *k, const char *h, size_t n)
     return tb_template(k, h, n, NULL, NULL);
 }
 
-bool tb_footer(const tb_know *k, const char *s, size_t n)
+bool tb_footer(const tb_know *kc, const char *s, size_t n)
 {
+    tb_know *k = (tb_know *)kc;
     s = gx_trim(s, &n);
     if (n == 0) return false;
+    if (!k->foot_loaded) load_footer(k);
+    bool hit;
+    memo_ent *e = memo_slot(&k->m_foot, s, n, &hit);
+    if (hit) return e->v[0] != 0;
     unsigned fl = subject_flags(s, n);
-    for (int i = 0; i < k->nfoot; i++)
-        if (rx_match(&k->foot[i], s, n, fl)) return true;
-    return false;
+    bool foot = false;
+    for (int i = 0; i < k->nfoot && !foot; i++)
+        if (rx_match(&k->foot[i], s, n, fl)) foot = true;
+    memo_miss(&k->m_foot, k->foot, k->nfoot);
+    if (e) { e->v[0] = foot; e->used = 1; }
+    return foot;
 }
