@@ -134,7 +134,7 @@ void tb_split_tabs(tb_grid *g, const char *s, size_t n, int src, unsigned flags)
 bool tb_split_pipes(tb_grid *g, const char *s, size_t n, int src, unsigned flags)
 {
     size_t len = n;
-    const char *p = gx_trim(s, &len);
+    const char *p = tb_trim(s, &len);
     if (len == 0 || p[0] != '|') return false;
     tb_grid_row(g, src, flags);
     size_t i = 1, a = 1;
@@ -173,26 +173,43 @@ static bool wide_cp(int32_t cp, const char *s, int l)
 
 void tb_path_part(const char *s, size_t n, gx_buf *out)
 {
-    s = gx_trim(s, &n);
+    s = tb_trim(s, &n);
+    /* the part is never longer than s: a space is written only for
+     * whitespace dropped */
+    gx_buf_reserve(out, n);
+    char *d = out->data + out->len;
     bool prev_wide = false, pending_space = false, any = false;
     for (size_t i = 0; i < n;) {
-        int32_t cp;
-        int l = gx_utf8_next(s + i, n - i, &cp);
-        if (l <= 0) l = 1;
-        if (gx_is_space_cp(cp) || cp == '\t' || cp == '\n' || cp == '\r') {
-            pending_space = true;
-            i += (size_t)l;
-            continue;
+        unsigned char c = (unsigned char)s[i];
+        int l;
+        bool w;
+        if (c < 0x80) {
+            /* ASCII: the whitespace of gx_is_space_cp, never wide */
+            if (c == ' ' || (c >= '\t' && c <= '\r')) { pending_space = true; i++; continue; }
+            l = 1;
+            w = false;
+        } else {
+            int32_t cp;
+            l = gx_utf8_next(s + i, n - i, &cp);
+            if (l <= 0) l = 1;
+            if (gx_is_space_cp(cp)) {
+                pending_space = true;
+                i += (size_t)l;
+                continue;
+            }
+            /* the common CJK ideographs are wide without asking */
+            w = (cp >= 0x4E00 && cp <= 0x9FA5) || wide_cp(cp, s + i, l);
         }
-        bool w = wide_cp(cp, s + i, l);
-        if (pending_space && any && !prev_wide && !w) gx_buf_addc(out, ' ');
+        if (pending_space && any && !prev_wide && !w) *d++ = ' ';
         pending_space = false;
-        gx_buf_add(out, s + i, (size_t)l);
+        memcpy(d, s + i, (size_t)l);
+        d += l;
         prev_wide = w;
         any = true;
         i += (size_t)l;
     }
-    if (!out->data) gx_buf_addc(out, 0), out->len = 0;
+    out->len = (size_t)(d - out->data);
+    out->data[out->len] = 0;
 }
 
 void tb_flags_text(unsigned flags, int lead, gx_buf *b)
@@ -303,7 +320,7 @@ static void analyse(builder *b)
     b->ri = tb_scratch_zero(&sri, (size_t)g->nrows + 1, sizeof *b->ri);
     for (int i = 0; i < g->ncells; i++) {
         size_t n = g->cells[i].len;
-        const char *s = gx_trim(tb_text(g, &g->cells[i]), &n);
+        const char *s = tb_trim(tb_text(g, &g->cells[i]), &n);
         b->ci[i].s = s;
         b->ci[i].n = n;
         b->ci[i].cls = tb_classify(b->k, s, n);

@@ -367,7 +367,7 @@ static int classify(tb_know *k, const char *s, size_t n)
 int tb_classify(const tb_know *kc, const char *s, size_t n)
 {
     tb_know *k = (tb_know *)kc;
-    s = gx_trim(s, &n);
+    s = tb_trim(s, &n);
     if (n == 0) return TB_EMPTY;
     if (!k->val_loaded) load_values(k);
     bool hit;
@@ -503,7 +503,7 @@ int tb_template_columns(const tb_know *k, const char *h, size_t n)
 bool tb_footer(const tb_know *kc, const char *s, size_t n)
 {
     tb_know *k = (tb_know *)kc;
-    s = gx_trim(s, &n);
+    s = tb_trim(s, &n);
     if (n == 0) return false;
     if (!k->foot_loaded) load_footer(k);
     bool hit;

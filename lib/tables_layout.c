@@ -57,7 +57,7 @@ static void add_chunk(lay *L, int line, int x0, int x1, size_t off, size_t len)
 {
     const char *s = L->lines[line].s + off;
     size_t n = len;
-    const char *t = gx_trim(s, &n);
+    const char *t = tb_trim(s, &n);
     if (n == 0) return;
     if (L->nch == L->capch) {
         L->capch = L->capch ? 2 * L->capch : 256;
@@ -331,7 +331,7 @@ static int columns(const lay *L, int a, int b, col *out, int cap)
 static bool blank_line(const tb_line *l)
 {
     size_t n = l->n;
-    gx_trim(l->s, &n);
+    tb_trim(l->s, &n);
     return n == 0;
 }
 

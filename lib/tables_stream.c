@@ -180,12 +180,18 @@ static int store(filter *f, const gx_record *r, bool table, const char *raw, siz
             o++;
         }
     } else {
+        size_t total = GX_DOC_NCOL;
+        for (int c = 0; c < GX_DOC_NCOL; c++) total += r->len[c];
+        gx_buf_reserve(&f->arena, total + rawn + 1);
+        char *d = f->arena.data + f->arena.len;
         for (int c = 0; c < GX_DOC_NCOL; c++) {
-            s->off[c] = f->arena.len;
+            s->off[c] = (size_t)(d - f->arena.data);
             s->len[c] = r->len[c];
-            gx_buf_add(&f->arena, r->f[c], r->len[c]);
-            gx_buf_addc(&f->arena, 0);
+            memcpy(d, r->f[c], r->len[c]);
+            d += r->len[c];
+            *d++ = 0;
         }
+        f->arena.len = (size_t)(d - f->arena.data);
     }
     if (raw) {
         s->raw = f->arena.len;
@@ -203,7 +209,7 @@ static int store(filter *f, const gx_record *r, bool table, const char *raw, siz
 
 static bool blank_text(const char *s, size_t n)
 {
-    s = gx_trim(s, &n);
+    s = tb_trim(s, &n);
     return n == 0;
 }
 
@@ -280,7 +286,7 @@ static int detect_layout(const filter *f, int last)
         if (t) tabs++;
         if (n && s[0] == '\t' && !memchr(s + 1, '\t', n - 1)) one++;
         size_t m = n;
-        const char *p = gx_trim(s, &m);
+        const char *p = tb_trim(s, &m);
         if (m && p[0] == '|') pipes++;
     }
     if (total == 0) return L_TABS;
@@ -350,7 +356,7 @@ static void grid_from_block(filter *f, int last)
 /* A line that can be a group row of a table: numbered, short, no sentence. */
 static bool group_like(const filter *f, const char *s, size_t n)
 {
-    s = gx_trim(s, &n);
+    s = tb_trim(s, &n);
     long num; int rank; size_t end;
     if (n == 0 || n > 120 || memchr(s, '\t', n)) return false;
     if (tb_numbering(f->k, s, n, &num, &rank, &end) < 0) return false;
