@@ -378,6 +378,32 @@ static void signature(builder *b, int r, gx_buf *out)
     }
 }
 
+/* Is the signature of row r that of one of the header rows (hs + hoff[h],
+ * hlen[h] bytes)? Made cell by cell, and given up as soon as no header
+ * signature starts with the part made: a body row's first cell (its
+ * label) is seldom that of a header row. */
+static bool repeats_header(builder *b, int r, const char *hs, const size_t *hoff,
+                           const size_t *hlen, int nhdr, gx_buf *one)
+{
+    gx_buf_reset(one);
+    const tb_row *row = &b->g->rows[r];
+    for (int c = 0; c <= row->n; c++) {
+        bool any = false;
+        for (int h = 0; h < nhdr && !any; h++)
+            any = hlen[h] >= one->len && (one->len == 0 || memcmp(hs + hoff[h], one->data, one->len) == 0);
+        if (!any) return false;
+        if (c == row->n) break;
+        const cinfo *x = &b->ci[row->first + c];
+        gx_norm_match(x->s, x->n, &b->tmp);
+        gx_buf_add(one, b->tmp.data ? b->tmp.data : "", b->tmp.len);
+        gx_buf_addc(one, '\x1f');
+    }
+    for (int h = 0; h < nhdr; h++)
+        if (hlen[h] == one->len && (one->len == 0 || memcmp(hs + hoff[h], one->data, one->len) == 0))
+            return true;
+    return false;
+}
+
 /* Value cells of row r after its label: [*start, *start + *count), trailing
  * empty cells dropped. */
 static void value_span(const builder *b, int r, int *start, int *count)
@@ -710,14 +736,16 @@ static void emit_section(builder *b, int s, int h1, int e, tb_carry *carry, bool
     static gx_buf hs, one;   /* reused from one section to the next */
     gx_buf_reset(&hs);
     gx_buf_reset(&one);
-    static tb_scratch shoff, sbr;
+    static tb_scratch shoff, shlen, sbr;
     size_t *hoff = tb_scratch_zero(&shoff, (size_t)nhdr + 1, sizeof *hoff);
+    size_t *hlen = tb_scratch_zero(&shlen, (size_t)nhdr + 1, sizeof *hlen);
     for (int r = s; r < h1; r++) {
         signature(b, r, &one);
         hoff[r - s] = hs.len;
         gx_buf_add(&hs, one.data, one.len);
         gx_buf_addc(&hs, 0);
     }
+    for (int h = 0; h < nhdr; h++) hlen[h] = strlen(hs.data + hoff[h]);
 
     /* pass 1: the body rows, their label parts, wrapped labels joined */
     int nb = e - h1;
@@ -729,15 +757,7 @@ static void emit_section(builder *b, int s, int h1, int e, tb_carry *carry, bool
     for (int r = h1; r < e; r++) {
         const rinfo *ri = &b->ri[r];
         if (ri->sep || ri->nonempty == 0) continue;
-        if (nhdr) {
-            signature(b, r, &one);
-            bool rep = false;
-            for (int h = 0; h < nhdr && !rep; h++) {
-                const char *hsig = hs.data + hoff[h];
-                rep = strlen(hsig) == one.len && memcmp(hsig, one.data, one.len) == 0;
-            }
-            if (rep) continue;
-        }
+        if (nhdr && repeats_header(b, r, hs.data, hoff, hlen, nhdr, &one)) continue;
         /* a lone text cell after a value row: the rest of its label? */
         if (!ri->data && ri->nonempty == 1 && nbr > 0 && br[nbr - 1].np > 0 &&
             b->ri[br[nbr - 1].r].data) {

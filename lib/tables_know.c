@@ -24,6 +24,21 @@ typedef struct tb_re {
     int         num;    /* group number of "num" (numbering); -1 not looked up */
 } tb_re;
 
+/* The whole-cell patterns of one table as one alternation, tried in the
+ * table's order: "\\A(?:(?:p1)\\z(?<gxtb0>)|(?:p2)\\z(?<gxtb1>)|...)"; the
+ * empty named group after a branch tells which row matched. One pcre2
+ * call instead of one per row for a cell that matches none (most labels),
+ * and one compilation. Made only when every row's pattern is
+ * self-contained (multi_safe); else, or when it does not compile, the
+ * rows are matched one by one as written. */
+typedef struct tb_multi {
+    gx_rx rx;
+    char *pat;
+    int  *grp;     /* group number of each row's marker */
+    bool  tried;   /* built (or found unsafe) */
+    bool  ok;
+} tb_multi;
+
 typedef struct tb_tmpl {
     char  *kw;
     int    cols;
@@ -64,11 +79,18 @@ struct tb_know {
     tb_re   *foot; int nfoot;
     tb_tmpl *tmpl; int ntmpl;
     char   **labels; int nlabels;
-    bool     labels_keyed;   /* labels[] hold their keys, sorted */
+    /* the labels normalised (gx_norm_match), made on the first lookup; a
+     * label's key (label_key) is a suffix of that, so only the labels
+     * ending with a looked-up key need their own key made */
+    char   **lnorm; size_t *lnorm_len;
+    char   **lkey;           /* NULL until made */
+    bool     labels_normed;
+    gx_buf   qkey;
     /* each table is loaded on its first use: input without tables (or a
      * report that never needs the labels) never reads them */
     bool     val_loaded, num_loaded, foot_loaded, tmpl_loaded, labels_loaded;
     memo     m_val, m_num, m_foot, m_label;
+    tb_multi x_val, x_foot;
     gx_buf   scratch, scratch2;
 };
 
@@ -123,10 +145,11 @@ static memo_ent *memo_slot(memo *m, const char *s, size_t n, bool *hit)
 
 /* Count a computed answer; past JIT_AFTER_MISSES the table's patterns may
  * be JIT-compiled (rx.h decides when, from then on). */
-static void memo_miss(memo *m, tb_re *re, int nre)
+static void memo_miss(memo *m, tb_re *re, int nre, tb_multi *x)
 {
     if (++m->misses != JIT_AFTER_MISSES) return;
     for (int i = 0; i < nre; i++) re[i].rx.flags &= ~(unsigned)GX_RX_NOJIT;
+    if (x) x->rx.flags &= ~(unsigned)GX_RX_NOJIT;
 }
 
 static const char UCP[] = "(*UCP)";
@@ -214,6 +237,108 @@ static void rx_free(tb_re *r)
     free(r->pat);
 }
 
+/* Can pattern p[0..n) be a branch of a larger pattern and mean the same?
+ * Its parentheses balance (outside escapes and classes) and it refers to
+ * no group by number or name and uses no backtracking verb or \Q...\E
+ * (whose meaning depends on the groups or branches around it). */
+static bool multi_safe(const char *p, size_t n)
+{
+    int depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        if (c == '\\') {
+            if (i + 1 >= n) return false;
+            char e = p[i + 1];
+            if ((e >= '0' && e <= '9') || e == 'g' || e == 'k' || e == 'Q' || e == 'E') return false;
+            i++;
+        } else if (c == '[') {
+            /* a class: up to its closing ], which may come first */
+            size_t j = i + 1;
+            if (j < n && p[j] == '^') j++;
+            if (j < n && p[j] == ']') j++;
+            for (; j < n && p[j] != ']'; j++) {
+                if (p[j] == '\\') j++;
+                else if (p[j] == '[' && j + 1 < n && p[j + 1] == ':') {
+                    const char *e = memchr(p + j + 2, ']', n - j - 2);
+                    if (!e) return false;
+                    j = (size_t)(e - p);
+                }
+            }
+            if (j >= n) return false;
+            i = j;
+        } else if (c == '(') {
+            if (i + 1 < n && p[i + 1] == '*') return false;
+            if (i + 2 < n && p[i + 1] == '?') {
+                char e = p[i + 2];
+                if ((e >= '0' && e <= '9') || e == '+' || e == 'R' || e == '&' || e == 'P' || e == '|')
+                    return false;
+                if (e == '-' && i + 3 < n && p[i + 3] >= '0' && p[i + 3] <= '9') return false;
+            }
+            depth++;
+        } else if (c == ')') {
+            if (--depth < 0) return false;
+        }
+    }
+    return depth == 0;
+}
+
+/* Build x from the rows re[0..nre) on first use; true when it is usable. */
+static bool multi_ready(tb_multi *x, tb_re *re, int nre, const char *table)
+{
+    if (x->tried) return x->ok;
+    x->tried = true;
+    if (nre < 2) return false;
+    gx_buf b;
+    gx_buf_init(&b);
+    gx_buf_adds(&b, UCP);
+    gx_buf_adds(&b, "\\A(?:");
+    for (int i = 0; i < nre; i++) {
+        const char *p = re[i].pat + re[i].pre;
+        if (!multi_safe(p, re[i].len)) { gx_buf_free(&b); return false; }
+        if (i) gx_buf_addc(&b, '|');
+        gx_buf_adds(&b, "(?:");
+        gx_buf_add(&b, p, re[i].len);
+        gx_buf_printf(&b, ")\\z(?<gxtb%d>)", i);
+    }
+    gx_buf_addc(&b, ')');
+    x->pat = gx_xstrdup(b.data);
+    gx_buf_free(&b);
+    gx_rx_set(&x->rx, x->pat, GX_RX_NOJIT, table, 0);
+    if (!gx_rx_compile(&x->rx, NULL, 0)) return false;
+    x->grp = gx_xcalloc((size_t)nre, sizeof *x->grp);
+    for (int i = 0; i < nre; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "gxtb%d", i);
+        x->grp[i] = gx_rx_group_number(&x->rx, name);
+        if (x->grp[i] <= 0) return false;
+    }
+    x->ok = true;
+    return true;
+}
+
+/* The first row of x matching s whole: its index, -1 when none matches,
+ * -2 when pcre2 could not tell (a matching error: try the rows one by one,
+ * as they would have been). */
+static int multi_match(tb_multi *x, int nre, const char *s, size_t n, unsigned fl)
+{
+    int rc = gx_rx_match(&x->rx, s, n, 0, fl);
+    if (rc == 0) return -1;
+    if (rc < 0) return -2;
+    for (int i = 0; i < nre; i++) {
+        size_t a, b;
+        gx_rx_group(&x->rx, x->grp[i], &a, &b);
+        if (a != GX_RX_UNSET) return i;
+    }
+    return -2;
+}
+
+static void multi_free(tb_multi *x)
+{
+    gx_rx_free(&x->rx);
+    free(x->pat);
+    free(x->grp);
+}
+
 static int need_col(const gx_table *t, const char *name)
 {
     int c = gx_table_col(t, name);
@@ -246,11 +371,6 @@ static void label_key(tb_know *k, const char *s, size_t n)
     gx_buf_reset(&k->scratch);
     gx_buf_add(&k->scratch, p, len);
     gx_buf_addc(&k->scratch, 0);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static void load_values(tb_know *k)
@@ -362,8 +482,15 @@ void tb_know_free(tb_know *k)
         free(k->tmpl[i].leaftext);
         free(k->tmpl[i].leaves);
     }
-    for (int i = 0; i < k->nlabels; i++) free(k->labels[i]);
+    for (int i = 0; i < k->nlabels; i++) {
+        free(k->labels[i]);
+        if (k->lnorm) free(k->lnorm[i]);
+        if (k->lkey) free(k->lkey[i]);
+    }
+    free(k->lnorm); free(k->lnorm_len); free(k->lkey);
+    gx_buf_free(&k->qkey);
     free(k->val); free(k->num); free(k->foot); free(k->tmpl); free(k->labels);
+    multi_free(&k->x_val); multi_free(&k->x_foot);
     free(k->m_val.e); free(k->m_num.e); free(k->m_foot.e); free(k->m_label.e);
     gx_buf_free(&k->scratch);
     gx_buf_free(&k->scratch2);
@@ -373,6 +500,11 @@ void tb_know_free(tb_know *k)
 static int classify(tb_know *k, const char *s, size_t n)
 {
     unsigned fl = subject_flags(s, n);
+    if (multi_ready(&k->x_val, k->val, k->nval, "tables_values.tsv")) {
+        int i = multi_match(&k->x_val, k->nval, s, n, fl);
+        if (i >= 0) return k->val[i].kind;
+        if (i == -1) return TB_TEXT;
+    }
     for (int i = 0; i < k->nval; i++)
         if (rx_match(&k->val[i], s, n, fl)) return k->val[i].kind;
     return TB_TEXT;
@@ -388,7 +520,7 @@ int tb_classify(const tb_know *kc, const char *s, size_t n)
     memo_ent *e = memo_slot(&k->m_val, s, n, &hit);
     if (hit) return (int)e->v[0];
     int cls = classify(k, s, n);
-    memo_miss(&k->m_val, k->val, k->nval);
+    memo_miss(&k->m_val, k->val, k->nval, &k->x_val);
     if (e) { e->v[0] = cls; e->used = 1; }
     return cls;
 }
@@ -457,26 +589,41 @@ int tb_numbering(const tb_know *kc, const char *s, size_t n, long *num, int *ran
     }
     long nm = 0; int rk = 0; size_t en = 0;
     int style = numbering(k, s, n, &nm, &rk, &en);
-    memo_miss(&k->m_num, k->num, k->nnum);
+    memo_miss(&k->m_num, k->num, k->nnum, NULL);
     if (style >= 0) { *num = nm; *rank = rk; *end = en; }
     if (e) { e->v[0] = style; e->v[1] = nm; e->v[2] = rk; e->v[3] = (long)en; e->used = 1; }
     return style;
 }
 
+/* Is the key of s the key of a listed label (compared as strings)? */
 static bool known_label(tb_know *m, const char *s, size_t n)
 {
-    if (!m->labels_keyed) {
+    if (!m->labels_normed) {
+        m->lnorm = gx_xcalloc((size_t)m->nlabels + 1, sizeof *m->lnorm);
+        m->lnorm_len = gx_xcalloc((size_t)m->nlabels + 1, sizeof *m->lnorm_len);
+        m->lkey = gx_xcalloc((size_t)m->nlabels + 1, sizeof *m->lkey);
         for (int i = 0; i < m->nlabels; i++) {
-            label_key(m, m->labels[i], strlen(m->labels[i]));
-            free(m->labels[i]);
-            m->labels[i] = gx_xstrdup(m->scratch.data);
+            gx_norm_match(m->labels[i], strlen(m->labels[i]), &m->scratch2);
+            m->lnorm[i] = gx_xstrdup(m->scratch2.data ? m->scratch2.data : "");
+            m->lnorm_len[i] = strlen(m->lnorm[i]);
         }
-        qsort(m->labels, (size_t)m->nlabels, sizeof *m->labels, cmp_str);
-        m->labels_keyed = true;
+        m->labels_normed = true;
     }
     label_key(m, s, n);
-    const char *key = m->scratch.data;
-    return bsearch(&key, m->labels, (size_t)m->nlabels, sizeof *m->labels, cmp_str) != NULL;
+    size_t kl = strlen(m->scratch.data);
+    gx_buf_reset(&m->qkey);
+    gx_buf_add(&m->qkey, m->scratch.data, kl);
+    const char *key = m->qkey.data;
+    for (int i = 0; i < m->nlabels; i++) {
+        if (m->lnorm_len[i] < kl || memcmp(m->lnorm[i] + m->lnorm_len[i] - kl, key, kl) != 0)
+            continue;
+        if (!m->lkey[i]) {
+            label_key(m, m->labels[i], strlen(m->labels[i]));
+            m->lkey[i] = gx_xstrdup(m->scratch.data);
+        }
+        if (strcmp(m->lkey[i], key) == 0) return true;
+    }
+    return false;
 }
 
 bool tb_known_label(const tb_know *k, const char *s, size_t n)
@@ -491,6 +638,17 @@ bool tb_known_label(const tb_know *k, const char *s, size_t n)
     return known;
 }
 
+/* Does h[0..n) hold w[0..k) (0 < k <= n)? */
+static bool contains(const char *h, size_t n, const char *w, size_t k)
+{
+    const char *p = h, *e = h + (n - k) + 1;   /* where a match can start */
+    while (p < e && (p = memchr(p, w[0], (size_t)(e - p)))) {
+        if (memcmp(p, w, k) == 0) return true;
+        p++;
+    }
+    return false;
+}
+
 int tb_template(const tb_know *kc, const char *h, size_t n, const char *const **leaves, int *nleaves)
 {
     tb_know *k = (tb_know *)kc;
@@ -500,11 +658,10 @@ int tb_template(const tb_know *kc, const char *h, size_t n, const char *const **
         const char *kw = k->tmpl[i].kw;
         size_t kl = strlen(kw);
         if (!kl || kl > n) continue;
-        for (size_t j = 0; j + kl <= n; j++)
-            if (memcmp(h + j, kw, kl) == 0) {
-                if (leaves) { *leaves = k->tmpl[i].leaves; *nleaves = k->tmpl[i].nleaves; }
-                return k->tmpl[i].cols;
-            }
+        if (contains(h, n, kw, kl)) {
+            if (leaves) { *leaves = k->tmpl[i].leaves; *nleaves = k->tmpl[i].nleaves; }
+            return k->tmpl[i].cols;
+        }
     }
     return 0;
 }
@@ -524,10 +681,12 @@ bool tb_footer(const tb_know *kc, const char *s, size_t n)
     memo_ent *e = memo_slot(&k->m_foot, s, n, &hit);
     if (hit) return e->v[0] != 0;
     unsigned fl = subject_flags(s, n);
-    bool foot = false;
-    for (int i = 0; i < k->nfoot && !foot; i++)
+    int m = multi_ready(&k->x_foot, k->foot, k->nfoot, "tables_footer.tsv")
+                ? multi_match(&k->x_foot, k->nfoot, s, n, fl) : -2;
+    bool foot = m >= 0;
+    for (int i = 0; m == -2 && i < k->nfoot && !foot; i++)
         if (rx_match(&k->foot[i], s, n, fl)) foot = true;
-    memo_miss(&k->m_foot, k->foot, k->nfoot);
+    memo_miss(&k->m_foot, k->foot, k->nfoot, &k->x_foot);
     if (e) { e->v[0] = foot; e->used = 1; }
     return foot;
 }
