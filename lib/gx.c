@@ -670,6 +670,10 @@ gx_record *gx_tsv_next(gx_tsv_in *t)
             gx_error_at(t->r.name, t->r.lineno, "a different header in the middle of the stream");
             continue;
         }
+        if (t->keep_raw) {
+            gx_buf_reset(&t->raw);
+            gx_buf_add(&t->raw, line, len);
+        }
         int n = gx_tsv_split(&t->rec, line, len);
         if (n != t->file_ncol) {
             gx_error_at(t->r.name, t->r.lineno, "record has %d fields, header has %d", n, t->file_ncol);
@@ -685,6 +689,7 @@ void gx_tsv_in_free(gx_tsv_in *t)
     free(t->header_line);
     gx_record_free(&t->rec);
     gx_inputs_free(&t->inputs);
+    gx_buf_free(&t->raw);
 }
 
 /* ---- options, help, completion ------------------------------------------- */

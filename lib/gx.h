@@ -175,6 +175,13 @@ typedef struct gx_tsv_in {
     bool        header_seen;
     char       *header_line;   /* copy of the current operand's header */
     gx_record   rec;
+    /* Set keep_raw (after gx_tsv_in_init) to have each record's line as
+     * read (a CR at its end removed, still escaped, TAB-separated, all of
+     * the operand's columns) in raw until the next call: a filter that
+     * passes most records through unchanged can write them back as they
+     * came instead of escaping every field again. */
+    bool        keep_raw;
+    gx_buf      raw;
 } gx_tsv_in;
 
 void gx_tsv_in_init(gx_tsv_in *t, int argc, char **argv, const char *files0,

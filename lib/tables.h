@@ -16,6 +16,7 @@
 #define GX_TABLES_H
 
 #include "gx.h"
+#include "text.h"
 
 /* ---- knowledge ---------------------------------------------------------- */
 
@@ -159,6 +160,24 @@ void tb_pad(gx_buf *b);
  * comes. Memory stays bounded by the largest block. */
 typedef struct tb_scratch { void *p; size_t cap; } tb_scratch;
 void *tb_scratch_zero(tb_scratch *s, size_t n, size_t sz);
+
+/* gx_trim, with the answer for the common case first: a first and last
+ * character that are printable ASCII or common CJK ideographs (lead bytes
+ * E4..E9: U+4000..U+9FFF, none of them whitespace) are not trimmed; an
+ * invalid sequence stops gx_trim too. */
+static inline const char *tb_trim(const char *s, size_t *n)
+{
+    size_t m = *n;
+    if (m) {
+        unsigned char a = (unsigned char)s[0], z = (unsigned char)s[m - 1];
+        bool start = (a > 0x20 && a < 0x80) || (a >= 0xE4 && a <= 0xE9);
+        bool end = (z > 0x20 && z < 0x80) ||
+                   (m >= 3 && (z & 0xC0) == 0x80 && ((unsigned char)s[m - 2] & 0xC0) == 0x80 &&
+                    (unsigned char)s[m - 3] >= 0xE4 && (unsigned char)s[m - 3] <= 0xE9);
+        if (start && end) return s;
+    }
+    return gx_trim(s, n);
+}
 
 /* Path part normalisation: whitespace next to a wide (CJK) character
  * deleted, other whitespace runs become one space, trimmed. Appends. */

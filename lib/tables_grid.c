@@ -134,7 +134,7 @@ void tb_split_tabs(tb_grid *g, const char *s, size_t n, int src, unsigned flags)
 bool tb_split_pipes(tb_grid *g, const char *s, size_t n, int src, unsigned flags)
 {
     size_t len = n;
-    const char *p = gx_trim(s, &len);
+    const char *p = tb_trim(s, &len);
     if (len == 0 || p[0] != '|') return false;
     tb_grid_row(g, src, flags);
     size_t i = 1, a = 1;
@@ -173,26 +173,43 @@ static bool wide_cp(int32_t cp, const char *s, int l)
 
 void tb_path_part(const char *s, size_t n, gx_buf *out)
 {
-    s = gx_trim(s, &n);
+    s = tb_trim(s, &n);
+    /* the part is never longer than s: a space is written only for
+     * whitespace dropped */
+    gx_buf_reserve(out, n);
+    char *d = out->data + out->len;
     bool prev_wide = false, pending_space = false, any = false;
     for (size_t i = 0; i < n;) {
-        int32_t cp;
-        int l = gx_utf8_next(s + i, n - i, &cp);
-        if (l <= 0) l = 1;
-        if (gx_is_space_cp(cp) || cp == '\t' || cp == '\n' || cp == '\r') {
-            pending_space = true;
-            i += (size_t)l;
-            continue;
+        unsigned char c = (unsigned char)s[i];
+        int l;
+        bool w;
+        if (c < 0x80) {
+            /* ASCII: the whitespace of gx_is_space_cp, never wide */
+            if (c == ' ' || (c >= '\t' && c <= '\r')) { pending_space = true; i++; continue; }
+            l = 1;
+            w = false;
+        } else {
+            int32_t cp;
+            l = gx_utf8_next(s + i, n - i, &cp);
+            if (l <= 0) l = 1;
+            if (gx_is_space_cp(cp)) {
+                pending_space = true;
+                i += (size_t)l;
+                continue;
+            }
+            /* the common CJK ideographs are wide without asking */
+            w = (cp >= 0x4E00 && cp <= 0x9FA5) || wide_cp(cp, s + i, l);
         }
-        bool w = wide_cp(cp, s + i, l);
-        if (pending_space && any && !prev_wide && !w) gx_buf_addc(out, ' ');
+        if (pending_space && any && !prev_wide && !w) *d++ = ' ';
         pending_space = false;
-        gx_buf_add(out, s + i, (size_t)l);
+        memcpy(d, s + i, (size_t)l);
+        d += l;
         prev_wide = w;
         any = true;
         i += (size_t)l;
     }
-    if (!out->data) gx_buf_addc(out, 0), out->len = 0;
+    out->len = (size_t)(d - out->data);
+    out->data[out->len] = 0;
 }
 
 void tb_flags_text(unsigned flags, int lead, gx_buf *b)
@@ -303,7 +320,7 @@ static void analyse(builder *b)
     b->ri = tb_scratch_zero(&sri, (size_t)g->nrows + 1, sizeof *b->ri);
     for (int i = 0; i < g->ncells; i++) {
         size_t n = g->cells[i].len;
-        const char *s = gx_trim(tb_text(g, &g->cells[i]), &n);
+        const char *s = tb_trim(tb_text(g, &g->cells[i]), &n);
         b->ci[i].s = s;
         b->ci[i].n = n;
         b->ci[i].cls = tb_classify(b->k, s, n);
@@ -359,6 +376,32 @@ static void signature(builder *b, int r, gx_buf *out)
         gx_buf_add(out, b->tmp.data ? b->tmp.data : "", b->tmp.len);
         gx_buf_addc(out, '\x1f');
     }
+}
+
+/* Is the signature of row r that of one of the header rows (hs + hoff[h],
+ * hlen[h] bytes)? Made cell by cell, and given up as soon as no header
+ * signature starts with the part made: a body row's first cell (its
+ * label) is seldom that of a header row. */
+static bool repeats_header(builder *b, int r, const char *hs, const size_t *hoff,
+                           const size_t *hlen, int nhdr, gx_buf *one)
+{
+    gx_buf_reset(one);
+    const tb_row *row = &b->g->rows[r];
+    for (int c = 0; c <= row->n; c++) {
+        bool any = false;
+        for (int h = 0; h < nhdr && !any; h++)
+            any = hlen[h] >= one->len && (one->len == 0 || memcmp(hs + hoff[h], one->data, one->len) == 0);
+        if (!any) return false;
+        if (c == row->n) break;
+        const cinfo *x = &b->ci[row->first + c];
+        gx_norm_match(x->s, x->n, &b->tmp);
+        gx_buf_add(one, b->tmp.data ? b->tmp.data : "", b->tmp.len);
+        gx_buf_addc(one, '\x1f');
+    }
+    for (int h = 0; h < nhdr; h++)
+        if (hlen[h] == one->len && (one->len == 0 || memcmp(hs + hoff[h], one->data, one->len) == 0))
+            return true;
+    return false;
 }
 
 /* Value cells of row r after its label: [*start, *start + *count), trailing
@@ -693,14 +736,16 @@ static void emit_section(builder *b, int s, int h1, int e, tb_carry *carry, bool
     static gx_buf hs, one;   /* reused from one section to the next */
     gx_buf_reset(&hs);
     gx_buf_reset(&one);
-    static tb_scratch shoff, sbr;
+    static tb_scratch shoff, shlen, sbr;
     size_t *hoff = tb_scratch_zero(&shoff, (size_t)nhdr + 1, sizeof *hoff);
+    size_t *hlen = tb_scratch_zero(&shlen, (size_t)nhdr + 1, sizeof *hlen);
     for (int r = s; r < h1; r++) {
         signature(b, r, &one);
         hoff[r - s] = hs.len;
         gx_buf_add(&hs, one.data, one.len);
         gx_buf_addc(&hs, 0);
     }
+    for (int h = 0; h < nhdr; h++) hlen[h] = strlen(hs.data + hoff[h]);
 
     /* pass 1: the body rows, their label parts, wrapped labels joined */
     int nb = e - h1;
@@ -712,15 +757,7 @@ static void emit_section(builder *b, int s, int h1, int e, tb_carry *carry, bool
     for (int r = h1; r < e; r++) {
         const rinfo *ri = &b->ri[r];
         if (ri->sep || ri->nonempty == 0) continue;
-        if (nhdr) {
-            signature(b, r, &one);
-            bool rep = false;
-            for (int h = 0; h < nhdr && !rep; h++) {
-                const char *hsig = hs.data + hoff[h];
-                rep = strlen(hsig) == one.len && memcmp(hsig, one.data, one.len) == 0;
-            }
-            if (rep) continue;
-        }
+        if (nhdr && repeats_header(b, r, hs.data, hoff, hlen, nhdr, &one)) continue;
         /* a lone text cell after a value row: the rest of its label? */
         if (!ri->data && ri->nonempty == 1 && nbr > 0 && br[nbr - 1].np > 0 &&
             b->ri[br[nbr - 1].r].data) {

@@ -24,6 +24,21 @@ typedef struct tb_re {
     int         num;    /* group number of "num" (numbering); -1 not looked up */
 } tb_re;
 
+/* The whole-cell patterns of one table as one alternation, tried in the
+ * table's order: "\\A(?:(?:p1)\\z(?<gxtb0>)|(?:p2)\\z(?<gxtb1>)|...)"; the
+ * empty named group after a branch tells which row matched. One pcre2
+ * call instead of one per row for a cell that matches none (most labels),
+ * and one compilation. Made only when every row's pattern is
+ * self-contained (multi_safe); else, or when it does not compile, the
+ * rows are matched one by one as written. */
+typedef struct tb_multi {
+    gx_rx rx;
+    char *pat;
+    int  *grp;     /* group number of each row's marker */
+    bool  tried;   /* built (or found unsafe) */
+    bool  ok;
+} tb_multi;
+
 typedef struct tb_tmpl {
     char  *kw;
     int    cols;
@@ -32,15 +47,110 @@ typedef struct tb_tmpl {
     int    nleaves;
 } tb_tmpl;
 
+/* A memo of answers by subject text: the same cells (0, 1, 本年新收…, 无)
+ * and row labels come back in every table of every report, and a table
+ * answer depends on the subject bytes alone. Open addressing over a fixed
+ * number of slots, the key kept inline; subjects longer than MEMO_KEY are
+ * not memoised, and a full memo is emptied, so memory stays bounded. */
+enum { MEMO_KEY = 46, MEMO_SLOTS = 4096 };
+
+typedef struct memo_ent {
+    uint32_t hash;
+    uint8_t  used;
+    uint8_t  n;
+    char     key[MEMO_KEY];
+    long     v[4];
+} memo_ent;
+
+typedef struct memo {
+    memo_ent *e;       /* NULL until the first lookup */
+    int       count;
+    unsigned  misses;  /* answers computed (for the JIT decision below) */
+} memo;
+
+/* The patterns are matched by the interpreter until this many answers of
+ * their table had to be computed (not memoised): one report never pays
+ * the JIT compiler, a long stream of new subjects does once. */
+enum { JIT_AFTER_MISSES = 512 };
+
 struct tb_know {
     tb_re   *val;  int nval;
     tb_re   *num;  int nnum;
     tb_re   *foot; int nfoot;
     tb_tmpl *tmpl; int ntmpl;
     char   **labels; int nlabels;
-    bool     labels_keyed;   /* labels[] hold their keys, sorted */
+    /* the labels normalised (gx_norm_match), made on the first lookup; a
+     * label's key (label_key) is a suffix of that, so only the labels
+     * ending with a looked-up key need their own key made */
+    char   **lnorm; size_t *lnorm_len;
+    char   **lkey;           /* NULL until made */
+    bool     labels_normed;
+    gx_buf   qkey;
+    /* each table is loaded on its first use: input without tables (or a
+     * report that never needs the labels) never reads them */
+    bool     val_loaded, num_loaded, foot_loaded, tmpl_loaded, labels_loaded;
+    memo     m_val, m_num, m_foot, m_label;
+    tb_multi x_val, x_foot;
     gx_buf   scratch, scratch2;
 };
+
+/* A hash of s taken 8 bytes at a time (the subjects are short). */
+static uint32_t memo_hash(const char *s, size_t n)
+{
+    const uint64_t m = 0x9E3779B97F4A7C15ULL;
+    uint64_t h = n * m;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * m;
+        h ^= h >> 29;
+    }
+    if (i < n) {
+        uint64_t w = 0;
+        memcpy(&w, s + i, n - i);
+        h = (h ^ w) * m;
+        h ^= h >> 29;
+    }
+    return (uint32_t)(h ^ h >> 32);
+}
+
+/* The slot of s: *hit tells whether it holds s's answer; else it is the
+ * free slot to fill (already keyed: set used = 1 after writing v). NULL
+ * when s is not memoised. */
+static memo_ent *memo_slot(memo *m, const char *s, size_t n, bool *hit)
+{
+    *hit = false;
+    if (n > MEMO_KEY) return NULL;
+    if (!m->e) m->e = gx_xcalloc(MEMO_SLOTS, sizeof *m->e);
+    uint32_t h = memo_hash(s, n);
+    size_t i = h & (MEMO_SLOTS - 1);
+    for (;; i = (i + 1) & (MEMO_SLOTS - 1)) {
+        memo_ent *e = &m->e[i];
+        if (!e->used) break;
+        if (e->hash == h && e->n == n && memcmp(e->key, s, n) == 0) { *hit = true; return e; }
+    }
+    if (m->count >= MEMO_SLOTS * 3 / 4) {   /* full: start again */
+        memset(m->e, 0, MEMO_SLOTS * sizeof *m->e);
+        m->count = 0;
+        i = h & (MEMO_SLOTS - 1);
+    }
+    memo_ent *e = &m->e[i];
+    e->hash = h;
+    e->n = (uint8_t)n;
+    memcpy(e->key, s, n);
+    m->count++;
+    return e;
+}
+
+/* Count a computed answer; past JIT_AFTER_MISSES the table's patterns may
+ * be JIT-compiled (rx.h decides when, from then on). */
+static void memo_miss(memo *m, tb_re *re, int nre, tb_multi *x)
+{
+    if (++m->misses != JIT_AFTER_MISSES) return;
+    for (int i = 0; i < nre; i++) re[i].rx.flags &= ~(unsigned)GX_RX_NOJIT;
+    if (x) x->rx.flags &= ~(unsigned)GX_RX_NOJIT;
+}
 
 static const char UCP[] = "(*UCP)";
 
@@ -61,7 +171,7 @@ static void rx_decl(tb_re *r, const char *table, long row, const char *pat, bool
     gx_buf_free(&b);
     r->table = table;
     r->num = -1;
-    gx_rx_set(&r->rx, r->pat, 0, table, (int)row);
+    gx_rx_set(&r->rx, r->pat, GX_RX_NOJIT, table, (int)row);   /* see memo_miss */
 }
 
 /* Compile on first use; a bad pattern ends the program naming the table,
@@ -127,6 +237,108 @@ static void rx_free(tb_re *r)
     free(r->pat);
 }
 
+/* Can pattern p[0..n) be a branch of a larger pattern and mean the same?
+ * Its parentheses balance (outside escapes and classes) and it refers to
+ * no group by number or name and uses no backtracking verb or \Q...\E
+ * (whose meaning depends on the groups or branches around it). */
+static bool multi_safe(const char *p, size_t n)
+{
+    int depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        if (c == '\\') {
+            if (i + 1 >= n) return false;
+            char e = p[i + 1];
+            if ((e >= '0' && e <= '9') || e == 'g' || e == 'k' || e == 'Q' || e == 'E') return false;
+            i++;
+        } else if (c == '[') {
+            /* a class: up to its closing ], which may come first */
+            size_t j = i + 1;
+            if (j < n && p[j] == '^') j++;
+            if (j < n && p[j] == ']') j++;
+            for (; j < n && p[j] != ']'; j++) {
+                if (p[j] == '\\') j++;
+                else if (p[j] == '[' && j + 1 < n && p[j + 1] == ':') {
+                    const char *e = memchr(p + j + 2, ']', n - j - 2);
+                    if (!e) return false;
+                    j = (size_t)(e - p);
+                }
+            }
+            if (j >= n) return false;
+            i = j;
+        } else if (c == '(') {
+            if (i + 1 < n && p[i + 1] == '*') return false;
+            if (i + 2 < n && p[i + 1] == '?') {
+                char e = p[i + 2];
+                if ((e >= '0' && e <= '9') || e == '+' || e == 'R' || e == '&' || e == 'P' || e == '|')
+                    return false;
+                if (e == '-' && i + 3 < n && p[i + 3] >= '0' && p[i + 3] <= '9') return false;
+            }
+            depth++;
+        } else if (c == ')') {
+            if (--depth < 0) return false;
+        }
+    }
+    return depth == 0;
+}
+
+/* Build x from the rows re[0..nre) on first use; true when it is usable. */
+static bool multi_ready(tb_multi *x, tb_re *re, int nre, const char *table)
+{
+    if (x->tried) return x->ok;
+    x->tried = true;
+    if (nre < 2) return false;
+    gx_buf b;
+    gx_buf_init(&b);
+    gx_buf_adds(&b, UCP);
+    gx_buf_adds(&b, "\\A(?:");
+    for (int i = 0; i < nre; i++) {
+        const char *p = re[i].pat + re[i].pre;
+        if (!multi_safe(p, re[i].len)) { gx_buf_free(&b); return false; }
+        if (i) gx_buf_addc(&b, '|');
+        gx_buf_adds(&b, "(?:");
+        gx_buf_add(&b, p, re[i].len);
+        gx_buf_printf(&b, ")\\z(?<gxtb%d>)", i);
+    }
+    gx_buf_addc(&b, ')');
+    x->pat = gx_xstrdup(b.data);
+    gx_buf_free(&b);
+    gx_rx_set(&x->rx, x->pat, GX_RX_NOJIT, table, 0);
+    if (!gx_rx_compile(&x->rx, NULL, 0)) return false;
+    x->grp = gx_xcalloc((size_t)nre, sizeof *x->grp);
+    for (int i = 0; i < nre; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "gxtb%d", i);
+        x->grp[i] = gx_rx_group_number(&x->rx, name);
+        if (x->grp[i] <= 0) return false;
+    }
+    x->ok = true;
+    return true;
+}
+
+/* The first row of x matching s whole: its index, -1 when none matches,
+ * -2 when pcre2 could not tell (a matching error: try the rows one by one,
+ * as they would have been). */
+static int multi_match(tb_multi *x, int nre, const char *s, size_t n, unsigned fl)
+{
+    int rc = gx_rx_match(&x->rx, s, n, 0, fl);
+    if (rc == 0) return -1;
+    if (rc < 0) return -2;
+    for (int i = 0; i < nre; i++) {
+        size_t a, b;
+        gx_rx_group(&x->rx, x->grp[i], &a, &b);
+        if (a != GX_RX_UNSET) return i;
+    }
+    return -2;
+}
+
+static void multi_free(tb_multi *x)
+{
+    gx_rx_free(&x->rx);
+    free(x->pat);
+    free(x->grp);
+}
+
 static int need_col(const gx_table *t, const char *name)
 {
     int c = gx_table_col(t, name);
@@ -161,18 +373,9 @@ static void label_key(tb_know *k, const char *s, size_t n)
     gx_buf_addc(&k->scratch, 0);
 }
 
-static int cmp_str(const void *a, const void *b)
+static void load_values(tb_know *k)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-tb_know *tb_know_load(void)
-{
-    tb_know *k = gx_xcalloc(1, sizeof *k);
-    gx_buf_init(&k->scratch);
-    gx_buf_init(&k->scratch2);
     gx_table t;
-
     gx_table_load(&t, "tables_values.tsv", NULL);
     int ck = need_col(&t, "kind"), cp = need_col(&t, "pattern");
     k->val = gx_xcalloc((size_t)t.nrows + 1, sizeof *k->val);
@@ -182,10 +385,15 @@ tb_know *tb_know_load(void)
     }
     k->nval = t.nrows;
     gx_table_free(&t);
+    k->val_loaded = true;
+}
 
+static void load_numbering(tb_know *k)
+{
+    gx_table t;
     gx_table_load(&t, "tables_numbering.tsv", NULL);
     int cr = need_col(&t, "rank");
-    cp = need_col(&t, "pattern");
+    int cp = need_col(&t, "pattern");
     k->num = gx_xcalloc((size_t)t.nrows + 1, sizeof *k->num);
     for (int i = 0; i < t.nrows; i++) {
         k->num[i].kind = atoi(t.rows[i][cr]);
@@ -193,15 +401,25 @@ tb_know *tb_know_load(void)
     }
     k->nnum = t.nrows;
     gx_table_free(&t);
+    k->num_loaded = true;
+}
 
+static void load_footer(tb_know *k)
+{
+    gx_table t;
     gx_table_load(&t, "tables_footer.tsv", NULL);
-    cp = need_col(&t, "pattern");
+    int cp = need_col(&t, "pattern");
     k->foot = gx_xcalloc((size_t)t.nrows + 1, sizeof *k->foot);
     for (int i = 0; i < t.nrows; i++)
         rx_decl(&k->foot[i], "tables_footer.tsv", i + 1, t.rows[i][cp], true);
     k->nfoot = t.nrows;
     gx_table_free(&t);
+    k->foot_loaded = true;
+}
 
+static void load_templates(tb_know *k)
+{
+    gx_table t;
     gx_table_load(&t, "tables_templates.tsv", NULL);
     int ckw = need_col(&t, "keyword"), cc = need_col(&t, "columns");
     int clv = gx_table_col(&t, "leaves");
@@ -226,15 +444,30 @@ tb_know *tb_know_load(void)
     }
     k->ntmpl = t.nrows;
     gx_table_free(&t);
+    k->tmpl_loaded = true;
+}
 
-    /* the label keys are made on the first lookup: most small reports
-     * never need them */
+static void load_labels(tb_know *k)
+{
+    /* the label keys are made on the first lookup (tb_known_label) */
+    gx_table t;
     gx_table_load(&t, "tables_labels.tsv", NULL);
     int cl = need_col(&t, "label");
     k->labels = gx_xcalloc((size_t)t.nrows + 1, sizeof *k->labels);
     for (int i = 0; i < t.nrows; i++) k->labels[i] = gx_xstrdup(t.rows[i][cl]);
     k->nlabels = t.nrows;
     gx_table_free(&t);
+    k->labels_loaded = true;
+}
+
+/* The tables are read on first use (the loaders above): creating the
+ * knowledge costs nothing. The functions below take a const tb_know and
+ * load, memoise and key through a cast: that is their private state. */
+tb_know *tb_know_load(void)
+{
+    tb_know *k = gx_xcalloc(1, sizeof *k);
+    gx_buf_init(&k->scratch);
+    gx_buf_init(&k->scratch2);
     return k;
 }
 
@@ -249,21 +482,47 @@ void tb_know_free(tb_know *k)
         free(k->tmpl[i].leaftext);
         free(k->tmpl[i].leaves);
     }
-    for (int i = 0; i < k->nlabels; i++) free(k->labels[i]);
+    for (int i = 0; i < k->nlabels; i++) {
+        free(k->labels[i]);
+        if (k->lnorm) free(k->lnorm[i]);
+        if (k->lkey) free(k->lkey[i]);
+    }
+    free(k->lnorm); free(k->lnorm_len); free(k->lkey);
+    gx_buf_free(&k->qkey);
     free(k->val); free(k->num); free(k->foot); free(k->tmpl); free(k->labels);
+    multi_free(&k->x_val); multi_free(&k->x_foot);
+    free(k->m_val.e); free(k->m_num.e); free(k->m_foot.e); free(k->m_label.e);
     gx_buf_free(&k->scratch);
     gx_buf_free(&k->scratch2);
     free(k);
 }
 
-int tb_classify(const tb_know *k, const char *s, size_t n)
+static int classify(tb_know *k, const char *s, size_t n)
 {
-    s = gx_trim(s, &n);
-    if (n == 0) return TB_EMPTY;
     unsigned fl = subject_flags(s, n);
+    if (multi_ready(&k->x_val, k->val, k->nval, "tables_values.tsv")) {
+        int i = multi_match(&k->x_val, k->nval, s, n, fl);
+        if (i >= 0) return k->val[i].kind;
+        if (i == -1) return TB_TEXT;
+    }
     for (int i = 0; i < k->nval; i++)
         if (rx_match(&k->val[i], s, n, fl)) return k->val[i].kind;
     return TB_TEXT;
+}
+
+int tb_classify(const tb_know *kc, const char *s, size_t n)
+{
+    tb_know *k = (tb_know *)kc;
+    s = tb_trim(s, &n);
+    if (n == 0) return TB_EMPTY;
+    if (!k->val_loaded) load_values(k);
+    bool hit;
+    memo_ent *e = memo_slot(&k->m_val, s, n, &hit);
+    if (hit) return (int)e->v[0];
+    int cls = classify(k, s, n);
+    memo_miss(&k->m_val, k->val, k->nval, &k->x_val);
+    if (e) { e->v[0] = cls; e->used = 1; }
+    return cls;
 }
 
 static long circled(const char *s, size_t n)
@@ -289,7 +548,7 @@ static long digits(const char *s, size_t n)
     return any ? v : -1;
 }
 
-int tb_numbering(const tb_know *k, const char *s, size_t n, long *num, int *rank, size_t *end)
+static int numbering(const tb_know *k, const char *s, size_t n, long *num, int *rank, size_t *end)
 {
     unsigned fl = subject_flags(s, n);
     for (int i = 0; i < k->nnum; i++) {
@@ -318,35 +577,91 @@ int tb_numbering(const tb_know *k, const char *s, size_t n, long *num, int *rank
     return -1;
 }
 
-bool tb_known_label(const tb_know *k, const char *s, size_t n)
+int tb_numbering(const tb_know *kc, const char *s, size_t n, long *num, int *rank, size_t *end)
 {
-    tb_know *m = (tb_know *)k;   /* scratch buffers and the lazy keys only */
-    if (!m->labels_keyed) {
-        for (int i = 0; i < m->nlabels; i++) {
-            label_key(m, m->labels[i], strlen(m->labels[i]));
-            free(m->labels[i]);
-            m->labels[i] = gx_xstrdup(m->scratch.data);
-        }
-        qsort(m->labels, (size_t)m->nlabels, sizeof *m->labels, cmp_str);
-        m->labels_keyed = true;
+    tb_know *k = (tb_know *)kc;
+    if (!k->num_loaded) load_numbering(k);
+    bool hit;
+    memo_ent *e = memo_slot(&k->m_num, s, n, &hit);
+    if (hit) {
+        if (e->v[0] >= 0) { *num = e->v[1]; *rank = (int)e->v[2]; *end = (size_t)e->v[3]; }
+        return (int)e->v[0];
     }
-    label_key(m, s, n);
-    const char *key = m->scratch.data;
-    return bsearch(&key, k->labels, (size_t)k->nlabels, sizeof *k->labels, cmp_str) != NULL;
+    long nm = 0; int rk = 0; size_t en = 0;
+    int style = numbering(k, s, n, &nm, &rk, &en);
+    memo_miss(&k->m_num, k->num, k->nnum, NULL);
+    if (style >= 0) { *num = nm; *rank = rk; *end = en; }
+    if (e) { e->v[0] = style; e->v[1] = nm; e->v[2] = rk; e->v[3] = (long)en; e->used = 1; }
+    return style;
 }
 
-int tb_template(const tb_know *k, const char *h, size_t n, const char *const **leaves, int *nleaves)
+/* Is the key of s the key of a listed label (compared as strings)? */
+static bool known_label(tb_know *m, const char *s, size_t n)
 {
+    if (!m->labels_normed) {
+        m->lnorm = gx_xcalloc((size_t)m->nlabels + 1, sizeof *m->lnorm);
+        m->lnorm_len = gx_xcalloc((size_t)m->nlabels + 1, sizeof *m->lnorm_len);
+        m->lkey = gx_xcalloc((size_t)m->nlabels + 1, sizeof *m->lkey);
+        for (int i = 0; i < m->nlabels; i++) {
+            gx_norm_match(m->labels[i], strlen(m->labels[i]), &m->scratch2);
+            m->lnorm[i] = gx_xstrdup(m->scratch2.data ? m->scratch2.data : "");
+            m->lnorm_len[i] = strlen(m->lnorm[i]);
+        }
+        m->labels_normed = true;
+    }
+    label_key(m, s, n);
+    size_t kl = strlen(m->scratch.data);
+    gx_buf_reset(&m->qkey);
+    gx_buf_add(&m->qkey, m->scratch.data, kl);
+    const char *key = m->qkey.data;
+    for (int i = 0; i < m->nlabels; i++) {
+        if (m->lnorm_len[i] < kl || memcmp(m->lnorm[i] + m->lnorm_len[i] - kl, key, kl) != 0)
+            continue;
+        if (!m->lkey[i]) {
+            label_key(m, m->labels[i], strlen(m->labels[i]));
+            m->lkey[i] = gx_xstrdup(m->scratch.data);
+        }
+        if (strcmp(m->lkey[i], key) == 0) return true;
+    }
+    return false;
+}
+
+bool tb_known_label(const tb_know *k, const char *s, size_t n)
+{
+    tb_know *m = (tb_know *)k;
+    if (!m->labels_loaded) load_labels(m);
+    bool hit;
+    memo_ent *e = memo_slot(&m->m_label, s, n, &hit);
+    if (hit) return e->v[0] != 0;
+    bool known = known_label(m, s, n);
+    if (e) { e->v[0] = known; e->used = 1; }
+    return known;
+}
+
+/* Does h[0..n) hold w[0..k) (0 < k <= n)? */
+static bool contains(const char *h, size_t n, const char *w, size_t k)
+{
+    const char *p = h, *e = h + (n - k) + 1;   /* where a match can start */
+    while (p < e && (p = memchr(p, w[0], (size_t)(e - p)))) {
+        if (memcmp(p, w, k) == 0) return true;
+        p++;
+    }
+    return false;
+}
+
+int tb_template(const tb_know *kc, const char *h, size_t n, const char *const **leaves, int *nleaves)
+{
+    tb_know *k = (tb_know *)kc;
+    if (!k->tmpl_loaded) load_templates(k);
     if (leaves) { *leaves = NULL; *nleaves = 0; }
     for (int i = 0; i < k->ntmpl; i++) {
         const char *kw = k->tmpl[i].kw;
         size_t kl = strlen(kw);
         if (!kl || kl > n) continue;
-        for (size_t j = 0; j + kl <= n; j++)
-            if (memcmp(h + j, kw, kl) == 0) {
-                if (leaves) { *leaves = k->tmpl[i].leaves; *nleaves = k->tmpl[i].nleaves; }
-                return k->tmpl[i].cols;
-            }
+        if (contains(h, n, kw, kl)) {
+            if (leaves) { *leaves = k->tmpl[i].leaves; *nleaves = k->tmpl[i].nleaves; }
+            return k->tmpl[i].cols;
+        }
     }
     return 0;
 }
@@ -356,12 +671,22 @@ int tb_template_columns(const tb_know *k, const char *h, size_t n)
     return tb_template(k, h, n, NULL, NULL);
 }
 
-bool tb_footer(const tb_know *k, const char *s, size_t n)
+bool tb_footer(const tb_know *kc, const char *s, size_t n)
 {
-    s = gx_trim(s, &n);
+    tb_know *k = (tb_know *)kc;
+    s = tb_trim(s, &n);
     if (n == 0) return false;
+    if (!k->foot_loaded) load_footer(k);
+    bool hit;
+    memo_ent *e = memo_slot(&k->m_foot, s, n, &hit);
+    if (hit) return e->v[0] != 0;
     unsigned fl = subject_flags(s, n);
-    for (int i = 0; i < k->nfoot; i++)
-        if (rx_match(&k->foot[i], s, n, fl)) return true;
-    return false;
+    int m = multi_ready(&k->x_foot, k->foot, k->nfoot, "tables_footer.tsv")
+                ? multi_match(&k->x_foot, k->nfoot, s, n, fl) : -2;
+    bool foot = m >= 0;
+    for (int i = 0; m == -2 && i < k->nfoot && !foot; i++)
+        if (rx_match(&k->foot[i], s, n, fl)) foot = true;
+    memo_miss(&k->m_foot, k->foot, k->nfoot, &k->x_foot);
+    if (e) { e->v[0] = foot; e->used = 1; }
+    return foot;
 }

@@ -50,14 +50,25 @@ static bool space_cp(int32_t cp) { return cp == ' ' || cp == '\t' || cp == 0x300
 static int cp_width(int32_t cp, const char *s, int l, bool wide)
 {
     if (!wide || cp < 0x1100) return 1;
+    if (cp >= 0x4E00 && cp <= 0x9FA5) return 2;   /* common CJK ideographs: wide */
     return gx_display_width(s, (size_t)l) >= 2 ? 2 : 1;
+}
+
+/* The code point at s (n > 0 bytes) and its length: an invalid byte is
+ * U+FFFD of length 1 (as gx_utf8_next); ASCII without a call. */
+static inline int next_cp(const char *s, size_t n, int32_t *cp)
+{
+    unsigned char c = (unsigned char)s[0];
+    if (c < 0x80) { *cp = c; return 1; }
+    int l = gx_utf8_next(s, n, cp);
+    return l <= 0 ? 1 : l;
 }
 
 static void add_chunk(lay *L, int line, int x0, int x1, size_t off, size_t len)
 {
     const char *s = L->lines[line].s + off;
     size_t n = len;
-    const char *t = gx_trim(s, &n);
+    const char *t = tb_trim(s, &n);
     if (n == 0) return;
     if (L->nch == L->capch) {
         L->capch = L->capch ? 2 * L->capch : 256;
@@ -84,7 +95,7 @@ static int words_of(const lay *L, const chunk *c, bool wide, word *w, int cap)
     while (i <= end) {
         int32_t cp = ' ';
         int l = 1;
-        if (i < end) { l = gx_utf8_next(s + i, end - i, &cp); if (l <= 0) l = 1; }
+        if (i < end) l = next_cp(s + i, end - i, &cp);
         if (i == end || space_cp(cp)) {
             if (i > a && nw < cap) { w[nw].x0 = xa; w[nw].x1 = x; w[nw].off = a; w[nw].len = i - a; nw++; }
             if (i == end) break;
@@ -126,7 +137,7 @@ static void tokenize(lay *L, bool wide)
         while (i <= n) {
             int32_t cp = ' ';
             int l = 1;
-            if (i < n) { l = gx_utf8_next(s + i, n - i, &cp); if (l <= 0) l = 1; }
+            if (i < n) l = next_cp(s + i, n - i, &cp);
             if (i == n || space_cp(cp) || cp == '\f') {
                 if (i < n && cp == '\f') { i += (size_t)l; continue; }
                 spaces++;
@@ -331,7 +342,7 @@ static int columns(const lay *L, int a, int b, col *out, int cap)
 static bool blank_line(const tb_line *l)
 {
     size_t n = l->n;
-    gx_trim(l->s, &n);
+    tb_trim(l->s, &n);
     return n == 0;
 }
 

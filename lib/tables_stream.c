@@ -24,6 +24,10 @@ enum { HOLD_MAX = 64 };   /* records held after a table row before the block end
 typedef struct srec {
     size_t off[GX_DOC_NCOL];
     size_t len[GX_DOC_NCOL];
+    size_t raw;       /* clean: offset of the 14 fields as read, TAB-separated, */
+    size_t rawn;      /* their length */
+    size_t rawpre;    /* and the length of doc .. kind in them */
+    bool   clean;     /* raw is what writing the fields would give */
     bool   table;     /* a role=table row of the block */
     bool   written;
     long   page;
@@ -69,8 +73,69 @@ static void write_fields(const filter *f, const char *const *v, const size_t *n,
     gx_outc('\n');
 }
 
+/* The end of a record: the `flags` column (when written) and LF. */
+static void write_end(const filter *f, const char *flags, size_t n)
+{
+    if (f->o->flags_column) {
+        gx_outc('\t');
+        gx_out_field(flags, n);
+    }
+    gx_outc('\n');
+}
+
+/* A record read in raw form: raw[0..n) as it came (clean: nothing in it to
+ * escape), then the end. */
+static void write_raw(const filter *f, const char *raw, size_t n, const char *flags, size_t fn)
+{
+    gx_out(raw, n);
+    write_end(f, flags, fn);
+}
+
+/* The length of the first nf TAB-separated fields of s[0..n). */
+static size_t raw_fields(const char *s, size_t n, int nf)
+{
+    const char *p = s, *e = s + n;
+    for (int i = 1; i < nf; i++) {
+        const char *t = memchr(p, '\t', (size_t)(e - p));
+        if (!t) return n;
+        p = t + 1;
+    }
+    const char *t = memchr(p, '\t', (size_t)(e - p));
+    return t ? (size_t)(t - s) : n;
+}
+
+/* The current record of in as read, when it can be written back as it is:
+ * every backslash in it starts one of the four escapes (\\ \t \n \r,
+ * which unescape and escape back to themselves: not \N, not a stray
+ * backslash) and no CR byte is in it (written as \r). *n: the bytes of
+ * its first nf fields; *plain: no backslash at all (every field is its
+ * raw text). NULL when the fields must be escaped one by one. */
+static const char *clean_raw(const gx_tsv_in *in, int nf, size_t *n, bool *plain)
+{
+    const char *s = in->raw.data;
+    size_t len = in->raw.len;
+    if (!s || memchr(s, '\r', len)) return NULL;
+    const char *p = memchr(s, '\\', len), *e = s + len;
+    *plain = p == NULL;
+    while (p) {
+        if (p + 1 == e) return NULL;
+        char c = p[1];
+        if (c != '\\' && c != 't' && c != 'n' && c != 'r') return NULL;
+        p += 2;
+        p = memchr(p, '\\', (size_t)(e - p));
+    }
+    *n = in->file_ncol == nf ? len : raw_fields(s, len, nf);
+    return s;
+}
+
 static void write_stored(filter *f, int i)
 {
+    if (f->rec[i].clean) {
+        const srec *r = &f->rec[i];
+        write_raw(f, f->arena.data + r->raw, r->rawn, "", 0);
+        f->rec[i].written = true;
+        return;
+    }
     const char *v[GX_DOC_NCOL];
     for (int c = 0; c < GX_DOC_NCOL; c++) v[c] = F(f, i, c);
     write_fields(f, v, f->rec[i].len, "");
@@ -88,17 +153,51 @@ static void write_record(filter *f, const gx_record *r)
     write_fields(f, v, n, "");
 }
 
-static int store(filter *f, const gx_record *r, bool table)
+/* Keep record r (raw: its clean raw form of rawn bytes, or NULL; plain:
+ * without a backslash). */
+static int store(filter *f, const gx_record *r, bool table, const char *raw, size_t rawn,
+                 bool plain)
 {
     if (f->nrec == f->caprec) {
         f->caprec = f->caprec ? 2 * f->caprec : 256;
         f->rec = gx_xrealloc(f->rec, (size_t)f->caprec * sizeof *f->rec);
     }
     srec *s = &f->rec[f->nrec];
-    for (int c = 0; c < GX_DOC_NCOL; c++) {
-        s->off[c] = f->arena.len;
-        s->len[c] = r->len[c];
-        gx_buf_add(&f->arena, r->f[c], r->len[c]);
+    s->clean = raw != NULL;
+    if (raw && plain) {
+        /* the fields are the raw text cut at its TABs: one copy with the
+         * TABs made NULs, and one as it is for writing */
+        gx_buf_reserve(&f->arena, 2 * rawn + 2);
+        size_t o = f->arena.len;
+        gx_buf_add(&f->arena, raw, rawn);
+        gx_buf_addc(&f->arena, 0);
+        char *b = f->arena.data + o;
+        for (int c = 0; c < GX_DOC_NCOL; c++) {
+            s->off[c] = o;
+            s->len[c] = r->len[c];
+            o += r->len[c];
+            b[o - s->off[0]] = 0;
+            o++;
+        }
+    } else {
+        size_t total = GX_DOC_NCOL;
+        for (int c = 0; c < GX_DOC_NCOL; c++) total += r->len[c];
+        gx_buf_reserve(&f->arena, total + rawn + 1);
+        char *d = f->arena.data + f->arena.len;
+        for (int c = 0; c < GX_DOC_NCOL; c++) {
+            s->off[c] = (size_t)(d - f->arena.data);
+            s->len[c] = r->len[c];
+            memcpy(d, r->f[c], r->len[c]);
+            d += r->len[c];
+            *d++ = 0;
+        }
+        f->arena.len = (size_t)(d - f->arena.data);
+    }
+    if (raw) {
+        s->raw = f->arena.len;
+        s->rawn = rawn;
+        s->rawpre = raw_fields(raw, rawn, DOC_KIND + 1);
+        gx_buf_add(&f->arena, raw, rawn);
         gx_buf_addc(&f->arena, 0);
     }
     tb_pad(&f->arena);
@@ -110,11 +209,24 @@ static int store(filter *f, const gx_record *r, bool table)
 
 static bool blank_text(const char *s, size_t n)
 {
-    s = gx_trim(s, &n);
+    s = tb_trim(s, &n);
     return n == 0;
 }
 
 /* ---- cells ------------------------------------------------------------- */
+
+/* Decimal digits of v into b (at least 12 bytes); returns their number. */
+static size_t fmt_int(char *b, int v)
+{
+    char t[12];
+    size_t n = 0;
+    unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+    do { t[n++] = (char)('0' + u % 10); u /= 10; } while (u);
+    size_t k = 0;
+    if (v < 0) b[k++] = '-';
+    while (n) b[k++] = t[--n];
+    return k;
+}
 
 static void emit_cell(void *ctx, const tb_out *o)
 {
@@ -122,20 +234,38 @@ static void emit_cell(void *ctx, const tb_out *o)
     int i = o->src >= 0 && o->src < f->nrec ? o->src : f->last_table;
     const char *v[GX_DOC_NCOL];
     size_t n[GX_DOC_NCOL];
-    for (int c = 0; c <= DOC_KIND; c++) { v[c] = F(f, i, c); n[c] = f->rec[i].len[c]; }
     char rowbuf[24], colbuf[24];
-    snprintf(rowbuf, sizeof rowbuf, "%d", o->row);
-    snprintf(colbuf, sizeof colbuf, "%d", o->col);
-    v[DOC_ROLE] = "cell";             n[DOC_ROLE] = 4;
-    v[DOC_TABLE] = f->table.data;     n[DOC_TABLE] = f->table.len;
-    v[DOC_ROW] = rowbuf;              n[DOC_ROW] = strlen(rowbuf);
-    v[DOC_COL] = colbuf;              n[DOC_COL] = strlen(colbuf);
-    v[DOC_ROWHEAD] = o->rowhead;      n[DOC_ROWHEAD] = strlen(o->rowhead);
-    v[DOC_COLHEAD] = o->colhead;      n[DOC_COLHEAD] = strlen(o->colhead);
-    v[DOC_TEXT] = o->text;            n[DOC_TEXT] = o->textlen;
+    size_t rown = fmt_int(rowbuf, o->row), coln = fmt_int(colbuf, o->col);
     gx_buf_reset(&f->flags);
     tb_flags_text(o->flags, o->lead, &f->flags);
     gx_buf_addc(&f->flags, 0);
+    if (f->rec[i].clean) {
+        /* doc .. kind of the source record as read, then the cell's own */
+        const srec *r = &f->rec[i];
+        gx_out(f->arena.data + r->raw, r->rawpre);
+        gx_out("\tcell\t", 6);
+        gx_out_field(f->table.data, f->table.len);
+        gx_outc('\t');
+        gx_out(rowbuf, rown);
+        gx_outc('\t');
+        gx_out(colbuf, coln);
+        gx_outc('\t');
+        gx_out_field(o->rowhead, strlen(o->rowhead));
+        gx_outc('\t');
+        gx_out_field(o->colhead, strlen(o->colhead));
+        gx_outc('\t');
+        gx_out_field(o->text, o->textlen);
+        write_end(f, f->flags.data, strlen(f->flags.data));
+        return;
+    }
+    for (int c = 0; c <= DOC_KIND; c++) { v[c] = F(f, i, c); n[c] = f->rec[i].len[c]; }
+    v[DOC_ROLE] = "cell";             n[DOC_ROLE] = 4;
+    v[DOC_TABLE] = f->table.data;     n[DOC_TABLE] = f->table.len;
+    v[DOC_ROW] = rowbuf;              n[DOC_ROW] = rown;
+    v[DOC_COL] = colbuf;              n[DOC_COL] = coln;
+    v[DOC_ROWHEAD] = o->rowhead;      n[DOC_ROWHEAD] = strlen(o->rowhead);
+    v[DOC_COLHEAD] = o->colhead;      n[DOC_COLHEAD] = strlen(o->colhead);
+    v[DOC_TEXT] = o->text;            n[DOC_TEXT] = o->textlen;
     write_fields(f, v, n, f->flags.data);
 }
 
@@ -156,7 +286,7 @@ static int detect_layout(const filter *f, int last)
         if (t) tabs++;
         if (n && s[0] == '\t' && !memchr(s + 1, '\t', n - 1)) one++;
         size_t m = n;
-        const char *p = gx_trim(s, &m);
+        const char *p = tb_trim(s, &m);
         if (m && p[0] == '|') pipes++;
     }
     if (total == 0) return L_TABS;
@@ -226,7 +356,7 @@ static void grid_from_block(filter *f, int last)
 /* A line that can be a group row of a table: numbered, short, no sentence. */
 static bool group_like(const filter *f, const char *s, size_t n)
 {
-    s = gx_trim(s, &n);
+    s = tb_trim(s, &n);
     long num; int rank; size_t end;
     if (n == 0 || n > 120 || memchr(s, '\t', n)) return false;
     if (tb_numbering(f->k, s, n, &num, &rank, &end) < 0) return false;
@@ -341,6 +471,7 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
     f.o = o;
     f.k = tb_know_load();
     f.last_table = -1;
+    in->keep_raw = true;
     gx_buf_init(&f.arena); gx_buf_init(&f.doc); gx_buf_init(&f.table);
     gx_buf_init(&f.prevdoc); gx_buf_init(&f.flags); gx_buf_init(&f.gaparena);
     tb_grid_init(&f.g);
@@ -349,11 +480,20 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
 
     gx_record *r;
     while ((r = gx_tsv_next(in))) {
+        size_t rawn = 0;
+        bool plain = false;
+        const char *raw = clean_raw(in, GX_DOC_NCOL, &rawn, &plain);
         /* the output of gx-tables again (a `flags` column): its cells are
          * there already; pass it through */
         if (in->file_ncol > GX_DOC_NCOL && in->header_line && r->n > GX_DOC_NCOL &&
             strncmp(in->header_line + strlen(in->header_line) - 6, "\tflags", 6) == 0) {
             if (f.last_table >= 0) finish_block(&f, carry_ok);
+            if (raw && o->flags_column) {
+                gx_out(raw, raw_fields(raw, in->raw.len, GX_DOC_NCOL + 1));
+                gx_outc('\n');
+                continue;
+            }
+            if (raw) { write_raw(&f, raw, rawn, "", 0); continue; }
             const char *v[GX_DOC_NCOL];
             for (int c = 0; c < GX_DOC_NCOL; c++) v[c] = r->null[c] ? NULL : r->f[c];
             write_fields(&f, v, r->len, o->flags_column ? r->f[GX_DOC_NCOL] : "");
@@ -367,14 +507,14 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
             if (!new_doc && is_table && same(&f.table, tab, tabn)) {
                 /* the rows held since the last table row are inside the block */
                 for (int i = f.last_table + 1; i < f.nrec; i++) if (!f.rec[i].written) write_stored(&f, i);
-                f.last_table = store(&f, r, true);
+                f.last_table = store(&f, r, true, raw, rawn, plain);
                 write_stored(&f, f.last_table);
                 continue;
             }
             bool heading = strcmp(role, "heading") == 0 || strcmp(role, "title") == 0;
             if (!new_doc && !is_table && !heading && f.nrec - f.last_table <= HOLD_MAX &&
                 (tabn == 0 || same(&f.table, tab, tabn))) {
-                store(&f, r, false);
+                store(&f, r, false, raw, rawn, plain);
                 continue;
             }
             finish_block(&f, carry_ok);
@@ -402,12 +542,12 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
                         fl[c] = f.gaprec[i].len[c];
                     }
                     gr.f = fv; gr.len = fl; gr.null = nul; gr.n = GX_DOC_NCOL;
-                    int k = store(&f, &gr, true);
+                    int k = store(&f, &gr, true, NULL, 0, false);
                     f.rec[k].written = true;
                 }
             }
             gap_reset(&f);
-            f.last_table = store(&f, r, true);
+            f.last_table = store(&f, r, true, raw, rawn, plain);
             write_stored(&f, f.last_table);
             continue;
         }
@@ -416,7 +556,8 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
             for (int c = 0; c < GX_DOC_NCOL; c++) v[c] = r->f[c];
             gap_row(&f, v, r->len, false);
         }
-        write_record(&f, r);
+        if (raw) write_raw(&f, raw, rawn, "", 0);
+        else write_record(&f, r);
     }
     finish_block(&f, carry_ok);
 
