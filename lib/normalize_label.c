@@ -51,7 +51,7 @@ static bool paren_numbering(const char *s, size_t n)
     return count >= 1 && count <= 3;
 }
 
-void nz_label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t cap)
+static void label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t cap)
 {
     static gx_buf b;
     gx_norm_match(s, n, &b);
@@ -122,6 +122,112 @@ void nz_label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t cap)
         i += (size_t)k;
     }
     if (!out->data) { gx_buf_reserve(out, 0); out->data[0] = 0; }
+}
+
+/* ---- a memo of keys -------------------------------------------------------- */
+
+/* The same labels come back in every table row and in every report of a
+ * template (row and column heads, raw table lines), and a key costs a
+ * normalisation and a scan per byte. So results are remembered by input
+ * text: an open-addressed table over one byte arena, cleared when either is
+ * full (memory stays bounded, a long stream only recomputes). A memo holds
+ * one kind of result (its callers put what they need in the value bytes). */
+#define MEMO_SLOTS 8192            /* a power of two; at most half are used */
+#define MEMO_ARENA (4u << 20)      /* bytes of inputs and values */
+
+typedef struct memo_slot { uint64_t h; uint32_t in, in_n, val, val_n, salt; } memo_slot;
+typedef struct memo { memo_slot *slot; int used; gx_buf arena; } memo;
+
+static uint64_t memo_hash(const char *s, size_t n, unsigned salt)
+{
+    uint64_t h = 1469598103934665603ull ^ salt;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h | 1;                  /* 0 marks an empty slot */
+}
+
+/* The value remembered for s[0..n) (salt: a variant of the question), or
+ * NULL; *at is where a new value goes (pass it to memo_put). */
+static const char *memo_get(memo *m, const char *s, size_t n, unsigned salt, size_t *val_n,
+                            uint64_t *hp, size_t *at)
+{
+    if (!m->slot) m->slot = gx_xcalloc(MEMO_SLOTS, sizeof *m->slot);
+    uint64_t h = memo_hash(s, n, salt);
+    size_t i = (size_t)h & (MEMO_SLOTS - 1);
+    for (; m->slot[i].h; i = (i + 1) & (MEMO_SLOTS - 1)) {
+        memo_slot *e = &m->slot[i];
+        if (e->h == h && e->in_n == n && e->salt == salt && memcmp(m->arena.data + e->in, s, n) == 0) {
+            *val_n = e->val_n;
+            return m->arena.data + e->val;
+        }
+    }
+    *hp = h;
+    *at = i;
+    return NULL;
+}
+
+static void memo_put(memo *m, const char *s, size_t n, unsigned salt, uint64_t h, size_t at,
+                     const char *val, size_t val_n)
+{
+    if (n + val_n > MEMO_ARENA / 4) return;        /* not worth keeping */
+    if (m->used >= MEMO_SLOTS / 2 || m->arena.len + n + val_n > MEMO_ARENA) {
+        memset(m->slot, 0, MEMO_SLOTS * sizeof *m->slot);
+        m->used = 0;
+        gx_buf_reset(&m->arena);
+        at = (size_t)h & (MEMO_SLOTS - 1);
+    }
+    memo_slot *e = &m->slot[at];
+    e->h = h;
+    e->salt = salt;
+    e->in = (uint32_t)m->arena.len;
+    e->in_n = (uint32_t)n;
+    gx_buf_add(&m->arena, s, n);
+    e->val = (uint32_t)m->arena.len;
+    e->val_n = (uint32_t)val_n;
+    gx_buf_add(&m->arena, val, val_n);
+    m->used++;
+}
+
+/* nz_label_key, remembered. The value: the unit written (if any, up to its
+ * NUL) after a flag byte, then the key bytes. */
+void nz_label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t cap)
+{
+    static memo m;
+    static gx_buf v;
+    unsigned salt = unit ? (unsigned)cap + 1 : 0;
+    size_t vn = 0, at = 0;
+    uint64_t h = 0;
+    const char *hit = memo_get(&m, s, n, salt, &vn, &h, &at);
+    if (hit) {
+        size_t ul = 0;
+        if (hit[0]) { ul = strlen(hit + 1) + 1; memcpy(unit, hit + 1, ul); }
+        gx_buf_add(out, hit + 1 + ul, vn - 1 - ul);
+        if (!out->data) { gx_buf_reserve(out, 0); out->data[0] = 0; }
+        return;
+    }
+    /* computed into a scratch key: the unit as found, if any */
+    char u[64];
+    u[0] = 0;
+    static gx_buf k;
+    gx_buf_reset(&k);
+    bool wrote_unit = false;
+    if (unit && cap <= sizeof u) {
+        /* a written unit is text of at least one byte: u[0] tells */
+        label_key(s, n, &k, u, cap);
+        wrote_unit = u[0] != 0;
+    } else if (unit) {
+        label_key(s, n, out, unit, cap);   /* an odd capacity: not remembered */
+        return;
+    } else {
+        label_key(s, n, &k, NULL, 0);
+    }
+    if (wrote_unit) memcpy(unit, u, strlen(u) + 1);
+    gx_buf_add(out, k.data ? k.data : "", k.len);
+    if (!out->data) { gx_buf_reserve(out, 0); out->data[0] = 0; }
+    gx_buf_reset(&v);
+    gx_buf_addc(&v, wrote_unit ? 1 : 0);
+    if (wrote_unit) gx_buf_add(&v, u, strlen(u) + 1);
+    gx_buf_add(&v, k.data ? k.data : "", k.len);
+    memo_put(&m, s, n, salt, h, at, v.data, v.len);
 }
 
 void nz_path_init(nz_path *p) { memset(p, 0, sizeof *p); gx_buf_init(&p->key); }
