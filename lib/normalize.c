@@ -1544,18 +1544,35 @@ static void derived(void)
 
 static void out_str(const char *s) { gx_out_field(s, strlen(s)); }
 
+/* Append s[0..n) escaped as one gx-TSV field (as gx_out_field writes it). */
+static void add_field(gx_buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        char e = c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : 0;
+        if (e) { gx_buf_addc(b, '\\'); gx_buf_addc(b, e); }
+        else gx_buf_addc(b, c);
+    }
+}
+
 static void emit(void)
 {
+    /* doc, year, org and schema are the same on every row: escaped once */
+    static gx_buf pre;
+    gx_buf_reset(&pre);
+    add_field(&pre, D.name.data, D.name.len);
+    gx_buf_addc(&pre, '\t');
+    if (D.year[0]) add_field(&pre, D.year, strlen(D.year)); else gx_buf_adds(&pre, GX_NULL_FIELD);
+    gx_buf_addc(&pre, '\t');
+    if (D.org.len) add_field(&pre, D.org.data, D.org.len); else gx_buf_adds(&pre, GX_NULL_FIELD);
+    gx_buf_addc(&pre, '\t');
+    add_field(&pre, D.schema, strlen(D.schema));
+    gx_buf_addc(&pre, '\t');
     for (int pass = 0; pass < 3; pass++) {
         for (int i = 0; i < D.nfacts; i++) {
             fact *f = &D.facts[i];
             if (f->dead || f->source != pass) continue;
-            gx_out_field(D.name.data, D.name.len); gx_outc('\t');
-            if (D.year[0]) out_str(D.year); else gx_outs(GX_NULL_FIELD);
-            gx_outc('\t');
-            if (D.org.len) gx_out_field(D.org.data, D.org.len); else gx_outs(GX_NULL_FIELD);
-            gx_outc('\t');
-            out_str(D.schema); gx_outc('\t');
+            gx_out(pre.data, pre.len);
             out_str(F(f->ind)); gx_outc('\t');
             out_str(F(f->dim)); gx_outc('\t');
             if (f->state == NZ_NUMBER && f->val != NONE) out_str(F(f->val)); else gx_outs(GX_NULL_FIELD);
