@@ -300,6 +300,8 @@ static uint32_t tail_of(const char *s, size_t n, int t)
     return w;
 }
 
+static unsigned tail_bucket(uint32_t tail) { return (tail * 2654435761u) >> 26; }
+
 /* Store the keys of a path's groups and leaf in m->keys; return offsets. */
 static void split_keys(gx_buf *keys, const char *s, size_t *g, size_t *leaf)
 {
@@ -367,12 +369,31 @@ void nz_map_load(nz_map *m, const char *path)
         e->col_tail = tail_of(e->col_leaf, e->col_leaf_n, e->col_tail_n);
         m->by_type[e->type][m->n_type[e->type]++] = i;
     }
+    for (int t = 0; t < 4; t++) {
+        m->by_tail[t] = gx_xcalloc((size_t)m->n_type[t] + 1, sizeof(int));
+        m->short_leaf[t] = gx_xcalloc((size_t)m->n_type[t] + 1, sizeof(int));
+        int count[NZ_TAILB] = {0};
+        for (int x = 0; x < m->n_type[t]; x++) {
+            const nz_entry *e = &m->e[m->by_type[t][x]];
+            if (e->row_tail_n == 4) count[tail_bucket(e->row_tail)]++;
+        }
+        m->tail_at[t][0] = 0;
+        for (int b = 0; b < NZ_TAILB; b++) m->tail_at[t][b + 1] = m->tail_at[t][b] + count[b];
+        int fill[NZ_TAILB];
+        memcpy(fill, m->tail_at[t], sizeof fill);
+        for (int x = 0; x < m->n_type[t]; x++) {
+            int i = m->by_type[t][x];
+            const nz_entry *e = &m->e[i];
+            if (e->row_tail_n == 4) m->by_tail[t][fill[tail_bucket(e->row_tail)]++] = i;
+            else m->short_leaf[t][m->n_short[t]++] = i;
+        }
+    }
     free(off);
 }
 
 void nz_map_free(nz_map *m)
 {
-    for (int t = 0; t < 4; t++) free(m->by_type[t]);
+    for (int t = 0; t < 4; t++) { free(m->by_type[t]); free(m->by_tail[t]); free(m->short_leaf[t]); }
     free(m->e);
     gx_table_free(&m->t);
     gx_buf_free(&m->keys);
@@ -414,9 +435,15 @@ const nz_entry *nz_map_best(const nz_map *m, int type, const nz_match_in *in,
         rt[t] = (size_t)t <= rn ? tail_of(rk, rn, t) : 0;
         ct[t] = (size_t)t <= cn ? tail_of(ck, cn, t) : 0;
     }
-    const int *idx = m->by_type[type];
-    for (int x = 0; x < m->n_type[type]; x++) {
-        const nz_entry *e = &m->e[idx[x]];
+    /* the candidates: the entries whose 4-byte row tail falls in the row
+     * key's bucket, and those with a shorter row leaf, merged in table order
+     * (the first best entry wins); every other entry fails the tail test */
+    int b = (int)tail_bucket(rn >= 4 ? rt[4] : 0);
+    const int *bt = m->by_tail[type] + m->tail_at[type][b], *sh = m->short_leaf[type];
+    int nb = m->tail_at[type][b + 1] - m->tail_at[type][b], ns = m->n_short[type];
+    for (int xb = 0, xs = 0; xb < nb || xs < ns;) {
+        int i = xs >= ns || (xb < nb && bt[xb] < sh[xs]) ? bt[xb++] : sh[xs++];
+        const nz_entry *e = &m->e[i];
         if (!(e->kind & in->kinds)) continue;
         if (e->row_leaf_n > rn || e->row_tail != rt[e->row_tail_n]) continue;
         if (e->col_leaf_n > cn || e->col_tail != ct[e->col_tail_n]) continue;
