@@ -57,6 +57,7 @@ typedef struct rxwin {
     bool        ready;
     const char *lit;      /* the required literal, or NULL: search as usual */
     size_t      lit_n;
+    size_t      key;      /* the byte of the literal memchr looks for */
     size_t      pre;      /* bytes the pattern can match before the literal */
     int         nfirst;   /* > 0: every match starts with one of these characters */
     const char *first[RX_FIRSTS];
@@ -279,7 +280,31 @@ static void rxwin_init(rxwin *w, rx *r)
     if (pre > (w->nfirst ? RX_WIN_PRE_FIRST : RX_WIN_PRE)) return;
     w->lit = lit;
     w->lit_n = n;
+    w->key = n - 1;
+    for (size_t k = n; k-- > 0;)
+        if (((unsigned char)lit[k] & 0xC0) == 0x80) { w->key = k; break; }
     w->pre = (size_t)pre;
+}
+
+#define NONE_AT ((size_t)-1)
+
+/* The first occurrence of w's literal in s[from..n), or NONE_AT. memchr
+ * finds one byte of it, the last continuation byte (a CJK literal's bytes
+ * E4..E9 lead a third of the body's bytes; a given continuation byte about
+ * one in a hundred), and the rest is compared there. */
+static size_t lit_find(const char *s, size_t n, size_t from, const rxwin *w)
+{
+    const char *lit = w->lit;
+    size_t ln = w->lit_n, k = w->key;
+    size_t i = from + k;
+    while (i < n) {
+        const char *f = memchr(s + i, lit[k], n - i);
+        if (!f) return NONE_AT;
+        size_t at = (size_t)(f - s) - k;
+        if (at + ln <= n && memcmp(s + at, lit, ln) == 0) return at;
+        i = (size_t)(f - s) + 1;
+    }
+    return NONE_AT;
 }
 
 /* rx_match over the body (valid UTF-8, checked by rx_subject), trying only
@@ -292,9 +317,8 @@ static int rx_find(rx *r, rxwin *w, const char *s, size_t n, size_t start)
     unsigned fl = GX_RX_PADDED | GX_RX_VALID | GX_RX_ANCHORED;
     size_t next = start;   /* starts before it are tried or cannot match */
     while (next <= n && n - next >= w->lit_n) {
-        const char *f = memmem(s + next, n - next, w->lit, w->lit_n);
-        if (!f) return 0;
-        size_t q = (size_t)(f - s);
+        size_t q = lit_find(s, n, next, w);
+        if (q == NONE_AT) return 0;
         size_t a = q - next > w->pre ? q - w->pre : next;
         for (size_t p = a; p <= q; p++) {
             if (((unsigned char)s[p] & 0xC0) == 0x80) continue;   /* inside a character */
