@@ -288,6 +288,13 @@ static void rxwin_init(rxwin *w, rx *r)
 
 #define NONE_AT ((size_t)-1)
 
+/* memcmp(a, b, n) == 0 for the few bytes of a literal, without a call */
+static inline bool same(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) if (a[i] != b[i]) return false;
+    return true;
+}
+
 /* The first occurrence of w's literal in s[from..n), or NONE_AT. memchr
  * finds one byte of it, the last continuation byte (a CJK literal's bytes
  * E4..E9 lead a third of the body's bytes; a given continuation byte about
@@ -301,7 +308,8 @@ static size_t lit_find(const char *s, size_t n, size_t from, const rxwin *w)
         const char *f = memchr(s + i, lit[k], n - i);
         if (!f) return NONE_AT;
         size_t at = (size_t)(f - s) - k;
-        if (at + ln <= n && memcmp(s + at, lit, ln) == 0) return at;
+        /* the first byte, then the rest (most false finds fail at once) */
+        if (at + ln <= n && s[at] == lit[0] && same(s + at + 1, lit + 1, ln - 1)) return at;
         i = (size_t)(f - s) + 1;
     }
     return NONE_AT;
@@ -325,7 +333,8 @@ static int rx_find(rx *r, rxwin *w, const char *s, size_t n, size_t start)
             if (w->nfirst && p < q) {
                 bool ok = false;
                 for (int k = 0; k < w->nfirst && !ok; k++)
-                    ok = w->first_n[k] <= n - p && memcmp(s + p, w->first[k], w->first_n[k]) == 0;
+                    ok = w->first_n[k] <= n - p && s[p] == w->first[k][0] &&
+                         same(s + p + 1, w->first[k] + 1, w->first_n[k] - 1);
                 if (!ok) continue;
             }
             int rc = gx_rx_match(r, s, n, p, fl);
