@@ -59,6 +59,7 @@ typedef struct rxwin {
     size_t      lit_n;
     size_t      key;      /* the byte of the literal memchr looks for */
     size_t      pre;      /* bytes the pattern can match before the literal */
+    bool        only_there; /* pre unknown: the literal only tells whether to search */
     int         nfirst;   /* > 0: every match starts with one of these characters */
     const char *first[RX_FIRSTS];
     size_t      first_n[RX_FIRSTS];
@@ -253,13 +254,94 @@ static int rx_firsts(const char *p, size_t a, size_t b, rxwin *w)
 #define RX_WIN_PRE 24
 #define RX_WIN_PRE_FIRST 256
 
+/* The longest run of literal characters at the top level of pattern p
+ * that every match must contain, also past what gx_rx_literal gives up on
+ * (back references): top-level characters not made optional, outside
+ * groups and classes, with no top-level alternative. Length 0: none. */
+static size_t own_literal(const char *p, const char **lit)
+{
+    size_t i = 0, run_a = 0, run_n = 0, best_a = 0, best_n = 0;
+#define END_RUN() do { if (run_n > best_n) best_a = run_a, best_n = run_n; run_n = 0; } while (0)
+    size_t b = strlen(p);
+    while (i < b) {
+        unsigned char c = (unsigned char)p[i];
+        size_t j;
+        if (c == '|' || c == ')') return 0;
+        if (c == '(') {
+            if (p[i + 1] == '?' && p[i + 2] != ':' && p[i + 2] != '<' && p[i + 2] != '=' &&
+                p[i + 2] != '!' && p[i + 2] != '>') return 0;          /* options and the like */
+            if (p[i + 1] == '?' && p[i + 2] == '<' && p[i + 3] != '=' && p[i + 3] != '!') return 0;
+            if (p[i + 1] == '*') return 0;
+            END_RUN();
+            j = group_end(p, i, b);
+            if (!j) return 0;
+        } else if (c == '[') {
+            END_RUN();
+            j = class_end(p, i, b);
+            if (!j) return 0;
+        } else if (c == '\\') {
+            END_RUN();
+            char e = p[i + 1];
+            if (!e || e == 'Q' || e == 'E' || (unsigned char)e >= 0x80) return 0;
+            j = i + 2;
+            if (strchr("xpPNogkc", e) && p[j] == '{') {
+                const char *cl = strchr(p + j, '}');
+                if (!cl) return 0;
+                j = (size_t)(cl - p) + 1;
+            } else if (e == 'c' || e == 'x' || e == 'o') {
+                return 0;                      /* \cX, \xhh: forms of varying length */
+            } else if (e >= '0' && e <= '9') {
+                while (p[j] >= '0' && p[j] <= '9') j++;   /* a back reference */
+            }
+        } else if (c == '^' || c == '$' || c == '.') {
+            END_RUN();
+            j = i + 1;
+        } else if (c == '?' || c == '*' || c == '+' || c == '{' || c == '#' || c == ' ') {
+            return 0;
+        } else {
+            size_t cl = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+            for (size_t k = 1; k < cl; k++) if (!p[i + k]) return 0;
+            j = i + cl;
+            if (p[j] == '?' || p[j] == '*' || p[j] == '{') {
+                END_RUN();                     /* optional: not required */
+            } else {
+                if (run_n == 0) run_a = i;
+                run_n += cl;
+                if (p[j] == '+') END_RUN();
+            }
+        }
+        /* a quantifier after a group, class or escape */
+        if (p[j] == '?' || p[j] == '*' || p[j] == '+') j++;
+        else if (p[j] == '{') {
+            const char *cl = strchr(p + j, '}');
+            if (!cl) return 0;
+            j = (size_t)(cl - p) + 1;
+        }
+        if (p[j] == '?' || p[j] == '+') j++;
+        i = j;
+    }
+    END_RUN();
+#undef END_RUN
+    *lit = p + best_a;
+    return best_n;
+}
+
 static void rxwin_init(rxwin *w, rx *r)
 {
     w->ready = true;
     w->lit = NULL;
+    w->only_there = false;
+    if (r->flags & (GX_RX_BYTES | GX_RX_CASELESS)) return;
     const char *lit;
     size_t n = gx_rx_literal(r, &lit);
-    if (!n || (r->flags & (GX_RX_BYTES | GX_RX_CASELESS))) return;
+    if (!n) n = own_literal(r->pattern, &lit);
+    if (!n) return;
+    w->lit = lit;
+    w->lit_n = n;
+    w->key = n - 1;
+    for (size_t k = n; k-- > 0;)
+        if (((unsigned char)lit[k] & 0xC0) == 0x80) { w->key = k; break; }
+    w->only_there = true;             /* at least: no literal after start, no match */
     size_t pl = (size_t)(lit - r->pattern);
     long pre = rx_width(r->pattern, 0, pl);
     if (pre < 0) return;
@@ -278,11 +360,7 @@ static void rxwin_init(rxwin *w, rx *r)
         }
     }
     if (pre > (w->nfirst ? RX_WIN_PRE_FIRST : RX_WIN_PRE)) return;
-    w->lit = lit;
-    w->lit_n = n;
-    w->key = n - 1;
-    for (size_t k = n; k-- > 0;)
-        if (((unsigned char)lit[k] & 0xC0) == 0x80) { w->key = k; break; }
+    w->only_there = false;
     w->pre = (size_t)pre;
 }
 
@@ -322,6 +400,10 @@ static int rx_find(rx *r, rxwin *w, const char *s, size_t n, size_t start)
     if (!w->ready) rxwin_init(w, r);
     if (!w->lit || s != rx_checked || n != rx_checked_n) return rx_match(r, s, n, start);
     if (start > n) return 0;
+    if (w->only_there) {
+        if (n - start < w->lit_n || lit_find(s, n, start, w) == NONE_AT) return 0;
+        return rx_match(r, s, n, start);
+    }
     unsigned fl = GX_RX_PADDED | GX_RX_VALID | GX_RX_ANCHORED;
     size_t next = start;   /* starts before it are tried or cannot match */
     while (next <= n && n - next >= w->lit_n) {
