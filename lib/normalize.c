@@ -39,6 +39,394 @@ static int rx_match(rx *r, const char *s, size_t n, size_t start)
 
 static void rx_group(rx *r, int g, size_t *a, size_t *b) { gx_rx_group(r, g, a, b); }
 
+/* ---- matching over the body: only where the pattern's literal is ------------ */
+
+/* A pattern over the body is searched from a start offset, and pcre2 tries
+ * every character there on: over a report in CJK, the first byte of most
+ * patterns (E4..E9) starts a try at nearly every character. But every match
+ * contains the pattern's required literal (gx_rx_literal), and when the
+ * part of the pattern before that literal can match at most `pre` bytes,
+ * a match can only start in the `pre` bytes before an occurrence of the
+ * literal. So the literal is looked for (memmem), and pcre2 tries only
+ * those starts, anchored, in order: the first that matches is the match
+ * the unanchored search finds (it tries the same starts in the same order,
+ * and no other start can match). */
+
+#define RX_FIRSTS 16
+typedef struct rxwin {
+    bool        ready;
+    const char *lit;      /* the required literal, or NULL: search as usual */
+    size_t      lit_n;
+    size_t      key;      /* the byte of the literal memchr looks for */
+    size_t      pre;      /* bytes the pattern can match before the literal */
+    bool        only_there; /* pre unknown: the literal only tells whether to search */
+    int         nfirst;   /* > 0: every match starts with one of these characters */
+    const char *first[RX_FIRSTS];
+    size_t      first_n[RX_FIRSTS];
+} rxwin;
+
+static long rx_width(const char *p, size_t a, size_t b);
+
+/* Index after the character class at p[i] == '[' (within b), or 0. */
+static size_t class_end(const char *p, size_t i, size_t b)
+{
+    i++;
+    if (i < b && p[i] == '^') i++;
+    if (i < b && p[i] == ']') i++;
+    while (i < b && p[i] != ']') {
+        if (p[i] == '\\') {
+            if (i + 1 >= b || p[i + 1] == 'Q' || p[i + 1] == 'E') return 0;
+            i += 2;
+        } else if (p[i] == '[' && i + 1 < b && p[i + 1] == ':') {
+            const char *e = memchr(p + i + 2, ']', b - i - 2);
+            if (!e || e[-1] != ':') return 0;
+            i = (size_t)(e - p) + 1;
+        } else i++;
+    }
+    return i < b ? i + 1 : 0;
+}
+
+/* Index after the group at p[i] == '(' (within b), or 0. */
+static size_t group_end(const char *p, size_t i, size_t b)
+{
+    int depth = 0;
+    while (i < b) {
+        if (p[i] == '\\') { i += 2; continue; }
+        if (p[i] == '[') { i = class_end(p, i, b); if (!i) return 0; continue; }
+        if (p[i] == '(') depth++;
+        else if (p[i] == ')' && --depth == 0) return i + 1;
+        i++;
+    }
+    return 0;
+}
+
+/* The most bytes of UTF-8 text one alternative-free or alternated piece
+ * p[a..b) of a pattern can match, or -1 when it is unbounded or holds
+ * anything not understood here (then nothing is assumed). A character
+ * class, an escape or . counts 4 bytes (the longest UTF-8 character). */
+static long rx_width(const char *p, size_t a, size_t b)
+{
+    long best = 0, cur = 0;
+    size_t i = a;
+    while (i < b) {
+        unsigned char c = (unsigned char)p[i];
+        long w;
+        size_t j;
+        if (c == '|') { if (cur > best) best = cur; cur = 0; i++; continue; }
+        if (c == '(') {
+            j = group_end(p, i, b);
+            if (!j) return -1;
+            size_t in = i + 1;
+            if (p[in] == '?') {
+                if (p[in + 1] == '=' || p[in + 1] == '!' ||
+                    (p[in + 1] == '<' && (p[in + 2] == '=' || p[in + 2] == '!'))) {
+                    w = 0;                        /* an assertion: no width */
+                    i = j;
+                    goto quant;
+                }
+                if (p[in + 1] == ':' || p[in + 1] == '>') in += 2;
+                else return -1;                   /* names, options, ...: not here */
+            } else if (p[in] == '*') return -1;
+            w = rx_width(p, in, j - 1);
+            if (w < 0) return -1;
+            i = j;
+        } else if (c == '[') {
+            j = class_end(p, i, b);
+            if (!j) return -1;
+            w = 4;
+            i = j;
+        } else if (c == '\\') {
+            char e = i + 1 < b ? p[i + 1] : 0;
+            if (!e || strchr("QEKGXCgkx0123456789pPNoc", e)) return -1;
+            w = strchr("bBAzZ", e) ? 0 : 4;
+            i += 2;
+        } else if (c == '^' || c == '$') { w = 0; i++; }
+        else if (c == '.') { w = 4; i++; }
+        else if (c == ')' || c == '*' || c == '+' || c == '?' || c == '{' || c == '#' || c == ' ') return -1;
+        else {
+            size_t cl = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+            w = (long)cl;
+            i += cl;
+        }
+    quant:
+        if (i < b && (p[i] == '*' || p[i] == '+')) return -1;
+        if (i < b && p[i] == '?') { i++; }
+        else if (i < b && p[i] == '{') {
+            size_t k = i + 1;
+            long lo = 0, hi;
+            while (k < b && p[k] >= '0' && p[k] <= '9') lo = lo * 10 + (p[k++] - '0');
+            hi = lo;
+            if (k < b && p[k] == ',') {
+                k++;
+                if (k >= b || p[k] < '0' || p[k] > '9') return -1;   /* {m,}: unbounded */
+                hi = 0;
+                while (k < b && p[k] >= '0' && p[k] <= '9') hi = hi * 10 + (p[k++] - '0');
+            }
+            if (k >= b || p[k] != '}' || k == i + 1 || hi > 1000) return -1;
+            w *= hi;
+            i = k + 1;
+        }
+        if (i < b && (p[i] == '?' || p[i] == '+')) i++;   /* lazy, possessive */
+        cur += w;
+        if (cur > 1 << 20) return -1;
+    }
+    return cur > best ? cur : best;
+}
+
+/* The characters a match of p[a..b) can start with, added to w->first;
+ * returns 1 when p[a..b) can match the empty string (what follows may start
+ * the match then), 0 when not, -1 when not known (a class, an escape, too
+ * many characters: no filter). Only literal characters, groups of
+ * alternatives, assertions and the quantifiers ? {0,n} are understood. */
+static int rx_firsts(const char *p, size_t a, size_t b, rxwin *w)
+{
+    size_t i = a;
+    while (i < b) {
+        unsigned char c = (unsigned char)p[i];
+        int nullable;
+        size_t j;
+        if (c == '(') {
+            j = group_end(p, i, b);
+            if (!j) return -1;
+            size_t in = i + 1;
+            if (p[in] == '?' && (p[in + 1] == '=' || p[in + 1] == '!' ||
+                                 (p[in + 1] == '<' && (p[in + 2] == '=' || p[in + 2] == '!')))) {
+                i = j;                                 /* an assertion: skipped */
+                if (i < b && (p[i] == '?' || p[i] == '*' || p[i] == '+' || p[i] == '{')) return -1;
+                continue;
+            }
+            if (p[in] == '?') {
+                if (p[in + 1] == ':' || p[in + 1] == '>') in += 2;
+                else return -1;
+            } else if (p[in] == '*') return -1;
+            /* each alternative of the group */
+            nullable = 0;
+            size_t k = in, depth = 0, alt = in;
+            for (; k <= j - 1; k++) {
+                if (k == j - 1 || (p[k] == '|' && depth == 0)) {
+                    int r = rx_firsts(p, alt, k, w);
+                    if (r < 0) return -1;
+                    if (r) nullable = 1;
+                    alt = k + 1;
+                    continue;
+                }
+                if (p[k] == '\\') { k++; continue; }
+                if (p[k] == '[') { size_t e = class_end(p, k, j - 1); if (!e) return -1; k = e - 1; continue; }
+                if (p[k] == '(') depth++;
+                else if (p[k] == ')') depth--;
+            }
+            i = j;
+        } else if (c == '[' || c == '\\' || c == '.' || c == '^' || c == '$' || c == '|' || c == ')' ||
+                   c == '*' || c == '+' || c == '?' || c == '{' || c == '#' || c == ' ') {
+            return -1;
+        } else {
+            size_t cl = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+            if (i + cl > b) return -1;
+            bool have = false;
+            for (int f = 0; f < w->nfirst; f++)
+                if (w->first_n[f] == cl && memcmp(w->first[f], p + i, cl) == 0) have = true;
+            if (!have) {
+                if (w->nfirst == RX_FIRSTS) return -1;
+                w->first[w->nfirst] = p + i;
+                w->first_n[w->nfirst++] = cl;
+            }
+            nullable = 0;
+            i += cl;
+        }
+        /* a quantifier: ? and {0,n} make the item optional */
+        if (i < b && (p[i] == '*' || p[i] == '+')) return -1;
+        if (i < b && p[i] == '?') { nullable = 1; i++; }
+        else if (i < b && p[i] == '{') {
+            if (i + 1 < b && p[i + 1] == '0') nullable = 1;
+            const char *e = memchr(p + i, '}', b - i);
+            if (!e) return -1;
+            i = (size_t)(e - p) + 1;
+        }
+        if (i < b && (p[i] == '?' || p[i] == '+')) i++;
+        if (!nullable) return 0;
+    }
+    return 1;
+}
+
+/* Largest prefix width for which the anchored tries pay (more bytes before
+ * the literal mean more starts to try at each occurrence): without a set of
+ * first characters, and with one. */
+#define RX_WIN_PRE 24
+#define RX_WIN_PRE_FIRST 256
+
+/* The longest run of literal characters at the top level of pattern p
+ * that every match must contain, also past what gx_rx_literal gives up on
+ * (back references): top-level characters not made optional, outside
+ * groups and classes, with no top-level alternative. Length 0: none. */
+static size_t own_literal(const char *p, const char **lit)
+{
+    size_t i = 0, run_a = 0, run_n = 0, best_a = 0, best_n = 0;
+#define END_RUN() do { if (run_n > best_n) best_a = run_a, best_n = run_n; run_n = 0; } while (0)
+    size_t b = strlen(p);
+    while (i < b) {
+        unsigned char c = (unsigned char)p[i];
+        size_t j;
+        if (c == '|' || c == ')') return 0;
+        if (c == '(') {
+            if (p[i + 1] == '?' && p[i + 2] != ':' && p[i + 2] != '<' && p[i + 2] != '=' &&
+                p[i + 2] != '!' && p[i + 2] != '>') return 0;          /* options and the like */
+            if (p[i + 1] == '?' && p[i + 2] == '<' && p[i + 3] != '=' && p[i + 3] != '!') return 0;
+            if (p[i + 1] == '*') return 0;
+            END_RUN();
+            j = group_end(p, i, b);
+            if (!j) return 0;
+        } else if (c == '[') {
+            END_RUN();
+            j = class_end(p, i, b);
+            if (!j) return 0;
+        } else if (c == '\\') {
+            END_RUN();
+            char e = p[i + 1];
+            if (!e || e == 'Q' || e == 'E' || (unsigned char)e >= 0x80) return 0;
+            j = i + 2;
+            if (strchr("xpPNogkc", e) && p[j] == '{') {
+                const char *cl = strchr(p + j, '}');
+                if (!cl) return 0;
+                j = (size_t)(cl - p) + 1;
+            } else if (e == 'c' || e == 'x' || e == 'o') {
+                return 0;                      /* \cX, \xhh: forms of varying length */
+            } else if (e >= '0' && e <= '9') {
+                while (p[j] >= '0' && p[j] <= '9') j++;   /* a back reference */
+            }
+        } else if (c == '^' || c == '$' || c == '.') {
+            END_RUN();
+            j = i + 1;
+        } else if (c == '?' || c == '*' || c == '+' || c == '{' || c == '#' || c == ' ') {
+            return 0;
+        } else {
+            size_t cl = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+            for (size_t k = 1; k < cl; k++) if (!p[i + k]) return 0;
+            j = i + cl;
+            if (p[j] == '?' || p[j] == '*' || p[j] == '{') {
+                END_RUN();                     /* optional: not required */
+            } else {
+                if (run_n == 0) run_a = i;
+                run_n += cl;
+                if (p[j] == '+') END_RUN();
+            }
+        }
+        /* a quantifier after a group, class or escape */
+        if (p[j] == '?' || p[j] == '*' || p[j] == '+') j++;
+        else if (p[j] == '{') {
+            const char *cl = strchr(p + j, '}');
+            if (!cl) return 0;
+            j = (size_t)(cl - p) + 1;
+        }
+        if (p[j] == '?' || p[j] == '+') j++;
+        i = j;
+    }
+    END_RUN();
+#undef END_RUN
+    *lit = p + best_a;
+    return best_n;
+}
+
+static void rxwin_init(rxwin *w, rx *r)
+{
+    w->ready = true;
+    w->lit = NULL;
+    w->only_there = false;
+    if (r->flags & (GX_RX_BYTES | GX_RX_CASELESS)) return;
+    const char *lit;
+    size_t n = gx_rx_literal(r, &lit);
+    if (!n) n = own_literal(r->pattern, &lit);
+    if (!n) return;
+    w->lit = lit;
+    w->lit_n = n;
+    w->key = n - 1;
+    for (size_t k = n; k-- > 0;)
+        if (((unsigned char)lit[k] & 0xC0) == 0x80) { w->key = k; break; }
+    w->only_there = true;             /* at least: no literal after start, no match */
+    size_t pl = (size_t)(lit - r->pattern);
+    long pre = rx_width(r->pattern, 0, pl);
+    if (pre < 0) return;
+    w->nfirst = 0;
+    if (pre > 0) {
+        int f = rx_firsts(r->pattern, 0, pl, w);
+        if (f < 0) w->nfirst = 0;
+        else if (f == 1) {           /* the prefix can be empty: the literal may start it */
+            size_t c0 = (unsigned char)lit[0] < 0x80 ? 1 : (unsigned char)lit[0] >= 0xF0 ? 4
+                      : (unsigned char)lit[0] >= 0xE0 ? 3 : 2;
+            bool have = false;
+            for (int k = 0; k < w->nfirst; k++)
+                if (w->first_n[k] == c0 && memcmp(w->first[k], lit, c0) == 0) have = true;
+            if (!have && w->nfirst < RX_FIRSTS) { w->first[w->nfirst] = lit; w->first_n[w->nfirst++] = c0; }
+            else if (!have) w->nfirst = 0;
+        }
+    }
+    if (pre > (w->nfirst ? RX_WIN_PRE_FIRST : RX_WIN_PRE)) return;
+    w->only_there = false;
+    w->pre = (size_t)pre;
+}
+
+#define NONE_AT ((size_t)-1)
+
+/* memcmp(a, b, n) == 0 for the few bytes of a literal, without a call */
+static inline bool same(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) if (a[i] != b[i]) return false;
+    return true;
+}
+
+/* The first occurrence of w's literal in s[from..n), or NONE_AT. memchr
+ * finds one byte of it, the last continuation byte (a CJK literal's bytes
+ * E4..E9 lead a third of the body's bytes; a given continuation byte about
+ * one in a hundred), and the rest is compared there. */
+static size_t lit_find(const char *s, size_t n, size_t from, const rxwin *w)
+{
+    const char *lit = w->lit;
+    size_t ln = w->lit_n, k = w->key;
+    size_t i = from + k;
+    while (i < n) {
+        const char *f = memchr(s + i, lit[k], n - i);
+        if (!f) return NONE_AT;
+        size_t at = (size_t)(f - s) - k;
+        /* the first byte, then the rest (most false finds fail at once) */
+        if (at + ln <= n && s[at] == lit[0] && same(s + at + 1, lit + 1, ln - 1)) return at;
+        i = (size_t)(f - s) + 1;
+    }
+    return NONE_AT;
+}
+
+/* rx_match over the body (valid UTF-8, checked by rx_subject), trying only
+ * the starts that can match. */
+static int rx_find(rx *r, rxwin *w, const char *s, size_t n, size_t start)
+{
+    if (!w->ready) rxwin_init(w, r);
+    if (!w->lit || s != rx_checked || n != rx_checked_n) return rx_match(r, s, n, start);
+    if (start > n) return 0;
+    if (w->only_there) {
+        if (n - start < w->lit_n || lit_find(s, n, start, w) == NONE_AT) return 0;
+        return rx_match(r, s, n, start);
+    }
+    unsigned fl = GX_RX_PADDED | GX_RX_VALID | GX_RX_ANCHORED;
+    size_t next = start;   /* starts before it are tried or cannot match */
+    while (next <= n && n - next >= w->lit_n) {
+        size_t q = lit_find(s, n, next, w);
+        if (q == NONE_AT) return 0;
+        size_t a = q - next > w->pre ? q - w->pre : next;
+        for (size_t p = a; p <= q; p++) {
+            if (((unsigned char)s[p] & 0xC0) == 0x80) continue;   /* inside a character */
+            if (w->nfirst && p < q) {
+                bool ok = false;
+                for (int k = 0; k < w->nfirst && !ok; k++)
+                    ok = w->first_n[k] <= n - p && s[p] == w->first[k][0] &&
+                         same(s + p + 1, w->first[k] + 1, w->first_n[k] - 1);
+                if (!ok) continue;
+            }
+            int rc = gx_rx_match(r, s, n, p, fl);
+            if (rc != 0) return rc;
+        }
+        next = q + 1;
+    }
+    return 0;
+}
+
 /* ---- knowledge ------------------------------------------------------------- */
 
 typedef struct marker { char *key; int kind, layout; } marker;
@@ -49,6 +437,7 @@ typedef struct cue {
     bool whole;
     int  group;
     rx   r;
+    rxwin w;
     bool compiled;
     const char *pattern;
 } cue;
@@ -66,6 +455,7 @@ typedef struct docfact {
     bool has_unless;
     int  g[3];            /* groups: value (first/all), number+unit (sum), den,num,pct (rate) */
     rx   r;
+    rxwin w;
 } docfact;
 enum { DP_YEAR, DP_YEAR_BODY, DP_ORG_STRIP, DP_ORG_BODY, DP_ORG_SIGN };
 
@@ -970,7 +1360,7 @@ static void narrative(void)
         /* an earlier cue of the same indicator already found something earlier? checked at the end */
         size_t start = 0;
         while (start <= n) {
-            int rc = rx_match(&c->r, s, n, start);
+            int rc = rx_find(&c->r, &c->w, s, n, start);
             if (rc <= 0) break;
             size_t m0, m1, ga, gb;
             rx_group(&c->r, 0, &m0, &m1);
@@ -1194,7 +1584,7 @@ static void doc_facts(void)
         if (found) continue;
         size_t start = 0;
         while (start <= n) {
-            int rc = rx_match(&d->r, s, n, start);
+            int rc = rx_find(&d->r, &d->w, s, n, start);
             if (rc <= 0) break;
             size_t m0, m1;
             rx_group(&d->r, 0, &m0, &m1);
@@ -1544,18 +1934,35 @@ static void derived(void)
 
 static void out_str(const char *s) { gx_out_field(s, strlen(s)); }
 
+/* Append s[0..n) escaped as one gx-TSV field (as gx_out_field writes it). */
+static void add_field(gx_buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        char e = c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : 0;
+        if (e) { gx_buf_addc(b, '\\'); gx_buf_addc(b, e); }
+        else gx_buf_addc(b, c);
+    }
+}
+
 static void emit(void)
 {
+    /* doc, year, org and schema are the same on every row: escaped once */
+    static gx_buf pre;
+    gx_buf_reset(&pre);
+    add_field(&pre, D.name.data, D.name.len);
+    gx_buf_addc(&pre, '\t');
+    if (D.year[0]) add_field(&pre, D.year, strlen(D.year)); else gx_buf_adds(&pre, GX_NULL_FIELD);
+    gx_buf_addc(&pre, '\t');
+    if (D.org.len) add_field(&pre, D.org.data, D.org.len); else gx_buf_adds(&pre, GX_NULL_FIELD);
+    gx_buf_addc(&pre, '\t');
+    add_field(&pre, D.schema, strlen(D.schema));
+    gx_buf_addc(&pre, '\t');
     for (int pass = 0; pass < 3; pass++) {
         for (int i = 0; i < D.nfacts; i++) {
             fact *f = &D.facts[i];
             if (f->dead || f->source != pass) continue;
-            gx_out_field(D.name.data, D.name.len); gx_outc('\t');
-            if (D.year[0]) out_str(D.year); else gx_outs(GX_NULL_FIELD);
-            gx_outc('\t');
-            if (D.org.len) gx_out_field(D.org.data, D.org.len); else gx_outs(GX_NULL_FIELD);
-            gx_outc('\t');
-            out_str(D.schema); gx_outc('\t');
+            gx_out(pre.data, pre.len);
             out_str(F(f->ind)); gx_outc('\t');
             out_str(F(f->dim)); gx_outc('\t');
             if (f->state == NZ_NUMBER && f->val != NONE) out_str(F(f->val)); else gx_outs(GX_NULL_FIELD);

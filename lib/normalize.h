@@ -83,11 +83,20 @@ typedef struct nz_entry {
     int         row_tail_n, col_tail_n;
 } nz_entry;
 
+#define NZ_TAILB 64
 typedef struct nz_map {
     nz_entry *e;
     int       n;
     int      *by_type[4];   /* entry indexes of each type, in table order */
     int       n_type[4];
+    /* the same, split by the last 4 bytes of the row leaf (hashed into
+     * NZ_TAILB buckets; by_tail[t] from tail_at[t][b], in table order), and
+     * the entries whose row leaf is shorter (short_leaf, in table order):
+     * only those can end a given row key */
+    int      *by_tail[4];
+    int       tail_at[4][NZ_TAILB + 1];
+    int      *short_leaf[4];
+    int       n_short[4];
     gx_table  t;
     gx_buf    keys;
 } nz_map;

@@ -51,7 +51,7 @@ static bool paren_numbering(const char *s, size_t n)
     return count >= 1 && count <= 3;
 }
 
-void nz_label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t cap)
+static void label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t cap)
 {
     static gx_buf b;
     gx_norm_match(s, n, &b);
@@ -124,6 +124,112 @@ void nz_label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t cap)
     if (!out->data) { gx_buf_reserve(out, 0); out->data[0] = 0; }
 }
 
+/* ---- a memo of keys -------------------------------------------------------- */
+
+/* The same labels come back in every table row and in every report of a
+ * template (row and column heads, raw table lines), and a key costs a
+ * normalisation and a scan per byte. So results are remembered by input
+ * text: an open-addressed table over one byte arena, cleared when either is
+ * full (memory stays bounded, a long stream only recomputes). A memo holds
+ * one kind of result (its callers put what they need in the value bytes). */
+#define MEMO_SLOTS 8192            /* a power of two; at most half are used */
+#define MEMO_ARENA (4u << 20)      /* bytes of inputs and values */
+
+typedef struct memo_slot { uint64_t h; uint32_t in, in_n, val, val_n, salt; } memo_slot;
+typedef struct memo { memo_slot *slot; int used; gx_buf arena; } memo;
+
+static uint64_t memo_hash(const char *s, size_t n, unsigned salt)
+{
+    uint64_t h = 1469598103934665603ull ^ salt;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h | 1;                  /* 0 marks an empty slot */
+}
+
+/* The value remembered for s[0..n) (salt: a variant of the question), or
+ * NULL; *at is where a new value goes (pass it to memo_put). */
+static const char *memo_get(memo *m, const char *s, size_t n, unsigned salt, size_t *val_n,
+                            uint64_t *hp, size_t *at)
+{
+    if (!m->slot) m->slot = gx_xcalloc(MEMO_SLOTS, sizeof *m->slot);
+    uint64_t h = memo_hash(s, n, salt);
+    size_t i = (size_t)h & (MEMO_SLOTS - 1);
+    for (; m->slot[i].h; i = (i + 1) & (MEMO_SLOTS - 1)) {
+        memo_slot *e = &m->slot[i];
+        if (e->h == h && e->in_n == n && e->salt == salt && memcmp(m->arena.data + e->in, s, n) == 0) {
+            *val_n = e->val_n;
+            return m->arena.data + e->val;
+        }
+    }
+    *hp = h;
+    *at = i;
+    return NULL;
+}
+
+static void memo_put(memo *m, const char *s, size_t n, unsigned salt, uint64_t h, size_t at,
+                     const char *val, size_t val_n)
+{
+    if (n + val_n > MEMO_ARENA / 4) return;        /* not worth keeping */
+    if (m->used >= MEMO_SLOTS / 2 || m->arena.len + n + val_n > MEMO_ARENA) {
+        memset(m->slot, 0, MEMO_SLOTS * sizeof *m->slot);
+        m->used = 0;
+        gx_buf_reset(&m->arena);
+        at = (size_t)h & (MEMO_SLOTS - 1);
+    }
+    memo_slot *e = &m->slot[at];
+    e->h = h;
+    e->salt = salt;
+    e->in = (uint32_t)m->arena.len;
+    e->in_n = (uint32_t)n;
+    gx_buf_add(&m->arena, s, n);
+    e->val = (uint32_t)m->arena.len;
+    e->val_n = (uint32_t)val_n;
+    gx_buf_add(&m->arena, val, val_n);
+    m->used++;
+}
+
+/* nz_label_key, remembered. The value: the unit written (if any, up to its
+ * NUL) after a flag byte, then the key bytes. */
+void nz_label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t cap)
+{
+    static memo m;
+    static gx_buf v;
+    unsigned salt = unit ? (unsigned)cap + 1 : 0;
+    size_t vn = 0, at = 0;
+    uint64_t h = 0;
+    const char *hit = memo_get(&m, s, n, salt, &vn, &h, &at);
+    if (hit) {
+        size_t ul = 0;
+        if (hit[0]) { ul = strlen(hit + 1) + 1; memcpy(unit, hit + 1, ul); }
+        gx_buf_add(out, hit + 1 + ul, vn - 1 - ul);
+        if (!out->data) { gx_buf_reserve(out, 0); out->data[0] = 0; }
+        return;
+    }
+    /* computed into a scratch key: the unit as found, if any */
+    char u[64];
+    u[0] = 0;
+    static gx_buf k;
+    gx_buf_reset(&k);
+    bool wrote_unit = false;
+    if (unit && cap <= sizeof u) {
+        /* a written unit is text of at least one byte: u[0] tells */
+        label_key(s, n, &k, u, cap);
+        wrote_unit = u[0] != 0;
+    } else if (unit) {
+        label_key(s, n, out, unit, cap);   /* an odd capacity: not remembered */
+        return;
+    } else {
+        label_key(s, n, &k, NULL, 0);
+    }
+    if (wrote_unit) memcpy(unit, u, strlen(u) + 1);
+    gx_buf_add(out, k.data ? k.data : "", k.len);
+    if (!out->data) { gx_buf_reserve(out, 0); out->data[0] = 0; }
+    gx_buf_reset(&v);
+    gx_buf_addc(&v, wrote_unit ? 1 : 0);
+    if (wrote_unit) gx_buf_add(&v, u, strlen(u) + 1);
+    gx_buf_add(&v, k.data ? k.data : "", k.len);
+    memo_put(&m, s, n, salt, h, at, v.data, v.len);
+}
+
 void nz_path_init(nz_path *p) { memset(p, 0, sizeof *p); gx_buf_init(&p->key); }
 void nz_path_free(nz_path *p) { gx_buf_free(&p->key); }
 
@@ -194,6 +300,8 @@ static uint32_t tail_of(const char *s, size_t n, int t)
     return w;
 }
 
+static unsigned tail_bucket(uint32_t tail) { return (tail * 2654435761u) >> 26; }
+
 /* Store the keys of a path's groups and leaf in m->keys; return offsets. */
 static void split_keys(gx_buf *keys, const char *s, size_t *g, size_t *leaf)
 {
@@ -261,12 +369,31 @@ void nz_map_load(nz_map *m, const char *path)
         e->col_tail = tail_of(e->col_leaf, e->col_leaf_n, e->col_tail_n);
         m->by_type[e->type][m->n_type[e->type]++] = i;
     }
+    for (int t = 0; t < 4; t++) {
+        m->by_tail[t] = gx_xcalloc((size_t)m->n_type[t] + 1, sizeof(int));
+        m->short_leaf[t] = gx_xcalloc((size_t)m->n_type[t] + 1, sizeof(int));
+        int count[NZ_TAILB] = {0};
+        for (int x = 0; x < m->n_type[t]; x++) {
+            const nz_entry *e = &m->e[m->by_type[t][x]];
+            if (e->row_tail_n == 4) count[tail_bucket(e->row_tail)]++;
+        }
+        m->tail_at[t][0] = 0;
+        for (int b = 0; b < NZ_TAILB; b++) m->tail_at[t][b + 1] = m->tail_at[t][b] + count[b];
+        int fill[NZ_TAILB];
+        memcpy(fill, m->tail_at[t], sizeof fill);
+        for (int x = 0; x < m->n_type[t]; x++) {
+            int i = m->by_type[t][x];
+            const nz_entry *e = &m->e[i];
+            if (e->row_tail_n == 4) m->by_tail[t][fill[tail_bucket(e->row_tail)]++] = i;
+            else m->short_leaf[t][m->n_short[t]++] = i;
+        }
+    }
     free(off);
 }
 
 void nz_map_free(nz_map *m)
 {
-    for (int t = 0; t < 4; t++) free(m->by_type[t]);
+    for (int t = 0; t < 4; t++) { free(m->by_type[t]); free(m->by_tail[t]); free(m->short_leaf[t]); }
     free(m->e);
     gx_table_free(&m->t);
     gx_buf_free(&m->keys);
@@ -308,9 +435,15 @@ const nz_entry *nz_map_best(const nz_map *m, int type, const nz_match_in *in,
         rt[t] = (size_t)t <= rn ? tail_of(rk, rn, t) : 0;
         ct[t] = (size_t)t <= cn ? tail_of(ck, cn, t) : 0;
     }
-    const int *idx = m->by_type[type];
-    for (int x = 0; x < m->n_type[type]; x++) {
-        const nz_entry *e = &m->e[idx[x]];
+    /* the candidates: the entries whose 4-byte row tail falls in the row
+     * key's bucket, and those with a shorter row leaf, merged in table order
+     * (the first best entry wins); every other entry fails the tail test */
+    int b = (int)tail_bucket(rn >= 4 ? rt[4] : 0);
+    const int *bt = m->by_tail[type] + m->tail_at[type][b], *sh = m->short_leaf[type];
+    int nb = m->tail_at[type][b + 1] - m->tail_at[type][b], ns = m->n_short[type];
+    for (int xb = 0, xs = 0; xb < nb || xs < ns;) {
+        int i = xs >= ns || (xb < nb && bt[xb] < sh[xs]) ? bt[xb++] : sh[xs++];
+        const nz_entry *e = &m->e[i];
         if (!(e->kind & in->kinds)) continue;
         if (e->row_leaf_n > rn || e->row_tail != rt[e->row_tail_n]) continue;
         if (e->col_leaf_n > cn || e->col_tail != ct[e->col_tail_n]) continue;

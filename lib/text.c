@@ -32,9 +32,15 @@ bad:
 
 bool gx_utf8_valid(const char *s, size_t n)
 {
+    const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
     while (i < n) {
-        if ((unsigned char)s[i] < 0x80) { i++; continue; }
+        unsigned c = u[i];
+        if (c < 0x80) { i++; continue; }
+        /* the common three-byte forms checked inline: leads E1..EC, EE, EF
+         * take any two continuation bytes (E0 and ED restrict the second) */
+        if (c >= 0xE1 && c != 0xED && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80 &&
+            c <= 0xEF) { i += 3; continue; }
         int32_t cp;
         int k = gx_utf8_next(s + i, n - i, &cp);
         if (k < 0) return false;
@@ -74,13 +80,6 @@ static int32_t unify(int32_t cp)
     }
 }
 
-static void add_cp(gx_buf *out, int32_t cp)
-{
-    utf8proc_uint8_t tmp[4];
-    utf8proc_ssize_t k = utf8proc_encode_char(cp, tmp);
-    gx_buf_add(out, tmp, (size_t)k);
-}
-
 /* NFKC of one code point into dst (cap entries); returns count. */
 static int nfkc_cp(int32_t cp, utf8proc_int32_t *dst, int cap)
 {
@@ -96,51 +95,127 @@ static int nfkc_cp(int32_t cp, utf8proc_int32_t *dst, int cap)
     return (int)k;
 }
 
+/* The matching form of one code point, kept once computed: NFKC then the
+ * quote and dash unification, which depend on the code point alone. Most
+ * labels and text repeat a few hundred code points (full-width punctuation,
+ * U+3000, CJK outside the fast path), so each is decomposed by utf8proc
+ * once per process instead of once per occurrence. */
+enum { CP_UNKNOWN, CP_BYTES, CP_SPACE, CP_SLOW };
+typedef struct cpform {
+    unsigned char kind;   /* CP_BYTES: every part printable (b[0..n) is their
+                             UTF-8); CP_SPACE: every part whitespace; CP_SLOW:
+                             mixed or too long, done the long way each time */
+    unsigned char n;
+    char          b[14];
+} cpform;
+/* pages of 256 code points, allocated on first use (a report touches few) */
+static cpform *cp_pages[0x110000 >> 8];
+
+static const cpform *cp_form(int32_t cp)
+{
+    cpform *pg = cp_pages[cp >> 8];
+    if (!pg) pg = cp_pages[cp >> 8] = gx_xcalloc(256, sizeof *pg);
+    cpform *f = &pg[cp & 0xFF];
+    if (f->kind != CP_UNKNOWN) return f;
+    utf8proc_int32_t d[8];
+    int nd = nfkc_cp(cp, d, 8), spaces = 0;
+    size_t len = 0;
+    bool fits = true;
+    for (int j = 0; j < nd; j++) {
+        int32_t x = d[j];
+        if (gx_is_space_cp(x)) { spaces++; continue; }
+        x = unify(x);
+        utf8proc_uint8_t tmp[4];
+        utf8proc_ssize_t k = x < 0x80 ? (tmp[0] = (utf8proc_uint8_t)x, 1) : utf8proc_encode_char(x, tmp);
+        if (len + (size_t)k > sizeof f->b) { fits = false; break; }
+        memcpy(f->b + len, tmp, (size_t)k);
+        len += (size_t)k;
+    }
+    if (spaces == nd) f->kind = CP_SPACE;
+    else if (spaces == 0 && fits) { f->kind = CP_BYTES; f->n = (unsigned char)len; }
+    else f->kind = CP_SLOW;
+    return f;
+}
+
 static void norm(const char *s, size_t n, gx_buf *out, bool keep_space)
 {
     gx_buf_reset(out);
-    gx_buf_reserve(out, n);
+    gx_buf_reserve(out, n + 1);
+    /* written in place: len bytes at d, room for cap - 1 (the NUL) */
+    char *d = out->data;
+    size_t len = 0, cap = out->cap;
+#define ROOM(k) do { if (len + (k) + 1 > cap) { out->len = len; gx_buf_reserve(out, (k)); \
+                     d = out->data; cap = out->cap; } } while (0)
+    const unsigned char *u = (const unsigned char *)s;
     bool pending_space = false;
     size_t i = 0;
     while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        int32_t cp;
+        ROOM(16);
+        unsigned char c = u[i];
         /* Fast paths: printable ASCII and the CJK block U+4000..U+9FFF
          * (lead bytes E4..E9) are their own NFKC form and map to themselves. */
         if (c > 0x20 && c < 0x7F) {
-            if (pending_space) { gx_buf_addc(out, ' '); pending_space = false; }
-            gx_buf_addc(out, (char)c);
+            if (pending_space) { d[len++] = ' '; pending_space = false; }
+            d[len++] = (char)c;
             i++;
+            /* the rest of an ASCII run (each byte yields at most one) */
+            size_t room = cap - 1 - len;
+            while (i < n && room && u[i] > 0x20 && u[i] < 0x7F) { d[len++] = (char)u[i++]; room--; }
             continue;
         }
-        if (c >= 0xE4 && c <= 0xE9 && i + 2 < n && ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
-            ((unsigned char)s[i + 2] & 0xC0) == 0x80) {
-            if (pending_space) { gx_buf_addc(out, ' '); pending_space = false; }
-            gx_buf_add(out, s + i, 3);
+        if (c >= 0xE4 && c <= 0xE9 && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
+            if (pending_space) { d[len++] = ' '; pending_space = false; }
+            d[len++] = (char)c;
+            d[len++] = (char)u[i + 1];
+            d[len++] = (char)u[i + 2];
             i += 3;
             continue;
         }
+        int32_t cp;
         if (c < 0x80) { cp = c; i++; }
         else {
             int k = gx_utf8_next(s + i, n - i, &cp);
-            if (k < 0) { gx_buf_addc(out, (char)c); i++; continue; }
+            if (k < 0) { d[len++] = (char)c; i++; continue; }
             i += (size_t)k;
         }
-        utf8proc_int32_t d[8];
-        int nd = nfkc_cp(cp, d, 8);
-        for (int j = 0; j < nd; j++) {
-            int32_t x = d[j];
-            if (gx_is_space_cp(x)) {
-                if (keep_space && out->len) pending_space = true;
+        if (cp < 0x80) {    /* a control character or whitespace */
+            if (gx_is_space_cp(cp)) {
+                if (keep_space && len) pending_space = true;
                 continue;
             }
-            if (pending_space) { gx_buf_addc(out, ' '); pending_space = false; }
+            if (pending_space) { d[len++] = ' '; pending_space = false; }
+            d[len++] = (char)cp;
+            continue;
+        }
+        const cpform *f = cp_form(cp);
+        if (f->kind == CP_BYTES) {
+            if (pending_space) { d[len++] = ' '; pending_space = false; }
+            memcpy(d + len, f->b, f->n);
+            len += f->n;
+            continue;
+        }
+        if (f->kind == CP_SPACE) {
+            if (keep_space && len) pending_space = true;
+            continue;
+        }
+        utf8proc_int32_t dd[8];
+        int nd = nfkc_cp(cp, dd, 8);
+        for (int j = 0; j < nd; j++) {
+            int32_t x = dd[j];
+            if (gx_is_space_cp(x)) {
+                if (keep_space && len) pending_space = true;
+                continue;
+            }
+            ROOM(5);
+            if (pending_space) { d[len++] = ' '; pending_space = false; }
             x = unify(x);
-            if (x < 0x80) gx_buf_addc(out, (char)x);
-            else add_cp(out, x);
+            if (x < 0x80) d[len++] = (char)x;
+            else len += (size_t)utf8proc_encode_char(x, (utf8proc_uint8_t *)d + len);
         }
     }
-    if (!out->data) gx_buf_reserve(out, 0), out->data[0] = 0;
+#undef ROOM
+    out->len = len;
+    d[len] = 0;
 }
 
 void gx_norm_match(const char *s, size_t n, gx_buf *out) { norm(s, n, out, false); }
