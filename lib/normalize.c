@@ -918,18 +918,17 @@ static void detect_tables(void)
     for (int t = 0; t < D.ntabs; t++) {
         tinfo *ti = &D.tabs[t];
         gx_buf_reset(&D.tmp);
-        /* the raw lines of the table; the cells' label paths only when the
-         * stream holds no raw lines (the heads come from those lines) */
-        bool raw = false;
+        /* the raw lines of the table, and the cells' label paths: a marker
+         * may be cut by the line breaks of a narrow cell ("未经复议直接" /
+         * "起诉" in pdftotext -layout) and whole in the joined heads */
         for (int i = ti->first; i <= ti->last; i++) {
             row *r = &D.rows[i];
             if (r->table != ti->num || r->role != R_TABLE) continue;
             nz_label_key(A(r->text), strlen(A(r->text)), &D.tmp, NULL, 0);
             gx_buf_addc(&D.tmp, '\n');
-            raw = true;
         }
         size_t last_rh = 0, last_ch = 0;
-        for (int i = ti->first; i <= ti->last && !raw; i++) {
+        for (int i = ti->first; i <= ti->last; i++) {
             row *r = &D.rows[i];
             if (r->table != ti->num || r->role != R_CELL) continue;
             if (r->rowhead != last_rh && strcmp(A(r->rowhead), A(last_rh)) != 0)

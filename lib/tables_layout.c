@@ -189,11 +189,17 @@ static void tokenize(lay *L, bool wide)
                 for (int j = 0; j < nw; j++) add_chunk(L, li, w[j].x0, w[j].x1, w[j].off, w[j].len);
             } else if (lastcls == TB_NUMBER &&
                        wide_last(s + c.off, w[nw - 2].off + w[nw - 2].len - c.off)) {
-                size_t keep = w[nw - 2].off + w[nw - 2].len - c.off;
+                /* and a unit before the number, when a long label pushed
+                 * both into its cell ("…的经费） 万元 0") */
+                int cutw = nw - 1;
+                if (nw >= 3 && tb_classify(L->k, s + w[nw - 2].off, w[nw - 2].len) == TB_UNIT &&
+                    wide_last(s + c.off, w[nw - 3].off + w[nw - 3].len - c.off))
+                    cutw = nw - 2;
+                size_t keep = w[cutw - 1].off + w[cutw - 1].len - c.off;
                 L->ch[ci].len = keep;
-                L->ch[ci].x1 = w[nw - 2].x1;
+                L->ch[ci].x1 = w[cutw - 1].x1;
                 L->ch[ci].cls = tb_classify(L->k, s + c.off, keep);
-                add_chunk(L, li, w[nw - 1].x0, w[nw - 1].x1, w[nw - 1].off, w[nw - 1].len);
+                for (int j = cutw; j < nw; j++) add_chunk(L, li, w[j].x0, w[j].x1, w[j].off, w[j].len);
             }
         }
         /* drop emptied chunks, keep x order */
