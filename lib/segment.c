@@ -75,6 +75,10 @@ typedef struct spat {
     int req;                 /* a byte every match holds (pcre2's first or
                                 last code unit), -1 if none, -2 not known yet */
     const char *need; size_t need_n;   /* a literal every match holds, or none */
+    struct fset *first;      /* anchored: the characters a match can begin
+                                with, read from the pattern text (NULL:
+                                not known) */
+    bool first_done;
     struct cpmemo *memo;     /* first characters seen, and the answer */
 } spat;
 
@@ -199,6 +203,250 @@ static inline int first_char(const char *s, size_t n, int32_t *cp)
     return gx_utf8_next(s, n, cp);
 }
 
+/* ---- the characters an anchored pattern can begin with ----------------
+ *
+ * Read from the pattern text for the simple forms of the tables (after ^:
+ * literals, classes of literals and ranges, \d, groups and alternatives,
+ * optional items), so that a line whose first character is not among them
+ * is answered without compiling the pattern or running pcre2 (most lines,
+ * most patterns). Anything else gives "not known" and pcre2 decides, as
+ * before: the set only ever says no. */
+#define FSET_MAX 48
+typedef struct fset {
+    int32_t lo[FSET_MAX], hi[FSET_MAX];   /* ranges of code points */
+    int n;
+    bool digit;              /* \d: ASCII digits here; other Nd: not known */
+} fset;
+
+static bool fset_add(fset *f, int32_t lo, int32_t hi)
+{
+    if (f->n == FSET_MAX) return false;
+    f->lo[f->n] = lo;
+    f->hi[f->n] = hi;
+    f->n++;
+    return true;
+}
+
+/* 1: cp may begin a match; 0: it cannot; -1: not known. */
+static int fset_has(const fset *f, int32_t cp)
+{
+    for (int i = 0; i < f->n; i++) if (cp >= f->lo[i] && cp <= f->hi[i]) return 1;
+    if (f->digit) {
+        if (cp >= '0' && cp <= '9') return 1;
+        if (cp >= 0x80) return -1;     /* \d with (*UCP): all of Unicode Nd */
+    }
+    return 0;
+}
+
+/* The code point of the UTF-8 character at p (*k its length), or -1. */
+static int32_t pat_char(const char *p, int *k)
+{
+    int32_t cp;
+    *k = gx_utf8_next(p, strlen(p) < 4 ? strlen(p) : 4, &cp);
+    return *k < 1 ? -1 : cp;
+}
+
+/* Index after a quantifier at p[i] (none: i); *opt: it allows zero. */
+static size_t fs_quant(const char *p, size_t i, bool *opt)
+{
+    *opt = false;
+    if (p[i] == '?' || p[i] == '*') { *opt = true; i++; }
+    else if (p[i] == '+') i++;
+    else if (p[i] == '{') {
+        size_t j = i + 1;
+        if (!(p[j] >= '0' && p[j] <= '9')) return i;     /* a literal { */
+        *opt = p[j] == '0';
+        while ((p[j] >= '0' && p[j] <= '9') || p[j] == ',') j++;
+        if (p[j] != '}') return i;
+        i = j + 1;
+    } else return i;
+    if (p[i] == '?' || p[i] == '+') i++;
+    return i;
+}
+
+/* Skip one escape at p[i] == '\\'; 0 if not understood. */
+static size_t fs_skip_escape(const char *p, size_t i)
+{
+    char e = p[i + 1];
+    if (!e) return 0;
+    if (strchr("pPxNgko", e) && p[i + 2] == '{') {
+        const char *b = strchr(p + i, '}');
+        return b ? (size_t)(b - p) + 1 : 0;
+    }
+    if (e == 'Q' || e == 'E' || e == 'c' || e == 'x' || e == 'p' || e == 'P') return 0;
+    int k = 1;
+    if ((unsigned char)e >= 0x80) pat_char(p + i + 1, &k);
+    return i + 1 + (size_t)(k < 1 ? 1 : k);
+}
+
+/* Skip a class at p[i] == '['; 0 if not understood. */
+static size_t fs_skip_class(const char *p, size_t i)
+{
+    i++;
+    if (p[i] == '^') i++;
+    if (p[i] == ']') i++;
+    while (p[i] && p[i] != ']') {
+        if (p[i] == '\\') { i = fs_skip_escape(p, i); if (!i) return 0; }
+        else if (p[i] == '[' && p[i + 1] == ':') return 0;
+        else i++;
+    }
+    return p[i] == ']' ? i + 1 : 0;
+}
+
+/* Index of the '|' or ')' that ends the alternative holding p[i] (or of
+ * the end of the pattern); 0 on something not understood. */
+static size_t fs_skip_alt(const char *p, size_t i)
+{
+    int depth = 0;
+    while (p[i]) {
+        char c = p[i];
+        if (c == '\\') { i = fs_skip_escape(p, i); if (!i) return 0; continue; }
+        if (c == '[') { i = fs_skip_class(p, i); if (!i) return 0; continue; }
+        if (c == '(') { if (p[i + 1] == '*') return 0; depth++; }
+        else if (c == ')') { if (depth == 0) return i; depth--; }
+        else if (c == '|' && depth == 0) return i;
+        i++;
+    }
+    return i;
+}
+
+static int fs_seq(const char *p, size_t *ip, fset *f);
+
+/* One atom at p[*ip]: its first characters into f (when add), *null: it
+ * can match the empty string. false: not understood. */
+static bool fs_atom(const char *p, size_t *ip, fset *f, bool *null)
+{
+    size_t i = *ip;
+    char c = p[i];
+    *null = false;
+    if (c == '(') {
+        i++;
+        if (p[i] == '?') {
+            if (p[i + 1] == ':') i += 2;
+            else if (p[i + 1] == '<' && p[i + 2] != '=' && p[i + 2] != '!') {
+                const char *e = strchr(p + i, '>');
+                if (!e) return false;
+                i = (size_t)(e - p) + 1;
+            } else return false;           /* look-arounds, options, ... */
+        } else if (p[i] == '*') return false;
+        bool any_null = false;
+        for (;;) {
+            int r = fs_seq(p, &i, f);
+            if (r < 0) return false;
+            if (r) any_null = true;
+            if (p[i] == '|') { i++; continue; }
+            if (p[i] != ')') return false;
+            i++;
+            break;
+        }
+        *null = any_null;
+    } else if (c == '[') {
+        i++;
+        if (p[i] == '^') return false;
+        bool first = true;
+        while (p[i] && (p[i] != ']' || first)) {
+            first = false;
+            int32_t lo;
+            int k = 1;
+            if (p[i] == '\\') {
+                char e = p[i + 1];
+                if (e == 'd') { f->digit = true; i += 2; continue; }
+                if (!e || (e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9') ||
+                    (unsigned char)e >= 0x80)
+                    return false;
+                lo = (unsigned char)e;
+                i += 2;
+            } else if (p[i] == '[') {
+                return false;                   /* [:alpha:] and the like */
+            } else {
+                lo = pat_char(p + i, &k);
+                if (lo < 0) return false;
+                i += (size_t)k;
+            }
+            int32_t hi = lo;
+            if (p[i] == '-' && p[i + 1] && p[i + 1] != ']') {
+                if (p[i + 1] == '\\') return false;
+                hi = pat_char(p + i + 1, &k);
+                if (hi < lo) return false;
+                i += 1 + (size_t)k;
+            }
+            if (!fset_add(f, lo, hi)) return false;
+        }
+        if (p[i] != ']') return false;
+        i++;
+    } else if (c == '\\') {
+        char e = p[i + 1];
+        if (e == 'd') { f->digit = true; i += 2; }
+        else if (e && !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9')) &&
+                 (unsigned char)e < 0x80) {
+            if (!fset_add(f, (unsigned char)e, (unsigned char)e)) return false;
+            i += 2;
+        } else return false;
+    } else if (c == '.' || c == '^' || c == '$' || c == '|' || c == ')' || c == '?' || c == '*' ||
+               c == '+' || c == '{' || c == ']' || c == 0) {
+        return false;
+    } else {
+        int k;
+        int32_t cp = pat_char(p + i, &k);
+        if (cp < 0 || !fset_add(f, cp, cp)) return false;
+        i += (size_t)k;
+    }
+    bool opt;
+    i = fs_quant(p, i, &opt);
+    if (opt) *null = true;
+    *ip = i;
+    return true;
+}
+
+/* A sequence up to '|' or ')' (or the end): its first characters into f.
+ * 1: it can match the empty string, 0: it cannot, -1: not understood.
+ * *ip ends on the '|', ')' or NUL. */
+static int fs_seq(const char *p, size_t *ip, fset *f)
+{
+    size_t i = *ip;
+    while (p[i] && p[i] != '|' && p[i] != ')') {
+        bool null;
+        if (!fs_atom(p, &i, f, &null)) return -1;
+        if (!null) {                   /* the rest cannot start a match */
+            i = fs_skip_alt(p, i);
+            if (!i) return -1;
+            *ip = i;
+            return 0;
+        }
+    }
+    *ip = i;
+    return 1;
+}
+
+/* The first-character set of anchored pattern p ("(*UCP)^..."), or NULL. */
+static fset *first_set(const char *p)
+{
+    size_t i = 0;
+    while (p[i] == '(' && p[i + 1] == '*') {
+        const char *e = strchr(p + i, ')');
+        if (!e) return NULL;
+        i = (size_t)(e - p) + 1;
+    }
+    if (p[i] != '^') return NULL;
+    i++;
+    fset f;
+    memset(&f, 0, sizeof f);
+    if (fs_seq(p, &i, &f) != 0 || p[i] != 0) return NULL;   /* empty, ^a|b, ... */
+    fset *r = gx_xmalloc(sizeof *r);
+    *r = f;
+    return r;
+}
+
+/* May a match of anchored r begin with cp? 0 when the pattern text says no. */
+static int first_known(spat *r, int32_t cp)
+{
+    if (!r->first_done) {
+        r->first_done = true;
+        r->first = first_set(r->re.pattern);
+    }
+    return r->first ? fset_has(r->first, cp) : -1;
+}
+
 /* first_ok with the first character of s given: k bytes, code point cp. */
 static bool first_ok(spat *r, const char *s, int k, int32_t cp)
 {
@@ -206,6 +454,10 @@ static bool first_ok(spat *r, const char *s, int k, int32_t cp)
     if (k < 1 || cp < 0) return true;
     if (!r->memo) r->memo = memo_new();
     int v = memo_get(r->memo, cp);
+    if (v < 0 && first_known(r, cp) == 0) {
+        v = 0;
+        memo_put(r->memo, cp, false);
+    }
     if (v < 0) {
         char err[300];
         if (!gx_rx_compile(&r->re, err, sizeof err))
@@ -846,6 +1098,10 @@ static bool start_ok(const char *s, size_t n)
     if (cp < 0) return rx(&R.start_re, s, (size_t)k);
     if (!R.start_memo) R.start_memo = memo_new();
     int v = memo_get(R.start_memo, cp);
+    if (v < 0 && R.start_re.lmode == L_REGEX && R.start_re.anchored && first_known(&R.start_re, cp) == 0) {
+        v = 0;                      /* the pattern text says no */
+        memo_put(R.start_memo, cp, false);
+    }
     if (v < 0) {
         v = rx(&R.start_re, s, (size_t)k);
         memo_put(R.start_memo, cp, v);
