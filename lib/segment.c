@@ -210,7 +210,7 @@ static inline int first_char(const char *s, size_t n, int32_t *cp)
  * optional items), so that a line whose first character is not among them
  * is answered without compiling the pattern or running pcre2 (most lines,
  * most patterns). Anything else gives "not known" and pcre2 decides, as
- * before: the set only ever says no. */
+ * before. A "may begin" is only ever used where the full match follows. */
 #define FSET_MAX 48
 typedef struct fset {
     int32_t lo[FSET_MAX], hi[FSET_MAX];   /* ranges of code points */
@@ -454,9 +454,11 @@ static bool first_ok(spat *r, const char *s, int k, int32_t cp)
     if (k < 1 || cp < 0) return true;
     if (!r->memo) r->memo = memo_new();
     int v = memo_get(r->memo, cp);
-    if (v < 0 && first_known(r, cp) == 0) {
-        v = 0;
-        memo_put(r->memo, cp, false);
+    if (v < 0) {
+        /* the pattern text decides when it can: first_ok is only a filter
+           before the full match, so a "may" is as good as pcre2's */
+        v = first_known(r, cp);
+        if (v >= 0) memo_put(r->memo, cp, v);
     }
     if (v < 0) {
         char err[300];
