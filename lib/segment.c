@@ -216,6 +216,9 @@ typedef struct fset {
     int32_t lo[FSET_MAX], hi[FSET_MAX];   /* ranges of code points */
     int n;
     bool digit;              /* \d: ASCII digits here; other Nd: not known */
+    bool single;             /* the whole pattern is ^ and one character of
+                                the set: a one-character subject matches
+                                exactly when its character is in it */
 } fset;
 
 static bool fset_add(fset *f, int32_t lo, int32_t hi)
@@ -310,15 +313,17 @@ static size_t fs_skip_alt(const char *p, size_t i)
     return i;
 }
 
-static int fs_seq(const char *p, size_t *ip, fset *f);
+static int fs_seq(const char *p, size_t *ip, fset *f, bool *one);
 
-/* One atom at p[*ip]: its first characters into f (when add), *null: it
- * can match the empty string. false: not understood. */
-static bool fs_atom(const char *p, size_t *ip, fset *f, bool *null)
+/* One atom at p[*ip]: its first characters into f, *null: it can match the
+ * empty string, *single: it always matches exactly one character. false:
+ * not understood. */
+static bool fs_atom(const char *p, size_t *ip, fset *f, bool *null, bool *single)
 {
     size_t i = *ip;
     char c = p[i];
     *null = false;
+    *single = true;
     if (c == '(') {
         i++;
         if (p[i] == '?') {
@@ -331,9 +336,11 @@ static bool fs_atom(const char *p, size_t *ip, fset *f, bool *null)
         } else if (p[i] == '*') return false;
         bool any_null = false;
         for (;;) {
-            int r = fs_seq(p, &i, f);
+            bool one;
+            int r = fs_seq(p, &i, f, &one);
             if (r < 0) return false;
             if (r) any_null = true;
+            if (!one) *single = false;
             if (p[i] == '|') { i++; continue; }
             if (p[i] != ')') return false;
             i++;
@@ -392,27 +399,33 @@ static bool fs_atom(const char *p, size_t *ip, fset *f, bool *null)
         i += (size_t)k;
     }
     bool opt;
-    i = fs_quant(p, i, &opt);
+    size_t q = fs_quant(p, i, &opt);
+    if (q != i) *single = false;
     if (opt) *null = true;
-    *ip = i;
+    *ip = q;
     return true;
 }
 
 /* A sequence up to '|' or ')' (or the end): its first characters into f.
  * 1: it can match the empty string, 0: it cannot, -1: not understood.
- * *ip ends on the '|', ')' or NUL. */
-static int fs_seq(const char *p, size_t *ip, fset *f)
+ * *ip ends on the '|', ')' or NUL; *one: the sequence is one atom that
+ * matches exactly one character. */
+static int fs_seq(const char *p, size_t *ip, fset *f, bool *one)
 {
     size_t i = *ip;
+    *one = false;
+    bool first = true;
     while (p[i] && p[i] != '|' && p[i] != ')') {
-        bool null;
-        if (!fs_atom(p, &i, f, &null)) return -1;
+        bool null, single;
+        if (!fs_atom(p, &i, f, &null, &single)) return -1;
         if (!null) {                   /* the rest cannot start a match */
-            i = fs_skip_alt(p, i);
-            if (!i) return -1;
-            *ip = i;
+            size_t e = fs_skip_alt(p, i);
+            if (!e) return -1;
+            *one = first && single && e == i;
+            *ip = e;
             return 0;
         }
+        first = false;
     }
     *ip = i;
     return 1;
@@ -431,7 +444,9 @@ static fset *first_set(const char *p)
     i++;
     fset f;
     memset(&f, 0, sizeof f);
-    if (fs_seq(p, &i, &f) != 0 || p[i] != 0) return NULL;   /* empty, ^a|b, ... */
+    bool one;
+    if (fs_seq(p, &i, &f, &one) != 0 || p[i] != 0) return NULL;   /* empty, ^a|b, ... */
+    f.single = one;
     fset *r = gx_xmalloc(sizeof *r);
     *r = f;
     return r;
@@ -1100,9 +1115,13 @@ static bool start_ok(const char *s, size_t n)
     if (cp < 0) return rx(&R.start_re, s, (size_t)k);
     if (!R.start_memo) R.start_memo = memo_new();
     int v = memo_get(R.start_memo, cp);
-    if (v < 0 && R.start_re.lmode == L_REGEX && R.start_re.anchored && first_known(&R.start_re, cp) == 0) {
-        v = 0;                      /* the pattern text says no */
-        memo_put(R.start_memo, cp, false);
+    if (v < 0 && R.start_re.lmode == L_REGEX && R.start_re.anchored) {
+        /* the pattern text says no, or (one character) yes */
+        int f = first_known(&R.start_re, cp);
+        if (f == 0 || (f == 1 && R.start_re.first->single)) {
+            v = f;
+            memo_put(R.start_memo, cp, f);
+        }
     }
     if (v < 0) {
         v = rx(&R.start_re, s, (size_t)k);
