@@ -1395,9 +1395,14 @@ static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
             if (validate) {
                 const unsigned char *u = (const unsigned char *)s;
                 while ((k = step[u[i]]) != 0) {
-                    if (k > 1 && (i + k > n || (u[i + 1] & 0xC0) != 0x80 ||
-                                  (k == 3 && (u[i + 2] & 0xC0) != 0x80)))
+                    if (k == 3) {              /* most: a CJK character */
+                        uint16_t v;
+                        if (i + 3 > n) return SPLIT_RETRY;
+                        memcpy(&v, u + i + 1, 2);
+                        if ((v & 0xC0C0) != 0x8080) return SPLIT_RETRY;
+                    } else if (k == 2 && (i + 2 > n || (u[i + 1] & 0xC0) != 0x80)) {
                         return SPLIT_RETRY;
+                    }
                     if ((i += k) >= n) break;
                 }
             } else {
