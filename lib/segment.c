@@ -996,26 +996,27 @@ static bool ends_sentence(const char *s, size_t n)
 {
     s = trim(s, &n);
     while (n >= 2 && s[n - 1] == '*' && s[n - 2] == '*') { n -= 2; s = trim(s, &n); }
-    typedef struct { const char *s; size_t n; } mark;
-    static const mark closers[] = { {"\xE2\x80\x9D", 3}, {"\xE2\x80\x99", 3}, {"\xE3\x80\x8D", 3},
-                                    {"\xE3\x80\x8F", 3}, {"\"", 1}, {"'", 1} };
-    for (bool again = true; again && n;) {
-        again = false;
-        for (size_t k = 0; k < sizeof closers / sizeof *closers; k++) {
-            size_t l = closers[k].n;
-            if (n >= l && memcmp(s + n - l, closers[k].s, l) == 0) { n -= l; again = true; }
+    /* closing quotes ” ’ 」 』 " ' (any run of them), then a sentence mark
+       。！？；：… . ! ? ; : — compared byte by byte (no calls) */
+    const unsigned char *u = (const unsigned char *)s;
+    while (n) {
+        unsigned char z = u[n - 1];
+        if (z == '"' || z == '\'') { n--; continue; }
+        if (n >= 3 && ((u[n - 3] == 0xE2 && u[n - 2] == 0x80 && (z == 0x9D || z == 0x99)) ||
+                       (u[n - 3] == 0xE3 && u[n - 2] == 0x80 && (z == 0x8D || z == 0x8F)))) {
+            n -= 3;
+            continue;
         }
+        break;
     }
     if (!n) return true;
-    static const mark enders[] = {
-        {"\xE3\x80\x82", 3}, {"\xEF\xBC\x81", 3}, {"\xEF\xBC\x9F", 3}, {"\xEF\xBC\x9B", 3},
-        {"\xEF\xBC\x9A", 3}, {"\xE2\x80\xA6", 3}, {".", 1}, {"!", 1}, {"?", 1}, {";", 1}, {":", 1}
-    };   /* 。！？；：… */
-    for (size_t k = 0; k < sizeof enders / sizeof *enders; k++) {
-        size_t l = enders[k].n;
-        if (n >= l && memcmp(s + n - l, enders[k].s, l) == 0) return true;
-    }
-    return false;
+    unsigned char z = u[n - 1];
+    if (z == '.' || z == '!' || z == '?' || z == ';' || z == ':') return true;
+    if (n < 3) return false;
+    unsigned char a = u[n - 3], b = u[n - 2];
+    return (a == 0xE3 && b == 0x80 && z == 0x82) ||
+           (a == 0xEF && b == 0xBC && (z == 0x81 || z == 0x9F || z == 0x9B || z == 0x9A)) ||
+           (a == 0xE2 && b == 0x80 && z == 0xA6);
 }
 
 /* Fields of a space-aligned line: runs of whitespace of display width >= 2
