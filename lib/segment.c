@@ -74,7 +74,8 @@ typedef struct spat {
     bool anchored;
     int req;                 /* a byte every match holds (pcre2's first or
                                 last code unit), -1 if none, -2 not known yet */
-    const char *need; size_t need_n;   /* a literal every match holds, or none */
+    const char *need[4]; size_t need_n[4];   /* literals every match holds */
+    int nneed;               /* how many, -1 until read from the pattern */
     struct fset *first;      /* anchored: the characters a match can begin
                                 with, read from the pattern text (NULL:
                                 not known) */
@@ -160,6 +161,7 @@ static void set_rx(spat *r, const char *pat, const char *table, int row)
     }
     r->anchored = a;
     r->req = -2;
+    r->nneed = -1;
     /* the "(*UCP)" copies are carved from 4 KiB blocks (one allocation for
        a whole table, not one per pattern) */
     static char *arena;
@@ -216,6 +218,7 @@ typedef struct fset {
     int32_t lo[FSET_MAX], hi[FSET_MAX];   /* ranges of code points */
     int n;
     bool digit;              /* \d: ASCII digits here; other Nd: not known */
+    bool han;                /* \p{Han}: no ASCII; the rest not known */
     bool single;             /* the whole pattern is ^ and one character of
                                 the set: a one-character subject matches
                                 exactly when its character is in it */
@@ -238,6 +241,7 @@ static int fset_has(const fset *f, int32_t cp)
         if (cp >= '0' && cp <= '9') return 1;
         if (cp >= 0x80) return -1;     /* \d with (*UCP): all of Unicode Nd */
     }
+    if (f->han && cp >= 0x80) return -1;
     return 0;
 }
 
@@ -384,6 +388,7 @@ static bool fs_atom(const char *p, size_t *ip, fset *f, bool *null, bool *single
     } else if (c == '\\') {
         char e = p[i + 1];
         if (e == 'd') { f->digit = true; i += 2; }
+        else if (strncmp(p + i, "\\p{Han}", 7) == 0) { f->han = true; i += 7; }
         else if (e && !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9')) &&
                  (unsigned char)e < 0x80) {
             if (!fset_add(f, (unsigned char)e, (unsigned char)e)) return false;
@@ -493,27 +498,29 @@ static bool first_ok(spat *r, const char *s, int k, int32_t cp)
     return v;
 }
 
+/* Does pattern p turn on options inside ((?i) changes which bytes match)? */
+static bool sets_options(const char *p)
+{
+    for (const char *q = strstr(p, "(?"); q; q = strstr(q + 2, "(?")) {
+        char c = q[2];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '^' || c == '-') return true;
+    }
+    return false;
+}
+
 /* A byte that every match of r contains, or -1: the first or last code
  * unit pcre2 found when compiling (a subject without it cannot match, and
- * memchr says so faster than a pcre2 call); also sets r->need (a literal
- * every match holds). Neither for patterns that turn on options inside
- * ((?i) changes which bytes match). */
-static size_t needed_literal(const char *p, const char **lit);
-
+ * memchr says so faster than a pcre2 call). Not for patterns that turn on
+ * options inside. */
 static int required_byte(spat *r)
 {
     char err[300];
     if (!gx_rx_compile(&r->re, err, sizeof err))
         gx_die(GX_EXIT_ERROR, "%s: row %d: %s", r->re.where, r->re.row, err);
-    const char *p = r->re.pattern;
-    for (const char *q = strstr(p, "(?"); q; q = strstr(q + 2, "(?")) {
-        char c = q[2];
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '^' || c == '-') return -1;
-    }
+    if (sets_options(r->re.pattern)) return -1;
     uint32_t all = 0, type = 0, unit = 0;
     pcre2_pattern_info((pcre2_code *)r->re.re, PCRE2_INFO_ALLOPTIONS, &all);
     if (all & PCRE2_CASELESS) return -1;
-    r->need_n = needed_literal(p, &r->need);
     pcre2_pattern_info((pcre2_code *)r->re.re, PCRE2_INFO_FIRSTCODETYPE, &type);
     if (type == 1) {
         pcre2_pattern_info((pcre2_code *)r->re.re, PCRE2_INFO_FIRSTCODEUNIT, &unit);
@@ -527,15 +534,15 @@ static int required_byte(spat *r)
     return -1;
 }
 
-/* The longest run of literal characters that every match of pattern p
- * must hold, or none (0): characters at the top level of the pattern (not
- * inside a group or a class), not made optional or repeated by a quantifier,
- * in a pattern without a top-level alternative. Conservative: anything it
- * does not know ends a run. */
-static size_t needed_literal(const char *p, const char **lit)
+/* The runs of literal characters that every match of pattern p must hold
+ * (up to max of them; returns how many): characters at the top level of
+ * the pattern (not inside a group or a class), not made optional or
+ * repeated by a quantifier, in a pattern without a top-level alternative.
+ * Conservative: anything it does not know ends a run, or gives none. */
+static int needed_literals(const char *p, const char **lit, size_t *len, int max)
 {
-    size_t i = 0, best = 0, run_a = 0, run_n = 0;
-    const char *best_a = NULL;
+    size_t i = 0, run_a = 0, run_n = 0;
+    int nl = 0;
     if (p[0] == '(' && p[1] == '*') {            /* leading verbs: (*UCP) */
         while (p[i] == '(' && p[i + 1] == '*') {
             const char *e = strchr(p + i, ')');
@@ -543,7 +550,7 @@ static size_t needed_literal(const char *p, const char **lit)
             i = (size_t)(e - p) + 1;
         }
     }
-#define END_RUN() do { if (run_n > best) best = run_n, best_a = p + run_a; run_n = 0; } while (0)
+#define END_RUN() do { if (run_n && nl < max) lit[nl] = p + run_a, len[nl++] = run_n; run_n = 0; } while (0)
     while (p[i]) {
         unsigned char c = (unsigned char)p[i];
         size_t cl = 0;                           /* length of a literal character here */
@@ -622,8 +629,7 @@ static size_t needed_literal(const char *p, const char **lit)
     }
     END_RUN();
 #undef END_RUN
-    *lit = best_a;
-    return best;
+    return nl;
 }
 
 /* Match r against s[0..n): > 0 on a match (groups readable with
@@ -650,12 +656,14 @@ static int spat_match_at(spat *r, const char *s, size_t n, int k, int32_t cp)
         if (k == 0) k = first_char(s, n, &cp);
         if (!first_ok(r, s, k, cp)) return 0;
     }
+    /* the literals are read from the pattern text: a subject without them
+       costs no compile */
+    if (r->nneed < 0)
+        r->nneed = sets_options(r->re.pattern) ? 0 : needed_literals(r->re.pattern, r->need, r->need_n, 4);
+    for (int j = 0; j < r->nneed; j++)
+        if (!has_sub(s, n, r->need[j], r->need_n[j])) return 0;
     if (r->req == -2) r->req = required_byte(r);
-    if (r->need_n) {
-        if (!has_sub(s, n, r->need, r->need_n)) return 0;
-    } else if (r->req >= 0 && !memchr(s, r->req, n)) {
-        return 0;
-    }
+    if (r->req >= 0 && !memchr(s, r->req, n)) return 0;
     int rc = gx_rx_match(&r->re, s, n, 0, RXM);
     return rc > 0 ? rc : 0;
 }
