@@ -1420,6 +1420,11 @@ static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
             if (i >= n) { i = n; break; }
             unsigned char c = (unsigned char)s[i];
             if (c == '\n' || c == '\r') break;
+            if (c == ' ') {             /* a run of spaces (page layout): at once */
+                ws = true;
+                do i++; while (i < n && s[i] == ' ');
+                continue;
+            }
             const unsigned char *u = (const unsigned char *)s + i;
             size_t clen = 1;
             if (c >= 0x80) {
