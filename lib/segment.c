@@ -74,7 +74,12 @@ typedef struct spat {
     bool anchored;
     int req;                 /* a byte every match holds (pcre2's first or
                                 last code unit), -1 if none, -2 not known yet */
-    const char *need; size_t need_n;   /* a literal every match holds, or none */
+    const char *need[4]; size_t need_n[4];   /* literals every match holds */
+    int nneed;               /* how many, -1 until read from the pattern */
+    struct fset *first;      /* anchored: the characters a match can begin
+                                with, read from the pattern text (NULL:
+                                not known) */
+    bool first_done;
     struct cpmemo *memo;     /* first characters seen, and the answer */
 } spat;
 
@@ -156,6 +161,7 @@ static void set_rx(spat *r, const char *pat, const char *table, int row)
     }
     r->anchored = a;
     r->req = -2;
+    r->nneed = -1;
     /* the "(*UCP)" copies are carved from 4 KiB blocks (one allocation for
        a whole table, not one per pattern) */
     static char *arena;
@@ -199,6 +205,268 @@ static inline int first_char(const char *s, size_t n, int32_t *cp)
     return gx_utf8_next(s, n, cp);
 }
 
+/* ---- the characters an anchored pattern can begin with ----------------
+ *
+ * Read from the pattern text for the simple forms of the tables (after ^:
+ * literals, classes of literals and ranges, \d, groups and alternatives,
+ * optional items), so that a line whose first character is not among them
+ * is answered without compiling the pattern or running pcre2 (most lines,
+ * most patterns). Anything else gives "not known" and pcre2 decides, as
+ * before. A "may begin" is only ever used where the full match follows. */
+#define FSET_MAX 48
+typedef struct fset {
+    int32_t lo[FSET_MAX], hi[FSET_MAX];   /* ranges of code points */
+    int n;
+    bool digit;              /* \d: ASCII digits here; other Nd: not known */
+    bool han;                /* \p{Han}: no ASCII; the rest not known */
+    bool single;             /* the whole pattern is ^ and one character of
+                                the set: a one-character subject matches
+                                exactly when its character is in it */
+} fset;
+
+static bool fset_add(fset *f, int32_t lo, int32_t hi)
+{
+    if (f->n == FSET_MAX) return false;
+    f->lo[f->n] = lo;
+    f->hi[f->n] = hi;
+    f->n++;
+    return true;
+}
+
+/* 1: cp may begin a match; 0: it cannot; -1: not known. */
+static int fset_has(const fset *f, int32_t cp)
+{
+    for (int i = 0; i < f->n; i++) if (cp >= f->lo[i] && cp <= f->hi[i]) return 1;
+    if (f->digit) {
+        if (cp >= '0' && cp <= '9') return 1;
+        if (cp >= 0x80) return -1;     /* \d with (*UCP): all of Unicode Nd */
+    }
+    if (f->han && cp >= 0x80) return -1;
+    return 0;
+}
+
+/* The code point of the UTF-8 character at p (*k its length), or -1. */
+static int32_t pat_char(const char *p, int *k)
+{
+    int32_t cp;
+    *k = gx_utf8_next(p, strlen(p) < 4 ? strlen(p) : 4, &cp);
+    return *k < 1 ? -1 : cp;
+}
+
+/* Index after a quantifier at p[i] (none: i); *opt: it allows zero. */
+static size_t fs_quant(const char *p, size_t i, bool *opt)
+{
+    *opt = false;
+    if (p[i] == '?' || p[i] == '*') { *opt = true; i++; }
+    else if (p[i] == '+') i++;
+    else if (p[i] == '{') {
+        size_t j = i + 1;
+        if (!(p[j] >= '0' && p[j] <= '9')) return i;     /* a literal { */
+        *opt = p[j] == '0';
+        while ((p[j] >= '0' && p[j] <= '9') || p[j] == ',') j++;
+        if (p[j] != '}') return i;
+        i = j + 1;
+    } else return i;
+    if (p[i] == '?' || p[i] == '+') i++;
+    return i;
+}
+
+/* Skip one escape at p[i] == '\\'; 0 if not understood. */
+static size_t fs_skip_escape(const char *p, size_t i)
+{
+    char e = p[i + 1];
+    if (!e) return 0;
+    if (strchr("pPxNgko", e) && p[i + 2] == '{') {
+        const char *b = strchr(p + i, '}');
+        return b ? (size_t)(b - p) + 1 : 0;
+    }
+    if (e == 'Q' || e == 'E' || e == 'c' || e == 'x' || e == 'p' || e == 'P') return 0;
+    int k = 1;
+    if ((unsigned char)e >= 0x80) pat_char(p + i + 1, &k);
+    return i + 1 + (size_t)(k < 1 ? 1 : k);
+}
+
+/* Skip a class at p[i] == '['; 0 if not understood. */
+static size_t fs_skip_class(const char *p, size_t i)
+{
+    i++;
+    if (p[i] == '^') i++;
+    if (p[i] == ']') i++;
+    while (p[i] && p[i] != ']') {
+        if (p[i] == '\\') { i = fs_skip_escape(p, i); if (!i) return 0; }
+        else if (p[i] == '[' && p[i + 1] == ':') return 0;
+        else i++;
+    }
+    return p[i] == ']' ? i + 1 : 0;
+}
+
+/* Index of the '|' or ')' that ends the alternative holding p[i] (or of
+ * the end of the pattern); 0 on something not understood. */
+static size_t fs_skip_alt(const char *p, size_t i)
+{
+    int depth = 0;
+    while (p[i]) {
+        char c = p[i];
+        if (c == '\\') { i = fs_skip_escape(p, i); if (!i) return 0; continue; }
+        if (c == '[') { i = fs_skip_class(p, i); if (!i) return 0; continue; }
+        if (c == '(') { if (p[i + 1] == '*') return 0; depth++; }
+        else if (c == ')') { if (depth == 0) return i; depth--; }
+        else if (c == '|' && depth == 0) return i;
+        i++;
+    }
+    return i;
+}
+
+static int fs_seq(const char *p, size_t *ip, fset *f, bool *one);
+
+/* One atom at p[*ip]: its first characters into f, *null: it can match the
+ * empty string, *single: it always matches exactly one character. false:
+ * not understood. */
+static bool fs_atom(const char *p, size_t *ip, fset *f, bool *null, bool *single)
+{
+    size_t i = *ip;
+    char c = p[i];
+    *null = false;
+    *single = true;
+    if (c == '(') {
+        i++;
+        if (p[i] == '?') {
+            if (p[i + 1] == ':') i += 2;
+            else if (p[i + 1] == '<' && p[i + 2] != '=' && p[i + 2] != '!') {
+                const char *e = strchr(p + i, '>');
+                if (!e) return false;
+                i = (size_t)(e - p) + 1;
+            } else return false;           /* look-arounds, options, ... */
+        } else if (p[i] == '*') return false;
+        bool any_null = false;
+        for (;;) {
+            bool one;
+            int r = fs_seq(p, &i, f, &one);
+            if (r < 0) return false;
+            if (r) any_null = true;
+            if (!one) *single = false;
+            if (p[i] == '|') { i++; continue; }
+            if (p[i] != ')') return false;
+            i++;
+            break;
+        }
+        *null = any_null;
+    } else if (c == '[') {
+        i++;
+        if (p[i] == '^') return false;
+        bool first = true;
+        while (p[i] && (p[i] != ']' || first)) {
+            first = false;
+            int32_t lo;
+            int k = 1;
+            if (p[i] == '\\') {
+                char e = p[i + 1];
+                if (e == 'd') { f->digit = true; i += 2; continue; }
+                if (!e || (e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9') ||
+                    (unsigned char)e >= 0x80)
+                    return false;
+                lo = (unsigned char)e;
+                i += 2;
+            } else if (p[i] == '[') {
+                return false;                   /* [:alpha:] and the like */
+            } else {
+                lo = pat_char(p + i, &k);
+                if (lo < 0) return false;
+                i += (size_t)k;
+            }
+            int32_t hi = lo;
+            if (p[i] == '-' && p[i + 1] && p[i + 1] != ']') {
+                if (p[i + 1] == '\\') return false;
+                hi = pat_char(p + i + 1, &k);
+                if (hi < lo) return false;
+                i += 1 + (size_t)k;
+            }
+            if (!fset_add(f, lo, hi)) return false;
+        }
+        if (p[i] != ']') return false;
+        i++;
+    } else if (c == '\\') {
+        char e = p[i + 1];
+        if (e == 'd') { f->digit = true; i += 2; }
+        else if (strncmp(p + i, "\\p{Han}", 7) == 0) { f->han = true; i += 7; }
+        else if (e && !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9')) &&
+                 (unsigned char)e < 0x80) {
+            if (!fset_add(f, (unsigned char)e, (unsigned char)e)) return false;
+            i += 2;
+        } else return false;
+    } else if (c == '.' || c == '^' || c == '$' || c == '|' || c == ')' || c == '?' || c == '*' ||
+               c == '+' || c == '{' || c == ']' || c == 0) {
+        return false;
+    } else {
+        int k;
+        int32_t cp = pat_char(p + i, &k);
+        if (cp < 0 || !fset_add(f, cp, cp)) return false;
+        i += (size_t)k;
+    }
+    bool opt;
+    size_t q = fs_quant(p, i, &opt);
+    if (q != i) *single = false;
+    if (opt) *null = true;
+    *ip = q;
+    return true;
+}
+
+/* A sequence up to '|' or ')' (or the end): its first characters into f.
+ * 1: it can match the empty string, 0: it cannot, -1: not understood.
+ * *ip ends on the '|', ')' or NUL; *one: the sequence is one atom that
+ * matches exactly one character. */
+static int fs_seq(const char *p, size_t *ip, fset *f, bool *one)
+{
+    size_t i = *ip;
+    *one = false;
+    bool first = true;
+    while (p[i] && p[i] != '|' && p[i] != ')') {
+        bool null, single;
+        if (!fs_atom(p, &i, f, &null, &single)) return -1;
+        if (!null) {                   /* the rest cannot start a match */
+            size_t e = fs_skip_alt(p, i);
+            if (!e) return -1;
+            *one = first && single && e == i;
+            *ip = e;
+            return 0;
+        }
+        first = false;
+    }
+    *ip = i;
+    return 1;
+}
+
+/* The first-character set of anchored pattern p ("(*UCP)^..."), or NULL. */
+static fset *first_set(const char *p)
+{
+    size_t i = 0;
+    while (p[i] == '(' && p[i + 1] == '*') {
+        const char *e = strchr(p + i, ')');
+        if (!e) return NULL;
+        i = (size_t)(e - p) + 1;
+    }
+    if (p[i] != '^') return NULL;
+    i++;
+    fset f;
+    memset(&f, 0, sizeof f);
+    bool one;
+    if (fs_seq(p, &i, &f, &one) != 0 || p[i] != 0) return NULL;   /* empty, ^a|b, ... */
+    f.single = one;
+    fset *r = gx_xmalloc(sizeof *r);
+    *r = f;
+    return r;
+}
+
+/* May a match of anchored r begin with cp? 0 when the pattern text says no. */
+static int first_known(spat *r, int32_t cp)
+{
+    if (!r->first_done) {
+        r->first_done = true;
+        r->first = first_set(r->re.pattern);
+    }
+    return r->first ? fset_has(r->first, cp) : -1;
+}
+
 /* first_ok with the first character of s given: k bytes, code point cp. */
 static bool first_ok(spat *r, const char *s, int k, int32_t cp)
 {
@@ -206,6 +474,12 @@ static bool first_ok(spat *r, const char *s, int k, int32_t cp)
     if (k < 1 || cp < 0) return true;
     if (!r->memo) r->memo = memo_new();
     int v = memo_get(r->memo, cp);
+    if (v < 0) {
+        /* the pattern text decides when it can: first_ok is only a filter
+           before the full match, so a "may" is as good as pcre2's */
+        v = first_known(r, cp);
+        if (v >= 0) memo_put(r->memo, cp, v);
+    }
     if (v < 0) {
         char err[300];
         if (!gx_rx_compile(&r->re, err, sizeof err))
@@ -224,27 +498,29 @@ static bool first_ok(spat *r, const char *s, int k, int32_t cp)
     return v;
 }
 
+/* Does pattern p turn on options inside ((?i) changes which bytes match)? */
+static bool sets_options(const char *p)
+{
+    for (const char *q = strstr(p, "(?"); q; q = strstr(q + 2, "(?")) {
+        char c = q[2];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '^' || c == '-') return true;
+    }
+    return false;
+}
+
 /* A byte that every match of r contains, or -1: the first or last code
  * unit pcre2 found when compiling (a subject without it cannot match, and
- * memchr says so faster than a pcre2 call); also sets r->need (a literal
- * every match holds). Neither for patterns that turn on options inside
- * ((?i) changes which bytes match). */
-static size_t needed_literal(const char *p, const char **lit);
-
+ * memchr says so faster than a pcre2 call). Not for patterns that turn on
+ * options inside. */
 static int required_byte(spat *r)
 {
     char err[300];
     if (!gx_rx_compile(&r->re, err, sizeof err))
         gx_die(GX_EXIT_ERROR, "%s: row %d: %s", r->re.where, r->re.row, err);
-    const char *p = r->re.pattern;
-    for (const char *q = strstr(p, "(?"); q; q = strstr(q + 2, "(?")) {
-        char c = q[2];
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '^' || c == '-') return -1;
-    }
+    if (sets_options(r->re.pattern)) return -1;
     uint32_t all = 0, type = 0, unit = 0;
     pcre2_pattern_info((pcre2_code *)r->re.re, PCRE2_INFO_ALLOPTIONS, &all);
     if (all & PCRE2_CASELESS) return -1;
-    r->need_n = needed_literal(p, &r->need);
     pcre2_pattern_info((pcre2_code *)r->re.re, PCRE2_INFO_FIRSTCODETYPE, &type);
     if (type == 1) {
         pcre2_pattern_info((pcre2_code *)r->re.re, PCRE2_INFO_FIRSTCODEUNIT, &unit);
@@ -258,15 +534,15 @@ static int required_byte(spat *r)
     return -1;
 }
 
-/* The longest run of literal characters that every match of pattern p
- * must hold, or none (0): characters at the top level of the pattern (not
- * inside a group or a class), not made optional or repeated by a quantifier,
- * in a pattern without a top-level alternative. Conservative: anything it
- * does not know ends a run. */
-static size_t needed_literal(const char *p, const char **lit)
+/* The runs of literal characters that every match of pattern p must hold
+ * (up to max of them; returns how many): characters at the top level of
+ * the pattern (not inside a group or a class), not made optional or
+ * repeated by a quantifier, in a pattern without a top-level alternative.
+ * Conservative: anything it does not know ends a run, or gives none. */
+static int needed_literals(const char *p, const char **lit, size_t *len, int max)
 {
-    size_t i = 0, best = 0, run_a = 0, run_n = 0;
-    const char *best_a = NULL;
+    size_t i = 0, run_a = 0, run_n = 0;
+    int nl = 0;
     if (p[0] == '(' && p[1] == '*') {            /* leading verbs: (*UCP) */
         while (p[i] == '(' && p[i + 1] == '*') {
             const char *e = strchr(p + i, ')');
@@ -274,7 +550,7 @@ static size_t needed_literal(const char *p, const char **lit)
             i = (size_t)(e - p) + 1;
         }
     }
-#define END_RUN() do { if (run_n > best) best = run_n, best_a = p + run_a; run_n = 0; } while (0)
+#define END_RUN() do { if (run_n && nl < max) lit[nl] = p + run_a, len[nl++] = run_n; run_n = 0; } while (0)
     while (p[i]) {
         unsigned char c = (unsigned char)p[i];
         size_t cl = 0;                           /* length of a literal character here */
@@ -353,8 +629,7 @@ static size_t needed_literal(const char *p, const char **lit)
     }
     END_RUN();
 #undef END_RUN
-    *lit = best_a;
-    return best;
+    return nl;
 }
 
 /* Match r against s[0..n): > 0 on a match (groups readable with
@@ -381,12 +656,14 @@ static int spat_match_at(spat *r, const char *s, size_t n, int k, int32_t cp)
         if (k == 0) k = first_char(s, n, &cp);
         if (!first_ok(r, s, k, cp)) return 0;
     }
+    /* the literals are read from the pattern text: a subject without them
+       costs no compile */
+    if (r->nneed < 0)
+        r->nneed = sets_options(r->re.pattern) ? 0 : needed_literals(r->re.pattern, r->need, r->need_n, 4);
+    for (int j = 0; j < r->nneed; j++)
+        if (!has_sub(s, n, r->need[j], r->need_n[j])) return 0;
     if (r->req == -2) r->req = required_byte(r);
-    if (r->need_n) {
-        if (!has_sub(s, n, r->need, r->need_n)) return 0;
-    } else if (r->req >= 0 && !memchr(s, r->req, n)) {
-        return 0;
-    }
+    if (r->req >= 0 && !memchr(s, r->req, n)) return 0;
     int rc = gx_rx_match(&r->re, s, n, 0, RXM);
     return rc > 0 ? rc : 0;
 }
@@ -727,26 +1004,27 @@ static bool ends_sentence(const char *s, size_t n)
 {
     s = trim(s, &n);
     while (n >= 2 && s[n - 1] == '*' && s[n - 2] == '*') { n -= 2; s = trim(s, &n); }
-    typedef struct { const char *s; size_t n; } mark;
-    static const mark closers[] = { {"\xE2\x80\x9D", 3}, {"\xE2\x80\x99", 3}, {"\xE3\x80\x8D", 3},
-                                    {"\xE3\x80\x8F", 3}, {"\"", 1}, {"'", 1} };
-    for (bool again = true; again && n;) {
-        again = false;
-        for (size_t k = 0; k < sizeof closers / sizeof *closers; k++) {
-            size_t l = closers[k].n;
-            if (n >= l && memcmp(s + n - l, closers[k].s, l) == 0) { n -= l; again = true; }
+    /* closing quotes ” ’ 」 』 " ' (any run of them), then a sentence mark
+       。！？；：… . ! ? ; : — compared byte by byte (no calls) */
+    const unsigned char *u = (const unsigned char *)s;
+    while (n) {
+        unsigned char z = u[n - 1];
+        if (z == '"' || z == '\'') { n--; continue; }
+        if (n >= 3 && ((u[n - 3] == 0xE2 && u[n - 2] == 0x80 && (z == 0x9D || z == 0x99)) ||
+                       (u[n - 3] == 0xE3 && u[n - 2] == 0x80 && (z == 0x8D || z == 0x8F)))) {
+            n -= 3;
+            continue;
         }
+        break;
     }
     if (!n) return true;
-    static const mark enders[] = {
-        {"\xE3\x80\x82", 3}, {"\xEF\xBC\x81", 3}, {"\xEF\xBC\x9F", 3}, {"\xEF\xBC\x9B", 3},
-        {"\xEF\xBC\x9A", 3}, {"\xE2\x80\xA6", 3}, {".", 1}, {"!", 1}, {"?", 1}, {";", 1}, {":", 1}
-    };   /* 。！？；：… */
-    for (size_t k = 0; k < sizeof enders / sizeof *enders; k++) {
-        size_t l = enders[k].n;
-        if (n >= l && memcmp(s + n - l, enders[k].s, l) == 0) return true;
-    }
-    return false;
+    unsigned char z = u[n - 1];
+    if (z == '.' || z == '!' || z == '?' || z == ';' || z == ':') return true;
+    if (n < 3) return false;
+    unsigned char a = u[n - 3], b = u[n - 2];
+    return (a == 0xE3 && b == 0x80 && z == 0x82) ||
+           (a == 0xEF && b == 0xBC && (z == 0x81 || z == 0x9F || z == 0x9B || z == 0x9A)) ||
+           (a == 0xE2 && b == 0x80 && z == 0xA6);
 }
 
 /* Fields of a space-aligned line: runs of whitespace of display width >= 2
@@ -846,6 +1124,14 @@ static bool start_ok(const char *s, size_t n)
     if (cp < 0) return rx(&R.start_re, s, (size_t)k);
     if (!R.start_memo) R.start_memo = memo_new();
     int v = memo_get(R.start_memo, cp);
+    if (v < 0 && R.start_re.lmode == L_REGEX && R.start_re.anchored) {
+        /* the pattern text says no, or (one character) yes */
+        int f = first_known(&R.start_re, cp);
+        if (f == 0 || (f == 1 && R.start_re.first->single)) {
+            v = f;
+            memo_put(R.start_memo, cp, f);
+        }
+    }
     if (v < 0) {
         v = rx(&R.start_re, s, (size_t)k);
         memo_put(R.start_memo, cp, v);
@@ -1118,9 +1404,14 @@ static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
             if (validate) {
                 const unsigned char *u = (const unsigned char *)s;
                 while ((k = step[u[i]]) != 0) {
-                    if (k > 1 && (i + k > n || (u[i + 1] & 0xC0) != 0x80 ||
-                                  (k == 3 && (u[i + 2] & 0xC0) != 0x80)))
+                    if (k == 3) {              /* most: a CJK character */
+                        uint16_t v;
+                        if (i + 3 > n) return SPLIT_RETRY;
+                        memcpy(&v, u + i + 1, 2);
+                        if ((v & 0xC0C0) != 0x8080) return SPLIT_RETRY;
+                    } else if (k == 2 && (i + 2 > n || (u[i + 1] & 0xC0) != 0x80)) {
                         return SPLIT_RETRY;
+                    }
                     if ((i += k) >= n) break;
                 }
             } else {
@@ -1129,6 +1420,11 @@ static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
             if (i >= n) { i = n; break; }
             unsigned char c = (unsigned char)s[i];
             if (c == '\n' || c == '\r') break;
+            if (c == ' ') {             /* a run of spaces (page layout): at once */
+                ws = true;
+                do i++; while (i < n && s[i] == ' ');
+                continue;
+            }
             const unsigned char *u = (const unsigned char *)s + i;
             size_t clen = 1;
             if (c >= 0x80) {

@@ -328,15 +328,18 @@ static unsigned char *layout_tables(const char *s, size_t n, size_t *count)
     size_t i = 0;
     while (i < n) {
         if (s[i] != '<') {
-            if (sp == 0 || sp > MAXD) {     /* outside a table: nothing to count */
-                const char *lt = memchr(s + i, '<', n - i);
-                i = lt ? (size_t)(lt - s) : n;
-                continue;
+            /* text up to the next tag: counted inside a table whose flag
+               is not set yet (the count only ever sets it) */
+            const char *lt = memchr(s + i, '<', n - i);
+            size_t e = lt ? (size_t)(lt - s) : n;
+            if (sp > 0 && sp <= MAXD && !flag[idx[sp - 1]]) {
+                for (; i < e; i++) {
+                    unsigned char c = (unsigned char)s[i];
+                    if (c == ' ' || (c >= '\t' && c <= '\r')) continue;   /* isspace, C locale */
+                    if (++text[sp - 1] > 600) { flag[idx[sp - 1]] = 1; break; }
+                }
             }
-            if (!isspace((unsigned char)s[i])) {
-                if (++text[sp - 1] > 600) flag[idx[sp - 1]] = 1;
-            }
-            i++;
+            i = e;
             continue;
         }
         if (i + 3 < n && s[i + 1] == '!' && s[i + 2] == '-' && s[i + 3] == '-') {
