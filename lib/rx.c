@@ -115,6 +115,25 @@ static void find_literal(gx_rx *r)
     if (r->flags & GX_RX_CASELESS) return;
     const char *p = r->pattern;
     size_t i = 0, run_a = 0, run_n = 0, best_a = 0, best_n = 0;
+    /* leading option settings, which do not change how a literal matches:
+     * (*UTF) (*UCP) (*CRLF) (*LIMIT_MATCH=n) (*NO_START_OPT) and the like */
+    while (p[i] == '(' && p[i + 1] == '*') {
+        static const char *const opts[] = {"UTF)", "UTF8)", "UCP)", "CR)", "LF)", "CRLF)", "ANYCRLF)",
+                                           "ANY)", "NUL)", "BSR_ANYCRLF)", "BSR_UNICODE)",
+                                           "NO_AUTO_POSSESS)", "NO_DOTSTAR_ANCHOR)", "NO_JIT)",
+                                           "NO_START_OPT)", "NOTEMPTY)", "NOTEMPTY_ATSTART)",
+                                           "LIMIT_MATCH=", "LIMIT_DEPTH=", "LIMIT_HEAP=",
+                                           "LIMIT_RECURSION="};
+        size_t k = 0, n = 0;
+        for (; k < sizeof opts / sizeof *opts; k++)
+            if (strncmp(p + i + 2, opts[k], n = strlen(opts[k])) == 0) break;
+        if (k == sizeof opts / sizeof *opts) return;
+        i += 2 + n;
+        if (opts[k][n - 1] == '=') {           /* a number, then ')' */
+            while (p[i] >= '0' && p[i] <= '9') i++;
+            if (p[i++] != ')') return;
+        }
+    }
 #define END_RUN() do { if (run_n > best_n) best_a = run_a, best_n = run_n; run_n = 0; } while (0)
     while (p[i]) {
         unsigned char c = (unsigned char)p[i];

@@ -216,6 +216,10 @@ static void test_prefilter(void)
     EQ_STR(lit_of("\\Qa.b\\E", 0), "", "quoted: none");
     EQ_STR(lit_of("[申请]+件数", 0), "件数", "a class is skipped");
     EQ_STR(lit_of("a\\.bcd", 0), "bcd", "an escape ends a run");
+    EQ_STR(lit_of("(*UCP)(*UTF)^合计\\s*\\d", 0), "合计", "leading (*UCP)(*UTF) are skipped");
+    EQ_STR(lit_of("(*LIMIT_MATCH=1000)(*CRLF)件数", 0), "件数", "and (*LIMIT_MATCH=n), (*CRLF)");
+    EQ_STR(lit_of("(*UCP)(*MARK:x)件数", 0), "", "another verb: none");
+    EQ_STR(lit_of("件数(*ACCEPT)", 0), "", "a verb after the start: none");
 
     gx_rx r;
     gx_rx_set(&r, "(?:收到|受理)[^。]{0,20}?申请(\\d+)件", GX_RX_LITERAL, NULL, 0);
