@@ -284,6 +284,9 @@ table_facts() {
         run awk -F'\t' -f "$FX/compare.awk" "$FX/expected/002_17bcadf2ed5508d0.tsv" "$TMP/f"
         echo "# $f: $output" >&3
         assert_output "$want"
+        # the issuer exactly as the title prints it (no markdown marks: "# ", "**")
+        run awk -F'\t' 'NR == 2 { print $2 " " $3 }' "$TMP/f"
+        assert_output "2020 伊美区人民政府"
     done
 }
 
