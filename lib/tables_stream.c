@@ -53,7 +53,10 @@ typedef struct filter {
     int      ngap;
     bool     gap_other;    /* a text row between that is not such a line */
     gx_buf   flags;
+    bool     table_plain;  /* the table number is short and needs no escape */
 } filter;
+
+enum { TABLE_PLAIN_MAX = 32 };
 
 static const char *F(const filter *f, int i, int c)
 {
@@ -239,23 +242,39 @@ static void emit_cell(void *ctx, const tb_out *o)
     gx_buf_reset(&f->flags);
     tb_flags_text(o->flags, o->lead, &f->flags);
     gx_buf_addc(&f->flags, 0);
-    if (f->rec[i].clean) {
-        /* doc .. kind of the source record as read, then the cell's own */
+    if (f->rec[i].clean && f->table_plain) {
+        /* doc .. kind of the source record as read, then the cell's own:
+         * role to col in one piece (the table number needs no escape,
+         * the others are digits), the flags (names, digits) likewise */
         const srec *r = &f->rec[i];
         gx_out(f->arena.data + r->raw, r->rawpre);
-        gx_out("\tcell\t", 6);
-        gx_out_field(f->table.data, f->table.len);
-        gx_outc('\t');
-        gx_out(rowbuf, rown);
-        gx_outc('\t');
-        gx_out(colbuf, coln);
-        gx_outc('\t');
+        char mid[6 + TABLE_PLAIN_MAX + 3 + 2 * 12];
+        size_t m = 6;
+        memcpy(mid, "\tcell\t", 6);
+        memcpy(mid + m, f->table.data, f->table.len);
+        m += f->table.len;
+        mid[m++] = '\t';
+        memcpy(mid + m, rowbuf, rown);
+        m += rown;
+        mid[m++] = '\t';
+        memcpy(mid + m, colbuf, coln);
+        m += coln;
+        mid[m++] = '\t';
+        gx_out(mid, m);
         gx_out_field(o->rowhead, strlen(o->rowhead));
         gx_outc('\t');
         gx_out_field(o->colhead, strlen(o->colhead));
         gx_outc('\t');
         gx_out_field(o->text, o->textlen);
-        write_end(f, f->flags.data, strlen(f->flags.data));
+        if (f->o->flags_column) {
+            size_t fl = f->flags.len - 1;      /* the text before the NUL added above */
+            f->flags.data[fl] = '\n';
+            gx_outc('\t');
+            gx_out(f->flags.data, fl + 1);
+            f->flags.data[fl] = 0;
+        } else {
+            gx_outc('\n');
+        }
         return;
     }
     for (int c = 0; c <= DOC_KIND; c++) { v[c] = F(f, i, c); n[c] = f->rec[i].len[c]; }
@@ -528,6 +547,8 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
             carry_ok = use_carry_now(&f, r);
             set(&f.doc, doc, docn);
             set(&f.table, tab, tabn);
+            f.table_plain = tabn <= TABLE_PLAIN_MAX && !memchr(tab, '\\', tabn) &&
+                            !memchr(tab, '\t', tabn) && !memchr(tab, '\n', tabn) && !memchr(tab, '\r', tabn);
             if (carry_ok && f.ngap > 0 && !value_line(&f, r->f[DOC_TEXT], r->len[DOC_TEXT]))
                 carry_ok = false;   /* the table starts with its own header */
             if (carry_ok && f.ngap > 0) {
