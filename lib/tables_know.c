@@ -205,6 +205,12 @@ static bool utf8_ok(const char *s, size_t n)
     while (p < e) {
         unsigned c = *p;
         if (c < 0x80) { p++; continue; }
+        /* the common case first: a 3-byte sequence (CJK), well formed */
+        if ((c & 0xF0) == 0xE0 && e - p >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+            uint32_t v = (c & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu);
+            if (v >= 0x800 && (v < 0xD800 || v > 0xDFFF)) { p += 3; continue; }
+            return false;
+        }
         size_t k;
         unsigned min;
         uint32_t cp;
