@@ -175,10 +175,11 @@ static inline int tb_utf8_next(const char *s, size_t n, int32_t *cp)
     return gx_utf8_next(s, n, cp);
 }
 
-/* gx_trim, with the answer for the common case first: a first and last
- * character that are printable ASCII or common CJK ideographs (lead bytes
- * E4..E9: U+4000..U+9FFF, none of them whitespace) are not trimmed; an
- * invalid sequence stops gx_trim too. */
+/* gx_trim, the common cases without it (tb_trim_slow): a first and
+ * last byte that are printable ASCII, or lead bytes of the common CJK
+ * ideographs (E4..E9: U+4000..U+9FFF, none of them whitespace; an
+ * invalid sequence stops gx_trim too), are not trimmed. */
+const char *tb_trim_slow(const char *s, size_t *n);
 static inline const char *tb_trim(const char *s, size_t *n)
 {
     size_t m = *n;
@@ -190,7 +191,7 @@ static inline const char *tb_trim(const char *s, size_t *n)
                     (unsigned char)s[m - 3] >= 0xE4 && (unsigned char)s[m - 3] <= 0xE9);
         if (start && end) return s;
     }
-    return gx_trim(s, n);
+    return tb_trim_slow(s, n);
 }
 
 /* Path part normalisation: whitespace next to a wide (CJK) character
