@@ -58,14 +58,15 @@ typedef struct rxwin {
     const char *lit;      /* the required literal, or NULL: search as usual */
     size_t      lit_n;
     size_t      key;      /* the byte of the literal memchr looks for */
-    size_t      pre;      /* bytes the pattern can match before the literal */
-    bool        only_there; /* pre unknown: the literal only tells whether to search */
+    size_t      pl;       /* the pattern's prefix before the literal: p[0..pl) */
+    size_t      pre;      /* bytes the prefix can match in this body */
+    bool        only_there; /* pre unknown or too large: the literal only tells
+                               whether to search */
+    long        ws_at, num_at; /* the body runs pre was computed for */
     int         nfirst;   /* > 0: every match starts with one of these characters */
     const char *first[RX_FIRSTS];
     size_t      first_n[RX_FIRSTS];
 } rxwin;
-
-static long rx_width(const char *p, size_t a, size_t b);
 
 /* Index after the character class at p[i] == '[' (within b), or 0. */
 static size_t class_end(const char *p, size_t i, size_t b)
@@ -100,26 +101,68 @@ static size_t group_end(const char *p, size_t i, size_t b)
     return 0;
 }
 
-/* The most bytes of UTF-8 text one alternative-free or alternated piece
- * p[a..b) of a pattern can match, or -1 when it is unbounded or holds
- * anything not understood here (then nothing is assumed). A character
- * class, an escape or . counts 4 bytes (the longest UTF-8 character). */
-static long rx_width(const char *p, size_t a, size_t b)
+/* Is the class at p[i] == '[' (ending before j) one of digits, commas and
+ * points only ([\d,], [0-9.,] ...)? */
+static bool class_numeric(const char *p, size_t i, size_t j)
+{
+    i++;
+    if (p[i] == '^') return false;
+    for (; i < j - 1; i++) {
+        if (p[i] == '\\' && p[i + 1] == 'd') { i++; continue; }
+        if (!((p[i] >= '0' && p[i] <= '9') || p[i] == ',' || p[i] == '.')) return false;
+    }
+    return true;
+}
+
+/* What a pattern's width depends on in one body: the longest run of ASCII
+ * whitespace bytes (all that \s matches: the patterns are compiled without
+ * PCRE2_UCP) and the longest run of bytes in [0-9,.] (all that \d and
+ * [\d,] match). An unbounded \s* or [\d,]* can match no more than that. */
+typedef struct rxw_ctx { long ws, num; int ngroup; long gw[32]; } rxw_ctx;
+
+/* Count the capturing groups inside the group p[i..j) that rx_width does
+ * not look into (an assertion): their widths are not known. False when a
+ * group there is named or resets numbers (not followed here). */
+static bool skip_groups(const char *p, size_t i, size_t j, rxw_ctx *x)
+{
+    for (size_t k = i + 1; k + 1 < j; k++) {
+        if (p[k] == '\\') { k++; continue; }
+        if (p[k] == '[') { size_t e = class_end(p, k, j); if (!e) return false; k = e - 1; continue; }
+        if (p[k] != '(') continue;
+        if (p[k + 1] == '?') {
+            if (p[k + 2] == 'P' || p[k + 2] == '\'' || p[k + 2] == '|' ||
+                (p[k + 2] == '<' && p[k + 3] != '=' && p[k + 3] != '!')) return false;
+        } else if (p[k + 1] != '*') {
+            if (++x->ngroup < 32) x->gw[x->ngroup] = -1;
+        }
+    }
+    return true;
+}
+
+/* The most bytes of UTF-8 text a piece p[a..b) of a pattern can match in
+ * the body described by x, or -1 when it is unbounded or holds anything
+ * not understood here (then nothing is assumed). A character class, an
+ * escape or . counts 4 bytes (the longest UTF-8 character); a back
+ * reference, the width of its group. */
+static long rx_width(const char *p, size_t a, size_t b, rxw_ctx *x)
 {
     long best = 0, cur = 0;
     size_t i = a;
     while (i < b) {
         unsigned char c = (unsigned char)p[i];
         long w;
+        int run = 0;            /* 1: whitespace, 2: digits (for * and +) */
         size_t j;
         if (c == '|') { if (cur > best) best = cur; cur = 0; i++; continue; }
         if (c == '(') {
             j = group_end(p, i, b);
             if (!j) return -1;
             size_t in = i + 1;
+            int num = 0;
             if (p[in] == '?') {
                 if (p[in + 1] == '=' || p[in + 1] == '!' ||
                     (p[in + 1] == '<' && (p[in + 2] == '=' || p[in + 2] == '!'))) {
+                    if (!skip_groups(p, i, j, x)) return -1;
                     w = 0;                        /* an assertion: no width */
                     i = j;
                     goto quant;
@@ -127,19 +170,38 @@ static long rx_width(const char *p, size_t a, size_t b)
                 if (p[in + 1] == ':' || p[in + 1] == '>') in += 2;
                 else return -1;                   /* names, options, ...: not here */
             } else if (p[in] == '*') return -1;
-            w = rx_width(p, in, j - 1);
+            else num = ++x->ngroup;
+            w = rx_width(p, in, j - 1, x);
             if (w < 0) return -1;
+            if (num && num < 32) x->gw[num] = w;
             i = j;
         } else if (c == '[') {
             j = class_end(p, i, b);
             if (!j) return -1;
             w = 4;
+            if (class_numeric(p, i, j)) run = 2;
             i = j;
         } else if (c == '\\') {
             char e = i + 1 < b ? p[i + 1] : 0;
-            if (!e || strchr("QEKGXCgkx0123456789pPNoc", e)) return -1;
-            w = strchr("bBAzZ", e) ? 0 : 4;
-            i += 2;
+            if (e >= '1' && e <= '9') {          /* a back reference */
+                int n = 0;
+                i++;
+                while (i < b && p[i] >= '0' && p[i] <= '9') n = n * 10 + (p[i++] - '0');
+                if (n > x->ngroup || n >= 32 || x->gw[n] < 0) return -1;
+                w = x->gw[n];
+            } else if ((e == 'p' || e == 'P') && i + 2 < b) {
+                if (p[i + 2] == '{') {
+                    const char *cl = memchr(p + i, '}', b - i);
+                    if (!cl) return -1;
+                    i = (size_t)(cl - p) + 1;
+                } else i += 3;
+                w = 4;
+            } else {
+                if (!e || strchr("QEKGXCgkx0pPNoc", e)) return -1;
+                w = strchr("bBAzZ", e) ? 0 : 4;
+                run = e == 's' ? 1 : e == 'd' ? 2 : 0;
+                i += 2;
+            }
         } else if (c == '^' || c == '$') { w = 0; i++; }
         else if (c == '.') { w = 4; i++; }
         else if (c == ')' || c == '*' || c == '+' || c == '?' || c == '{' || c == '#' || c == ' ') return -1;
@@ -148,22 +210,32 @@ static long rx_width(const char *p, size_t a, size_t b)
             w = (long)cl;
             i += cl;
         }
-    quant:
-        if (i < b && (p[i] == '*' || p[i] == '+')) return -1;
-        if (i < b && p[i] == '?') { i++; }
+    quant:;
+        /* unbounded repeats only of whitespace or digits: a run in the body */
+        long unbounded = run == 1 ? x->ws : run == 2 ? x->num : -1;
+        if (i < b && (p[i] == '*' || p[i] == '+')) {
+            if (unbounded < 0) return -1;
+            w = unbounded;
+            i++;
+        } else if (i < b && p[i] == '?') { i++; }
         else if (i < b && p[i] == '{') {
             size_t k = i + 1;
             long lo = 0, hi;
             while (k < b && p[k] >= '0' && p[k] <= '9') lo = lo * 10 + (p[k++] - '0');
             hi = lo;
+            bool open = false;
             if (k < b && p[k] == ',') {
                 k++;
-                if (k >= b || p[k] < '0' || p[k] > '9') return -1;   /* {m,}: unbounded */
-                hi = 0;
-                while (k < b && p[k] >= '0' && p[k] <= '9') hi = hi * 10 + (p[k++] - '0');
+                if (k < b && p[k] >= '0' && p[k] <= '9') {
+                    hi = 0;
+                    while (k < b && p[k] >= '0' && p[k] <= '9') hi = hi * 10 + (p[k++] - '0');
+                } else open = true;            /* {m,}: unbounded */
             }
             if (k >= b || p[k] != '}' || k == i + 1 || hi > 1000) return -1;
-            w *= hi;
+            if (open) {
+                if (unbounded < 0) return -1;
+                w = unbounded;
+            } else w *= hi;
             i = k + 1;
         }
         if (i < b && (p[i] == '?' || p[i] == '+')) i++;   /* lazy, possessive */
@@ -184,7 +256,7 @@ static int rx_firsts(const char *p, size_t a, size_t b, rxwin *w)
     while (i < b) {
         unsigned char c = (unsigned char)p[i];
         int nullable;
-        size_t j;
+        size_t j = 0;
         if (c == '(') {
             j = group_end(p, i, b);
             if (!j) return -1;
@@ -216,6 +288,20 @@ static int rx_firsts(const char *p, size_t a, size_t b, rxwin *w)
                 else if (p[k] == ')') depth--;
             }
             i = j;
+        } else if ((c == '\\' && p[i + 1] == 'd') || (c == '[' && (j = class_end(p, i, b)) && class_numeric(p, i, j))) {
+            /* digits (and the class's commas and points) */
+            static const char digits[] = "0123456789,.";
+            for (int d = 0; d < (c == '[' ? 12 : 10); d++) {
+                bool have = false;
+                for (int f = 0; f < w->nfirst; f++)
+                    if (w->first_n[f] == 1 && w->first[f][0] == digits[d]) have = true;
+                if (have) continue;
+                if (w->nfirst == RX_FIRSTS) return -1;
+                w->first[w->nfirst] = digits + d;
+                w->first_n[w->nfirst++] = 1;
+            }
+            nullable = 0;
+            i = c == '[' ? j : i + 2;
         } else if (c == '[' || c == '\\' || c == '.' || c == '^' || c == '$' || c == '|' || c == ')' ||
                    c == '*' || c == '+' || c == '?' || c == '{' || c == '#' || c == ' ') {
             return -1;
@@ -326,28 +412,40 @@ static size_t own_literal(const char *p, const char **lit)
     return best_n;
 }
 
+/* The longest runs of whitespace and of [0-9,.] in the body (rxw_ctx). */
+static long body_ws_run, body_num_run;
+
+static void body_runs(const char *s, size_t n)
+{
+    long ws = 0, num = 0, bw = 0, bn = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || (c >= '\t' && c <= '\r')) { if (++ws > bw) bw = ws; } else ws = 0;
+        if ((c >= '0' && c <= '9') || c == ',' || c == '.') { if (++num > bn) bn = num; } else num = 0;
+    }
+    body_ws_run = bw;
+    body_num_run = bn;
+}
+
 static void rxwin_init(rxwin *w, rx *r)
 {
     w->ready = true;
     w->lit = NULL;
-    w->only_there = false;
+    w->only_there = true;
+    w->ws_at = w->num_at = -1;
     if (r->flags & (GX_RX_BYTES | GX_RX_CASELESS)) return;
     const char *lit;
-    size_t n = gx_rx_literal(r, &lit);
-    if (!n) n = own_literal(r->pattern, &lit);
+    size_t n = own_literal(r->pattern, &lit);
     if (!n) return;
     w->lit = lit;
     w->lit_n = n;
     w->key = n - 1;
     for (size_t k = n; k-- > 0;)
         if (((unsigned char)lit[k] & 0xC0) == 0x80) { w->key = k; break; }
-    w->only_there = true;             /* at least: no literal after start, no match */
-    size_t pl = (size_t)(lit - r->pattern);
-    long pre = rx_width(r->pattern, 0, pl);
-    if (pre < 0) return;
+    w->pl = (size_t)(lit - r->pattern);
     w->nfirst = 0;
-    if (pre > 0) {
-        int f = rx_firsts(r->pattern, 0, pl, w);
+    if (w->pl > 0) {
+        int f = rx_firsts(r->pattern, 0, w->pl, w);
         if (f < 0) w->nfirst = 0;
         else if (f == 1) {           /* the prefix can be empty: the literal may start it */
             size_t c0 = (unsigned char)lit[0] < 0x80 ? 1 : (unsigned char)lit[0] >= 0xF0 ? 4
@@ -359,9 +457,18 @@ static void rxwin_init(rxwin *w, rx *r)
             else if (!have) w->nfirst = 0;
         }
     }
-    if (pre > (w->nfirst ? RX_WIN_PRE_FIRST : RX_WIN_PRE)) return;
-    w->only_there = false;
-    w->pre = (size_t)pre;
+}
+
+/* The prefix width for this body (it changes only with the body's runs). */
+static void rxwin_pre(rxwin *w, const rx *r)
+{
+    if (w->ws_at == body_ws_run && w->num_at == body_num_run) return;
+    w->ws_at = body_ws_run;
+    w->num_at = body_num_run;
+    rxw_ctx x = {.ws = body_ws_run, .num = body_num_run};
+    long pre = rx_width(r->pattern, 0, w->pl, &x);
+    w->only_there = pre < 0 || pre > (w->nfirst ? RX_WIN_PRE_FIRST : RX_WIN_PRE);
+    w->pre = pre < 0 ? 0 : (size_t)pre;
 }
 
 #define NONE_AT ((size_t)-1)
@@ -400,9 +507,20 @@ static int rx_find(rx *r, rxwin *w, const char *s, size_t n, size_t start)
     if (!w->ready) rxwin_init(w, r);
     if (!w->lit || s != rx_checked || n != rx_checked_n) return rx_match(r, s, n, start);
     if (start > n) return 0;
+    rxwin_pre(w, r);
     if (w->only_there) {
         if (n - start < w->lit_n || lit_find(s, n, start, w) == NONE_AT) return 0;
         return rx_match(r, s, n, start);
+    }
+    if (r->jit) {
+        /* JIT code searches fast but not anchored (pcre2 runs anchored
+         * matches interpreted): one search from the first possible start;
+         * no start before it can match, so its first match is the same */
+        size_t q = n - start < w->lit_n ? NONE_AT : lit_find(s, n, start, w);
+        if (q == NONE_AT) return 0;
+        size_t a = q - start > w->pre ? q - w->pre : start;
+        while (a > start && ((unsigned char)s[a] & 0xC0) == 0x80) a--;
+        return rx_match(r, s, n, a);
     }
     unsigned fl = GX_RX_PADDED | GX_RX_VALID | GX_RX_ANCHORED;
     size_t next = start;   /* starts before it are tried or cannot match */
@@ -1274,6 +1392,7 @@ static void build_body(void)
     if (!D.body.data) { gx_buf_reserve(&D.body, 0); D.body.data[0] = 0; }
     gx_rx_pad(&D.body);
     rx_subject(D.body.data, D.body.len);
+    body_runs(D.body.data, D.body.len);
 }
 
 static long line_at(size_t off)
