@@ -63,6 +63,8 @@ typedef struct rxwin {
     bool        only_there; /* pre unknown or too large: the literal only tells
                                whether to search */
     long        ws_at, num_at; /* the body runs pre was computed for */
+    rx          anch;     /* the pattern anchored at the start offset: \G(?:...) */
+    char       *anch_pat;
     int         nfirst;   /* > 0: every match starts with one of these characters */
     const char *first[RX_FIRSTS];
     size_t      first_n[RX_FIRSTS];
@@ -443,6 +445,15 @@ static void rxwin_init(rxwin *w, rx *r)
     for (size_t k = n; k-- > 0;)
         if (((unsigned char)lit[k] & 0xC0) == 0x80) { w->key = k; break; }
     w->pl = (size_t)(lit - r->pattern);
+    /* tried at one start: \G(?:P) matches at the start offset exactly what P
+     * matches there (the groups keep their numbers), and unlike the match
+     * option PCRE2_ANCHORED it runs as JIT code once compiled */
+    size_t pn = strlen(r->pattern);
+    w->anch_pat = gx_xmalloc(pn + 7);
+    memcpy(w->anch_pat, "\\G(?:", 5);
+    memcpy(w->anch_pat + 5, r->pattern, pn);
+    memcpy(w->anch_pat + 5 + pn, ")", 2);
+    gx_rx_set(&w->anch, w->anch_pat, r->flags, r->where, r->row);
     w->nfirst = 0;
     if (w->pl > 0) {
         int f = rx_firsts(r->pattern, 0, w->pl, w);
@@ -502,8 +513,9 @@ static size_t lit_find(const char *s, size_t n, size_t from, const rxwin *w)
 
 /* rx_match over the body (valid UTF-8, checked by rx_subject), trying only
  * the starts that can match. */
-static int rx_find(rx *r, rxwin *w, const char *s, size_t n, size_t start)
+static int rx_find(rx *r, rxwin *w, const char *s, size_t n, size_t start, rx **m)
 {
+    *m = r;
     if (!w->ready) rxwin_init(w, r);
     if (!w->lit || s != rx_checked || n != rx_checked_n) return rx_match(r, s, n, start);
     if (start > n) return 0;
@@ -512,17 +524,7 @@ static int rx_find(rx *r, rxwin *w, const char *s, size_t n, size_t start)
         if (n - start < w->lit_n || lit_find(s, n, start, w) == NONE_AT) return 0;
         return rx_match(r, s, n, start);
     }
-    if (r->jit) {
-        /* JIT code searches fast but not anchored (pcre2 runs anchored
-         * matches interpreted): one search from the first possible start;
-         * no start before it can match, so its first match is the same */
-        size_t q = n - start < w->lit_n ? NONE_AT : lit_find(s, n, start, w);
-        if (q == NONE_AT) return 0;
-        size_t a = q - start > w->pre ? q - w->pre : start;
-        while (a > start && ((unsigned char)s[a] & 0xC0) == 0x80) a--;
-        return rx_match(r, s, n, a);
-    }
-    unsigned fl = GX_RX_PADDED | GX_RX_VALID | GX_RX_ANCHORED;
+    unsigned fl = GX_RX_PADDED | GX_RX_VALID;
     size_t next = start;   /* starts before it are tried or cannot match */
     while (next <= n && n - next >= w->lit_n) {
         size_t q = lit_find(s, n, next, w);
@@ -537,8 +539,8 @@ static int rx_find(rx *r, rxwin *w, const char *s, size_t n, size_t start)
                          same(s + p + 1, w->first[k] + 1, w->first_n[k] - 1);
                 if (!ok) continue;
             }
-            int rc = gx_rx_match(r, s, n, p, fl);
-            if (rc != 0) return rc;
+            int rc = gx_rx_match(&w->anch, s, n, p, fl);
+            if (rc != 0) { *m = &w->anch; return rc; }
         }
         next = q + 1;
     }
@@ -1479,12 +1481,13 @@ static void narrative(void)
         /* an earlier cue of the same indicator already found something earlier? checked at the end */
         size_t start = 0;
         while (start <= n) {
-            int rc = rx_find(&c->r, &c->w, s, n, start);
+            rx *m;
+            int rc = rx_find(&c->r, &c->w, s, n, start, &m);
             if (rc <= 0) break;
             size_t m0, m1, ga, gb;
-            rx_group(&c->r, 0, &m0, &m1);
+            rx_group(m, 0, &m0, &m1);
             ga = m0; gb = m1;
-            if (c->group > 0 && c->group < rc) rx_group(&c->r, c->group, &ga, &gb);
+            if (c->group > 0 && c->group < rc) rx_group(m, c->group, &ga, &gb);
             if (ga == GX_RX_UNSET) ga = m0, gb = m1;
             size_t next = m1 > m0 ? m1 : m0 + 1;
             size_t ss = sentence_start(s, m0);
@@ -1525,7 +1528,7 @@ static void narrative(void)
             if (c->unit[0] == '$') {
                 int g = atoi(c->unit + 1);
                 size_t ua, ub;
-                if (g > 0 && g < rc) { rx_group(&c->r, g, &ua, &ub);
+                if (g > 0 && g < rc) { rx_group(m, g, &ua, &ub);
                     if (ua != GX_RX_UNSET && ub - ua < sizeof cand.unit) { memcpy(cand.unit, s + ua, ub - ua); cand.unit[ub - ua] = 0; } }
             } else {
                 snprintf(cand.unit, sizeof cand.unit, "%s", c->unit);
@@ -1703,16 +1706,17 @@ static void doc_facts(void)
         if (found) continue;
         size_t start = 0;
         while (start <= n) {
-            int rc = rx_find(&d->r, &d->w, s, n, start);
+            rx *m;
+            int rc = rx_find(&d->r, &d->w, s, n, start, &m);
             if (rc <= 0) break;
             size_t m0, m1;
-            rx_group(&d->r, 0, &m0, &m1);
+            rx_group(m, 0, &m0, &m1);
             start = m1 > m0 ? m1 : m0 + 1;
             if (!kind_ok(d, m0)) continue;
             size_t ss = sentence_start(s, m0), se = sentence_end(s, n, m1);
             size_t ga[3] = {m0, m0, m0}, gb[3] = {m1, m1, m1};
             for (int g = 0; g < 3; g++)
-                if (d->g[g] > 0 && d->g[g] < rc) rx_group(&d->r, d->g[g], &ga[g], &gb[g]);
+                if (d->g[g] > 0 && d->g[g] < rc) rx_group(m, d->g[g], &ga[g], &gb[g]);
             char v[3][40];
             gx_buf_reset(&fl);
             if (d->mode == DF_FIRST || d->mode == DF_ALL) {
