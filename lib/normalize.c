@@ -421,6 +421,13 @@ static void body_runs(const char *s, size_t n)
 {
     long ws = 0, num = 0, bw = 0, bn = 0;
     for (size_t i = 0; i < n; i++) {
+        /* eight bytes of CJK text (all >= 0x80) end both runs at once */
+        uint64_t x;
+        while (i + 8 <= n && (memcpy(&x, s + i, 8), (x & 0x8080808080808080ull) == 0x8080808080808080ull)) {
+            ws = num = 0;
+            i += 8;
+        }
+        if (i >= n) break;
         unsigned char c = (unsigned char)s[i];
         if (c == ' ' || (c >= '\t' && c <= '\r')) { if (++ws > bw) bw = ws; } else ws = 0;
         if ((c >= '0' && c <= '9') || c == ',' || c == '.') { if (++num > bn) bn = num; } else num = 0;
