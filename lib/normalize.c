@@ -58,6 +58,7 @@ typedef struct rxwin {
     const char *lit;      /* the required literal, or NULL: search as usual */
     size_t      lit_n;
     size_t      key;      /* the byte of the literal memchr looks for */
+    unsigned    key_serial; /* the body key was chosen for */
     size_t      pl;       /* the pattern's prefix before the literal: p[0..pl) */
     size_t      pre;      /* bytes the prefix can match in this body */
     bool        only_there; /* pre unknown or too large: the literal only tells
@@ -416,6 +417,11 @@ static size_t own_literal(const char *p, const char **lit)
 
 /* The longest runs of whitespace and of [0-9,.] in the body (rxw_ctx). */
 static long body_ws_run, body_num_run;
+/* Byte counts of a sample of the body (every 7th byte), and which body
+ * they describe: a literal is looked for by its rarest byte (any byte
+ * finds it; a rare one wastes fewest memchr stops). */
+static unsigned body_hist[256];
+static unsigned body_serial;
 
 static void body_runs(const char *s, size_t n)
 {
@@ -434,6 +440,9 @@ static void body_runs(const char *s, size_t n)
     }
     body_ws_run = bw;
     body_num_run = bn;
+    memset(body_hist, 0, sizeof body_hist);
+    for (size_t i = 0; i < n; i += 7) body_hist[(unsigned char)s[i]]++;
+    body_serial++;
 }
 
 static void rxwin_init(rxwin *w, rx *r)
@@ -480,6 +489,11 @@ static void rxwin_init(rxwin *w, rx *r)
 /* The prefix width for this body (it changes only with the body's runs). */
 static void rxwin_pre(rxwin *w, const rx *r)
 {
+    if (w->key_serial != body_serial) {
+        w->key_serial = body_serial;
+        for (size_t k = w->lit_n; k-- > 0;)
+            if (body_hist[(unsigned char)w->lit[k]] < body_hist[(unsigned char)w->lit[w->key]]) w->key = k;
+    }
     if (w->ws_at == body_ws_run && w->num_at == body_num_run) return;
     w->ws_at = body_ws_run;
     w->num_at = body_num_run;
