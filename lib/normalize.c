@@ -906,7 +906,8 @@ static void doc_reset(void)
 static int role_of(const char *s)
 {
     static const char *const names[] = {"", "title", "heading", "text", "blank", "noise", "table", "cell"};
-    for (int i = 1; i < 8; i++) if (strcmp(s, names[i]) == 0) return i;
+    for (int i = 1; i < 8; i++)   /* the first letter first: one strcmp, not seven */
+        if (s[0] == names[i][0] && strcmp(s, names[i]) == 0) return i;
     return R_OTHER;
 }
 
@@ -1386,8 +1387,10 @@ static void build_body(void)
         const char *t = A(r->text);
         gx_norm_keep_space(t, strlen(t), &D.tmp);
         /* markdown emphasis */
-        size_t w = 0;
-        for (size_t j = 0; j < D.tmp.len; j++) {
+        size_t w = D.tmp.len;
+        const char *star = D.tmp.len ? memchr(D.tmp.data, '*', D.tmp.len) : NULL;
+        if (star) w = (size_t)(star - D.tmp.data);   /* bytes before it stay */
+        for (size_t j = w; star && j < D.tmp.len; j++) {
             if (D.tmp.data[j] == '*' && j + 1 < D.tmp.len && D.tmp.data[j + 1] == '*') { j++; continue; }
             D.tmp.data[w++] = D.tmp.data[j];
         }
