@@ -23,9 +23,9 @@ typedef gx_rx rx;
 static const char *rx_checked;
 static size_t rx_checked_n;
 
-static void rx_subject(const char *s, size_t n)
+static void rx_subject(const char *s, size_t n, bool known_valid)
 {
-    rx_checked = gx_utf8_valid(s, n) ? s : NULL;
+    rx_checked = known_valid || gx_utf8_valid(s, n) ? s : NULL;
     rx_checked_n = n;
 }
 
@@ -1381,11 +1381,13 @@ static void build_body(void)
     gx_buf_reserve(&D.body, 0);
     D.nseg = 0;
     int prev = -1;
+    bool valid = true;   /* every line valid UTF-8: so is the body */
     for (int i = 0; i < D.nrows; i++) {
         row *r = &D.rows[i];
         if (r->role != R_TEXT && r->role != R_HEADING) continue;
         const char *t = A(r->text);
         gx_norm_keep_space(t, strlen(t), &D.tmp);
+        if (!gx_norm_input_valid()) valid = false;
         /* markdown emphasis */
         size_t w = D.tmp.len;
         const char *star = D.tmp.len ? memchr(D.tmp.data, '*', D.tmp.len) : NULL;
@@ -1417,7 +1419,7 @@ static void build_body(void)
     }
     if (!D.body.data) { gx_buf_reserve(&D.body, 0); D.body.data[0] = 0; }
     gx_rx_pad(&D.body);
-    rx_subject(D.body.data, D.body.len);
+    rx_subject(D.body.data, D.body.len, valid);
     body_runs(D.body.data, D.body.len);
 }
 
