@@ -57,6 +57,9 @@ static void label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t c
     gx_norm_match(s, n, &b);
     const char *p = b.data;
     size_t len = b.len, i = 0;
+    /* the key is at most as long as the normalised label: written in place */
+    gx_buf_reserve(out, len);
+    char *o = out->data + out->len;
     while (i < len) {
         unsigned char c = (unsigned char)p[i];
         /* parentheses: numbering or a note, both deleted */
@@ -80,6 +83,19 @@ static void label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t c
         }
         /* 其中: */
         if (len - i >= 7 && memcmp(p + i, "其中:", 7) == 0) { i += 7; continue; }
+        /* most characters: CJK (lead bytes E4..E9), kept unless a numeral
+         * (no punctuation that keys drop is there) */
+        if (c >= 0xE4 && c <= 0xE9 && len - i >= 3 && ((unsigned char)p[i + 1] & 0xC0) == 0x80 &&
+            ((unsigned char)p[i + 2] & 0xC0) == 0x80) {
+            int32_t x = (int32_t)((c & 0x0F) << 12 | ((unsigned char)p[i + 1] & 0x3F) << 6 |
+                                  ((unsigned char)p[i + 2] & 0x3F));
+            if (!is_cjk_numeral(x)) {
+                memcpy(o, p + i, 3);
+                o += 3;
+                i += 3;
+                continue;
+            }
+        }
         /* ASCII digits followed by . or 、 and not by a digit: numbering */
         if (c >= '0' && c <= '9') {
             size_t j = i;
@@ -96,13 +112,14 @@ static void label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t c
                 j++;
                 while (j < len && p[j] >= '0' && p[j] <= '9') j++;
             }
-            gx_buf_add(out, p + i, j - i);
+            memcpy(o, p + i, j - i);
+            o += j - i;
             i = j;
             continue;
         }
         int32_t cp;
         int k = gx_utf8_next(p + i, len - i, &cp);
-        if (k < 0) { gx_buf_addc(out, (char)c); i++; continue; }
+        if (k < 0) { *o++ = (char)c; i++; continue; }
         /* CJK numerals followed by 、: numbering */
         if (is_cjk_numeral(cp)) {
             size_t j = i;
@@ -118,10 +135,12 @@ static void label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t c
             if (count <= 3 && len - j >= 3 && memcmp(p + j, "、", 3) == 0) { i = j + 3; continue; }
         }
         if (is_drop_punct(cp)) { i += (size_t)k; continue; }
-        gx_buf_add(out, p + i, (size_t)k);
+        memcpy(o, p + i, (size_t)k);
+        o += k;
         i += (size_t)k;
     }
-    if (!out->data) { gx_buf_reserve(out, 0); out->data[0] = 0; }
+    out->len = (size_t)(o - out->data);
+    out->data[out->len] = 0;
 }
 
 /* ---- a memo of keys -------------------------------------------------------- */
