@@ -876,16 +876,29 @@ static void add_long(gx_buf *b, long v)
 #define A(off) (D.arena.data + (off))
 
 /* Store a cell's reference "T<table>:r<row>:c<col>" in the fact arena. */
+static char *put_digits(char *o, long v)
+{
+    char t[24];
+    int n = 0;
+    unsigned long u = v < 0 ? -(unsigned long)v : (unsigned long)v;
+    do { t[n++] = (char)('0' + u % 10); u /= 10; } while (u);
+    if (v < 0) t[n++] = '-';
+    while (n) *o++ = t[--n];
+    return o;
+}
+
 static size_t put_cell_ref(long table, long rown, long coln)
 {
-    gx_buf_reset(&D.tmp2);
-    gx_buf_addc(&D.tmp2, 'T');
-    add_long(&D.tmp2, table);
-    gx_buf_adds(&D.tmp2, ":r");
-    add_long(&D.tmp2, rown);
-    gx_buf_adds(&D.tmp2, ":c");
-    add_long(&D.tmp2, coln);
-    return put(&D.fa, D.tmp2.data, D.tmp2.len);
+    char ref[80], *o = ref;   /* formatted here, stored once */
+    *o++ = 'T';
+    o = put_digits(o, table);
+    *o++ = ':';
+    *o++ = 'r';
+    o = put_digits(o, rown);
+    *o++ = ':';
+    *o++ = 'c';
+    o = put_digits(o, coln);
+    return put(&D.fa, ref, (size_t)(o - ref));
 }
 #define F(off) (D.fa.data + (off))
 
@@ -1998,12 +2011,18 @@ static void derive_one(const char *ind, const char *dim, char *const *pind,
                        const char *const *pdim, int np, const char *flags)
 {
     if (find_fact(ind, dim)) return;
+    /* the parts first: most derived facts have none in a report, and then
+     * nothing is written (the description below is not needed) */
+    fact *part[64];
+    bool any = false;
+    for (int p = 0; p < np; p++) any |= (part[p] = find_fact(pind[p], pdim[p])) != NULL;
+    if (!any) return;
     double sum = 0;
     int have = 0, numbers = 0;
     size_t unit = 0;    /* the unit of the parts */
     gx_buf_reset(&D.tmp2);
     for (int p = 0; p < np; p++) {
-        fact *f = find_fact(pind[p], pdim[p]);
+        fact *f = part[p];
         if (D.tmp2.len) gx_buf_adds(&D.tmp2, " + ");
         gx_buf_adds(&D.tmp2, pind[p]);
         if (strcmp(pdim[p], dim) != 0) { gx_buf_addc(&D.tmp2, '['); gx_buf_adds(&D.tmp2, pdim[p]); gx_buf_addc(&D.tmp2, ']'); }
