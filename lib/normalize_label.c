@@ -154,8 +154,6 @@ static void label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t c
 #define MEMO_SLOTS 8192            /* a power of two; at most half are used */
 #define MEMO_ARENA (4u << 20)      /* bytes of inputs and values */
 
-typedef struct memo_slot { uint64_t h; uint32_t in, in_n, val, val_n, salt; } memo_slot;
-typedef struct memo { memo_slot *slot; int used; gx_buf arena; } memo;
 
 static uint64_t memo_hash(const char *s, size_t n, unsigned salt)
 {
@@ -165,15 +163,15 @@ static uint64_t memo_hash(const char *s, size_t n, unsigned salt)
 }
 
 /* The value remembered for s[0..n) (salt: a variant of the question), or
- * NULL; *at is where a new value goes (pass it to memo_put). */
-static const char *memo_get(memo *m, const char *s, size_t n, unsigned salt, size_t *val_n,
+ * NULL; *at is where a new value goes (pass it to nz_memo_put). */
+const char *nz_memo_get(nz_memo *m, const char *s, size_t n, unsigned salt, size_t *val_n,
                             uint64_t *hp, size_t *at)
 {
     if (!m->slot) m->slot = gx_xcalloc(MEMO_SLOTS, sizeof *m->slot);
     uint64_t h = memo_hash(s, n, salt);
     size_t i = (size_t)h & (MEMO_SLOTS - 1);
     for (; m->slot[i].h; i = (i + 1) & (MEMO_SLOTS - 1)) {
-        memo_slot *e = &m->slot[i];
+        nz_memo_slot *e = &m->slot[i];
         if (e->h == h && e->in_n == n && e->salt == salt && memcmp(m->arena.data + e->in, s, n) == 0) {
             *val_n = e->val_n;
             return m->arena.data + e->val;
@@ -184,7 +182,7 @@ static const char *memo_get(memo *m, const char *s, size_t n, unsigned salt, siz
     return NULL;
 }
 
-static void memo_put(memo *m, const char *s, size_t n, unsigned salt, uint64_t h, size_t at,
+void nz_memo_put(nz_memo *m, const char *s, size_t n, unsigned salt, uint64_t h, size_t at,
                      const char *val, size_t val_n)
 {
     if (n + val_n > MEMO_ARENA / 4) return;        /* not worth keeping */
@@ -194,7 +192,7 @@ static void memo_put(memo *m, const char *s, size_t n, unsigned salt, uint64_t h
         gx_buf_reset(&m->arena);
         at = (size_t)h & (MEMO_SLOTS - 1);
     }
-    memo_slot *e = &m->slot[at];
+    nz_memo_slot *e = &m->slot[at];
     e->h = h;
     e->salt = salt;
     e->in = (uint32_t)m->arena.len;
@@ -210,12 +208,12 @@ static void memo_put(memo *m, const char *s, size_t n, unsigned salt, uint64_t h
  * NUL) after a flag byte, then the key bytes. */
 void nz_label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t cap)
 {
-    static memo m;
+    static nz_memo m;
     static gx_buf v;
     unsigned salt = unit ? (unsigned)cap + 1 : 0;
     size_t vn = 0, at = 0;
     uint64_t h = 0;
-    const char *hit = memo_get(&m, s, n, salt, &vn, &h, &at);
+    const char *hit = nz_memo_get(&m, s, n, salt, &vn, &h, &at);
     if (hit) {
         size_t ul = 0;
         if (hit[0]) { ul = strlen(hit + 1) + 1; memcpy(unit, hit + 1, ul); }
@@ -246,7 +244,7 @@ void nz_label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t cap)
     gx_buf_addc(&v, wrote_unit ? 1 : 0);
     if (wrote_unit) gx_buf_add(&v, u, strlen(u) + 1);
     gx_buf_add(&v, k.data ? k.data : "", k.len);
-    memo_put(&m, s, n, salt, h, at, v.data, v.len);
+    nz_memo_put(&m, s, n, salt, h, at, v.data, v.len);
 }
 
 void nz_path_init(nz_path *p) { memset(p, 0, sizeof *p); gx_buf_init(&p->key); }
