@@ -981,13 +981,26 @@ static int header_col(const char *h, const char *name)
 
 /* ---- facts ----------------------------------------------------------------- */
 
+/* Eight bytes a step (the probe order of equal keys, and so which of two
+ * equal keys is found first, does not depend on the hash). */
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+    size_t n = strlen(s), i = 0;
+    uint64_t w;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+        h ^= h >> 29;
+    }
+    w = 0;
+    memcpy(&w, s + i, n - i);
+    h = (h ^ w ^ (uint64_t)n << 56) * 0x9E3779B97F4A7C15ull;
+    return h ^ h >> 29;
+}
+
 static unsigned hash_key(const char *ind, const char *dim)
 {
-    unsigned h = 2166136261u;
-    for (const char *p = ind; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
-    h = (h ^ '/') * 16777619u;
-    for (const char *p = dim; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
-    return h;
+    return (unsigned)hash_str(hash_str(1469598103934665603ull, ind), dim);
 }
 
 static void hash_rebuild(void)
@@ -1182,6 +1195,9 @@ static void table_facts(tinfo *ti)
     if (!init) { nz_path_init(&rp); init = true; }
     /* context: keys of the rows above, nearest first (kept as arena offsets) */
     size_t *ctxo = NULL; int nctx = 0, ctxcap = 0;
+    const char *ctx[48];
+    int ctx_n = 0, ctx_for = -1;
+    const char *ctx_base = NULL;
     long last_row = -1;
     /* units per grid row, from a unit column */
     typedef struct { long row; char unit[32]; } runit;
@@ -1254,11 +1270,16 @@ static void table_facts(tinfo *ti)
         last_rh = r->rowhead;
         const nz_path *colp = col_path(A(r->colhead));
         in.col = colp;
-        const char *ctx[48];
-        int n = 0;
-        for (int c = nctx - 1; c >= 0 && n < 48; c--) ctx[n++] = A(ctxo[c]);
+        /* the rows above, nearest first: rebuilt when a row joined them
+         * (or the arena moved) */
+        if (nctx != ctx_for || D.arena.data != ctx_base) {
+            ctx_n = 0;
+            for (int c = nctx - 1; c >= 0 && ctx_n < 48; c--) ctx[ctx_n++] = A(ctxo[c]);
+            ctx_for = nctx;
+            ctx_base = D.arena.data;
+        }
         in.ctx = ctx;
-        in.nctx = n;
+        in.nctx = ctx_n;
 
         nz_value v;
         nz_value_parse(A(r->text), strlen(A(r->text)), &v);
