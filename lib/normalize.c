@@ -69,6 +69,7 @@ typedef struct rxwin {
     int         nfirst;   /* > 0: every match starts with one of these characters */
     const char *first[RX_FIRSTS];
     size_t      first_n[RX_FIRSTS];
+    uint64_t    first_byte[4]; /* the first bytes of first[] */
 } rxwin;
 
 /* Index after the character class at p[i] == '[' (within b), or 0. */
@@ -484,6 +485,11 @@ static void rxwin_init(rxwin *w, rx *r)
             else if (!have) w->nfirst = 0;
         }
     }
+    memset(w->first_byte, 0, sizeof w->first_byte);
+    for (int k = 0; k < w->nfirst; k++) {
+        unsigned char c0 = (unsigned char)w->first[k][0];
+        w->first_byte[c0 >> 6] |= (uint64_t)1 << (c0 & 63);
+    }
 }
 
 /* The prefix width for this body (it changes only with the body's runs). */
@@ -554,6 +560,8 @@ static int rx_find(rx *r, rxwin *w, const char *s, size_t n, size_t start, rx **
         for (size_t p = a; p <= q; p++) {
             if (((unsigned char)s[p] & 0xC0) == 0x80) continue;   /* inside a character */
             if (w->nfirst && p < q) {
+                unsigned char c0 = (unsigned char)s[p];
+                if (!(w->first_byte[c0 >> 6] >> (c0 & 63) & 1)) continue;
                 bool ok = false;
                 for (int k = 0; k < w->nfirst && !ok; k++)
                     ok = w->first_n[k] <= n - p && s[p] == w->first[k][0] &&
