@@ -832,6 +832,8 @@ typedef struct fact {
     int    state, source, tab;
     long   line;
     bool   dead;
+    size_t h_ind, h_dim;  /* the ind and dim that h is the hash of (0: none yet) */
+    unsigned h;
 } fact;
 #define NONE ((size_t)-1)
 
@@ -1011,6 +1013,18 @@ static unsigned hash_key(const char *ind, const char *dim)
     return (unsigned)hash_str(hash_str(1469598103934665603ull, ind), dim);
 }
 
+/* A fact's key hash, kept until its indicator or dimension is replaced
+ * (the table is rebuilt several times per report). */
+static unsigned fact_hash(fact *f)
+{
+    if (f->h_ind != f->ind || f->h_dim != f->dim) {
+        f->h = hash_key(F(f->ind), F(f->dim));
+        f->h_ind = f->ind;
+        f->h_dim = f->dim;
+    }
+    return f->h;
+}
+
 static void hash_rebuild(void)
 {
     int need = 64;
@@ -1020,7 +1034,7 @@ static void hash_rebuild(void)
     for (int i = 0; i < D.nfacts; i++) {
         fact *f = &D.facts[i];
         if (f->dead || f->source == S_NARRATIVE || strcmp(F(f->ind), "unmapped") == 0) continue;
-        unsigned h = hash_key(F(f->ind), F(f->dim)) & (unsigned)(D.hcap - 1);
+        unsigned h = fact_hash(f) & (unsigned)(D.hcap - 1);
         while (D.hash[h] >= 0) h = (h + 1) & (unsigned)(D.hcap - 1);
         D.hash[h] = i;
     }
@@ -1030,7 +1044,7 @@ static void hash_insert(int i)
 {
     if (D.nfacts * 2 + 16 > D.hcap) { hash_rebuild(); return; }
     fact *f = &D.facts[i];
-    unsigned h = hash_key(F(f->ind), F(f->dim)) & (unsigned)(D.hcap - 1);
+    unsigned h = fact_hash(f) & (unsigned)(D.hcap - 1);
     while (D.hash[h] >= 0) h = (h + 1) & (unsigned)(D.hcap - 1);
     D.hash[h] = i;
 }
@@ -2075,7 +2089,7 @@ static void derive_one(const char *ind, const char *dim, char *const *pind,
     if (numbers == np) {
         f->state = NZ_NUMBER;
         char v[48];
-        if (sum == (long long)sum) snprintf(v, sizeof v, "%lld", (long long)sum);
+        if (sum == (long long)sum) *put_digits(v, (long)(long long)sum) = 0;   /* as %lld */
         else {
             snprintf(v, sizeof v, "%.10f", sum);   /* then drop trailing zeros */
             char *e = v + strlen(v);
