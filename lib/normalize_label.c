@@ -334,8 +334,9 @@ static unsigned tail_bucket(uint32_t tail) { return (tail * 2654435761u) >> 26; 
 /* Store the keys of a path's groups and leaf in m->keys; return offsets. */
 static void split_keys(gx_buf *keys, const char *s, size_t *g, size_t *leaf)
 {
-    nz_path p;
-    nz_path_init(&p);
+    static nz_path p;      /* reused: one key buffer for the whole table */
+    static bool init;
+    if (!init) { nz_path_init(&p); init = true; }
     nz_path_set(&p, s, strlen(s));
     size_t cut = p.n > 1 ? p.end[p.n - 2] : 0;
     *g = keys->len;
@@ -344,7 +345,6 @@ static void split_keys(gx_buf *keys, const char *s, size_t *g, size_t *leaf)
     *leaf = keys->len;
     gx_buf_add(keys, p.key.data + cut, p.key.len - cut);
     gx_buf_addc(keys, 0);
-    nz_path_free(&p);
 }
 
 void nz_map_load(nz_map *m, const char *path)
@@ -459,10 +459,15 @@ const nz_entry *nz_map_best(const nz_map *m, int type, const nz_match_in *in,
     /* a leaf must end the path's key: compare lengths and last bytes first */
     const char *rk = in->row->key.data, *ck = in->col->key.data;
     size_t rn = in->row->key.len, cn = in->col->key.len;
+    /* rt[t]: the last t bytes packed (0 when the key is shorter): the
+     * lowest t bytes of the last min(4, length) bytes packed */
     uint32_t rt[5], ct[5];
-    for (int t = 0; t <= 4; t++) {
-        rt[t] = (size_t)t <= rn ? tail_of(rk, rn, t) : 0;
-        ct[t] = (size_t)t <= cn ? tail_of(ck, cn, t) : 0;
+    uint32_t rw = tail_of(rk, rn, rn < 4 ? (int)rn : 4), cw = tail_of(ck, cn, cn < 4 ? (int)cn : 4);
+    rt[0] = ct[0] = 0;
+    for (int t = 1; t <= 4; t++) {
+        uint32_t mask = t == 4 ? 0xFFFFFFFFu : ((uint32_t)1 << (8 * t)) - 1;
+        rt[t] = (size_t)t <= rn ? rw & mask : 0;
+        ct[t] = (size_t)t <= cn ? cw & mask : 0;
     }
     /* the candidates: the entries whose 4-byte row tail falls in the row
      * key's bucket, and those with a shorter row leaf, merged in table order
