@@ -1977,12 +1977,15 @@ static void t4_shift(tinfo *ti)
     if (!(ti->kinds & NZ_K_T4)) return;
     fact *slot[15] = {0};
     char ind[64];
+    static char names[15][64];   /* group.column, made once */
+    if (!names[0][0])
+        for (int k = 0; k < 15; k++) snprintf(names[k], sizeof names[k], "%s.%s", t4_groups[k / 5], t4_cols[k % 5]);
     for (int g = 0; g < 3; g++)
         for (int c = 0; c < 5; c++) {
-            snprintf(ind, sizeof ind, "%s.%s", t4_groups[g], t4_cols[c]);
+            const char *want = names[g * 5 + c];
             for (int i = 0; i < D.nfacts; i++) {
                 fact *f = &D.facts[i];
-                if (f->tab == ti->num && f->source == S_TABLE && !f->dead && strcmp(F(f->ind), ind) == 0) {
+                if (f->tab == ti->num && f->source == S_TABLE && !f->dead && strcmp(F(f->ind), want) == 0) {
                     slot[g * 5 + c] = f;
                     break;
                 }
@@ -2179,8 +2182,9 @@ static void emit(void)
             if (f->state == NZ_NUMBER && f->val != NONE) out_str(F(f->val)); else gx_outs(GX_NULL_FIELD);
             gx_outc('\t');
             out_str(F(f->unit)); gx_outc('\t');
-            out_str(nz_state_names[f->state]); gx_outc('\t');
-            out_str(source_names[f->source]); gx_outc('\t');
+            /* names of our own, nothing to escape */
+            gx_outs(nz_state_names[f->state]); gx_outc('\t');
+            gx_outs(source_names[f->source]); gx_outc('\t');
             if (f->line > 0) gx_outl(f->line); else gx_outs(GX_NULL_FIELD);
             gx_outc('\t');
             out_str(F(f->ref)); gx_outc('\t');
