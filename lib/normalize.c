@@ -70,6 +70,15 @@ typedef struct rxwin {
     const char *first[RX_FIRSTS];
     size_t      first_n[RX_FIRSTS];
     uint64_t    first_byte[4]; /* the first bytes of first[] */
+    /* after the literal: a bounded gap (pattern text p[gap_a..gap_b)), then
+     * one of these words, required: an occurrence of the literal with none
+     * of them within gap bytes after it cannot be the literal of a match */
+    int         nafter;
+    const char *after[RX_FIRSTS];
+    size_t      after_n[RX_FIRSTS];
+    uint64_t    after_byte[4];
+    size_t      gap_a, gap_b;
+    long        gap;      /* for this body; < 0: no such test */
 } rxwin;
 
 /* Index after the character class at p[i] == '[' (within b), or 0. */
@@ -416,6 +425,99 @@ static size_t own_literal(const char *p, const char **lit)
     return best_n;
 }
 
+/* Index after the item of pattern p at i (a character, class, escape,
+ * group, with its quantifier), or 0 when not followed here; *quant tells
+ * whether a quantifier follows. */
+static size_t item_end(const char *p, size_t i, bool *quant)
+{
+    size_t b = strlen(p), j;
+    unsigned char c = (unsigned char)p[i];
+    if (c == '(') { j = group_end(p, i, b); if (!j) return 0; }
+    else if (c == '[') { j = class_end(p, i, b); if (!j) return 0; }
+    else if (c == '\\') {
+        char e = p[i + 1];
+        if (!e || (unsigned char)e >= 0x80) return 0;
+        j = i + 2;
+        if ((e == 'p' || e == 'P') && p[j] == '{') {
+            const char *cl = strchr(p + j, '}');
+            if (!cl) return 0;
+            j = (size_t)(cl - p) + 1;
+        } else if (strchr("xoNgkcQE", e) || (e >= '0' && e <= '9')) return 0;
+    } else if (c == '|' || c == ')' || c == '*' || c == '+' || c == '?' || c == '{') return 0;
+    else j = i + (c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1);
+    *quant = p[j] == '?' || p[j] == '*' || p[j] == '+' || p[j] == '{';
+    if (p[j] == '{') {
+        const char *cl = strchr(p + j, '}');
+        if (!cl) return 0;
+        j = (size_t)(cl - p) + 1;
+    } else if (*quant) j++;
+    if (*quant && (p[j] == '?' || p[j] == '+')) j++;
+    return j;
+}
+
+/* Add word p[a..b) (plain characters only) to w's words after the literal. */
+static bool after_add(rxwin *w, const char *p, size_t a, size_t b)
+{
+    if (a >= b || w->nafter == RX_FIRSTS) return false;
+    for (size_t k = a; k < b; k++)
+        if (strchr("\\[](){}|.*+?^$#", p[k]) && p[k]) return false;
+    w->after[w->nafter] = p + a;
+    w->after_n[w->nafter++] = b - a;
+    return true;
+}
+
+/* The words after the literal (see rxwin): the first top-level item after
+ * it that is a plain character not made optional, or a group of plain
+ * alternatives with no quantifier; the items before it are the gap. */
+static void rxwin_after(rxwin *w, const char *p)
+{
+    w->nafter = 0;
+    size_t i = w->pl + w->lit_n;
+    while (p[i]) {
+        bool q = false;
+        size_t j = item_end(p, i, &q);
+        if (!j) return;
+        unsigned char c = (unsigned char)p[i];
+        if (!q && c == '(' && p[i + 1] == '?' && p[i + 2] == ':') {
+            /* (?:a|b|c): every alternative plain text */
+            size_t a = i + 3;
+            bool ok = true;
+            for (size_t k = a; k < j; k++)
+                if (p[k] == '|' || k == j - 1) { ok = ok && after_add(w, p, a, k); a = k + 1; }
+            if (ok) break;
+            w->nafter = 0;
+        } else if (!q && c != '(' && c != '[' && c != '\\' && c != '.' && c != '^' && c != '$') {
+            if (after_add(w, p, i, j)) break;
+            w->nafter = 0;
+        }
+        i = j;
+    }
+    if (!p[i]) { w->nafter = 0; return; }
+    w->gap_a = w->pl + w->lit_n;
+    w->gap_b = i;
+    /* back references in the gap would need the groups before: not here */
+    for (size_t k = w->gap_a; k < w->gap_b; k++)
+        if (p[k] == '\\' && ((p[k + 1] >= '1' && p[k + 1] <= '9') || p[k + 1] == 'g' || p[k + 1] == 'k'))
+            { w->nafter = 0; return; }
+    memset(w->after_byte, 0, sizeof w->after_byte);
+    for (int k = 0; k < w->nafter; k++) {
+        unsigned char c0 = (unsigned char)w->after[k][0];
+        w->after_byte[c0 >> 6] |= (uint64_t)1 << (c0 & 63);
+    }
+}
+
+/* Does one of w's words after the literal start in s[a..e]? */
+static bool after_there(const rxwin *w, const char *s, size_t n, size_t a, size_t e)
+{
+    for (size_t r = a; r <= e && r < n; r++) {
+        unsigned char c0 = (unsigned char)s[r];
+        if (!(w->after_byte[c0 >> 6] >> (c0 & 63) & 1)) continue;
+        for (int k = 0; k < w->nafter; k++)
+            if (w->after_n[k] <= n - r && memcmp(s + r, w->after[k], w->after_n[k]) == 0) return true;
+    }
+    return false;
+}
+
 /* The longest runs of whitespace and of [0-9,.] in the body (rxw_ctx). */
 static long body_ws_run, body_num_run;
 /* Byte counts of a sample of the body (every 7th byte), and which body
@@ -490,6 +592,7 @@ static void rxwin_init(rxwin *w, rx *r)
         unsigned char c0 = (unsigned char)w->first[k][0];
         w->first_byte[c0 >> 6] |= (uint64_t)1 << (c0 & 63);
     }
+    rxwin_after(w, r->pattern);
 }
 
 /* The prefix width for this body (it changes only with the body's runs). */
@@ -507,6 +610,11 @@ static void rxwin_pre(rxwin *w, const rx *r)
     long pre = rx_width(r->pattern, 0, w->pl, &x);
     w->only_there = pre < 0 || pre > (w->nfirst ? RX_WIN_PRE_FIRST : RX_WIN_PRE);
     w->pre = pre < 0 ? 0 : (size_t)pre;
+    w->gap = -1;
+    if (w->nafter) {
+        rxw_ctx y = {.ws = body_ws_run, .num = body_num_run};
+        w->gap = rx_width(r->pattern, w->gap_a, w->gap_b, &y);
+    }
 }
 
 #define NONE_AT ((size_t)-1)
@@ -553,9 +661,17 @@ static int rx_find(rx *r, rxwin *w, const char *s, size_t n, size_t start, rx **
     }
     unsigned fl = GX_RX_PADDED | GX_RX_VALID;
     size_t next = start;   /* starts before it are tried or cannot match */
-    while (next <= n && n - next >= w->lit_n) {
-        size_t q = lit_find(s, n, next, w);
+    size_t from = start;   /* where the next occurrence is looked for */
+    while (from <= n && n - from >= w->lit_n) {
+        size_t q = lit_find(s, n, from, w);
         if (q == NONE_AT) return 0;
+        from = q + 1;
+        /* an occurrence without a word after it is no match's literal;
+         * the starts before it may still pair with a later one. (Worth
+         * the scan while the tries are interpreted; JIT code fails a try
+         * faster than the scan.) */
+        if (w->gap >= 0 && !w->anch.jit &&
+            !after_there(w, s, n, q + w->lit_n, q + w->lit_n + (size_t)w->gap)) continue;
         size_t a = q - next > w->pre ? q - w->pre : next;
         for (size_t p = a; p <= q; p++) {
             if (((unsigned char)s[p] & 0xC0) == 0x80) continue;   /* inside a character */
