@@ -982,9 +982,13 @@ static struct doc {
 
 static size_t put(gx_buf *b, const char *s, size_t n)
 {
+    /* as gx_buf_add then gx_buf_addc(0), with one capacity check */
     size_t off = b->len;
-    gx_buf_add(b, s, n);
-    gx_buf_addc(b, 0);
+    if (b->len + n + 2 > b->cap) gx_buf_reserve(b, n + 1);
+    if (n) memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len++] = 0;
+    b->data[b->len] = 0;
     return off;
 }
 static size_t puts0(gx_buf *b, const char *s) { return put(b, s, strlen(s)); }
