@@ -1562,8 +1562,26 @@ static void build_body(void)
         row *r = &D.rows[i];
         if (r->role != R_TEXT && r->role != R_HEADING) continue;
         const char *t = A(r->text);
-        gx_norm_keep_space(t, strlen(t), &D.tmp);
-        if (!gx_norm_input_valid()) valid = false;
+        size_t tn = strlen(t);
+        /* boilerplate lines recur across reports: their normalised form
+         * (and whether they were valid UTF-8) is remembered */
+        static nz_memo lines;
+        size_t vn = 0, at = 0;
+        uint64_t h = 0;
+        const char *hit = nz_memo_get(&lines, t, tn, 0, &vn, &h, &at);
+        if (hit) {
+            gx_buf_reset(&D.tmp);
+            gx_buf_add(&D.tmp, hit + 1, vn - 1);
+            if (!hit[0]) valid = false;
+        } else {
+            gx_norm_keep_space(t, tn, &D.tmp);
+            bool ok = gx_norm_input_valid();
+            if (!ok) valid = false;
+            gx_buf_reset(&D.tmp2);
+            gx_buf_addc(&D.tmp2, ok);
+            gx_buf_add(&D.tmp2, D.tmp.data, D.tmp.len);
+            nz_memo_put(&lines, t, tn, 0, h, at, D.tmp2.data, D.tmp2.len);
+        }
         /* markdown emphasis */
         size_t w = D.tmp.len;
         const char *star = D.tmp.len ? memchr(D.tmp.data, '*', D.tmp.len) : NULL;
