@@ -44,13 +44,18 @@ static void rx_group(rx *r, int g, size_t *a, size_t *b) { gx_rx_group(r, g, a, 
 /* A pattern over the body is searched from a start offset, and pcre2 tries
  * every character there on: over a report in CJK, the first byte of most
  * patterns (E4..E9) starts a try at nearly every character. But every match
- * contains the pattern's required literal (gx_rx_literal), and when the
- * part of the pattern before that literal can match at most `pre` bytes,
- * a match can only start in the `pre` bytes before an occurrence of the
- * literal. So the literal is looked for (memmem), and pcre2 tries only
- * those starts, anchored, in order: the first that matches is the match
- * the unanchored search finds (it tries the same starts in the same order,
- * and no other start can match). */
+ * contains the pattern's required literal (own_literal: top-level text),
+ * and when the part of the pattern before that literal can match at most
+ * `pre` bytes in this body (rx_width), a match can only start in the `pre`
+ * bytes before an occurrence of the literal, and only with one of the
+ * characters the pattern can start with (rx_firsts). So the literal is
+ * looked for (lit_find), and pcre2 tries only those starts, anchored, in
+ * order: the first that matches is the match the unanchored search finds
+ * (it tries the same starts in the same order, and no other start can
+ * match). A pattern whose prefix is not understood is searched as before,
+ * and not at all when its literal is not in the body after the start.
+ * All of it is read from the patterns of the tables: nothing here knows
+ * a pattern. */
 
 #define RX_FIRSTS 16
 typedef struct rxwin {
