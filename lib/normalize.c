@@ -23,9 +23,9 @@ typedef gx_rx rx;
 static const char *rx_checked;
 static size_t rx_checked_n;
 
-static void rx_subject(const char *s, size_t n)
+static void rx_subject(const char *s, size_t n, bool known_valid)
 {
-    rx_checked = gx_utf8_valid(s, n) ? s : NULL;
+    rx_checked = known_valid || gx_utf8_valid(s, n) ? s : NULL;
     rx_checked_n = n;
 }
 
@@ -44,13 +44,18 @@ static void rx_group(rx *r, int g, size_t *a, size_t *b) { gx_rx_group(r, g, a, 
 /* A pattern over the body is searched from a start offset, and pcre2 tries
  * every character there on: over a report in CJK, the first byte of most
  * patterns (E4..E9) starts a try at nearly every character. But every match
- * contains the pattern's required literal (gx_rx_literal), and when the
- * part of the pattern before that literal can match at most `pre` bytes,
- * a match can only start in the `pre` bytes before an occurrence of the
- * literal. So the literal is looked for (memmem), and pcre2 tries only
- * those starts, anchored, in order: the first that matches is the match
- * the unanchored search finds (it tries the same starts in the same order,
- * and no other start can match). */
+ * contains the pattern's required literal (own_literal: top-level text),
+ * and when the part of the pattern before that literal can match at most
+ * `pre` bytes in this body (rx_width), a match can only start in the `pre`
+ * bytes before an occurrence of the literal, and only with one of the
+ * characters the pattern can start with (rx_firsts). So the literal is
+ * looked for (lit_find), and pcre2 tries only those starts, anchored, in
+ * order: the first that matches is the match the unanchored search finds
+ * (it tries the same starts in the same order, and no other start can
+ * match). A pattern whose prefix is not understood is searched as before,
+ * and not at all when its literal is not in the body after the start.
+ * All of it is read from the patterns of the tables: nothing here knows
+ * a pattern. */
 
 #define RX_FIRSTS 16
 typedef struct rxwin {
@@ -58,14 +63,28 @@ typedef struct rxwin {
     const char *lit;      /* the required literal, or NULL: search as usual */
     size_t      lit_n;
     size_t      key;      /* the byte of the literal memchr looks for */
-    size_t      pre;      /* bytes the pattern can match before the literal */
-    bool        only_there; /* pre unknown: the literal only tells whether to search */
+    unsigned    key_serial; /* the body key was chosen for */
+    size_t      pl;       /* the pattern's prefix before the literal: p[0..pl) */
+    size_t      pre;      /* bytes the prefix can match in this body */
+    bool        only_there; /* pre unknown or too large: the literal only tells
+                               whether to search */
+    long        ws_at, num_at; /* the body runs pre was computed for */
+    rx          anch;     /* the pattern anchored at the start offset: \G(?:...) */
+    char       *anch_pat;
     int         nfirst;   /* > 0: every match starts with one of these characters */
     const char *first[RX_FIRSTS];
     size_t      first_n[RX_FIRSTS];
+    uint64_t    first_byte[4]; /* the first bytes of first[] */
+    /* after the literal: a bounded gap (pattern text p[gap_a..gap_b)), then
+     * one of these words, required: an occurrence of the literal with none
+     * of them within gap bytes after it cannot be the literal of a match */
+    int         nafter;
+    const char *after[RX_FIRSTS];
+    size_t      after_n[RX_FIRSTS];
+    uint64_t    after_byte[4];
+    size_t      gap_a, gap_b;
+    long        gap;      /* for this body; < 0: no such test */
 } rxwin;
-
-static long rx_width(const char *p, size_t a, size_t b);
 
 /* Index after the character class at p[i] == '[' (within b), or 0. */
 static size_t class_end(const char *p, size_t i, size_t b)
@@ -100,26 +119,68 @@ static size_t group_end(const char *p, size_t i, size_t b)
     return 0;
 }
 
-/* The most bytes of UTF-8 text one alternative-free or alternated piece
- * p[a..b) of a pattern can match, or -1 when it is unbounded or holds
- * anything not understood here (then nothing is assumed). A character
- * class, an escape or . counts 4 bytes (the longest UTF-8 character). */
-static long rx_width(const char *p, size_t a, size_t b)
+/* Is the class at p[i] == '[' (ending before j) one of digits, commas and
+ * points only ([\d,], [0-9.,] ...)? */
+static bool class_numeric(const char *p, size_t i, size_t j)
+{
+    i++;
+    if (p[i] == '^') return false;
+    for (; i < j - 1; i++) {
+        if (p[i] == '\\' && p[i + 1] == 'd') { i++; continue; }
+        if (!((p[i] >= '0' && p[i] <= '9') || p[i] == ',' || p[i] == '.')) return false;
+    }
+    return true;
+}
+
+/* What a pattern's width depends on in one body: the longest run of ASCII
+ * whitespace bytes (all that \s matches: the patterns are compiled without
+ * PCRE2_UCP) and the longest run of bytes in [0-9,.] (all that \d and
+ * [\d,] match). An unbounded \s* or [\d,]* can match no more than that. */
+typedef struct rxw_ctx { long ws, num; int ngroup; long gw[32]; } rxw_ctx;
+
+/* Count the capturing groups inside the group p[i..j) that rx_width does
+ * not look into (an assertion): their widths are not known. False when a
+ * group there is named or resets numbers (not followed here). */
+static bool skip_groups(const char *p, size_t i, size_t j, rxw_ctx *x)
+{
+    for (size_t k = i + 1; k + 1 < j; k++) {
+        if (p[k] == '\\') { k++; continue; }
+        if (p[k] == '[') { size_t e = class_end(p, k, j); if (!e) return false; k = e - 1; continue; }
+        if (p[k] != '(') continue;
+        if (p[k + 1] == '?') {
+            if (p[k + 2] == 'P' || p[k + 2] == '\'' || p[k + 2] == '|' ||
+                (p[k + 2] == '<' && p[k + 3] != '=' && p[k + 3] != '!')) return false;
+        } else if (p[k + 1] != '*') {
+            if (++x->ngroup < 32) x->gw[x->ngroup] = -1;
+        }
+    }
+    return true;
+}
+
+/* The most bytes of UTF-8 text a piece p[a..b) of a pattern can match in
+ * the body described by x, or -1 when it is unbounded or holds anything
+ * not understood here (then nothing is assumed). A character class, an
+ * escape or . counts 4 bytes (the longest UTF-8 character); a back
+ * reference, the width of its group. */
+static long rx_width(const char *p, size_t a, size_t b, rxw_ctx *x)
 {
     long best = 0, cur = 0;
     size_t i = a;
     while (i < b) {
         unsigned char c = (unsigned char)p[i];
         long w;
+        int run = 0;            /* 1: whitespace, 2: digits (for * and +) */
         size_t j;
         if (c == '|') { if (cur > best) best = cur; cur = 0; i++; continue; }
         if (c == '(') {
             j = group_end(p, i, b);
             if (!j) return -1;
             size_t in = i + 1;
+            int num = 0;
             if (p[in] == '?') {
                 if (p[in + 1] == '=' || p[in + 1] == '!' ||
                     (p[in + 1] == '<' && (p[in + 2] == '=' || p[in + 2] == '!'))) {
+                    if (!skip_groups(p, i, j, x)) return -1;
                     w = 0;                        /* an assertion: no width */
                     i = j;
                     goto quant;
@@ -127,19 +188,38 @@ static long rx_width(const char *p, size_t a, size_t b)
                 if (p[in + 1] == ':' || p[in + 1] == '>') in += 2;
                 else return -1;                   /* names, options, ...: not here */
             } else if (p[in] == '*') return -1;
-            w = rx_width(p, in, j - 1);
+            else num = ++x->ngroup;
+            w = rx_width(p, in, j - 1, x);
             if (w < 0) return -1;
+            if (num && num < 32) x->gw[num] = w;
             i = j;
         } else if (c == '[') {
             j = class_end(p, i, b);
             if (!j) return -1;
             w = 4;
+            if (class_numeric(p, i, j)) run = 2;
             i = j;
         } else if (c == '\\') {
             char e = i + 1 < b ? p[i + 1] : 0;
-            if (!e || strchr("QEKGXCgkx0123456789pPNoc", e)) return -1;
-            w = strchr("bBAzZ", e) ? 0 : 4;
-            i += 2;
+            if (e >= '1' && e <= '9') {          /* a back reference */
+                int n = 0;
+                i++;
+                while (i < b && p[i] >= '0' && p[i] <= '9') n = n * 10 + (p[i++] - '0');
+                if (n > x->ngroup || n >= 32 || x->gw[n] < 0) return -1;
+                w = x->gw[n];
+            } else if ((e == 'p' || e == 'P') && i + 2 < b) {
+                if (p[i + 2] == '{') {
+                    const char *cl = memchr(p + i, '}', b - i);
+                    if (!cl) return -1;
+                    i = (size_t)(cl - p) + 1;
+                } else i += 3;
+                w = 4;
+            } else {
+                if (!e || strchr("QEKGXCgkx0pPNoc", e)) return -1;
+                w = strchr("bBAzZ", e) ? 0 : 4;
+                run = e == 's' ? 1 : e == 'd' ? 2 : 0;
+                i += 2;
+            }
         } else if (c == '^' || c == '$') { w = 0; i++; }
         else if (c == '.') { w = 4; i++; }
         else if (c == ')' || c == '*' || c == '+' || c == '?' || c == '{' || c == '#' || c == ' ') return -1;
@@ -148,22 +228,32 @@ static long rx_width(const char *p, size_t a, size_t b)
             w = (long)cl;
             i += cl;
         }
-    quant:
-        if (i < b && (p[i] == '*' || p[i] == '+')) return -1;
-        if (i < b && p[i] == '?') { i++; }
+    quant:;
+        /* unbounded repeats only of whitespace or digits: a run in the body */
+        long unbounded = run == 1 ? x->ws : run == 2 ? x->num : -1;
+        if (i < b && (p[i] == '*' || p[i] == '+')) {
+            if (unbounded < 0) return -1;
+            w = unbounded;
+            i++;
+        } else if (i < b && p[i] == '?') { i++; }
         else if (i < b && p[i] == '{') {
             size_t k = i + 1;
             long lo = 0, hi;
             while (k < b && p[k] >= '0' && p[k] <= '9') lo = lo * 10 + (p[k++] - '0');
             hi = lo;
+            bool open = false;
             if (k < b && p[k] == ',') {
                 k++;
-                if (k >= b || p[k] < '0' || p[k] > '9') return -1;   /* {m,}: unbounded */
-                hi = 0;
-                while (k < b && p[k] >= '0' && p[k] <= '9') hi = hi * 10 + (p[k++] - '0');
+                if (k < b && p[k] >= '0' && p[k] <= '9') {
+                    hi = 0;
+                    while (k < b && p[k] >= '0' && p[k] <= '9') hi = hi * 10 + (p[k++] - '0');
+                } else open = true;            /* {m,}: unbounded */
             }
             if (k >= b || p[k] != '}' || k == i + 1 || hi > 1000) return -1;
-            w *= hi;
+            if (open) {
+                if (unbounded < 0) return -1;
+                w = unbounded;
+            } else w *= hi;
             i = k + 1;
         }
         if (i < b && (p[i] == '?' || p[i] == '+')) i++;   /* lazy, possessive */
@@ -184,7 +274,7 @@ static int rx_firsts(const char *p, size_t a, size_t b, rxwin *w)
     while (i < b) {
         unsigned char c = (unsigned char)p[i];
         int nullable;
-        size_t j;
+        size_t j = 0;
         if (c == '(') {
             j = group_end(p, i, b);
             if (!j) return -1;
@@ -216,6 +306,20 @@ static int rx_firsts(const char *p, size_t a, size_t b, rxwin *w)
                 else if (p[k] == ')') depth--;
             }
             i = j;
+        } else if ((c == '\\' && p[i + 1] == 'd') || (c == '[' && (j = class_end(p, i, b)) && class_numeric(p, i, j))) {
+            /* digits (and the class's commas and points) */
+            static const char digits[] = "0123456789,.";
+            for (int d = 0; d < (c == '[' ? 12 : 10); d++) {
+                bool have = false;
+                for (int f = 0; f < w->nfirst; f++)
+                    if (w->first_n[f] == 1 && w->first[f][0] == digits[d]) have = true;
+                if (have) continue;
+                if (w->nfirst == RX_FIRSTS) return -1;
+                w->first[w->nfirst] = digits + d;
+                w->first_n[w->nfirst++] = 1;
+            }
+            nullable = 0;
+            i = c == '[' ? j : i + 2;
         } else if (c == '[' || c == '\\' || c == '.' || c == '^' || c == '$' || c == '|' || c == ')' ||
                    c == '*' || c == '+' || c == '?' || c == '{' || c == '#' || c == ' ') {
             return -1;
@@ -326,28 +430,157 @@ static size_t own_literal(const char *p, const char **lit)
     return best_n;
 }
 
+/* Index after the item of pattern p at i (a character, class, escape,
+ * group, with its quantifier), or 0 when not followed here; *quant tells
+ * whether a quantifier follows. */
+static size_t item_end(const char *p, size_t i, bool *quant)
+{
+    size_t b = strlen(p), j;
+    unsigned char c = (unsigned char)p[i];
+    if (c == '(') { j = group_end(p, i, b); if (!j) return 0; }
+    else if (c == '[') { j = class_end(p, i, b); if (!j) return 0; }
+    else if (c == '\\') {
+        char e = p[i + 1];
+        if (!e || (unsigned char)e >= 0x80) return 0;
+        j = i + 2;
+        if ((e == 'p' || e == 'P') && p[j] == '{') {
+            const char *cl = strchr(p + j, '}');
+            if (!cl) return 0;
+            j = (size_t)(cl - p) + 1;
+        } else if (strchr("xoNgkcQE", e) || (e >= '0' && e <= '9')) return 0;
+    } else if (c == '|' || c == ')' || c == '*' || c == '+' || c == '?' || c == '{') return 0;
+    else j = i + (c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1);
+    *quant = p[j] == '?' || p[j] == '*' || p[j] == '+' || p[j] == '{';
+    if (p[j] == '{') {
+        const char *cl = strchr(p + j, '}');
+        if (!cl) return 0;
+        j = (size_t)(cl - p) + 1;
+    } else if (*quant) j++;
+    if (*quant && (p[j] == '?' || p[j] == '+')) j++;
+    return j;
+}
+
+/* Add word p[a..b) (plain characters only) to w's words after the literal. */
+static bool after_add(rxwin *w, const char *p, size_t a, size_t b)
+{
+    if (a >= b || w->nafter == RX_FIRSTS) return false;
+    for (size_t k = a; k < b; k++)
+        if (strchr("\\[](){}|.*+?^$#", p[k]) && p[k]) return false;
+    w->after[w->nafter] = p + a;
+    w->after_n[w->nafter++] = b - a;
+    return true;
+}
+
+/* The words after the literal (see rxwin): the first top-level item after
+ * it that is a plain character not made optional, or a group of plain
+ * alternatives with no quantifier; the items before it are the gap. */
+static void rxwin_after(rxwin *w, const char *p)
+{
+    w->nafter = 0;
+    size_t i = w->pl + w->lit_n;
+    while (p[i]) {
+        bool q = false;
+        size_t j = item_end(p, i, &q);
+        if (!j) return;
+        unsigned char c = (unsigned char)p[i];
+        if (!q && c == '(' && p[i + 1] == '?' && p[i + 2] == ':') {
+            /* (?:a|b|c): every alternative plain text */
+            size_t a = i + 3;
+            bool ok = true;
+            for (size_t k = a; k < j; k++)
+                if (p[k] == '|' || k == j - 1) { ok = ok && after_add(w, p, a, k); a = k + 1; }
+            if (ok) break;
+            w->nafter = 0;
+        } else if (!q && c != '(' && c != '[' && c != '\\' && c != '.' && c != '^' && c != '$') {
+            if (after_add(w, p, i, j)) break;
+            w->nafter = 0;
+        }
+        i = j;
+    }
+    if (!p[i]) { w->nafter = 0; return; }
+    w->gap_a = w->pl + w->lit_n;
+    w->gap_b = i;
+    /* back references in the gap would need the groups before: not here */
+    for (size_t k = w->gap_a; k < w->gap_b; k++)
+        if (p[k] == '\\' && ((p[k + 1] >= '1' && p[k + 1] <= '9') || p[k + 1] == 'g' || p[k + 1] == 'k'))
+            { w->nafter = 0; return; }
+    memset(w->after_byte, 0, sizeof w->after_byte);
+    for (int k = 0; k < w->nafter; k++) {
+        unsigned char c0 = (unsigned char)w->after[k][0];
+        w->after_byte[c0 >> 6] |= (uint64_t)1 << (c0 & 63);
+    }
+}
+
+/* Does one of w's words after the literal start in s[a..e]? */
+static bool after_there(const rxwin *w, const char *s, size_t n, size_t a, size_t e)
+{
+    for (size_t r = a; r <= e && r < n; r++) {
+        unsigned char c0 = (unsigned char)s[r];
+        if (!(w->after_byte[c0 >> 6] >> (c0 & 63) & 1)) continue;
+        for (int k = 0; k < w->nafter; k++)
+            if (w->after_n[k] <= n - r && memcmp(s + r, w->after[k], w->after_n[k]) == 0) return true;
+    }
+    return false;
+}
+
+/* The longest runs of whitespace and of [0-9,.] in the body (rxw_ctx). */
+static long body_ws_run, body_num_run;
+/* Byte counts of a sample of the body (every 7th byte), and which body
+ * they describe: a literal is looked for by its rarest byte (any byte
+ * finds it; a rare one wastes fewest memchr stops). */
+static unsigned body_hist[256];
+static unsigned body_serial;
+
+static void body_runs(const char *s, size_t n)
+{
+    long ws = 0, num = 0, bw = 0, bn = 0;
+    for (size_t i = 0; i < n; i++) {
+        /* eight bytes of CJK text (all >= 0x80) end both runs at once */
+        uint64_t x;
+        while (i + 8 <= n && (memcpy(&x, s + i, 8), (x & 0x8080808080808080ull) == 0x8080808080808080ull)) {
+            ws = num = 0;
+            i += 8;
+        }
+        if (i >= n) break;
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || (c >= '\t' && c <= '\r')) { if (++ws > bw) bw = ws; } else ws = 0;
+        if ((c >= '0' && c <= '9') || c == ',' || c == '.') { if (++num > bn) bn = num; } else num = 0;
+    }
+    body_ws_run = bw;
+    body_num_run = bn;
+    memset(body_hist, 0, sizeof body_hist);
+    for (size_t i = 0; i < n; i += 7) body_hist[(unsigned char)s[i]]++;
+    body_serial++;
+}
+
 static void rxwin_init(rxwin *w, rx *r)
 {
     w->ready = true;
     w->lit = NULL;
-    w->only_there = false;
+    w->only_there = true;
+    w->ws_at = w->num_at = -1;
     if (r->flags & (GX_RX_BYTES | GX_RX_CASELESS)) return;
     const char *lit;
-    size_t n = gx_rx_literal(r, &lit);
-    if (!n) n = own_literal(r->pattern, &lit);
+    size_t n = own_literal(r->pattern, &lit);
     if (!n) return;
     w->lit = lit;
     w->lit_n = n;
     w->key = n - 1;
     for (size_t k = n; k-- > 0;)
         if (((unsigned char)lit[k] & 0xC0) == 0x80) { w->key = k; break; }
-    w->only_there = true;             /* at least: no literal after start, no match */
-    size_t pl = (size_t)(lit - r->pattern);
-    long pre = rx_width(r->pattern, 0, pl);
-    if (pre < 0) return;
+    w->pl = (size_t)(lit - r->pattern);
+    /* tried at one start: \G(?:P) matches at the start offset exactly what P
+     * matches there (the groups keep their numbers), and unlike the match
+     * option PCRE2_ANCHORED it runs as JIT code once compiled */
+    size_t pn = strlen(r->pattern);
+    w->anch_pat = gx_xmalloc(pn + 7);
+    memcpy(w->anch_pat, "\\G(?:", 5);
+    memcpy(w->anch_pat + 5, r->pattern, pn);
+    memcpy(w->anch_pat + 5 + pn, ")", 2);
+    gx_rx_set(&w->anch, w->anch_pat, r->flags, r->where, r->row);
     w->nfirst = 0;
-    if (pre > 0) {
-        int f = rx_firsts(r->pattern, 0, pl, w);
+    if (w->pl > 0) {
+        int f = rx_firsts(r->pattern, 0, w->pl, w);
         if (f < 0) w->nfirst = 0;
         else if (f == 1) {           /* the prefix can be empty: the literal may start it */
             size_t c0 = (unsigned char)lit[0] < 0x80 ? 1 : (unsigned char)lit[0] >= 0xF0 ? 4
@@ -359,9 +592,34 @@ static void rxwin_init(rxwin *w, rx *r)
             else if (!have) w->nfirst = 0;
         }
     }
-    if (pre > (w->nfirst ? RX_WIN_PRE_FIRST : RX_WIN_PRE)) return;
-    w->only_there = false;
-    w->pre = (size_t)pre;
+    memset(w->first_byte, 0, sizeof w->first_byte);
+    for (int k = 0; k < w->nfirst; k++) {
+        unsigned char c0 = (unsigned char)w->first[k][0];
+        w->first_byte[c0 >> 6] |= (uint64_t)1 << (c0 & 63);
+    }
+    rxwin_after(w, r->pattern);
+}
+
+/* The prefix width for this body (it changes only with the body's runs). */
+static void rxwin_pre(rxwin *w, const rx *r)
+{
+    if (w->key_serial != body_serial) {
+        w->key_serial = body_serial;
+        for (size_t k = w->lit_n; k-- > 0;)
+            if (body_hist[(unsigned char)w->lit[k]] < body_hist[(unsigned char)w->lit[w->key]]) w->key = k;
+    }
+    if (w->ws_at == body_ws_run && w->num_at == body_num_run) return;
+    w->ws_at = body_ws_run;
+    w->num_at = body_num_run;
+    rxw_ctx x = {.ws = body_ws_run, .num = body_num_run};
+    long pre = rx_width(r->pattern, 0, w->pl, &x);
+    w->only_there = pre < 0 || pre > (w->nfirst ? RX_WIN_PRE_FIRST : RX_WIN_PRE);
+    w->pre = pre < 0 ? 0 : (size_t)pre;
+    w->gap = -1;
+    if (w->nafter) {
+        rxw_ctx y = {.ws = body_ws_run, .num = body_num_run};
+        w->gap = rx_width(r->pattern, w->gap_a, w->gap_b, &y);
+    }
 }
 
 #define NONE_AT ((size_t)-1)
@@ -395,32 +653,44 @@ static size_t lit_find(const char *s, size_t n, size_t from, const rxwin *w)
 
 /* rx_match over the body (valid UTF-8, checked by rx_subject), trying only
  * the starts that can match. */
-static int rx_find(rx *r, rxwin *w, const char *s, size_t n, size_t start)
+static int rx_find(rx *r, rxwin *w, const char *s, size_t n, size_t start, rx **m)
 {
+    *m = r;
     if (!w->ready) rxwin_init(w, r);
     if (!w->lit || s != rx_checked || n != rx_checked_n) return rx_match(r, s, n, start);
     if (start > n) return 0;
+    rxwin_pre(w, r);
     if (w->only_there) {
         if (n - start < w->lit_n || lit_find(s, n, start, w) == NONE_AT) return 0;
         return rx_match(r, s, n, start);
     }
-    unsigned fl = GX_RX_PADDED | GX_RX_VALID | GX_RX_ANCHORED;
+    unsigned fl = GX_RX_PADDED | GX_RX_VALID;
     size_t next = start;   /* starts before it are tried or cannot match */
-    while (next <= n && n - next >= w->lit_n) {
-        size_t q = lit_find(s, n, next, w);
+    size_t from = start;   /* where the next occurrence is looked for */
+    while (from <= n && n - from >= w->lit_n) {
+        size_t q = lit_find(s, n, from, w);
         if (q == NONE_AT) return 0;
+        from = q + 1;
+        /* an occurrence without a word after it is no match's literal;
+         * the starts before it may still pair with a later one. (Worth
+         * the scan while the tries are interpreted; JIT code fails a try
+         * faster than the scan.) */
+        if (w->gap >= 0 && !w->anch.jit &&
+            !after_there(w, s, n, q + w->lit_n, q + w->lit_n + (size_t)w->gap)) continue;
         size_t a = q - next > w->pre ? q - w->pre : next;
         for (size_t p = a; p <= q; p++) {
             if (((unsigned char)s[p] & 0xC0) == 0x80) continue;   /* inside a character */
             if (w->nfirst && p < q) {
+                unsigned char c0 = (unsigned char)s[p];
+                if (!(w->first_byte[c0 >> 6] >> (c0 & 63) & 1)) continue;
                 bool ok = false;
                 for (int k = 0; k < w->nfirst && !ok; k++)
                     ok = w->first_n[k] <= n - p && s[p] == w->first[k][0] &&
                          same(s + p + 1, w->first[k] + 1, w->first_n[k] - 1);
                 if (!ok) continue;
             }
-            int rc = gx_rx_match(r, s, n, p, fl);
-            if (rc != 0) return rc;
+            int rc = gx_rx_match(&w->anch, s, n, p, fl);
+            if (rc != 0) { *m = &w->anch; return rc; }
         }
         next = q + 1;
     }
@@ -683,6 +953,8 @@ typedef struct fact {
     int    state, source, tab;
     long   line;
     bool   dead;
+    size_t h_ind, h_dim;  /* the ind and dim that h is the hash of (0: none yet) */
+    unsigned h;
 } fact;
 #define NONE ((size_t)-1)
 
@@ -715,9 +987,13 @@ static struct doc {
 
 static size_t put(gx_buf *b, const char *s, size_t n)
 {
+    /* as gx_buf_add then gx_buf_addc(0), with one capacity check */
     size_t off = b->len;
-    gx_buf_add(b, s, n);
-    gx_buf_addc(b, 0);
+    if (b->len + n + 2 > b->cap) gx_buf_reserve(b, n + 1);
+    if (n) memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len++] = 0;
+    b->data[b->len] = 0;
     return off;
 }
 static size_t puts0(gx_buf *b, const char *s) { return put(b, s, strlen(s)); }
@@ -735,16 +1011,29 @@ static void add_long(gx_buf *b, long v)
 #define A(off) (D.arena.data + (off))
 
 /* Store a cell's reference "T<table>:r<row>:c<col>" in the fact arena. */
+static char *put_digits(char *o, long v)
+{
+    char t[24];
+    int n = 0;
+    unsigned long u = v < 0 ? -(unsigned long)v : (unsigned long)v;
+    do { t[n++] = (char)('0' + u % 10); u /= 10; } while (u);
+    if (v < 0) t[n++] = '-';
+    while (n) *o++ = t[--n];
+    return o;
+}
+
 static size_t put_cell_ref(long table, long rown, long coln)
 {
-    gx_buf_reset(&D.tmp2);
-    gx_buf_addc(&D.tmp2, 'T');
-    add_long(&D.tmp2, table);
-    gx_buf_adds(&D.tmp2, ":r");
-    add_long(&D.tmp2, rown);
-    gx_buf_adds(&D.tmp2, ":c");
-    add_long(&D.tmp2, coln);
-    return put(&D.fa, D.tmp2.data, D.tmp2.len);
+    char ref[80], *o = ref;   /* formatted here, stored once */
+    *o++ = 'T';
+    o = put_digits(o, table);
+    *o++ = ':';
+    *o++ = 'r';
+    o = put_digits(o, rown);
+    *o++ = ':';
+    *o++ = 'c';
+    o = put_digits(o, coln);
+    return put(&D.fa, ref, (size_t)(o - ref));
 }
 #define F(off) (D.fa.data + (off))
 
@@ -765,7 +1054,8 @@ static void doc_reset(void)
 static int role_of(const char *s)
 {
     static const char *const names[] = {"", "title", "heading", "text", "blank", "noise", "table", "cell"};
-    for (int i = 1; i < 8; i++) if (strcmp(s, names[i]) == 0) return i;
+    for (int i = 1; i < 8; i++)   /* the first letter first: one strcmp, not seven */
+        if (s[0] == names[i][0] && strcmp(s, names[i]) == 0) return i;
     return R_OTHER;
 }
 
@@ -826,13 +1116,38 @@ static int header_col(const char *h, const char *name)
 
 /* ---- facts ----------------------------------------------------------------- */
 
+/* Eight bytes a step (the probe order of equal keys, and so which of two
+ * equal keys is found first, does not depend on the hash). */
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+    size_t n = strlen(s), i = 0;
+    uint64_t w;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+        h ^= h >> 29;
+    }
+    w = 0;
+    memcpy(&w, s + i, n - i);
+    h = (h ^ w ^ (uint64_t)n << 56) * 0x9E3779B97F4A7C15ull;
+    return h ^ h >> 29;
+}
+
 static unsigned hash_key(const char *ind, const char *dim)
 {
-    unsigned h = 2166136261u;
-    for (const char *p = ind; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
-    h = (h ^ '/') * 16777619u;
-    for (const char *p = dim; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
-    return h;
+    return (unsigned)hash_str(hash_str(1469598103934665603ull, ind), dim);
+}
+
+/* A fact's key hash, kept until its indicator or dimension is replaced
+ * (the table is rebuilt several times per report). */
+static unsigned fact_hash(fact *f)
+{
+    if (f->h_ind != f->ind || f->h_dim != f->dim) {
+        f->h = hash_key(F(f->ind), F(f->dim));
+        f->h_ind = f->ind;
+        f->h_dim = f->dim;
+    }
+    return f->h;
 }
 
 static void hash_rebuild(void)
@@ -844,7 +1159,7 @@ static void hash_rebuild(void)
     for (int i = 0; i < D.nfacts; i++) {
         fact *f = &D.facts[i];
         if (f->dead || f->source == S_NARRATIVE || strcmp(F(f->ind), "unmapped") == 0) continue;
-        unsigned h = hash_key(F(f->ind), F(f->dim)) & (unsigned)(D.hcap - 1);
+        unsigned h = fact_hash(f) & (unsigned)(D.hcap - 1);
         while (D.hash[h] >= 0) h = (h + 1) & (unsigned)(D.hcap - 1);
         D.hash[h] = i;
     }
@@ -854,7 +1169,7 @@ static void hash_insert(int i)
 {
     if (D.nfacts * 2 + 16 > D.hcap) { hash_rebuild(); return; }
     fact *f = &D.facts[i];
-    unsigned h = hash_key(F(f->ind), F(f->dim)) & (unsigned)(D.hcap - 1);
+    unsigned h = fact_hash(f) & (unsigned)(D.hcap - 1);
     while (D.hash[h] >= 0) h = (h + 1) & (unsigned)(D.hcap - 1);
     D.hash[h] = i;
 }
@@ -1026,6 +1341,9 @@ static void table_facts(tinfo *ti)
     if (!init) { nz_path_init(&rp); init = true; }
     /* context: keys of the rows above, nearest first (kept as arena offsets) */
     size_t *ctxo = NULL; int nctx = 0, ctxcap = 0;
+    const char *ctx[48];
+    int ctx_n = 0, ctx_for = -1;
+    const char *ctx_base = NULL;
     long last_row = -1;
     /* units per grid row, from a unit column */
     typedef struct { long row; char unit[32]; } runit;
@@ -1098,11 +1416,16 @@ static void table_facts(tinfo *ti)
         last_rh = r->rowhead;
         const nz_path *colp = col_path(A(r->colhead));
         in.col = colp;
-        const char *ctx[48];
-        int n = 0;
-        for (int c = nctx - 1; c >= 0 && n < 48; c--) ctx[n++] = A(ctxo[c]);
+        /* the rows above, nearest first: rebuilt when a row joined them
+         * (or the arena moved) */
+        if (nctx != ctx_for || D.arena.data != ctx_base) {
+            ctx_n = 0;
+            for (int c = nctx - 1; c >= 0 && ctx_n < 48; c--) ctx[ctx_n++] = A(ctxo[c]);
+            ctx_for = nctx;
+            ctx_base = D.arena.data;
+        }
         in.ctx = ctx;
-        in.nctx = n;
+        in.nctx = ctx_n;
 
         nz_value v;
         nz_value_parse(A(r->text), strlen(A(r->text)), &v);
@@ -1238,14 +1561,36 @@ static void build_body(void)
     gx_buf_reserve(&D.body, 0);
     D.nseg = 0;
     int prev = -1;
+    bool valid = true;   /* every line valid UTF-8: so is the body */
     for (int i = 0; i < D.nrows; i++) {
         row *r = &D.rows[i];
         if (r->role != R_TEXT && r->role != R_HEADING) continue;
         const char *t = A(r->text);
-        gx_norm_keep_space(t, strlen(t), &D.tmp);
+        size_t tn = strlen(t);
+        /* boilerplate lines recur across reports: their normalised form
+         * (and whether they were valid UTF-8) is remembered */
+        static nz_memo lines;
+        size_t vn = 0, at = 0;
+        uint64_t h = 0;
+        const char *hit = nz_memo_get(&lines, t, tn, 0, &vn, &h, &at);
+        if (hit) {
+            gx_buf_reset(&D.tmp);
+            gx_buf_add(&D.tmp, hit + 1, vn - 1);
+            if (!hit[0]) valid = false;
+        } else {
+            gx_norm_keep_space(t, tn, &D.tmp);
+            bool ok = gx_norm_input_valid();
+            if (!ok) valid = false;
+            gx_buf_reset(&D.tmp2);
+            gx_buf_addc(&D.tmp2, ok);
+            gx_buf_add(&D.tmp2, D.tmp.data, D.tmp.len);
+            nz_memo_put(&lines, t, tn, 0, h, at, D.tmp2.data, D.tmp2.len);
+        }
         /* markdown emphasis */
-        size_t w = 0;
-        for (size_t j = 0; j < D.tmp.len; j++) {
+        size_t w = D.tmp.len;
+        const char *star = D.tmp.len ? memchr(D.tmp.data, '*', D.tmp.len) : NULL;
+        if (star) w = (size_t)(star - D.tmp.data);   /* bytes before it stay */
+        for (size_t j = w; star && j < D.tmp.len; j++) {
             if (D.tmp.data[j] == '*' && j + 1 < D.tmp.len && D.tmp.data[j + 1] == '*') { j++; continue; }
             D.tmp.data[w++] = D.tmp.data[j];
         }
@@ -1272,7 +1617,8 @@ static void build_body(void)
     }
     if (!D.body.data) { gx_buf_reserve(&D.body, 0); D.body.data[0] = 0; }
     gx_rx_pad(&D.body);
-    rx_subject(D.body.data, D.body.len);
+    rx_subject(D.body.data, D.body.len, valid);
+    body_runs(D.body.data, D.body.len);
 }
 
 static long line_at(size_t off)
@@ -1359,12 +1705,13 @@ static void narrative(void)
         /* an earlier cue of the same indicator already found something earlier? checked at the end */
         size_t start = 0;
         while (start <= n) {
-            int rc = rx_find(&c->r, &c->w, s, n, start);
+            rx *m;
+            int rc = rx_find(&c->r, &c->w, s, n, start, &m);
             if (rc <= 0) break;
             size_t m0, m1, ga, gb;
-            rx_group(&c->r, 0, &m0, &m1);
+            rx_group(m, 0, &m0, &m1);
             ga = m0; gb = m1;
-            if (c->group > 0 && c->group < rc) rx_group(&c->r, c->group, &ga, &gb);
+            if (c->group > 0 && c->group < rc) rx_group(m, c->group, &ga, &gb);
             if (ga == GX_RX_UNSET) ga = m0, gb = m1;
             size_t next = m1 > m0 ? m1 : m0 + 1;
             size_t ss = sentence_start(s, m0);
@@ -1405,7 +1752,7 @@ static void narrative(void)
             if (c->unit[0] == '$') {
                 int g = atoi(c->unit + 1);
                 size_t ua, ub;
-                if (g > 0 && g < rc) { rx_group(&c->r, g, &ua, &ub);
+                if (g > 0 && g < rc) { rx_group(m, g, &ua, &ub);
                     if (ua != GX_RX_UNSET && ub - ua < sizeof cand.unit) { memcpy(cand.unit, s + ua, ub - ua); cand.unit[ub - ua] = 0; } }
             } else {
                 snprintf(cand.unit, sizeof cand.unit, "%s", c->unit);
@@ -1583,16 +1930,17 @@ static void doc_facts(void)
         if (found) continue;
         size_t start = 0;
         while (start <= n) {
-            int rc = rx_find(&d->r, &d->w, s, n, start);
+            rx *m;
+            int rc = rx_find(&d->r, &d->w, s, n, start, &m);
             if (rc <= 0) break;
             size_t m0, m1;
-            rx_group(&d->r, 0, &m0, &m1);
+            rx_group(m, 0, &m0, &m1);
             start = m1 > m0 ? m1 : m0 + 1;
             if (!kind_ok(d, m0)) continue;
             size_t ss = sentence_start(s, m0), se = sentence_end(s, n, m1);
             size_t ga[3] = {m0, m0, m0}, gb[3] = {m1, m1, m1};
             for (int g = 0; g < 3; g++)
-                if (d->g[g] > 0 && d->g[g] < rc) rx_group(&d->r, d->g[g], &ga[g], &gb[g]);
+                if (d->g[g] > 0 && d->g[g] < rc) rx_group(m, d->g[g], &ga[g], &gb[g]);
             char v[3][40];
             gx_buf_reset(&fl);
             if (d->mode == DF_FIRST || d->mode == DF_ALL) {
@@ -1771,12 +2119,15 @@ static void t4_shift(tinfo *ti)
     if (!(ti->kinds & NZ_K_T4)) return;
     fact *slot[15] = {0};
     char ind[64];
+    static char names[15][64];   /* group.column, made once */
+    if (!names[0][0])
+        for (int k = 0; k < 15; k++) snprintf(names[k], sizeof names[k], "%s.%s", t4_groups[k / 5], t4_cols[k % 5]);
     for (int g = 0; g < 3; g++)
         for (int c = 0; c < 5; c++) {
-            snprintf(ind, sizeof ind, "%s.%s", t4_groups[g], t4_cols[c]);
+            const char *want = names[g * 5 + c];
             for (int i = 0; i < D.nfacts; i++) {
                 fact *f = &D.facts[i];
-                if (f->tab == ti->num && f->source == S_TABLE && !f->dead && strcmp(F(f->ind), ind) == 0) {
+                if (f->tab == ti->num && f->source == S_TABLE && !f->dead && strcmp(F(f->ind), want) == 0) {
                     slot[g * 5 + c] = f;
                     break;
                 }
@@ -1848,12 +2199,18 @@ static void derive_one(const char *ind, const char *dim, char *const *pind,
                        const char *const *pdim, int np, const char *flags)
 {
     if (find_fact(ind, dim)) return;
+    /* the parts first: most derived facts have none in a report, and then
+     * nothing is written (the description below is not needed) */
+    fact *part[64];
+    bool any = false;
+    for (int p = 0; p < np; p++) any |= (part[p] = find_fact(pind[p], pdim[p])) != NULL;
+    if (!any) return;
     double sum = 0;
     int have = 0, numbers = 0;
     size_t unit = 0;    /* the unit of the parts */
     gx_buf_reset(&D.tmp2);
     for (int p = 0; p < np; p++) {
-        fact *f = find_fact(pind[p], pdim[p]);
+        fact *f = part[p];
         if (D.tmp2.len) gx_buf_adds(&D.tmp2, " + ");
         gx_buf_adds(&D.tmp2, pind[p]);
         if (strcmp(pdim[p], dim) != 0) { gx_buf_addc(&D.tmp2, '['); gx_buf_adds(&D.tmp2, pdim[p]); gx_buf_addc(&D.tmp2, ']'); }
@@ -1877,7 +2234,7 @@ static void derive_one(const char *ind, const char *dim, char *const *pind,
     if (numbers == np) {
         f->state = NZ_NUMBER;
         char v[48];
-        if (sum == (long long)sum) snprintf(v, sizeof v, "%lld", (long long)sum);
+        if (sum == (long long)sum) *put_digits(v, (long)(long long)sum) = 0;   /* as %lld */
         else {
             snprintf(v, sizeof v, "%.10f", sum);   /* then drop trailing zeros */
             char *e = v + strlen(v);
@@ -1967,8 +2324,9 @@ static void emit(void)
             if (f->state == NZ_NUMBER && f->val != NONE) out_str(F(f->val)); else gx_outs(GX_NULL_FIELD);
             gx_outc('\t');
             out_str(F(f->unit)); gx_outc('\t');
-            out_str(nz_state_names[f->state]); gx_outc('\t');
-            out_str(source_names[f->source]); gx_outc('\t');
+            /* names of our own, nothing to escape */
+            gx_outs(nz_state_names[f->state]); gx_outc('\t');
+            gx_outs(source_names[f->source]); gx_outc('\t');
             if (f->line > 0) gx_outl(f->line); else gx_outs(GX_NULL_FIELD);
             gx_outc('\t');
             out_str(F(f->ref)); gx_outc('\t');

@@ -57,6 +57,9 @@ static void label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t c
     gx_norm_match(s, n, &b);
     const char *p = b.data;
     size_t len = b.len, i = 0;
+    /* the key is at most as long as the normalised label: written in place */
+    gx_buf_reserve(out, len);
+    char *o = out->data + out->len;
     while (i < len) {
         unsigned char c = (unsigned char)p[i];
         /* parentheses: numbering or a note, both deleted */
@@ -80,6 +83,19 @@ static void label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t c
         }
         /* 其中: */
         if (len - i >= 7 && memcmp(p + i, "其中:", 7) == 0) { i += 7; continue; }
+        /* most characters: CJK (lead bytes E4..E9), kept unless a numeral
+         * (no punctuation that keys drop is there) */
+        if (c >= 0xE4 && c <= 0xE9 && len - i >= 3 && ((unsigned char)p[i + 1] & 0xC0) == 0x80 &&
+            ((unsigned char)p[i + 2] & 0xC0) == 0x80) {
+            int32_t x = (int32_t)((c & 0x0F) << 12 | ((unsigned char)p[i + 1] & 0x3F) << 6 |
+                                  ((unsigned char)p[i + 2] & 0x3F));
+            if (!is_cjk_numeral(x)) {
+                memcpy(o, p + i, 3);
+                o += 3;
+                i += 3;
+                continue;
+            }
+        }
         /* ASCII digits followed by . or 、 and not by a digit: numbering */
         if (c >= '0' && c <= '9') {
             size_t j = i;
@@ -96,13 +112,14 @@ static void label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t c
                 j++;
                 while (j < len && p[j] >= '0' && p[j] <= '9') j++;
             }
-            gx_buf_add(out, p + i, j - i);
+            memcpy(o, p + i, j - i);
+            o += j - i;
             i = j;
             continue;
         }
         int32_t cp;
         int k = gx_utf8_next(p + i, len - i, &cp);
-        if (k < 0) { gx_buf_addc(out, (char)c); i++; continue; }
+        if (k < 0) { *o++ = (char)c; i++; continue; }
         /* CJK numerals followed by 、: numbering */
         if (is_cjk_numeral(cp)) {
             size_t j = i;
@@ -118,10 +135,12 @@ static void label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t c
             if (count <= 3 && len - j >= 3 && memcmp(p + j, "、", 3) == 0) { i = j + 3; continue; }
         }
         if (is_drop_punct(cp)) { i += (size_t)k; continue; }
-        gx_buf_add(out, p + i, (size_t)k);
+        memcpy(o, p + i, (size_t)k);
+        o += k;
         i += (size_t)k;
     }
-    if (!out->data) { gx_buf_reserve(out, 0); out->data[0] = 0; }
+    out->len = (size_t)(o - out->data);
+    out->data[out->len] = 0;
 }
 
 /* ---- a memo of keys -------------------------------------------------------- */
@@ -135,26 +154,36 @@ static void label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t c
 #define MEMO_SLOTS 8192            /* a power of two; at most half are used */
 #define MEMO_ARENA (4u << 20)      /* bytes of inputs and values */
 
-typedef struct memo_slot { uint64_t h; uint32_t in, in_n, val, val_n, salt; } memo_slot;
-typedef struct memo { memo_slot *slot; int used; gx_buf arena; } memo;
 
 static uint64_t memo_hash(const char *s, size_t n, unsigned salt)
 {
-    uint64_t h = 1469598103934665603ull ^ salt;
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    /* eight bytes a step (labels are tens of bytes) */
+    uint64_t h = 1469598103934665603ull ^ salt ^ (uint64_t)n << 32, w;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+        h ^= h >> 29;
+    }
+    if (i < n) {
+        w = 0;
+        memcpy(&w, s + i, n - i);
+        h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+        h ^= h >> 29;
+    }
     return h | 1;                  /* 0 marks an empty slot */
 }
 
 /* The value remembered for s[0..n) (salt: a variant of the question), or
- * NULL; *at is where a new value goes (pass it to memo_put). */
-static const char *memo_get(memo *m, const char *s, size_t n, unsigned salt, size_t *val_n,
+ * NULL; *at is where a new value goes (pass it to nz_memo_put). */
+const char *nz_memo_get(nz_memo *m, const char *s, size_t n, unsigned salt, size_t *val_n,
                             uint64_t *hp, size_t *at)
 {
     if (!m->slot) m->slot = gx_xcalloc(MEMO_SLOTS, sizeof *m->slot);
     uint64_t h = memo_hash(s, n, salt);
     size_t i = (size_t)h & (MEMO_SLOTS - 1);
     for (; m->slot[i].h; i = (i + 1) & (MEMO_SLOTS - 1)) {
-        memo_slot *e = &m->slot[i];
+        nz_memo_slot *e = &m->slot[i];
         if (e->h == h && e->in_n == n && e->salt == salt && memcmp(m->arena.data + e->in, s, n) == 0) {
             *val_n = e->val_n;
             return m->arena.data + e->val;
@@ -165,7 +194,7 @@ static const char *memo_get(memo *m, const char *s, size_t n, unsigned salt, siz
     return NULL;
 }
 
-static void memo_put(memo *m, const char *s, size_t n, unsigned salt, uint64_t h, size_t at,
+void nz_memo_put(nz_memo *m, const char *s, size_t n, unsigned salt, uint64_t h, size_t at,
                      const char *val, size_t val_n)
 {
     if (n + val_n > MEMO_ARENA / 4) return;        /* not worth keeping */
@@ -175,7 +204,7 @@ static void memo_put(memo *m, const char *s, size_t n, unsigned salt, uint64_t h
         gx_buf_reset(&m->arena);
         at = (size_t)h & (MEMO_SLOTS - 1);
     }
-    memo_slot *e = &m->slot[at];
+    nz_memo_slot *e = &m->slot[at];
     e->h = h;
     e->salt = salt;
     e->in = (uint32_t)m->arena.len;
@@ -191,12 +220,12 @@ static void memo_put(memo *m, const char *s, size_t n, unsigned salt, uint64_t h
  * NUL) after a flag byte, then the key bytes. */
 void nz_label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t cap)
 {
-    static memo m;
+    static nz_memo m;
     static gx_buf v;
     unsigned salt = unit ? (unsigned)cap + 1 : 0;
     size_t vn = 0, at = 0;
     uint64_t h = 0;
-    const char *hit = memo_get(&m, s, n, salt, &vn, &h, &at);
+    const char *hit = nz_memo_get(&m, s, n, salt, &vn, &h, &at);
     if (hit) {
         size_t ul = 0;
         if (hit[0]) { ul = strlen(hit + 1) + 1; memcpy(unit, hit + 1, ul); }
@@ -227,7 +256,7 @@ void nz_label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t cap)
     gx_buf_addc(&v, wrote_unit ? 1 : 0);
     if (wrote_unit) gx_buf_add(&v, u, strlen(u) + 1);
     gx_buf_add(&v, k.data ? k.data : "", k.len);
-    memo_put(&m, s, n, salt, h, at, v.data, v.len);
+    nz_memo_put(&m, s, n, salt, h, at, v.data, v.len);
 }
 
 void nz_path_init(nz_path *p) { memset(p, 0, sizeof *p); gx_buf_init(&p->key); }
@@ -305,8 +334,9 @@ static unsigned tail_bucket(uint32_t tail) { return (tail * 2654435761u) >> 26; 
 /* Store the keys of a path's groups and leaf in m->keys; return offsets. */
 static void split_keys(gx_buf *keys, const char *s, size_t *g, size_t *leaf)
 {
-    nz_path p;
-    nz_path_init(&p);
+    static nz_path p;      /* reused: one key buffer for the whole table */
+    static bool init;
+    if (!init) { nz_path_init(&p); init = true; }
     nz_path_set(&p, s, strlen(s));
     size_t cut = p.n > 1 ? p.end[p.n - 2] : 0;
     *g = keys->len;
@@ -315,7 +345,6 @@ static void split_keys(gx_buf *keys, const char *s, size_t *g, size_t *leaf)
     *leaf = keys->len;
     gx_buf_add(keys, p.key.data + cut, p.key.len - cut);
     gx_buf_addc(keys, 0);
-    nz_path_free(&p);
 }
 
 void nz_map_load(nz_map *m, const char *path)
@@ -430,10 +459,15 @@ const nz_entry *nz_map_best(const nz_map *m, int type, const nz_match_in *in,
     /* a leaf must end the path's key: compare lengths and last bytes first */
     const char *rk = in->row->key.data, *ck = in->col->key.data;
     size_t rn = in->row->key.len, cn = in->col->key.len;
+    /* rt[t]: the last t bytes packed (0 when the key is shorter): the
+     * lowest t bytes of the last min(4, length) bytes packed */
     uint32_t rt[5], ct[5];
-    for (int t = 0; t <= 4; t++) {
-        rt[t] = (size_t)t <= rn ? tail_of(rk, rn, t) : 0;
-        ct[t] = (size_t)t <= cn ? tail_of(ck, cn, t) : 0;
+    uint32_t rw = tail_of(rk, rn, rn < 4 ? (int)rn : 4), cw = tail_of(ck, cn, cn < 4 ? (int)cn : 4);
+    rt[0] = ct[0] = 0;
+    for (int t = 1; t <= 4; t++) {
+        uint32_t mask = t == 4 ? 0xFFFFFFFFu : ((uint32_t)1 << (8 * t)) - 1;
+        rt[t] = (size_t)t <= rn ? rw & mask : 0;
+        ct[t] = (size_t)t <= cn ? cw & mask : 0;
     }
     /* the candidates: the entries whose 4-byte row tail falls in the row
      * key's bucket, and those with a shorter row leaf, merged in table order

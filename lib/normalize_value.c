@@ -92,11 +92,24 @@ size_t nz_unit_prefix(const char *s, size_t n)
     return 0;
 }
 
-bool nz_is_unit(const char *s, size_t n)
+static bool is_unit(const char *s, size_t n)
 {
     static gx_buf b;
     gx_norm_match(s, n, &b);
     return b.len && nz_unit_prefix(b.data, b.len) == b.len;
+}
+
+/* The same cell texts and row heads are asked about again and again. */
+bool nz_is_unit(const char *s, size_t n)
+{
+    static nz_memo m;
+    size_t vn = 0, at = 0;
+    uint64_t h = 0;
+    const char *hit = nz_memo_get(&m, s, n, 0, &vn, &h, &at);
+    if (hit) return hit[0];
+    char r = is_unit(s, n);
+    nz_memo_put(&m, s, n, 0, h, at, &r, 1);
+    return r;
 }
 
 static void copy_trunc(char *dst, size_t cap, const char *s, size_t n)
@@ -110,7 +123,22 @@ static void copy_trunc(char *dst, size_t cap, const char *s, size_t n)
     dst[n] = 0;
 }
 
+static void value_parse(const char *s, size_t n, nz_value *v);
+
+/* Cell texts repeat (0, 1, -, the same figures in every report of a
+ * template): parsed values are remembered by text. */
 void nz_value_parse(const char *s, size_t n, nz_value *v)
+{
+    static nz_memo m;
+    size_t vn = 0, at = 0;
+    uint64_t h = 0;
+    const char *hit = nz_memo_get(&m, s, n, 0, &vn, &h, &at);
+    if (hit && vn == sizeof *v) { memcpy(v, hit, sizeof *v); return; }
+    value_parse(s, n, v);
+    nz_memo_put(&m, s, n, 0, h, at, (const char *)v, sizeof *v);
+}
+
+static void value_parse(const char *s, size_t n, nz_value *v)
 {
     static gx_buf b;
     load();

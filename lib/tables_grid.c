@@ -163,6 +163,45 @@ bool tb_split_pipes(tb_grid *g, const char *s, size_t n, int src, unsigned flags
     return true;
 }
 
+/* ---- trimming ----------------------------------------------------------- */
+
+/* ASCII whitespace (as gx_is_space_cp: space, TAB, LF, VT, FF, CR). */
+static bool ascii_space(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* Is s[0..3) one well-formed 3-byte sequence of a character that is not
+ * whitespace? */
+static bool nonspace3(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if ((p[0] & 0xF0) != 0xE0 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80) return false;
+    int32_t v = (int32_t)((p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu));
+    if (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF)) return false;
+    return (v >= 0x4E00 && v <= 0x9FFF) || !gx_is_space_cp(v);
+}
+
+/* tb_trim past its quick test: ASCII whitespace at either end is
+ * whitespace to gx_trim too and goes first; then an ASCII character or a
+ * non-space 3-byte one at each end stops gx_trim, and only other ends
+ * are left to it. */
+const char *tb_trim_slow(const char *s, size_t *n)
+{
+    size_t a = 0, e = *n;
+    while (a < e && ascii_space((unsigned char)s[a])) a++;
+    while (e > a && ascii_space((unsigned char)s[e - 1])) e--;
+    s += a;
+    size_t m = e - a;
+    *n = m;
+    if (m == 0) return s;
+    unsigned char c0 = (unsigned char)s[0], z = (unsigned char)s[m - 1];
+    bool start = c0 < 0x80 || (m >= 3 && nonspace3(s));
+    bool end = z < 0x80 || (m >= 3 && nonspace3(s + m - 3));
+    if (start && end) return s;
+    return gx_trim(s, n);
+}
+
 /* ---- paths ------------------------------------------------------------ */
 
 static bool wide_cp(int32_t cp, const char *s, int l)
@@ -190,15 +229,17 @@ void tb_path_part(const char *s, size_t n, gx_buf *out)
             w = false;
         } else {
             int32_t cp;
-            l = gx_utf8_next(s + i, n - i, &cp);
+            l = tb_utf8_next(s + i, n - i, &cp);
             if (l <= 0) l = 1;
-            if (gx_is_space_cp(cp)) {
+            if (cp >= 0x4E00 && cp <= 0x9FA5) {
+                w = true;   /* the common CJK ideographs: wide, not space */
+            } else if (gx_is_space_cp(cp)) {
                 pending_space = true;
                 i += (size_t)l;
                 continue;
+            } else {
+                w = wide_cp(cp, s + i, l);
             }
-            /* the common CJK ideographs are wide without asking */
-            w = (cp >= 0x4E00 && cp <= 0x9FA5) || wide_cp(cp, s + i, l);
         }
         if (pending_space && any && !prev_wide && !w) *d++ = ' ';
         pending_space = false;
@@ -302,7 +343,7 @@ static bool is_sep_text(const char *s, size_t n)
     size_t dash = 0;
     for (size_t i = 0; i < n;) {
         int32_t cp;
-        int l = gx_utf8_next(s + i, n - i, &cp);
+        int l = tb_utf8_next(s + i, n - i, &cp);
         if (l <= 0) return false;
         if (cp == '-' || cp == ':' || cp == '=' || cp == '+' || cp == '|' || cp == 0x2014 ||
             cp == 0x2013 || cp == 0x2500 || cp == 0xFF0D) dash++;

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "rx.h"
 #include "tables.h"
 #include "text.h"
@@ -202,6 +205,12 @@ static bool utf8_ok(const char *s, size_t n)
     while (p < e) {
         unsigned c = *p;
         if (c < 0x80) { p++; continue; }
+        /* the common case first: a 3-byte sequence (CJK), well formed */
+        if ((c & 0xF0) == 0xE0 && e - p >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+            uint32_t v = (c & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu);
+            if (v >= 0x800 && (v < 0xD800 || v > 0xDFFF)) { p += 3; continue; }
+            return false;
+        }
         size_t k;
         unsigned min;
         uint32_t cp;
@@ -298,20 +307,13 @@ static bool multi_ready(tb_multi *x, tb_re *re, int nre, const char *table)
         if (i) gx_buf_addc(&b, '|');
         gx_buf_adds(&b, "(?:");
         gx_buf_add(&b, p, re[i].len);
-        gx_buf_printf(&b, ")\\z(?<gxtb%d>)", i);
+        gx_buf_printf(&b, ")\\z(*MARK:%d)", i);
     }
     gx_buf_addc(&b, ')');
     x->pat = gx_xstrdup(b.data);
     gx_buf_free(&b);
     gx_rx_set(&x->rx, x->pat, GX_RX_NOJIT, table, 0);
     if (!gx_rx_compile(&x->rx, NULL, 0)) return false;
-    x->grp = gx_xcalloc((size_t)nre, sizeof *x->grp);
-    for (int i = 0; i < nre; i++) {
-        char name[32];
-        snprintf(name, sizeof name, "gxtb%d", i);
-        x->grp[i] = gx_rx_group_number(&x->rx, name);
-        if (x->grp[i] <= 0) return false;
-    }
     x->ok = true;
     return true;
 }
@@ -324,12 +326,10 @@ static int multi_match(tb_multi *x, int nre, const char *s, size_t n, unsigned f
     int rc = gx_rx_match(&x->rx, s, n, 0, fl);
     if (rc == 0) return -1;
     if (rc < 0) return -2;
-    for (int i = 0; i < nre; i++) {
-        size_t a, b;
-        gx_rx_group(&x->rx, x->grp[i], &a, &b);
-        if (a != GX_RX_UNSET) return i;
-    }
-    return -2;
+    const char *mark = (const char *)pcre2_get_mark((pcre2_match_data *)x->rx.md);
+    if (!mark) return -2;
+    int i = atoi(mark);
+    return i >= 0 && i < nre ? i : -2;
 }
 
 static void multi_free(tb_multi *x)
@@ -528,7 +528,7 @@ int tb_classify(const tb_know *kc, const char *s, size_t n)
 static long circled(const char *s, size_t n)
 {
     int32_t cp;
-    if (gx_utf8_next(s, n, &cp) > 0 && cp >= 0x2460 && cp <= 0x2473) return cp - 0x2460 + 1;
+    if (tb_utf8_next(s, n, &cp) > 0 && cp >= 0x2460 && cp <= 0x2473) return cp - 0x2460 + 1;
     return -1;
 }
 
@@ -538,7 +538,7 @@ static long digits(const char *s, size_t n)
     bool any = false;
     for (size_t i = 0; i < n;) {
         int32_t cp;
-        int l = gx_utf8_next(s + i, n - i, &cp);
+        int l = tb_utf8_next(s + i, n - i, &cp);
         if (cp >= '0' && cp <= '9') v = v * 10 + (cp - '0');
         else if (cp >= 0xFF10 && cp <= 0xFF19) v = v * 10 + (cp - 0xFF10);
         else return -1;

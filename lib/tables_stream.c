@@ -53,7 +53,10 @@ typedef struct filter {
     int      ngap;
     bool     gap_other;    /* a text row between that is not such a line */
     gx_buf   flags;
+    bool     table_plain;  /* the table number is short and needs no escape */
 } filter;
+
+enum { TABLE_PLAIN_MAX = 32 };
 
 static const char *F(const filter *f, int i, int c)
 {
@@ -108,15 +111,16 @@ static size_t raw_fields(const char *s, size_t n, int nf)
  * every backslash in it starts one of the four escapes (\\ \t \n \r,
  * which unescape and escape back to themselves: not \N, not a stray
  * backslash) and no CR byte is in it (written as \r). *n: the bytes of
- * its first nf fields; *plain: no backslash at all (every field is its
- * raw text). NULL when the fields must be escaped one by one. */
-static const char *clean_raw(const gx_tsv_in *in, int nf, size_t *n, bool *plain)
+ * its first nf fields; *bs: the offset of its first backslash (its length
+ * when it has none: every field is then its raw text). NULL when the
+ * fields must be escaped one by one. */
+static const char *clean_raw(const gx_tsv_in *in, int nf, size_t *n, size_t *bs)
 {
     const char *s = in->raw.data;
     size_t len = in->raw.len;
     if (!s || memchr(s, '\r', len)) return NULL;
     const char *p = memchr(s, '\\', len), *e = s + len;
-    *plain = p == NULL;
+    *bs = p ? (size_t)(p - s) : len;
     while (p) {
         if (p + 1 == e) return NULL;
         char c = p[1];
@@ -153,11 +157,12 @@ static void write_record(filter *f, const gx_record *r)
     write_fields(f, v, n, "");
 }
 
-/* Keep record r (raw: its clean raw form of rawn bytes, or NULL; plain:
- * without a backslash). */
+/* Keep record r (raw: its clean raw form of rawn bytes, or NULL; bs:
+ * the offset of its first backslash, as clean_raw). */
 static int store(filter *f, const gx_record *r, bool table, const char *raw, size_t rawn,
-                 bool plain)
+                 size_t bs)
 {
+    bool plain = raw && bs >= rawn;
     if (f->nrec == f->caprec) {
         f->caprec = f->caprec ? 2 * f->caprec : 256;
         f->rec = gx_xrealloc(f->rec, (size_t)f->caprec * sizeof *f->rec);
@@ -196,7 +201,11 @@ static int store(filter *f, const gx_record *r, bool table, const char *raw, siz
     if (raw) {
         s->raw = f->arena.len;
         s->rawn = rawn;
-        s->rawpre = raw_fields(raw, rawn, DOC_KIND + 1);
+        /* doc .. kind as read: as long as unescaped when no backslash
+         * comes before their end */
+        size_t pre = DOC_KIND;
+        for (int c = 0; c <= DOC_KIND; c++) pre += r->len[c];
+        s->rawpre = pre <= bs ? pre : raw_fields(raw, rawn, DOC_KIND + 1);
         gx_buf_add(&f->arena, raw, rawn);
         gx_buf_addc(&f->arena, 0);
     }
@@ -239,23 +248,39 @@ static void emit_cell(void *ctx, const tb_out *o)
     gx_buf_reset(&f->flags);
     tb_flags_text(o->flags, o->lead, &f->flags);
     gx_buf_addc(&f->flags, 0);
-    if (f->rec[i].clean) {
-        /* doc .. kind of the source record as read, then the cell's own */
+    if (f->rec[i].clean && f->table_plain) {
+        /* doc .. kind of the source record as read, then the cell's own:
+         * role to col in one piece (the table number needs no escape,
+         * the others are digits), the flags (names, digits) likewise */
         const srec *r = &f->rec[i];
         gx_out(f->arena.data + r->raw, r->rawpre);
-        gx_out("\tcell\t", 6);
-        gx_out_field(f->table.data, f->table.len);
-        gx_outc('\t');
-        gx_out(rowbuf, rown);
-        gx_outc('\t');
-        gx_out(colbuf, coln);
-        gx_outc('\t');
+        char mid[6 + TABLE_PLAIN_MAX + 3 + 2 * 12];
+        size_t m = 6;
+        memcpy(mid, "\tcell\t", 6);
+        memcpy(mid + m, f->table.data, f->table.len);
+        m += f->table.len;
+        mid[m++] = '\t';
+        memcpy(mid + m, rowbuf, rown);
+        m += rown;
+        mid[m++] = '\t';
+        memcpy(mid + m, colbuf, coln);
+        m += coln;
+        mid[m++] = '\t';
+        gx_out(mid, m);
         gx_out_field(o->rowhead, strlen(o->rowhead));
         gx_outc('\t');
         gx_out_field(o->colhead, strlen(o->colhead));
         gx_outc('\t');
         gx_out_field(o->text, o->textlen);
-        write_end(f, f->flags.data, strlen(f->flags.data));
+        if (f->o->flags_column) {
+            size_t fl = f->flags.len - 1;      /* the text before the NUL added above */
+            f->flags.data[fl] = '\n';
+            gx_outc('\t');
+            gx_out(f->flags.data, fl + 1);
+            f->flags.data[fl] = 0;
+        } else {
+            gx_outc('\n');
+        }
         return;
     }
     for (int c = 0; c <= DOC_KIND; c++) { v[c] = F(f, i, c); n[c] = f->rec[i].len[c]; }
@@ -480,9 +505,8 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
 
     gx_record *r;
     while ((r = gx_tsv_next(in))) {
-        size_t rawn = 0;
-        bool plain = false;
-        const char *raw = clean_raw(in, GX_DOC_NCOL, &rawn, &plain);
+        size_t rawn = 0, bs = 0;
+        const char *raw = clean_raw(in, GX_DOC_NCOL, &rawn, &bs);
         /* the output of gx-tables again (a `flags` column): its cells are
          * there already; pass it through */
         if (in->file_ncol > GX_DOC_NCOL && in->header_line && r->n > GX_DOC_NCOL &&
@@ -507,14 +531,14 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
             if (!new_doc && is_table && same(&f.table, tab, tabn)) {
                 /* the rows held since the last table row are inside the block */
                 for (int i = f.last_table + 1; i < f.nrec; i++) if (!f.rec[i].written) write_stored(&f, i);
-                f.last_table = store(&f, r, true, raw, rawn, plain);
+                f.last_table = store(&f, r, true, raw, rawn, bs);
                 write_stored(&f, f.last_table);
                 continue;
             }
             bool heading = strcmp(role, "heading") == 0 || strcmp(role, "title") == 0;
             if (!new_doc && !is_table && !heading && f.nrec - f.last_table <= HOLD_MAX &&
                 (tabn == 0 || same(&f.table, tab, tabn))) {
-                store(&f, r, false, raw, rawn, plain);
+                store(&f, r, false, raw, rawn, bs);
                 continue;
             }
             finish_block(&f, carry_ok);
@@ -528,6 +552,8 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
             carry_ok = use_carry_now(&f, r);
             set(&f.doc, doc, docn);
             set(&f.table, tab, tabn);
+            f.table_plain = tabn <= TABLE_PLAIN_MAX && !memchr(tab, '\\', tabn) &&
+                            !memchr(tab, '\t', tabn) && !memchr(tab, '\n', tabn) && !memchr(tab, '\r', tabn);
             if (carry_ok && f.ngap > 0 && !value_line(&f, r->f[DOC_TEXT], r->len[DOC_TEXT]))
                 carry_ok = false;   /* the table starts with its own header */
             if (carry_ok && f.ngap > 0) {
@@ -542,12 +568,12 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
                         fl[c] = f.gaprec[i].len[c];
                     }
                     gr.f = fv; gr.len = fl; gr.null = nul; gr.n = GX_DOC_NCOL;
-                    int k = store(&f, &gr, true, NULL, 0, false);
+                    int k = store(&f, &gr, true, NULL, 0, 0);
                     f.rec[k].written = true;
                 }
             }
             gap_reset(&f);
-            f.last_table = store(&f, r, true, raw, rawn, plain);
+            f.last_table = store(&f, r, true, raw, rawn, bs);
             write_stored(&f, f.last_table);
             continue;
         }

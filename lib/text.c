@@ -137,8 +137,11 @@ static const cpform *cp_form(int32_t cp)
     return f;
 }
 
+static bool norm_invalid;   /* the last input held invalid UTF-8 */
+
 static void norm(const char *s, size_t n, gx_buf *out, bool keep_space)
 {
+    norm_invalid = false;
     gx_buf_reset(out);
     gx_buf_reserve(out, n + 1);
     /* written in place: len bytes at d, room for cap - 1 (the NUL) */
@@ -169,13 +172,30 @@ static void norm(const char *s, size_t n, gx_buf *out, bool keep_space)
             d[len++] = (char)u[i + 1];
             d[len++] = (char)u[i + 2];
             i += 3;
+            /* the rest of a run of them (three bytes in, three out) */
+            size_t room = cap - 1 - len;
+            while (room >= 3 && i + 2 < n && u[i] >= 0xE4 && u[i] <= 0xE9 &&
+                   (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
+                d[len] = (char)u[i];
+                d[len + 1] = (char)u[i + 1];
+                d[len + 2] = (char)u[i + 2];
+                len += 3;
+                i += 3;
+                room -= 3;
+            }
             continue;
         }
         int32_t cp;
         if (c < 0x80) { cp = c; i++; }
-        else {
+        else if (c >= 0xE1 && c <= 0xEF && c != 0xED && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 &&
+                 (u[i + 2] & 0xC0) == 0x80) {
+            /* other three-byte characters (punctuation, full-width forms),
+             * decoded here: every such sequence is valid (not E0, ED) */
+            cp = (int32_t)((c & 0x0F) << 12 | (u[i + 1] & 0x3F) << 6 | (u[i + 2] & 0x3F));
+            i += 3;
+        } else {
             int k = gx_utf8_next(s + i, n - i, &cp);
-            if (k < 0) { d[len++] = (char)c; i++; continue; }
+            if (k < 0) { d[len++] = (char)c; i++; norm_invalid = true; continue; }
             i += (size_t)k;
         }
         if (cp < 0x80) {    /* a control character or whitespace */
@@ -220,6 +240,7 @@ static void norm(const char *s, size_t n, gx_buf *out, bool keep_space)
 
 void gx_norm_match(const char *s, size_t n, gx_buf *out) { norm(s, n, out, false); }
 void gx_norm_keep_space(const char *s, size_t n, gx_buf *out) { norm(s, n, out, true); }
+bool gx_norm_input_valid(void) { return !norm_invalid; }
 
 size_t gx_display_width(const char *s, size_t n)
 {

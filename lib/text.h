@@ -15,6 +15,11 @@ void gx_norm_match(const char *s, size_t n, gx_buf *out);
  * run of whitespace (for pattern matching where word gaps matter). */
 void gx_norm_keep_space(const char *s, size_t n, gx_buf *out);
 
+/* Was the input of the last gx_norm_match or gx_norm_keep_space call valid
+ * UTF-8? Then its output is too (a caller building text from normalised
+ * pieces need not check it again). */
+bool gx_norm_input_valid(void);
+
 /* Display width of a UTF-8 string in terminal columns (CJK wide = 2, tab
  * counts as 1). */
 size_t gx_display_width(const char *s, size_t n);
