@@ -167,26 +167,22 @@ bool check_doc_add(check_doc *d, const gx_record *rec)
         d->facts = gx_xrealloc(d->facts, (size_t)d->cap * sizeof *d->facts);
     }
     check_fact *f = &d->facts[d->nfacts];
-    size_t need = 0;
-    for (int c = 0; c < GX_FACT_NCOL; c++) need += rec->len[c] + 1;
+    /* The fields lie in order in the record's line, each ended by a NUL
+     * (gx_tsv_split unescapes in place): the line is copied in one piece. */
+    const char *s0 = rec->f[0];
+    const char *s1 = rec->f[GX_FACT_NCOL - 1] + rec->len[GX_FACT_NCOL - 1] + 1;
+    size_t need = (size_t)(s1 - s0);
     if (d->arena.len + need > (size_t)UINT32_MAX) {
         gx_error_at(rec->file, rec->line, "document too large");
         return false;
     }
     gx_buf_reserve(&d->arena, need);
-    char *a = d->arena.data + d->arena.len;
-    for (int c = 0; c < GX_FACT_NCOL; c++) {
-        if (rec->null[c]) {
-            f->f[c] = NOFIELD;
-            continue;
-        }
-        f->f[c] = (uint32_t)(a - d->arena.data);
-        memcpy(a, rec->f[c], rec->len[c]);
-        a += rec->len[c];
-        *a++ = 0;
-    }
-    *a = 0;              /* the gx_buf's terminator (reserved by gx_buf_reserve) */
-    d->arena.len = (size_t)(a - d->arena.data);
+    uint32_t base = (uint32_t)d->arena.len;
+    memcpy(d->arena.data + base, s0, need);
+    for (int c = 0; c < GX_FACT_NCOL; c++)
+        f->f[c] = rec->null[c] ? NOFIELD : base + (uint32_t)(rec->f[c] - s0);
+    d->arena.len += need;
+    d->arena.data[d->arena.len] = 0;   /* the gx_buf's terminator (reserved) */
     f->v = v;
     f->ref_row = f->ref_col = -1;
     f->ref_tab = 0;
@@ -331,9 +327,9 @@ static void render_num(sval *s, int coef, bool first, double v, int dec)
 
 static const check_rule *find_derive(const ectx *c, const char *id)
 {
-    for (int i = 0; i < c->rs->n; i++) {
-        const check_rule *r = &c->rs->r[i];
-        if (r->sev != CHECK_DERIVE || !(r->schemas & c->d->schema)) continue;
+    for (int k = 0; k < c->rs->nderive; k++) {
+        const check_rule *r = &c->rs->r[c->rs->derive[k]];
+        if (!(r->schemas & c->d->schema)) continue;
         if (strcmp(r->eq.rel[0].side[0].t[0].id, id) == 0) return r;
     }
     return NULL;

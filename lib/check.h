@@ -87,6 +87,8 @@ typedef struct check_rule {
 typedef struct check_rules {
     check_rule *r;
     int         n, cap;
+    int        *derive;       /* indices of the derive rules, in order */
+    int         nderive;
     char       *name;
 } check_rules;
 
@@ -148,7 +150,9 @@ typedef struct check_doc {
 void check_doc_init(check_doc *d);
 void check_doc_reset(check_doc *d);
 void check_doc_free(check_doc *d);
-/* Add one record of the fact stream. false + error reported on bad values. */
+/* Add one record of the fact stream, as gx_tsv_split leaves it (its fields
+ * in order in one line, each ended by a NUL). false + error reported on bad
+ * values. */
 bool check_doc_add(check_doc *d, const gx_record *rec);
 /* Call after the last fact: builds the index. */
 void check_doc_index(check_doc *d);

@@ -321,6 +321,7 @@ static void rule_free(check_rule *r)
 void check_rules_free(check_rules *rs)
 {
     for (int i = 0; i < rs->n; i++) rule_free(&rs->r[i]);
+    free(rs->derive);
     free(rs->r);
     free(rs->name);
     memset(rs, 0, sizeof *rs);
@@ -520,6 +521,10 @@ static bool add_rule(check_rules *rs, const char *const *v, const char *each, lo
         snprintf(err, errsz, "%s:%ld: %s", rs->name ? rs->name : "rules", line, msg);
         rule_free(r);
         return false;
+    }
+    if (r->sev == CHECK_DERIVE) {
+        rs->derive = gx_xrealloc(rs->derive, (size_t)(rs->nderive + 1) * sizeof *rs->derive);
+        rs->derive[rs->nderive++] = rs->n;
     }
     rs->n++;
     return true;
