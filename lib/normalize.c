@@ -2329,7 +2329,7 @@ static void emit(void)
             gx_outs(source_names[f->source]); gx_outc('\t');
             if (f->line > 0) gx_outl(f->line); else gx_outs(GX_NULL_FIELD);
             gx_outc('\t');
-            out_str(F(f->ref)); gx_outc('\t');
+            gx_outs(F(f->ref)); gx_outc('\t');   /* T1:r2:c3, L12 or empty: nothing to escape */
             out_str(F(f->flags)); gx_outc('\t');
             out_str(F(f->raw)); gx_outc('\n');
         }
