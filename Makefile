@@ -83,8 +83,10 @@ $(B)/bin/gx-%: $(B)/obj/cmd-gx-%.o $$(call tool_objs,$$*) $(CORE_OBJ) | $(B)/bin
 # A unit test tests/unit/test_MOD*.c links the core and lib/MOD*.c (MOD a
 # tool's module name), so one module's work in progress never breaks another.
 mod_objs = $(patsubst lib/%.c,$(B)/obj/%.o,$(filter $(foreach m,$(TOOL_MODS),$(if $(filter $(m)%,$(1)),lib/$(m).c lib/$(m)_%.c)),$(TOOL_LIB)))
-$(B)/unit/test_%: tests/unit/test_%.c tests/unit/unit.h $$(call mod_objs,$$*) $(CORE_OBJ) | $(B)/unit
-	$(CC) $(GX_CFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS)
+# A test may #include a module's .c to reach its static functions: every
+# source and header is a prerequisite (only the test's own .c is compiled).
+$(B)/unit/test_%: tests/unit/test_%.c tests/unit/unit.h $$(call mod_objs,$$*) $(CORE_OBJ) $(ALL_LIB) $(HEADERS) | $(B)/unit
+	$(CC) $(GX_CFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< $(filter %.o,$^) $(LIBS)
 
 # Fuzz harnesses fuzz/fuzz_MOD*.c, built with a replay driver (fuzz/replay.c)
 # so the saved corpora and crash inputs run as regression tests in `make

@@ -264,6 +264,11 @@ int gx_rx_match(gx_rx *r, const char *s, size_t n, size_t start, unsigned mflags
     return rc;
 }
 
+const char *gx_rx_mark(const gx_rx *r)
+{
+    return r->md ? (const char *)pcre2_get_mark((pcre2_match_data *)r->md) : NULL;
+}
+
 void gx_rx_group(const gx_rx *r, int g, size_t *a, size_t *b)
 {
     *a = *b = GX_RX_UNSET;

@@ -72,7 +72,8 @@ enum {
 enum {
     GX_RX_BYTES    = 1 << 0,   /* no PCRE2_UTF: bytes, not characters */
     GX_RX_CASELESS = 1 << 1,
-    GX_RX_NOJIT    = 1 << 2,   /* never JIT-compile this pattern */
+    GX_RX_NOJIT    = 1 << 2,   /* never JIT-compile this pattern (may be cleared
+                                  later: the JIT is then allowed from the next match) */
     GX_RX_LITERAL  = 1 << 3,   /* the literal prefilter (below) */
 };
 
@@ -115,6 +116,10 @@ int gx_rx_match(gx_rx *r, const char *s, size_t n, size_t start, unsigned mflags
  * when the group did not take part (or g is out of range). */
 void gx_rx_group(const gx_rx *r, int g, size_t *a, size_t *b);
 #define GX_RX_UNSET SIZE_MAX
+
+/* The name of the last (*MARK:name) the last successful match passed, or
+ * NULL (valid until the next match with r). */
+const char *gx_rx_mark(const gx_rx *r);
 
 /* Number of the named group (?<name>...) of r (compiles r), or -1. */
 int gx_rx_group_number(gx_rx *r, const char *name);

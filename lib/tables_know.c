@@ -4,9 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 #include "rx.h"
 #include "tables.h"
 #include "text.h"
@@ -326,7 +323,7 @@ static int multi_match(tb_multi *x, int nre, const char *s, size_t n, unsigned f
     int rc = gx_rx_match(&x->rx, s, n, 0, fl);
     if (rc == 0) return -1;
     if (rc < 0) return -2;
-    const char *mark = (const char *)pcre2_get_mark((pcre2_match_data *)x->rx.md);
+    const char *mark = gx_rx_mark(&x->rx);
     if (!mark) return -2;
     int i = atoi(mark);
     return i >= 0 && i < nre ? i : -2;
