@@ -1715,7 +1715,9 @@ static void narrative(void)
             if (ga == GX_RX_UNSET) ga = m0, gb = m1;
             size_t next = m1 > m0 ? m1 : m0 + 1;
             size_t ss = sentence_start(s, m0);
-            if (c->whole && contains_n(s + ss, ga - ss, "其中")) { start = next; continue; }
+            const nz_words *W = nz_words_get();
+            if (c->whole && W->breakdown_n && ga - ss >= W->breakdown_n &&
+                memmem(s + ss, ga - ss, W->breakdown, W->breakdown_n)) { start = next; continue; }
             narr cand = {0};
             cand.c = c;
             cand.at = ga;
@@ -1737,11 +1739,12 @@ static void narrative(void)
                     if (x < 0) { start = next; continue; }
                     snprintf(num, sizeof num, "%ld", x);
                 }
-                /* 万 after the figure (not 万元): ten thousands */
+                /* a multiplier after the figure (万, not the unit 万元) */
                 size_t w = gb;
                 while (w < n && s[w] == ' ') w++;
-                if (w + 3 <= n && memcmp(s + w, "万", 3) == 0 && !(w + 6 <= n && memcmp(s + w + 3, "元", 3) == 0)) {
-                    double x = atof(num) * 10000;
+                if (W->multiplier_n && w + W->multiplier_n <= n &&
+                    memcmp(s + w, W->multiplier, W->multiplier_n) == 0 && !nz_unit_prefix(s + w, n - w)) {
+                    double x = atof(num) * W->multiplier_value;
                     if (x == (double)(long long)x) snprintf(cand.value, sizeof cand.value, "%lld", (long long)x);
                     else snprintf(cand.value, sizeof cand.value, "%.4f", x);
                 } else {
@@ -1769,7 +1772,9 @@ static void narrative(void)
                     } else {
                         size_t a = gb;
                         while (a < n && s[a] == ' ') a++;
-                        if (a + 3 <= n && memcmp(s + a, "万", 3) == 0) a += 3;
+                        if (W->multiplier_n && a + W->multiplier_n <= n &&
+                            memcmp(s + a, W->multiplier, W->multiplier_n) == 0)
+                            a += W->multiplier_n;
                         if (!(a + bd->n <= n && memcmp(s + a, bd->word, bd->n) == 0)) {
                             size_t u = nz_unit_prefix(s + a, n - a);
                             if (u) { a += u; while (a < n && s[a] == ' ') a++; }
@@ -1886,10 +1891,12 @@ static fact *df_fact(const docfact *d, int state, const char *val, const char *u
  * Stops at a nested 其中. Returns the count, or -1 when a part is a bound. */
 static int df_parts(const char *s, size_t a, size_t e, const char *u, gx_buf *parts)
 {
+    const nz_words *W = nz_words_get();
     size_t ul = strlen(u);
     int n = 0;
     for (size_t i = a; i < e;) {
-        if (i + 6 <= e && memcmp(s + i, "其中", 6) == 0) break;
+        if (W->breakdown_n && i + W->breakdown_n <= e && memcmp(s + i, W->breakdown, W->breakdown_n) == 0)
+            break;
         bool start = s[i] >= '0' && s[i] <= '9' &&
                      (i == a || !((s[i - 1] >= '0' && s[i - 1] <= '9') || s[i - 1] == '.' || s[i - 1] == ','));
         if (!start) { i++; continue; }
@@ -1900,7 +1907,10 @@ static int df_parts(const char *s, size_t a, size_t e, const char *u, gx_buf *pa
         size_t ulen = nz_unit_prefix(s + k, e - k);
         if (!(j < e && s[j] == '.') && ulen == ul && memcmp(s + k, u, ul) == 0) {
             size_t w = k + ul;
-            if (w + 3 <= e && (memcmp(s + w, "余", 3) == 0 || memcmp(s + w, "多", 3) == 0)) return -1;
+            for (int b = 0; b < KN.nbounds; b++)   /* "12件余", "5件以上": a bound, not a part */
+                if (!KN.bounds[b].before && w + KN.bounds[b].n <= e &&
+                    memcmp(s + w, KN.bounds[b].word, KN.bounds[b].n) == 0)
+                    return -1;
             char num[40];
             if (!df_number(s, i, j, num, sizeof num)) return -1;
             if (n) gx_buf_addc(parts, '+');

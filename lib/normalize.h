@@ -41,6 +41,16 @@ size_t nz_unit_prefix(const char *s, size_t n);
 /* True if s (after trimming) is exactly a known unit. */
 bool nz_is_unit(const char *s, size_t n);
 
+/* The words of share/gx/normalize_words.tsv, normalised (NFKC): each role's
+ * word and its length in bytes (0 when the table has none). */
+typedef struct nz_words {
+    const char *breakdown;  size_t breakdown_n;   /* 其中 */
+    const char *multiplier; size_t multiplier_n;  /* 万 */
+    double      multiplier_value;                 /* 10000 */
+    const char *label_unit; size_t label_unit_n;  /* 单位 */
+} nz_words;
+const nz_words *nz_words_get(void);
+
 /* Write flags of v as comma-separated words into b (appends). */
 void nz_value_flags(const nz_value *v, gx_buf *b);
 

@@ -53,6 +53,7 @@ static bool paren_numbering(const char *s, size_t n)
 
 static void label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t cap)
 {
+    const nz_words *W = nz_words_get();
     static gx_buf b;
     gx_norm_match(s, n, &b);
     const char *p = b.data;
@@ -67,10 +68,10 @@ static void label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t c
             const char *close = memchr(p + i + 1, ')', len - i - 1);
             if (close) {
                 size_t inner = (size_t)(close - p) - i - 1;
-                if (!paren_numbering(p + i + 1, inner) && unit) {
+                if (!paren_numbering(p + i + 1, inner) && unit && W->label_unit_n) {
                     const char *u = NULL;
-                    for (size_t j = i + 1; j + 6 <= (size_t)(close - p); j++)
-                        if (memcmp(p + j, "单位", 6) == 0) { u = p + j + 6; break; }
+                    for (size_t j = i + 1; j + W->label_unit_n <= (size_t)(close - p); j++)
+                        if (memcmp(p + j, W->label_unit, W->label_unit_n) == 0) { u = p + j + W->label_unit_n; break; }
                     if (u) {
                         while (u < close && (*u == ':' || *u == ' ')) u++;
                         size_t un = (size_t)(close - u);
@@ -81,8 +82,12 @@ static void label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t c
                 continue;
             }
         }
-        /* 其中: */
-        if (len - i >= 7 && memcmp(p + i, "其中:", 7) == 0) { i += 7; continue; }
+        /* 其中: (the breakdown word and a colon) */
+        if (W->breakdown_n && len - i > W->breakdown_n && memcmp(p + i, W->breakdown, W->breakdown_n) == 0 &&
+            p[i + W->breakdown_n] == ':') {
+            i += W->breakdown_n + 1;
+            continue;
+        }
         /* most characters: CJK (lead bytes E4..E9), kept unless a numeral
          * (no punctuation that keys drop is there) */
         if (c >= 0xE4 && c <= 0xE9 && len - i >= 3 && ((unsigned char)p[i + 1] & 0xC0) == 0x80 &&

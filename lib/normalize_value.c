@@ -18,8 +18,9 @@ static struct {
     bool    loaded;
     word   *words;  int nwords;   /* normalised, longest first */
     char  **units;  size_t *ulen; int nunits; /* longest first */
-    gx_table tv, tu;
+    gx_table tv, tu, tw;
     gx_buf  store;
+    nz_words words_of_roles;
 } K;
 
 static char *keep(const char *s, size_t n)
@@ -75,6 +76,26 @@ static void load(void)
         K.units[K.nunits] = keep(nb.data, nb.len);
         K.ulen[K.nunits++] = nb.len;
     }
+    gx_table_load(&K.tw, "normalize_words.tsv", NULL);
+    int ww = gx_table_col(&K.tw, "word"), wr = gx_table_col(&K.tw, "role"), wv = gx_table_col(&K.tw, "value");
+    if (ww < 0 || wr < 0 || wv < 0) gx_die(GX_EXIT_ERROR, "normalize_words.tsv: needs columns word, role, value");
+    for (int i = 0; i < K.tw.nrows; i++) {
+        char **r = K.tw.rows[i];
+        nz_words *W = &K.words_of_roles;
+        gx_norm_match(r[ww], strlen(r[ww]), &nb);
+        char *w = keep(nb.data ? nb.data : "", nb.len);
+        if (strcmp(r[wr], "breakdown") == 0) W->breakdown = w, W->breakdown_n = nb.len;
+        else if (strcmp(r[wr], "label_unit") == 0) W->label_unit = w, W->label_unit_n = nb.len;
+        else if (strcmp(r[wr], "multiplier") == 0) {
+            char *e;
+            W->multiplier = w, W->multiplier_n = nb.len;
+            W->multiplier_value = strtod(r[wv], &e);
+            if (*e || !(W->multiplier_value > 0))
+                gx_die(GX_EXIT_ERROR, "normalize_words.tsv: row %d: a multiplier needs a number > 0", i + 1);
+        } else {
+            gx_die(GX_EXIT_ERROR, "normalize_words.tsv: row %d: unknown role %s", i + 1, r[wr]);
+        }
+    }
     /* longest first: insertion sort, the table is small */
     for (int i = 1; i < K.nunits; i++)
         for (int j = i; j > 0 && K.ulen[j] > K.ulen[j - 1]; j--) {
@@ -82,6 +103,12 @@ static void load(void)
             size_t l = K.ulen[j]; K.ulen[j] = K.ulen[j - 1]; K.ulen[j - 1] = l;
         }
     gx_buf_free(&nb);
+}
+
+const nz_words *nz_words_get(void)
+{
+    load();
+    return &K.words_of_roles;
 }
 
 size_t nz_unit_prefix(const char *s, size_t n)

@@ -256,6 +256,24 @@ fact() {   # fact FILE DOC INDICATOR DIM SOURCE -> "value unit state flags"
     assert_output --partial "no column layout"
 }
 
+@test "the words of normalize_words.tsv: a multiplier after a figure, a breakdown before it" {
+    printf '某市2020年政府信息公开工作年度报告\n\n一、总体情况\n\n2020年，全市主动公开政府信息3万条。其中全市共受理政府信息公开申请26件。\n' > "$TMP/w.txt"
+    gx-segment "$TMP/w.txt" | gx-tables > "$TMP/w.doc"
+    run sh -c "gx-normalize '$TMP/w.doc' | cut -f5,7"
+    assert_line $'proactive.items.total\t30000'
+    refute_line --partial apply.received.new          # 其中 before it: a part, not the whole
+    # the same words taken from an edited copy of the tables
+    cp -r "$GX_ROOT/share/gx" "$TMP/share"
+    sed -i -e '/^万\tmultiplier/d' -e 's/^其中\tbreakdown/其内\tbreakdown/' "$TMP/share/normalize_words.tsv"
+    run sh -c "GX_SHARE='$TMP/share' gx-normalize '$TMP/w.doc' | cut -f5,7"
+    assert_line $'proactive.items.total\t3'
+    assert_line $'apply.received.new\t26'
+    printf 'word\trole\tvalue\n万\tmultiplier\tmany\n' > "$TMP/share/normalize_words.tsv"
+    run env GX_SHARE="$TMP/share" gx-normalize "$TMP/w.doc"
+    assert_failure 2
+    assert_output --partial "normalize_words.tsv: row 1: a multiplier needs a number > 0"
+}
+
 @test "every indicator in labels.tsv, narrative.tsv and normalize_derived.tsv is an id of spec/indicators.tsv" {
     [ -f "$SHARED/spec/indicators.tsv" ] || skip "no shared spec"
     cut -f1 "$SHARED/spec/indicators.tsv" | sort -u > "$TMP/ids"
