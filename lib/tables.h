@@ -41,6 +41,11 @@ int tb_template_columns(const tb_know *k, const char *h, size_t n);
 /* The same, and the template's leaf header words (the lowest header row of
  * one repeated column group, in order; *nleaves 0 when it has none). */
 int tb_template(const tb_know *k, const char *h, size_t n, const char *const **leaves, int *nleaves);
+/* share/gx/tables_words.tsv: the length of the breakdown word (其中) that
+ * s starts with (as printed, or normalised when norm), else 0; and whether
+ * a label ends with a label_end word (a complete label). */
+size_t tb_breakdown(const tb_know *k, const char *s, size_t n, bool norm);
+bool tb_label_closed(const tb_know *k, const char *s, size_t n);
 /* Is the trimmed line page furniture (a page number or running footer)? */
 bool tb_footer(const tb_know *k, const char *s, size_t n);
 

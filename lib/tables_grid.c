@@ -588,8 +588,7 @@ static void row_path(builder *b, int pfirst, int np, bool data, bool lead_empty)
             st_truncate(b, n);
         }
     } else {
-        static const char qz[] = "其中";
-        bool child = p0->len >= sizeof qz - 1 && memcmp(s0, qz, sizeof qz - 1) == 0;
+        bool child = tb_breakdown(b->k, s0, p0->len, false) > 0;
         if (lead_empty) {
             int n = b->nst;
             while (n > 0 && b->st[n - 1].col >= c1) n--;
@@ -691,16 +690,6 @@ typedef struct brow {
     unsigned flags;
     bool     skip;
 } brow;
-
-static bool closed_label(const char *s, size_t n)
-{
-    static const char *const ends[] = {"）", ")", "。", "：", ":", "数", "”"};
-    for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
-        size_t l = strlen(ends[i]);
-        if (n >= l && memcmp(s + n - l, ends[i], l) == 0) return true;
-    }
-    return false;
-}
 
 static size_t nchars(const char *s, size_t n)
 {
@@ -815,7 +804,7 @@ static void emit_section(builder *b, int s, int h1, int e, tb_carry *carry, bool
                 tb_pad(&b->parts);
                 bool known = tb_known_label(b->k, b->parts.data + lp->off, lp->len + b->tmp.len);
                 bool prev_known = tb_known_label(b->k, b->parts.data + lp->off, lp->len);
-                bool guess = !prev_known && !closed_label(b->parts.data + lp->off, lp->len) &&
+                bool guess = !prev_known && !tb_label_closed(b->k, b->parts.data + lp->off, lp->len) &&
                              nchars(b->tmp.data, b->tmp.len) <= 6;
                 if (known || guess) {
                     lp->len += b->tmp.len;

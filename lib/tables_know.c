@@ -88,7 +88,9 @@ struct tb_know {
     gx_buf   qkey;
     /* each table is loaded on its first use: input without tables (or a
      * report that never needs the labels) never reads them */
-    bool     val_loaded, num_loaded, foot_loaded, tmpl_loaded, labels_loaded;
+    bool     val_loaded, num_loaded, foot_loaded, tmpl_loaded, labels_loaded, words_loaded;
+    char    *breakdown, *breakdown_norm;   /* tables_words.tsv */
+    char   **ends; int nends;
     memo     m_val, m_num, m_foot, m_label;
     tb_multi x_val, x_foot;
     gx_buf   scratch, scratch2;
@@ -361,10 +363,8 @@ static void label_key(tb_know *k, const char *s, size_t n)
     size_t len = k->scratch2.len;
     long num; int rank; size_t end;
     if (tb_numbering(k, p, len, &num, &rank, &end) >= 0) { p += end; len -= end; }
-    static const char qz[] = "其中:";
-    if (len >= sizeof qz - 1 && memcmp(p, qz, sizeof qz - 1) == 0) {
-        p += sizeof qz - 1; len -= sizeof qz - 1;
-    }
+    size_t bd = tb_breakdown(k, p, len, true);
+    if (bd && bd < len && p[bd] == ':') { p += bd + 1; len -= bd + 1; }
     gx_buf_reset(&k->scratch);
     gx_buf_add(&k->scratch, p, len);
     gx_buf_addc(&k->scratch, 0);
@@ -444,6 +444,53 @@ static void load_templates(tb_know *k)
     k->tmpl_loaded = true;
 }
 
+static void load_words(tb_know *k)
+{
+    gx_table t;
+    gx_table_load(&t, "tables_words.tsv", NULL);
+    int cw = need_col(&t, "word"), cr = need_col(&t, "role");
+    k->ends = gx_xcalloc((size_t)t.nrows + 1, sizeof *k->ends);
+    for (int i = 0; i < t.nrows; i++) {
+        const char *w = t.rows[i][cw], *r = t.rows[i][cr];
+        if (!*w) continue;
+        if (strcmp(r, "breakdown") == 0) {
+            free(k->breakdown);
+            free(k->breakdown_norm);
+            k->breakdown = gx_xstrdup(w);
+            gx_buf b;
+            gx_buf_init(&b);
+            gx_norm_match(w, strlen(w), &b);
+            k->breakdown_norm = b.data ? b.data : gx_xstrdup("");
+        } else if (strcmp(r, "label_end") == 0) {
+            k->ends[k->nends++] = gx_xstrdup(w);
+        } else {
+            gx_die(GX_EXIT_ERROR, "tables_words.tsv: row %d: unknown role %s", i + 1, r);
+        }
+    }
+    gx_table_free(&t);
+    k->words_loaded = true;
+}
+
+size_t tb_breakdown(const tb_know *k, const char *s, size_t n, bool norm)
+{
+    tb_know *m = (tb_know *)k;
+    if (!m->words_loaded) load_words(m);
+    const char *w = norm ? m->breakdown_norm : m->breakdown;
+    size_t l = w ? strlen(w) : 0;
+    return l && n >= l && memcmp(s, w, l) == 0 ? l : 0;
+}
+
+bool tb_label_closed(const tb_know *k, const char *s, size_t n)
+{
+    tb_know *m = (tb_know *)k;
+    if (!m->words_loaded) load_words(m);
+    for (int i = 0; i < m->nends; i++) {
+        size_t l = strlen(m->ends[i]);
+        if (n >= l && memcmp(s + n - l, m->ends[i], l) == 0) return true;
+    }
+    return false;
+}
+
 static void load_labels(tb_know *k)
 {
     /* the label keys are made on the first lookup (tb_known_label) */
@@ -485,6 +532,8 @@ void tb_know_free(tb_know *k)
         if (k->lkey) free(k->lkey[i]);
     }
     free(k->lnorm); free(k->lnorm_len); free(k->lkey);
+    for (int i = 0; i < k->nends; i++) free(k->ends[i]);
+    free(k->ends); free(k->breakdown); free(k->breakdown_norm);
     gx_buf_free(&k->qkey);
     free(k->val); free(k->num); free(k->foot); free(k->tmpl); free(k->labels);
     multi_free(&k->x_val); multi_free(&k->x_foot);

@@ -402,3 +402,15 @@ tab_cells() {
         assert_success
     done
 }
+
+@test "gx-tables: the words of tables_words.tsv: a 其中 row is a part of the row above" {
+    gx-segment "$GX_ROOT/share/samples/000_fda1f0f22a5f0f10.txt" | gx-tables > "$TMP/doc"
+    run awk -F'\t' '$8 == "cell" && $2 == 239 { print $12; exit }' "$TMP/doc"
+    assert_output "一、主动公开情况 | （一）主动公开政府信息数（不同渠道和方式公开相同信息计1条） | 其中：主动公开规范性文件数"
+    # another breakdown word in an edited copy of the tables: the row is a sibling
+    cp -r "$GX_ROOT/share/gx" "$TMP/share"
+    sed -i 's/^其中\tbreakdown/其内\tbreakdown/' "$TMP/share/tables_words.tsv"
+    gx-segment "$GX_ROOT/share/samples/000_fda1f0f22a5f0f10.txt" | GX_SHARE="$TMP/share" gx-tables > "$TMP/doc2"
+    run awk -F'\t' '$8 == "cell" && $2 == 239 { print $12; exit }' "$TMP/doc2"
+    assert_output "一、主动公开情况 | 其中：主动公开规范性文件数"
+}
