@@ -1435,6 +1435,8 @@ static void table_facts(tinfo *ti)
         gx_buf_reset(&flags);
         gx_buf_reset(&rawb);
         const char *why = NULL;
+        bool cut = false;
+        if (!e && ti->kinds && (e = nz_map_cut(&KN.map, NZ_E_FACT, &in))) cut = true;
         if (e && strcmp(e->dim, "*") == 0) {
             const nz_entry *d = nz_map_best(&KN.map, NZ_E_DIM, &in, &dimamb);
             if (d) dim = d->dim;
@@ -1469,6 +1471,7 @@ static void table_facts(tinfo *ti)
             f = new_fact(S_TABLE, e->indicator, dim);
             layout_flag(ti, e->kind, &flags);
             if (amb || dimamb) gx_buf_adds(&flags, ",ambiguous_label");
+            if (cut) gx_buf_adds(&flags, ",label_cut");
             gx_buf_adds(&rawb, A(r->text));
         } else {
             f = new_fact(S_TABLE, "unmapped", "total");

@@ -137,6 +137,12 @@ typedef struct nz_match_in {
 const nz_entry *nz_map_best(const nz_map *m, int type, const nz_match_in *in,
                             bool *ambiguous);
 int nz_kind_index(int kind);
+/* A row label cut short (its last characters printed on another line and
+ * read elsewhere, or lost): the entry of the given type whose row leaf
+ * starts with the path's last part, when that part has at least 4
+ * characters and 2/3 of the leaf's bytes, the column side and the kind and
+ * layout fit, and no entry of another indicator or dim fits; else NULL. */
+const nz_entry *nz_map_cut(const nz_map *m, int type, const nz_match_in *in);
 
 /* ---- a memo (normalize_label.c) ------------------------------------------- */
 

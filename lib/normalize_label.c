@@ -454,6 +454,31 @@ int nz_side_score(const nz_path *p, const char *g, const char *leaf,
     return s;
 }
 
+const nz_entry *nz_map_cut(const nz_map *m, int type, const nz_match_in *in)
+{
+    const nz_path *p = in->row;
+    if (type < 0 || type > 3 || p->n < 1 || !p->key.data) return NULL;
+    size_t a = p->n > 1 ? p->end[p->n - 2] : 0, ln = p->end[p->n - 1] - a;
+    const char *leaf = p->key.data + a;
+    size_t chars = 0;
+    for (size_t k = 0; k < ln; k++) chars += ((unsigned char)leaf[k] & 0xC0) != 0x80;
+    if (chars < 4) return NULL;
+    const nz_entry *found = NULL;
+    for (int k = 0; k < m->n_type[type]; k++) {
+        const nz_entry *e = &m->e[m->by_type[type][k]];
+        if (!(e->kind & in->kinds)) continue;
+        int ki = nz_kind_index(e->kind);
+        if (e->layout && in->layout[ki] && e->layout != in->layout[ki]) continue;
+        if (e->row_leaf_n <= ln || 3 * ln < 2 * e->row_leaf_n || memcmp(e->row_leaf, leaf, ln) != 0)
+            continue;
+        if (nz_side_score(in->col, e->col_g, e->col_leaf, NULL, 0) < 0) continue;
+        if (found && (strcmp(found->indicator, e->indicator) != 0 || strcmp(found->dim, e->dim) != 0))
+            return NULL;   /* two labels start so: no guess */
+        if (!found) found = e;
+    }
+    return found;
+}
+
 const nz_entry *nz_map_best(const nz_map *m, int type, const nz_match_in *in,
                             bool *ambiguous)
 {

@@ -256,6 +256,25 @@ fact() {   # fact FILE DOC INDICATOR DIM SOURCE -> "value unit state flags"
     assert_output --partial "no column layout"
 }
 
+@test "a row label cut short maps to the one template label it begins (flag label_cut), a short cut does not" {
+    # 002 without the line that carries the end of "4. 保护第三方合" (法权益)
+    sed '128d' "$SAMPLES/002_17bcadf2ed5508d0.txt" > "$TMP/cut.txt"
+    gx-segment "$TMP/cut.txt" | gx-tables | gx-normalize > "$TMP/f"
+    run awk -F'\t' '$11 == 126 { print $5 "|" $6 "|" $7 "|" ($13 ~ /(^|,)label_cut(,|$)/) }' "$TMP/f"
+    assert_line "apply.result.denied.third_party|natural_person|0|1"
+    assert_line "apply.result.denied.third_party|total|0|1"
+    [ "${#lines[@]}" -eq 7 ]
+    # the rest of the report is read as before
+    run awk -F'\t' -f "$FX/compare.awk" "$FX/expected/002_17bcadf2ed5508d0.tsv" "$TMP/f"
+    assert_output --partial "table 198/198"
+    # "保护第" (3 characters, a third of the label): not enough to tell
+    sed 's/^4\. 保护第三方合/4. 保护第/' "$TMP/cut.txt" > "$TMP/cut2.txt"
+    gx-segment "$TMP/cut2.txt" | gx-tables | gx-normalize > "$TMP/f2"
+    run awk -F'\t' '$11 == 126 { print $5 "|" $13 }' "$TMP/f2"
+    assert_line --partial "unmapped|unknown_label"
+    refute_output --partial third_party
+}
+
 @test "the words of normalize_words.tsv: a multiplier after a figure, a breakdown before it" {
     printf '某市2020年政府信息公开工作年度报告\n\n一、总体情况\n\n2020年，全市主动公开政府信息3万条。其中全市共受理政府信息公开申请26件。\n' > "$TMP/w.txt"
     gx-segment "$TMP/w.txt" | gx-tables > "$TMP/w.doc"
@@ -322,14 +341,15 @@ table_facts() {
     assert_output "table 198/198 narrative 4/4 doc 3/3 spurious 0"
 }
 
-@test "reports 000 and 001 through pdftotext -layout (whole reports): every expected fact" {
+@test "reports 000, 001 and 002 through pdftotext -layout (whole reports): every expected fact" {
     # 001: the T4 markers are cut by the line breaks of narrow header cells
     # ("未经复议直接" / "起诉") and whole only in the joined column heads;
     # 000: a long L1 label pushes its unit and value into its own cell
-    # ("…的经费） 万元 0")
+    # ("…的经费） 万元 0"); 002: the end of "4.保护第三方合法权" is printed
+    # on the line of the centred group label "(三)不 益" (label_cut)
     need_pipeline
     local s
-    for s in 000_fda1f0f22a5f0f10 001_18e24acce36058d8; do
+    for s in 000_fda1f0f22a5f0f10 001_18e24acce36058d8 002_17bcadf2ed5508d0; do
         gx-segment "$GX_ROOT/tests/fixtures/segment/${s%%_*}.layout.txt" | gx-tables | gx-normalize > "$TMP/f"
         run awk -F'\t' -f "$FX/compare.awk" "$FX/expected/$s.tsv" "$TMP/f"
         echo "# $s: ${lines[-1]}" >&3
