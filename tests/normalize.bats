@@ -310,13 +310,13 @@ table_facts() {
     awk -F'\t' 'NR > 1 && $10 == "table" { print $5 "|" $6 "|" $9 "|" $7 }' "$1" | sort
 }
 
-@test "other input forms of report 002 (HTML, markdown, GB18030, UTF-16, CRLF+BOM): every expected fact" {
+@test "other input forms of report 002 (HTML, LibreOffice HTML of a .doc, markdown, GB18030, UTF-16, CRLF+BOM): every expected fact" {
     need_pipeline
     local want
     want=$(awk -F'\t' 'NR > 1 && $1 !~ /^doc\./ { n[$5 == "" ? "table" : $5]++ } NR > 1 && $1 ~ /^doc\./ { d++ }
         END { printf "table %d/%d narrative %d/%d doc %d/%d spurious 0", n["table"], n["table"], n["narrative"], n["narrative"], d, d }' \
         "$FX/expected/002_17bcadf2ed5508d0.tsv")
-    for f in 002.html 002.md 002.gb18030.txt 002.utf16le.txt 002.utf16be.txt 002.crlf-bom.txt; do
+    for f in 002.html 002.lo-doc.html 002.md 002.gb18030.txt 002.utf16le.txt 002.utf16be.txt 002.crlf-bom.txt; do
         gx-segment "$GX_ROOT/tests/fixtures/segment/$f" | gx-tables | gx-normalize > "$TMP/f"
         run awk -F'\t' -f "$FX/compare.awk" "$FX/expected/002_17bcadf2ed5508d0.tsv" "$TMP/f"
         echo "# $f: $output" >&3
@@ -325,20 +325,6 @@ table_facts() {
         run awk -F'\t' 'NR == 2 { print $2 " " $3 }' "$TMP/f"
         assert_output "2020 伊美区人民政府"
     done
-}
-
-@test "report 002 through pdftotext -layout: every expected fact" {
-    need_pipeline
-    gx-segment "$GX_ROOT/tests/fixtures/segment/002.layout.txt" | gx-tables > "$TMP/doc"
-    # precondition on gx-tables (its own goal): the layout tables give the
-    # same cells (paths and texts, spaces aside) as the tab-separated ones
-    gx-segment "$SAMPLES/002_17bcadf2ed5508d0.txt" | gx-tables > "$TMP/ref"
-    cells() { awk -F'\t' '$8 == "cell" { c = $12 "|" $13 "|" $14; gsub(/[ \t]/, "", c); print c }' "$1" | sort; }
-    cmp -s <(cells "$TMP/ref") <(cells "$TMP/doc") ||
-        skip "gx-tables does not yet give the cells of the tab-separated tables for pdftotext -layout"
-    gx-normalize "$TMP/doc" > "$TMP/f"
-    run awk -F'\t' -f "$FX/compare.awk" "$FX/expected/002_17bcadf2ed5508d0.tsv" "$TMP/f"
-    assert_output "table 198/198 narrative 4/4 doc 3/3 spurious 0"
 }
 
 @test "reports 000, 001 and 002 through pdftotext -layout (whole reports): every expected fact" {
