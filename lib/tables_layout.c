@@ -407,12 +407,47 @@ static int values_in(const lay *L, int a, int b, int vx0)
  * of the column before to the end of this one (numbers are printed at the
  * right of a cell or from its left edge, headers from the left), then,
  * lightly, the distance of the centres. */
+/* Give n items, in order, to n of k slots, in order (n <= k), at the least
+ * total cost(i, j, ctx) (dynamic programming; ties take the item's slot
+ * as early as it can be): at[i] = the slot of item i. */
+static void assign_in_order(int n, int k, double (*cost)(int i, int j, const void *ctx),
+                            const void *ctx, int *at)
+{
+    static tb_scratch sdp, stk;
+    double *dp = tb_scratch_zero(&sdp, (size_t)(n + 1) * (size_t)(k + 1), sizeof *dp);
+    char *tk = tb_scratch_zero(&stk, (size_t)(n + 1) * (size_t)(k + 1), 1);
+#define DP(i, j) dp[(size_t)(i) * (size_t)(k + 1) + (size_t)(j)]
+#define TK(i, j) tk[(size_t)(i) * (size_t)(k + 1) + (size_t)(j)]
+    for (int i = 1; i <= n; i++) DP(i, 0) = 1e18;
+    for (int i = 1; i <= n; i++)
+        for (int j = 1; j <= k; j++) {
+            if (j < i) { DP(i, j) = 1e18; continue; }
+            double use = DP(i - 1, j - 1) + cost(i - 1, j - 1, ctx), skip = DP(i, j - 1);
+            if (use <= skip) { DP(i, j) = use; TK(i, j) = 1; }
+            else DP(i, j) = skip;
+        }
+    for (int i = n, j = k; i > 0 && j > 0;) {
+        if (TK(i, j)) { at[i - 1] = j - 1; i--; j--; }
+        else j--;
+    }
+#undef DP
+#undef TK
+}
+
 static double piece_cost(int x0, double cx, const col *cols, int k)
 {
     double lo = k > 0 ? cols[k - 1].x1 : -1e9, hi = cols[k].x1;
     double d = x0 < lo ? lo - x0 : x0 > hi ? x0 - hi : 0;
     double c = cx - (cols[k].x0 + cols[k].x1) / 2.0;
     return d + 0.01 * (c < 0 ? -c : c);
+}
+
+/* piece_cost of the i-th piece in x order (for assign_in_order) */
+typedef struct pieces { const int *order, *left; const double *cx; const col *cols; } pieces;
+static double ordered_piece_cost(int i, int j, const void *ctx)
+{
+    const pieces *p = ctx;
+    return piece_cost(p->left[p->order[i]], p->cx[p->order[i]], p->cols, j);
 }
 
 static void band_row(lay *L, tb_grid *g, slots *S, int a, int b, const col *cols, int ncol, bool wide)
@@ -476,27 +511,10 @@ static void band_row(lay *L, tb_grid *g, slots *S, int a, int b, const col *cols
             order[j] = t;
         }
         if (ng > 0 && ng <= ncol) {
-            static tb_scratch sdp, stake;
-            double *dp = tb_scratch_zero(&sdp, (size_t)(ng + 1) * (size_t)(ncol + 1), sizeof *dp);
-            char *take = tb_scratch_zero(&stake, (size_t)(ng + 1) * (size_t)(ncol + 1), 1);
-#define DP(i, j) dp[(size_t)(i) * (size_t)(ncol + 1) + (size_t)(j)]
-#define TK(i, j) take[(size_t)(i) * (size_t)(ncol + 1) + (size_t)(j)]
-            for (int i = 1; i <= ng; i++) DP(i, 0) = 1e18;
-            for (int i = 1; i <= ng; i++)
-                for (int j = 1; j <= ncol; j++) {
-                    double skip = DP(i, j - 1);
-                    double use = DP(i - 1, j - 1) + piece_cost(gleft[order[i - 1]], gx[order[i - 1]], cols, j - 1);
-                    if (j < i) { DP(i, j) = 1e18; continue; }
-                    if (use <= skip) { DP(i, j) = use; TK(i, j) = 1; }
-                    else DP(i, j) = skip;
-                }
-            for (int i = ng, j = ncol; i > 0 && j > 0;) {
-                if (TK(i, j)) { gcol[order[i - 1]] = j; i--; j--; }
-                else j--;
-            }
-#undef DP
-#undef TK
-
+            const pieces pc = {order, gleft, gx, cols};
+            int at[MAXP];
+            assign_in_order(ng, ncol, ordered_piece_cost, &pc, at);
+            for (int i = 0; i < ng; i++) gcol[order[i]] = at[i] + 1;
         } else {
             for (int gi = 0; gi < ng; gi++) {
                 double bestd = 1e18;
@@ -747,6 +765,15 @@ static double fit(const double *a, const double *v, int n, double *p, double *q)
  * values; an empty group of columns prints nothing), and that map is kept
  * (*mp, *mq) for rows with fewer values, which go to the nearest mapped
  * columns in order. */
+/* How far value i is from where column j's header maps to (for assign_in_order). */
+typedef struct mapped { const double *vc, *cx; double p, q; } mapped;
+static double mapped_cost(int i, int j, const void *ctx)
+{
+    const mapped *m = ctx;
+    double d = m->vc[i] - (m->p * m->cx[j] + m->q);
+    return d < 0 ? -d : d;
+}
+
 static void place_values(const double *vc, int nv, const double *cx, int K, double *mp, double *mq,
                          int *at)
 {
@@ -761,26 +788,8 @@ static void place_values(const double *vc, int nv, const double *cx, int K, doub
         if (bs >= 0) { for (int i = 0; i < nv; i++) at[i] = bs + i; return; }
     }
     /* order-keeping nearest columns under the map */
-    static tb_scratch sdp, stk;
-    double *dp = tb_scratch_zero(&sdp, (size_t)(nv + 1) * (size_t)(K + 1), sizeof *dp);
-    char *tk = tb_scratch_zero(&stk, (size_t)(nv + 1) * (size_t)(K + 1), 1);
-#define DP(i, j) dp[(size_t)(i) * (size_t)(K + 1) + (size_t)(j)]
-#define TK(i, j) tk[(size_t)(i) * (size_t)(K + 1) + (size_t)(j)]
-    for (int i = 1; i <= nv; i++) DP(i, 0) = 1e18;
-    for (int i = 1; i <= nv; i++)
-        for (int j = 1; j <= K; j++) {
-            if (j < i) { DP(i, j) = 1e18; continue; }
-            double d = vc[i - 1] - (*mp * cx[j - 1] + *mq);
-            double use = DP(i - 1, j - 1) + (d < 0 ? -d : d), skip = DP(i, j - 1);
-            if (use <= skip) { DP(i, j) = use; TK(i, j) = 1; }
-            else DP(i, j) = skip;
-        }
-    for (int i = nv, j = K; i > 0 && j > 0;) {
-        if (TK(i, j)) { at[i - 1] = j - 1; i--; j--; }
-        else j--;
-    }
-#undef DP
-#undef TK
+    const mapped m = {vc, cx, *mp, *mq};
+    assign_in_order(nv, K, mapped_cost, &m, at);
 }
 
 /* The header items of lines [a, fv) as words stacked at one left edge
