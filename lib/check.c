@@ -643,8 +643,8 @@ static void add_term(ectx *c, const check_term *t, int coef, sval *s, bool macro
         }
         s->present++;
         v = (double)c->d->year;
-    } else if (t->fn == FN_PARTS || t->fn == FN_RATE) {
-        /* a narrative statement's parts (parts=a+b+c) or rate (num=,den=) */
+    } else {
+        /* the functions of one fact */
         const char *id, *dim;
         const check_doc *in;
         int fi = resolve_ref(c, t->arg, &id, &dim, &in);
@@ -652,48 +652,36 @@ static void add_term(ectx *c, const check_term *t, int coef, sval *s, bool macro
             s->first_id = id;
             s->first_dim = dim;
         }
+        bool statement = t->fn == FN_PARTS || t->fn == FN_RATE;
+        /* a narrative statement's parts (parts=a+b+c) or rate (num=,den=) */
         const char *fl = fi < 0 || in->facts[fi].f[FACT_FLAGS] == NOFIELD ? NULL
                          : in->arena.data + in->facts[fi].f[FACT_FLAGS];
         char list[512];
-        bool ok = fl && (t->fn == FN_PARTS ? flag_parts(fl, list, sizeof list, &v) : flag_rate(fl, &v));
-        if (!ok) {
+        if (fi < 0 || (statement && !(fl && (t->fn == FN_PARTS ? flag_parts(fl, list, sizeof list, &v)
+                                                                : flag_rate(fl, &v))))) {
             render_term(s, coef, first, "?");
-            return; /* no statement: the rule does not apply */
+            return; /* not present, or no statement: the rule does not apply */
         }
         s->present++;
         if (in == c->d) {
             involve(c, fi);
             if (s->first_fact < 0) s->first_fact = fi;
         }
-        s->v += coef * v;
-        if (t->fn == FN_PARTS && s->out) {
-            char shown[sizeof list + 2];
-            snprintf(shown, sizeof shown, "(%s)", list);
-            render_term(s, coef, first, shown);
-        } else if (t->fn == FN_RATE) {
+        const check_fact *f = &in->facts[fi];
+        switch (t->fn) {
+        case FN_PARTS:
+            s->v += coef * v;
+            if (s->out) {
+                char shown[sizeof list + 2];
+                snprintf(shown, sizeof shown, "(%s)", list);
+                render_term(s, coef, first, shown);
+            }
+            return;
+        case FN_RATE:
+            s->v += coef * v;
             if (s->dec < 4) s->dec = 4;
             render_num(s, coef, first, v, 4);
-        }
-        return;
-    } else {
-        const char *id, *dim;
-        const check_doc *in;
-        int fi = resolve_ref(c, t->arg, &id, &dim, &in);
-        if (!s->first_id) {
-            s->first_id = id;
-            s->first_dim = dim;
-        }
-        if (fi < 0) {
-            render_term(s, coef, first, "?");
-            return; /* not present: the rule does not apply */
-        }
-        s->present++;
-        const check_fact *f = &in->facts[fi];
-        if (in == c->d) {
-            involve(c, fi);
-            if (s->first_fact < 0) s->first_fact = fi;
-        }
-        switch (t->fn) {
+            return;
         case FN_KNOWN: v = f->state == ST_NUMBER; break;
         case FN_IS_TEXT: v = f->state == ST_TEXT; break;
         case FN_IS_NA: v = f->state == ST_NA; break;
@@ -702,12 +690,7 @@ static void add_term(ectx *c, const check_term *t, int coef, sval *s, bool macro
             if (f->state == ST_NUMBER) v = f->dec;
             else blank = true;
             break;
-        case FN_HAS_FLAG: {
-            const char *fl = in->facts[fi].f[FACT_FLAGS] == NOFIELD ? NULL
-                             : in->arena.data + in->facts[fi].f[FACT_FLAGS];
-            v = has_flag(fl, t->name);
-            break;
-        }
+        case FN_HAS_FLAG: v = has_flag(fl, t->name); break;
         default: break;
         }
     }

@@ -442,6 +442,15 @@ static double piece_cost(int x0, double cx, const col *cols, int k)
     return d + 0.01 * (c < 0 ? -c : c);
 }
 
+/* The label group (left edge within 2 of labx[j]) of a chunk starting at
+ * x0, or nlab when none. */
+static int label_group(const int *labx, int nlab, int x0)
+{
+    int j = 0;
+    while (j < nlab && abs(labx[j] - x0) > 2) j++;
+    return j;
+}
+
 /* piece_cost of the i-th piece in x order (for assign_in_order) */
 typedef struct pieces { const int *order, *left; const double *cx; const col *cols; } pieces;
 static double ordered_piece_cost(int i, int j, const void *ctx)
@@ -538,9 +547,7 @@ static void band_row(lay *L, tb_grid *g, slots *S, int a, int b, const col *cols
         for (int ci = L->first[li]; ci < L->first[li] + L->count[li]; ci++) {
             chunk *c = &L->ch[ci];
             if (c->cls != TB_TEXT || c->x0 >= vx0) continue;
-            int j = 0;
-            while (j < nlab && abs(labx[j] - c->x0) > 2) j++;
-            if (j == nlab && nlab < 64) labx[nlab++] = c->x0;
+            if (label_group(labx, nlab, c->x0) == nlab && nlab < 64) labx[nlab++] = c->x0;
             if (c->x1 > labend) labend = c->x1;
         }
     /* order the label groups by x */
@@ -583,8 +590,7 @@ static void band_row(lay *L, tb_grid *g, slots *S, int a, int b, const col *cols
                 chunk *c = &L->ch[ci];
                 const char *t = L->lines[li].s + c->off;
                 if (c->cls == TB_TEXT && c->x0 < vx0) {
-                    int j = 0;
-                    while (j < nlab && abs(labx[j] - c->x0) > 2) j++;
+                    int j = label_group(labx, nlab, c->x0);
                     if (j < nlab) slot_add(S, j, t, c->len);
                 } else if (nv < L->kmode) {
                     slot_add(S, nlab + nv++, t, c->len);
@@ -601,8 +607,7 @@ static void band_row(lay *L, tb_grid *g, slots *S, int a, int b, const col *cols
             chunk *c = &L->ch[ci];
             const char *t = L->lines[li].s + c->off;
             if (c->cls == TB_TEXT && c->x0 < vx0) {
-                int j = 0;
-                while (j < nlab && abs(labx[j] - c->x0) > 2) j++;
+                int j = label_group(labx, nlab, c->x0);
                 if (j < nlab) slot_add(S, j, t, c->len);
                 continue;
             }
