@@ -10,7 +10,8 @@
  *   ref      := [ src ":" ] id [ "[" dim "]" ]        src: narr prev derived
  *   id       := [a-z0-9_.*$]+ ("$" is the bound indicator or fact)
  *
- * Ownership: check_rules owns every string of its rules; a check_doc owns
+ * Ownership: check_rules owns every string of its rules (in a few blocks
+ * freed together); a check_doc owns
  * the copies of its facts (one arena per document, reused). */
 #ifndef GX_CHECK_H
 #define GX_CHECK_H
@@ -61,7 +62,9 @@ typedef struct check_term {
 
 typedef struct check_sum { check_term *t; int n; } check_sum;
 typedef struct check_rel { check_sum side[2]; int op; } check_rel;
-typedef struct check_expr { check_rel *rel; int n; } check_expr;
+/* mem: the blocks the terms and strings of a check_expr_parse() live in (NULL
+ * when they belong to the check_rules they were parsed for). */
+typedef struct check_expr { check_rel *rel; int n; void *mem; } check_expr;
 
 typedef struct check_rule {
     char      *id;             /* id, message and t_*: one allocation, behind id */
@@ -90,6 +93,7 @@ typedef struct check_rules {
     int        *derive;       /* indices of the derive rules, in order */
     int         nderive;
     char       *name;
+    void       *mem;          /* the blocks every string and term of the rules lives in */
 } check_rules;
 
 /* Parse a rules table (the text of share/gx/rules.tsv). On error writes

@@ -27,6 +27,51 @@ const char *check_sev_name(int sev)
     }
 }
 
+/* ---- memory ---------------------------------------------------------------- */
+
+/* The parsed rules live in a few large blocks, freed together: the table is
+ * parsed at the start of every process (often for one small report), and a
+ * malloc per word, term and list cost more than the parsing itself. */
+typedef struct mblk {
+    struct mblk *next;
+    size_t       used, cap;
+    max_align_t  data[];
+} mblk;
+
+static void *mem_alloc(void **mem, size_t n, size_t hint)
+{
+    mblk *b = *mem;
+    n = (n + 15) & ~(size_t)15;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > hint ? n : hint;
+        mblk *nb = gx_xmalloc(sizeof *nb + cap);
+        nb->used = 0;
+        nb->cap = cap;
+        nb->next = b;
+        *mem = b = nb;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += n;
+    return p;
+}
+
+static void mem_free(void **mem)
+{
+    for (mblk *b = *mem, *nb; b; b = nb) {
+        nb = b->next;
+        free(b);
+    }
+    *mem = NULL;
+}
+
+static char *mem_strdup(void **mem, size_t hint, const char *s, size_t n)
+{
+    char *d = mem_alloc(mem, n + 1, hint);
+    memcpy(d, s, n);
+    d[n] = 0;
+    return d;
+}
+
 /* ---- the equation parser ------------------------------------------------ */
 
 typedef struct lexer {
@@ -34,6 +79,8 @@ typedef struct lexer {
     char       *err;
     size_t      errsz;
     bool        failed;
+    void      **mem;          /* where the terms and strings go */
+    size_t      hint;         /* block size for mem_alloc */
 } lexer;
 
 static bool lex_fail(lexer *lx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -63,98 +110,97 @@ static void lex_space(lexer *lx)
     while (*lx->p == ' ' || *lx->p == '\t') lx->p++;
 }
 
-static bool is_word_char(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == '*' || c == '$';
-}
+/* [a-zA-Z0-9_.*$] */
+static const unsigned char word_char[256] = {
+    ['$'] = 1, ['*'] = 1, ['.'] = 1, ['_'] = 1,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+    ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+    ['A'] = 2, ['B'] = 2, ['C'] = 2, ['D'] = 2, ['E'] = 2, ['F'] = 2, ['G'] = 2, ['H'] = 2, ['I'] = 2,
+    ['J'] = 2, ['K'] = 2, ['L'] = 2, ['M'] = 2, ['N'] = 2, ['O'] = 2, ['P'] = 2, ['Q'] = 2, ['R'] = 2,
+    ['S'] = 2, ['T'] = 2, ['U'] = 2, ['V'] = 2, ['W'] = 2, ['X'] = 2, ['Y'] = 2, ['Z'] = 2,
+};
 
-/* Reads a word into a new string, or NULL. */
-static char *lex_word(lexer *lx)
+/* Reads a word: its start in *w, its length (0: none). */
+static size_t lex_word(lexer *lx, const char **w)
 {
     lex_space(lx);
     const char *b = lx->p;
-    while (is_word_char((unsigned char)*lx->p)) lx->p++;
-    if (lx->p == b) return NULL;
-    size_t n = (size_t)(lx->p - b);
-    char *w = gx_xmalloc(n + 1);
-    memcpy(w, b, n);
-    w[n] = 0;
-    return w;
+    while (word_char[(unsigned char)*lx->p]) lx->p++;
+    *w = b;
+    return (size_t)(lx->p - b);
 }
 
-static bool lex_eat(lexer *lx, const char *tok)
+static char *lex_dup(lexer *lx, const char *w, size_t n)
+{
+    return mem_strdup(lx->mem, lx->hint, w, n);
+}
+
+static bool lex_eat(lexer *lx, char c)
 {
     lex_space(lx);
-    size_t n = strlen(tok);
-    if (strncmp(lx->p, tok, n) == 0) {
-        lx->p += n;
-        return true;
-    }
-    return false;
+    if (*lx->p != c) return false;
+    lx->p++;
+    return true;
+}
+
+static bool word_is(const char *w, size_t n, const char *s)
+{
+    return strlen(s) == n && memcmp(w, s, n) == 0;
 }
 
 static int lex_op(lexer *lx)
 {
     lex_space(lx);
-    if (lex_eat(lx, "<=") || lex_eat(lx, "\xe2\x89\xa4")) return OP_LE;
-    if (lex_eat(lx, ">=") || lex_eat(lx, "\xe2\x89\xa5")) return OP_GE;
-    if (lex_eat(lx, "==") || lex_eat(lx, "=")) return OP_EQ;
-    if (lex_eat(lx, "<")) return OP_LT;
-    if (lex_eat(lx, ">")) return OP_GT;
-    return -1;
+    const char *p = lx->p;
+    switch (p[0]) {
+    case '<': lx->p += p[1] == '=' ? 2 : 1; return p[1] == '=' ? OP_LE : OP_LT;
+    case '>': lx->p += p[1] == '=' ? 2 : 1; return p[1] == '=' ? OP_GE : OP_GT;
+    case '=': lx->p += p[1] == '=' ? 2 : 1; return OP_EQ;
+    case '\xe2': /* ≤ ≥ */
+        if (p[1] == '\x89' && (p[2] == '\xa4' || p[2] == '\xa5')) {
+            lx->p += 3;
+            return p[2] == '\xa4' ? OP_LE : OP_GE;
+        }
+        return -1;
+    default: return -1;
+    }
 }
 
-static bool valid_id(const char *w)
+/* Not empty, no upper case. */
+static bool valid_id(const char *w, size_t n)
 {
-    if (!*w) return false;
-    for (const char *q = w; *q; q++)
-        if (isupper((unsigned char)*q)) return false;
+    if (!n) return false;
+    for (size_t i = 0; i < n; i++)
+        if (word_char[(unsigned char)w[i]] == 2) return false;
     return true;
 }
 
-static void term_free(check_term *t)
+static bool parse_ref(lexer *lx, check_term *t, const char *w, size_t n)
 {
-    free(t->id);
-    free(t->dim);
-    free(t->name);
-    if (t->arg) {
-        term_free(t->arg);
-        free(t->arg);
-    }
-    memset(t, 0, sizeof *t);
-}
-
-static bool parse_ref(lexer *lx, check_term *t, char *first)
-{
-    /* first: a word already read (may be a source prefix) */
+    /* w: a word already read (may be a source prefix) */
     t->kind = TK_REF;
     t->src = SRC_TABLE;
     lex_space(lx);
     if (*lx->p == ':') {
         lx->p++;
-        if (strcmp(first, "narr") == 0 || strcmp(first, "narrative") == 0) t->src = SRC_NARR;
-        else if (strcmp(first, "prev") == 0) t->src = SRC_PREV;
-        else if (strcmp(first, "derived") == 0) t->src = SRC_DERIVED;
-        else if (strcmp(first, "table") == 0) t->src = SRC_TABLE;
-        else {
-            free(first);
-            return lex_fail(lx, "unknown source prefix (narr, prev, derived, table)");
-        }
-        free(first);
-        first = lex_word(lx);
-        if (!first) return lex_fail(lx, "expected an indicator id after the source prefix");
+        if (word_is(w, n, "narr") || word_is(w, n, "narrative")) t->src = SRC_NARR;
+        else if (word_is(w, n, "prev")) t->src = SRC_PREV;
+        else if (word_is(w, n, "derived")) t->src = SRC_DERIVED;
+        else if (word_is(w, n, "table")) t->src = SRC_TABLE;
+        else return lex_fail(lx, "unknown source prefix (narr, prev, derived, table)");
+        n = lex_word(lx, &w);
+        if (!n) return lex_fail(lx, "expected an indicator id after the source prefix");
     }
-    if (!valid_id(first) || strchr(first, '*')) {
-        free(first);
-        return lex_fail(lx, "bad indicator id");
-    }
-    t->id = first;
-    t->hid = check_hash(first);
-    if (lex_eat(lx, "[")) {
-        t->dim = lex_word(lx);
-        if (!t->dim || !valid_id(t->dim)) return lex_fail(lx, "expected a dimension inside [ ]");
-        if (!lex_eat(lx, "]")) return lex_fail(lx, "expected ]");
+    if (!valid_id(w, n) || memchr(w, '*', n)) return lex_fail(lx, "bad indicator id");
+    t->id = lex_dup(lx, w, n);
+    t->hid = check_hash(t->id);
+    if (lex_eat(lx, '[')) {
+        n = lex_word(lx, &w);
+        if (n) t->dim = lex_dup(lx, w, n);
+        if (!valid_id(w, n)) return lex_fail(lx, "expected a dimension inside [ ]");
+        if (!lex_eat(lx, ']')) return lex_fail(lx, "expected ]");
     }
     return true;
 }
@@ -183,52 +229,56 @@ static bool parse_term(lexer *lx, check_term *t)
         lx->p = end;
         return true;
     }
-    char *w = lex_word(lx);
-    if (!w) return lex_fail(lx, "expected a term");
+    const char *w;
+    size_t n = lex_word(lx, &w);
+    if (!n) return lex_fail(lx, "expected a term");
     lex_space(lx);
     if (*lx->p == '(') {
         lx->p++;
         size_t i;
         for (i = 0; i < sizeof funcs / sizeof funcs[0]; i++)
-            if (strcmp(funcs[i].name, w) == 0) break;
-        free(w);
+            if (word_is(w, n, funcs[i].name)) break;
         if (i == sizeof funcs / sizeof funcs[0]) return lex_fail(lx, "unknown function");
         t->kind = TK_FUNC;
         t->fn = funcs[i].fn;
         if (funcs[i].nargs >= 1) {
-            char *a = lex_word(lx);
-            if (!a) return lex_fail(lx, "expected an indicator as the argument");
-            t->arg = gx_xcalloc(1, sizeof *t->arg);
+            const char *a;
+            size_t an = lex_word(lx, &a);
+            if (!an) return lex_fail(lx, "expected an indicator as the argument");
+            t->arg = mem_alloc(lx->mem, sizeof *t->arg, lx->hint);
+            memset(t->arg, 0, sizeof *t->arg);
             t->arg->coef = 1;
-            if (!parse_ref(lx, t->arg, a)) return false;
+            if (!parse_ref(lx, t->arg, a, an)) return false;
         }
         if (funcs[i].nargs == 2) {
-            if (!lex_eat(lx, ",")) return lex_fail(lx, "expected , and a flag name");
-            t->name = lex_word(lx);
-            if (!t->name) return lex_fail(lx, "expected a flag name");
+            if (!lex_eat(lx, ',')) return lex_fail(lx, "expected , and a flag name");
+            const char *a;
+            size_t an = lex_word(lx, &a);
+            if (!an) return lex_fail(lx, "expected a flag name");
+            t->name = lex_dup(lx, a, an);
         }
-        if (!lex_eat(lx, ")")) return lex_fail(lx, "expected )");
+        if (!lex_eat(lx, ')')) return lex_fail(lx, "expected )");
         return true;
     }
-    return parse_ref(lx, t, w);
+    return parse_ref(lx, t, w, n);
 }
+
+enum { MAX_TERMS = 256, MAX_ALTS = 16 };
 
 static bool parse_sum(lexer *lx, check_sum *s)
 {
+    /* the terms are gathered here, then copied to lx->mem in one piece */
+    check_term t[MAX_TERMS + 1];
+    int n = 0;
     int coef = 1;
-    if (lex_eat(lx, "-")) coef = -1;
-    int cap = 0;
+    if (lex_eat(lx, '-')) coef = -1;
     for (;;) {
-        if (s->n == cap) {
-            cap = cap ? cap * 2 : 8;
-            s->t = gx_xrealloc(s->t, (size_t)cap * sizeof *s->t);
-        }
-        check_term *t = &s->t[s->n++];
-        memset(t, 0, sizeof *t);
-        t->coef = coef;
-        if (!parse_term(lx, t)) return false;
-        if (s->n > 256) return lex_fail(lx, "too many terms");
-        if (lex_eat(lx, "+")) coef = 1;
+        check_term *tk = &t[n++];
+        memset(tk, 0, sizeof *tk);
+        tk->coef = coef;
+        if (!parse_term(lx, tk)) return false;
+        if (n > MAX_TERMS) return lex_fail(lx, "too many terms");
+        if (lex_eat(lx, '+')) coef = 1;
         else {
             lex_space(lx);
             /* a '-' here is subtraction, unless it starts "->" (not ours) */
@@ -238,89 +288,78 @@ static bool parse_sum(lexer *lx, check_sum *s)
             } else break;
         }
     }
+    s->t = mem_alloc(lx->mem, (size_t)n * sizeof *s->t, lx->hint);
+    memcpy(s->t, t, (size_t)n * sizeof *s->t);
+    s->n = n;
     return true;
-}
-
-static void sum_free(check_sum *s)
-{
-    for (int i = 0; i < s->n; i++) term_free(&s->t[i]);
-    free(s->t);
-    s->t = NULL;
-    s->n = 0;
 }
 
 void check_expr_free(check_expr *e)
 {
-    for (int i = 0; i < e->n; i++) {
-        sum_free(&e->rel[i].side[0]);
-        sum_free(&e->rel[i].side[1]);
-    }
-    free(e->rel);
-    e->rel = NULL;
-    e->n = 0;
+    mem_free(&e->mem);
+    memset(e, 0, sizeof *e);
 }
 
-bool check_expr_parse(const char *s, check_expr *e, char *err, size_t errsz)
+/* Parse s into e, its terms and strings in *mem. */
+static bool expr_parse(const char *s, check_expr *e, char *err, size_t errsz, void **mem, size_t hint)
 {
-    lexer lx = {s, s, err, errsz, false};
+    lexer lx = {s, s, err, errsz, false, mem, hint};
+    check_rel rel[MAX_ALTS];
+    int n = 0;
     memset(e, 0, sizeof *e);
     for (;;) {
-        if (e->n >= 16) return lex_fail(&lx, "too many alternatives");
-        e->rel = gx_xrealloc(e->rel, (size_t)(e->n + 1) * sizeof *e->rel);
-        check_rel *r = &e->rel[e->n++];
+        if (n >= MAX_ALTS) return lex_fail(&lx, "too many alternatives");
+        check_rel *r = &rel[n++];
         memset(r, 0, sizeof *r);
         if (!parse_sum(&lx, &r->side[0])) return false;
         r->op = lex_op(&lx);
         if (r->op < 0) return lex_fail(&lx, "expected = <= >= < or >");
         if (!parse_sum(&lx, &r->side[1])) return false;
-        if (lex_eat(&lx, "||")) continue;
-        lex_space(&lx);
+        if (lex_space(&lx), lx.p[0] == '|' && lx.p[1] == '|') {
+            lx.p += 2;
+            continue;
+        }
         if (*lx.p) return lex_fail(&lx, "unexpected text");
+        e->rel = mem_alloc(mem, (size_t)n * sizeof *e->rel, hint);
+        memcpy(e->rel, rel, (size_t)n * sizeof *e->rel);
+        e->n = n;
         return true;
     }
 }
 
+bool check_expr_parse(const char *s, check_expr *e, char *err, size_t errsz)
+{
+    void *mem = NULL;
+    bool ok = expr_parse(s, e, err, errsz, &mem, 1024);
+    e->mem = mem;
+    return ok;
+}
+
 /* ---- the table ------------------------------------------------------------ */
 
-static char *dup_n(const char *s, size_t n)
+enum { RULES_BLOCK = 32768 }; /* the block size of a rules table's memory */
+
+static char *rs_dup(check_rules *rs, const char *s, size_t n)
 {
-    char *d = gx_xmalloc(n + 1);
-    memcpy(d, s, n);
-    d[n] = 0;
-    return d;
+    return mem_strdup(&rs->mem, RULES_BLOCK, s, n);
 }
 
-/* s with every '$' replaced by rep. */
-static char *subst(const char *s, const char *rep)
+/* s with every '$' replaced by item, into b (NUL-terminated). */
+static const char *subst(gx_buf *b, const char *s, const char *item, size_t il)
 {
-    gx_buf b;
-    gx_buf_init(&b);
-    for (const char *p = s; *p; p++) {
-        if (*p == '$') gx_buf_adds(&b, rep);
-        else gx_buf_addc(&b, *p);
+    gx_buf_reset(b);
+    for (const char *d; (d = strchr(s, '$')); s = d + 1) {
+        gx_buf_add(b, s, (size_t)(d - s));
+        gx_buf_add(b, item, il);
     }
-    gx_buf_addc(&b, 0);
-    return b.data;
-}
-
-static void rule_free(check_rule *r)
-{
-    free(r->id);               /* and message, t_* */
-    for (int i = 0; i < r->nglob; i++) free(r->glob[i]);
-    free(r->glob);
-    free(r->f_unit);
-    free(r->f_unit_not);
-    free(r->f_source);
-    free(r->f_state);
-    free(r->f_flag);
-    if (r->has_when) check_expr_free(&r->when);
-    check_expr_free(&r->eq);
-    memset(r, 0, sizeof *r);
+    gx_buf_adds(b, s);
+    gx_buf_addc(b, 0);
+    return b->data;
 }
 
 void check_rules_free(check_rules *rs)
 {
-    for (int i = 0; i < rs->n; i++) rule_free(&rs->r[i]);
+    mem_free(&rs->mem);
     free(rs->derive);
     free(rs->r);
     free(rs->name);
@@ -328,15 +367,14 @@ void check_rules_free(check_rules *rs)
 }
 
 /* "|a|b|" from "a|b" */
-static char *bar_list(const char *s)
+static char *bar_list(check_rules *rs, const char *s, size_t n)
 {
-    gx_buf b;
-    gx_buf_init(&b);
-    gx_buf_addc(&b, '|');
-    gx_buf_adds(&b, s);
-    gx_buf_addc(&b, '|');
-    gx_buf_addc(&b, 0);
-    return b.data;
+    char *d = mem_alloc(&rs->mem, n + 3, RULES_BLOCK);
+    d[0] = '|';
+    memcpy(d + 1, s, n);
+    d[n + 1] = '|';
+    d[n + 2] = 0;
+    return d;
 }
 
 /* The names a fact's source and state have in source= and state= filters,
@@ -359,7 +397,16 @@ static unsigned list_mask(const char *list, const char *const *names, int n)
     return m;
 }
 
-static bool parse_each(check_rule *r, const char *each, char *err, size_t errsz)
+/* The clause "name" of s (length n): its value, or NULL. */
+static const char *clause_val(const char *s, size_t n, const char *name)
+{
+    size_t l = strlen(name);
+    return n >= l && memcmp(s, name, l) == 0 ? s + l : NULL;
+}
+
+static int cut40(size_t n) { return n < 40 ? (int)n : 40; }
+
+static bool parse_each(check_rules *rs, check_rule *r, const char *each, char *err, size_t errsz)
 {
     const char *body;
     if (strncmp(each, "ind:", 4) == 0) {
@@ -376,13 +423,13 @@ static bool parse_each(check_rule *r, const char *each, char *err, size_t errsz)
     size_t gl = semi ? (size_t)(semi - body) : strlen(body);
     /* globs, comma separated */
     const char *p = body, *gend = body + gl;
+    int n = 0;
+    for (const char *q = body; q < gend; q++) n += *q == ',';
+    r->glob = mem_alloc(&rs->mem, (size_t)(n + 1) * sizeof *r->glob, RULES_BLOCK);
     while (p < gend) {
         const char *c = memchr(p, ',', (size_t)(gend - p));
         const char *e = c ? c : gend;
-        if (e > p) {
-            r->glob = gx_xrealloc(r->glob, (size_t)(r->nglob + 1) * sizeof *r->glob);
-            r->glob[r->nglob++] = dup_n(p, (size_t)(e - p));
-        }
+        if (e > p) r->glob[r->nglob++] = rs_dup(rs, p, (size_t)(e - p));
         p = c ? c + 1 : gend;
     }
     if (r->nglob == 0) {
@@ -393,25 +440,21 @@ static bool parse_each(check_rule *r, const char *each, char *err, size_t errsz)
         const char *f = semi + 1;
         semi = strchr(f, ';');
         size_t fl = semi ? (size_t)(semi - f) : strlen(f);
-        char *clause = dup_n(f, fl);
         char **slot = NULL;
         const char *val = NULL;
-        if (strncmp(clause, "unit!=", 6) == 0) slot = &r->f_unit_not, val = clause + 6;
-        else if (strncmp(clause, "unit=", 5) == 0) slot = &r->f_unit, val = clause + 5;
-        else if (strncmp(clause, "source=", 7) == 0) slot = &r->f_source, val = clause + 7;
-        else if (strncmp(clause, "state=", 6) == 0) slot = &r->f_state, val = clause + 6;
-        else if (strncmp(clause, "flag=", 5) == 0) slot = &r->f_flag, val = clause + 5;
+        if ((val = clause_val(f, fl, "unit!="))) slot = &r->f_unit_not;
+        else if ((val = clause_val(f, fl, "unit="))) slot = &r->f_unit;
+        else if ((val = clause_val(f, fl, "source="))) slot = &r->f_source;
+        else if ((val = clause_val(f, fl, "state="))) slot = &r->f_state;
+        else if ((val = clause_val(f, fl, "flag="))) slot = &r->f_flag;
         if (!slot || r->each != EACH_FACT) {
-            snprintf(err, errsz, "each: unknown filter \"%.40s\" (unit=, unit!=, source=, state=, flag= after fact:)",
-                     clause);
-            free(clause);
+            snprintf(err, errsz, "each: unknown filter \"%.*s\" (unit=, unit!=, source=, state=, flag= after fact:)",
+                     cut40(fl), f);
             return false;
         }
-        free(*slot);
-        *slot = bar_list(val);
+        *slot = bar_list(rs, val, (size_t)(f + fl - val));
         if (slot == &r->f_source) r->f_src_mask = list_mask(*slot, check_src_names, 4);
         if (slot == &r->f_state) r->f_state_mask = list_mask(*slot, check_state_names, 4);
-        free(clause);
     }
     return true;
 }
@@ -427,11 +470,21 @@ enum { C_RULE, C_SEV, C_SCHEMAS, C_DIMS, C_EACH, C_WHEN, C_EQ, C_TOL, C_MSG, C_N
 static const char *const col_names[C_N] = {"rule", "severity", "schemas", "dims", "each",
                                            "when", "equation", "tolerance", "message"};
 
+static unsigned schema_bit_n(const char *s, size_t n)
+{
+    if (word_is(s, n, "legacy-narrative")) return SCH_LEGACY_NARR;
+    if (word_is(s, n, "legacy-table")) return SCH_LEGACY_TABLE;
+    if (word_is(s, n, "modern-2019")) return SCH_M2019;
+    if (word_is(s, n, "modern-2021")) return SCH_M2021;
+    return SCH_OTHER;
+}
+
 /* One rule from its fields (sub: already expanded). */
 static bool add_rule(check_rules *rs, const char *const *v, const char *each, long line,
                      char *err, size_t errsz)
 {
-    char msg[200] = "";
+    char msg[200];
+    msg[0] = 0;
     if (rs->n == rs->cap) {
         rs->cap = rs->cap ? rs->cap * 2 : 64;
         rs->r = gx_xrealloc(rs->r, (size_t)rs->cap * sizeof *rs->r);
@@ -439,13 +492,12 @@ static bool add_rule(check_rules *rs, const char *const *v, const char *each, lo
     check_rule *r = &rs->r[rs->n];
     memset(r, 0, sizeof *r);
     r->line = line;
-    /* the texts kept, in one block (a process may parse the rules for one
-     * small report only) */
+    /* the texts kept, in one block */
     const char *src[8] = {v[C_RULE], v[C_MSG], v[C_SCHEMAS], v[C_DIMS], each, v[C_WHEN], v[C_EQ], v[C_TOL]};
     char **dst[8] = {&r->id, &r->message, &r->t_schemas, &r->t_dims, &r->t_each, &r->t_when, &r->t_eq, &r->t_tol};
     size_t len[8], total = 0;
     for (int i = 0; i < 8; i++) total += (len[i] = strlen(src[i])) + 1;
-    char *blk = gx_xmalloc(total);
+    char *blk = mem_alloc(&rs->mem, total, RULES_BLOCK);
     for (int i = 0; i < 8; i++) {
         memcpy(blk, src[i], len[i] + 1);
         *dst[i] = blk;
@@ -468,11 +520,9 @@ static bool add_rule(check_rules *rs, const char *const *v, const char *each, lo
         while (ok && *p && strcmp(p, "*") != 0) {
             const char *c = strchr(p, ',');
             size_t n = c ? (size_t)(c - p) : strlen(p);
-            char *one = dup_n(p, n);
-            unsigned b = check_schema_bit(one);
-            if (b == SCH_OTHER) ok = false, snprintf(msg, sizeof msg, "unknown schema \"%.40s\"", one);
+            unsigned b = schema_bit_n(p, n);
+            if (b == SCH_OTHER) ok = false, snprintf(msg, sizeof msg, "unknown schema \"%.*s\"", cut40(n), p);
             r->schemas |= b;
-            free(one);
             p = c ? c + 1 : p + n;
         }
     }
@@ -483,7 +533,7 @@ static bool add_rule(check_rules *rs, const char *const *v, const char *each, lo
     }
     if (ok && strcmp(each, "pctrow") == 0) r->each = EACH_PCTROW;
     else if (ok && strcmp(each, "pctcell") == 0) r->each = EACH_PCTCELL;
-    else if (ok && strcmp(each, "-") != 0 && *each) ok = parse_each(r, each, msg, sizeof msg);
+    else if (ok && strcmp(each, "-") != 0 && *each) ok = parse_each(rs, r, each, msg, sizeof msg);
     if (ok) {
         char *end;
         const char *tv = v[C_TOL];
@@ -498,12 +548,12 @@ static bool add_rule(check_rules *rs, const char *const *v, const char *each, lo
     if (ok && strcmp(v[C_WHEN], "-") != 0 && *v[C_WHEN]) {
         char e2[160];
         r->has_when = true;
-        if (!check_expr_parse(v[C_WHEN], &r->when, e2, sizeof e2))
+        if (!expr_parse(v[C_WHEN], &r->when, e2, sizeof e2, &rs->mem, RULES_BLOCK))
             ok = false, snprintf(msg, sizeof msg, "when: %s", e2);
     }
     if (ok) {
         char e2[160];
-        if (!check_expr_parse(v[C_EQ], &r->eq, e2, sizeof e2))
+        if (!expr_parse(v[C_EQ], &r->eq, e2, sizeof e2, &rs->mem, RULES_BLOCK))
             ok = false, snprintf(msg, sizeof msg, "equation: %s", e2);
     }
     if (ok && r->sev == CHECK_DERIVE) {
@@ -519,7 +569,7 @@ static bool add_rule(check_rules *rs, const char *const *v, const char *each, lo
     }
     if (!ok) {
         snprintf(err, errsz, "%s:%ld: %s", rs->name ? rs->name : "rules", line, msg);
-        rule_free(r);
+        memset(r, 0, sizeof *r);  /* its memory stays in rs->mem */
         return false;
     }
     if (r->sev == CHECK_DERIVE) {
@@ -544,6 +594,9 @@ bool check_rules_parse(check_rules *rs, const char *text, size_t len, const char
     bool have_header = false;
     bool ok = true;
     gx_record rec = {0};
+    gx_buf eqb, whb;          /* a sub: row's equation and when, $ replaced */
+    gx_buf_init(&eqb);
+    gx_buf_init(&whb);
     char *line;
     size_t n;
     while (ok && gx_table_line(&p, end, &line, &n, &lineno)) {
@@ -579,17 +632,11 @@ bool check_rules_parse(check_rules *rs, const char *text, size_t len, const char
             while (ok && *q) {
                 const char *c = strchr(q, ',');
                 size_t il = c ? (size_t)(c - q) : strlen(q);
-                char *item = dup_n(q, il);
-                char *eq = subst(v[C_EQ], item);
-                char *wh = subst(v[C_WHEN], item);
                 const char *v2[C_N];
                 memcpy(v2, v, sizeof v2);
-                v2[C_EQ] = eq;
-                v2[C_WHEN] = wh;
+                v2[C_EQ] = subst(&eqb, v[C_EQ], q, il);
+                v2[C_WHEN] = subst(&whb, v[C_WHEN], q, il);
                 ok = add_rule(rs, v2, "-", lineno, err, errsz);
-                free(eq);
-                free(wh);
-                free(item);
                 q = c ? c + 1 : q + il;
             }
         } else {
@@ -600,6 +647,8 @@ bool check_rules_parse(check_rules *rs, const char *text, size_t len, const char
         snprintf(err, errsz, "%s: no header line", rs->name);
         ok = false;
     }
+    gx_buf_free(&eqb);
+    gx_buf_free(&whb);
     gx_record_free(&rec);
     free(copy);
     return ok;
