@@ -45,6 +45,7 @@ void check_doc_reset(check_doc *d)
     d->schema = 0;
     d->year = -1;
     d->prev = NULL;
+    d->tabs_ok = false;
 }
 
 void check_doc_free(check_doc *d)
@@ -53,6 +54,8 @@ void check_doc_free(check_doc *d)
     free(d->facts);
     free(d->hash);
     free(d->notes);
+    free(d->tfacts);
+    free(d->tstart);
     memset(d, 0, sizeof *d);
 }
 
@@ -193,6 +196,8 @@ bool check_doc_add(check_doc *d, const gx_record *rec)
     f->dec = dec;
     f->next = -1;
     f->note = -1;
+    f->tab = -1;
+    d->tabs_ok = false;
     if (d->nfacts == 0) {
         d->schema = check_schema_bit(rec->null[FACT_SCHEMA] ? NULL : rec->f[FACT_SCHEMA]);
         double y;
@@ -440,25 +445,73 @@ static bool same_table(const check_doc *d, int i, int j)
 
 static bool is_pct(const check_fact *f) { return f->pct && f->state == ST_NUMBER && f->ref_row >= 0; }
 
+/* Groups the facts with a ref by table (same_table), for the percentage
+ * rules: they look at the facts of one table only, for every percentage. */
+static void tables_index(check_doc *d)
+{
+    int *rep = gx_xmalloc((size_t)(d->nfacts + 1) * sizeof *rep); /* a fact of each table */
+    int ntab = 0, last = -1;
+    for (int i = 0; i < d->nfacts; i++) {
+        check_fact *f = &d->facts[i];
+        f->tab = -1;
+        if (f->ref_row < 0) continue;
+        int t = -1;
+        if (last >= 0 && same_table(d, rep[last], i)) t = last;
+        for (int k = 0; t < 0 && k < ntab; k++)
+            if (same_table(d, rep[k], i)) t = k;
+        if (t < 0) rep[t = ntab++] = i;
+        f->tab = last = t;
+    }
+    free(rep);
+    free(d->tstart);
+    free(d->tfacts);
+    d->tstart = gx_xcalloc((size_t)ntab + 1, sizeof *d->tstart);
+    d->tfacts = gx_xmalloc((size_t)(d->nfacts + 1) * sizeof *d->tfacts);
+    for (int i = 0; i < d->nfacts; i++)
+        if (d->facts[i].tab >= 0) d->tstart[d->facts[i].tab + 1]++;
+    for (int t = 0; t < ntab; t++) d->tstart[t + 1] += d->tstart[t];
+    int *fill = gx_xmalloc((size_t)(ntab + 1) * sizeof *fill);
+    memcpy(fill, d->tstart, (size_t)(ntab + 1) * sizeof *fill);
+    for (int i = 0; i < d->nfacts; i++)
+        if (d->facts[i].tab >= 0) d->tfacts[fill[d->facts[i].tab]++] = i;
+    free(fill);
+    d->ntab = ntab;
+    d->tabs_ok = true;
+}
+
+/* The facts of the table of fact i (which has a ref): *n of them. */
+static const int *table_of(check_doc *d, int i, int *n)
+{
+    if (!d->tabs_ok) tables_index(d);
+    int t = d->facts[i].tab;
+    *n = d->tstart[t + 1] - d->tstart[t];
+    return d->tfacts + d->tstart[t];
+}
+
 /* The first percentage of its table row. */
-static bool pct_row_first(const check_doc *d, int i)
+static bool pct_row_first(check_doc *d, int i)
 {
     if (!is_pct(&d->facts[i])) return false;
-    for (int j = 0; j < i; j++)
-        if (is_pct(&d->facts[j]) && d->facts[j].ref_row == d->facts[i].ref_row && same_table(d, i, j))
-            return false;
+    int n;
+    const int *tf = table_of(d, i, &n);
+    for (int k = 0; k < n && tf[k] < i; k++) {
+        int j = tf[k];
+        if (is_pct(&d->facts[j]) && d->facts[j].ref_row == d->facts[i].ref_row) return false;
+    }
     return true;
 }
 
 /* Sum of the percentages in the row of fact i. */
 static double pct_total(ectx *c, int i)
 {
-    const check_doc *d = c->d;
+    check_doc *d = c->d;
     double sum = 0;
     c->pct_n = c->pct_dec = 0;
-    for (int j = 0; j < d->nfacts; j++) {
-        if (!is_pct(&d->facts[j]) || d->facts[j].ref_row != d->facts[i].ref_row || !same_table(d, i, j))
-            continue;
+    int n;
+    const int *tf = table_of(d, i, &n);
+    for (int k = 0; k < n; k++) {
+        int j = tf[k];
+        if (!is_pct(&d->facts[j]) || d->facts[j].ref_row != d->facts[i].ref_row) continue;
         sum += d->facts[j].v;
         c->pct_n++;
         if (d->facts[j].dec > c->pct_dec) c->pct_dec = d->facts[j].dec;
@@ -471,20 +524,22 @@ static double pct_total(ectx *c, int i)
  * nearest row of counts above it in the same table; false if none. */
 static bool pct_share(ectx *c, int i, double *share)
 {
-    const check_doc *d = c->d;
+    check_doc *d = c->d;
     const check_fact *p = &d->facts[i];
-    int best_row = -1;
-    for (int j = 0; j < d->nfacts; j++) {
-        const check_fact *f = &d->facts[j];
-        if (f->pct || f->state != ST_NUMBER || f->ref_row < 0 || f->ref_row >= p->ref_row) continue;
-        if (f->ref_row > best_row && same_table(d, i, j)) best_row = f->ref_row;
+    int best_row = -1, n;
+    const int *tf = table_of(d, i, &n);
+    for (int k = 0; k < n; k++) {
+        const check_fact *f = &d->facts[tf[k]];
+        if (f->pct || f->state != ST_NUMBER || f->ref_row >= p->ref_row) continue;
+        if (f->ref_row > best_row) best_row = f->ref_row;
     }
     if (best_row < 0) return false;
     double sum = 0;
     int cell = -1;
-    for (int j = 0; j < d->nfacts; j++) {
+    for (int k = 0; k < n; k++) {
+        int j = tf[k];
         const check_fact *f = &d->facts[j];
-        if (f->pct || f->state != ST_NUMBER || f->ref_row != best_row || !same_table(d, i, j)) continue;
+        if (f->pct || f->state != ST_NUMBER || f->ref_row != best_row) continue;
         sum += f->v;
         if (f->ref_col == p->ref_col) cell = j;
     }

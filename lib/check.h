@@ -132,6 +132,7 @@ typedef struct check_fact {
     uint32_t ref_tab;         /* length of the table part of ref */
     bool     pct;             /* unit % */
     int      note;            /* first annotation, -1 */
+    int      tab;             /* the table of ref (check.c, tables_index), -1 if none */
 } check_fact;
 
 typedef struct check_note { int rule; int status; int next; } check_note;
@@ -149,6 +150,11 @@ typedef struct check_doc {
     long        seq;          /* --cross-year: position in the input */
     check_note *notes;
     int         nnotes, ncap;
+    /* the facts with a ref grouped by table, in input order: table t is
+     * tfacts[tstart[t] .. tstart[t+1]-1]; built on the first use (tabs_ok) */
+    int        *tfacts, *tstart;
+    int         ntab;
+    bool        tabs_ok;
 } check_doc;
 
 void check_doc_init(check_doc *d);

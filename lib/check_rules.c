@@ -110,16 +110,16 @@ static void lex_space(lexer *lx)
     while (*lx->p == ' ' || *lx->p == '\t') lx->p++;
 }
 
-/* [a-zA-Z0-9_.*$] */
+/* [a-zA-Z0-9_.*$]: bit 1; bit 2: upper case; bit 4: '*' */
 static const unsigned char word_char[256] = {
-    ['$'] = 1, ['*'] = 1, ['.'] = 1, ['_'] = 1,
+    ['$'] = 1, ['*'] = 5, ['.'] = 1, ['_'] = 1,
     ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
     ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
     ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
     ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
-    ['A'] = 2, ['B'] = 2, ['C'] = 2, ['D'] = 2, ['E'] = 2, ['F'] = 2, ['G'] = 2, ['H'] = 2, ['I'] = 2,
-    ['J'] = 2, ['K'] = 2, ['L'] = 2, ['M'] = 2, ['N'] = 2, ['O'] = 2, ['P'] = 2, ['Q'] = 2, ['R'] = 2,
-    ['S'] = 2, ['T'] = 2, ['U'] = 2, ['V'] = 2, ['W'] = 2, ['X'] = 2, ['Y'] = 2, ['Z'] = 2,
+    ['A'] = 3, ['B'] = 3, ['C'] = 3, ['D'] = 3, ['E'] = 3, ['F'] = 3, ['G'] = 3, ['H'] = 3, ['I'] = 3,
+    ['J'] = 3, ['K'] = 3, ['L'] = 3, ['M'] = 3, ['N'] = 3, ['O'] = 3, ['P'] = 3, ['Q'] = 3, ['R'] = 3,
+    ['S'] = 3, ['T'] = 3, ['U'] = 3, ['V'] = 3, ['W'] = 3, ['X'] = 3, ['Y'] = 3, ['Z'] = 3,
 };
 
 /* Reads a word: its start in *w, its length (0: none). */
@@ -130,6 +130,27 @@ static size_t lex_word(lexer *lx, const char **w)
     while (word_char[(unsigned char)*lx->p]) lx->p++;
     *w = b;
     return (size_t)(lx->p - b);
+}
+
+/* lex_word for an indicator id, in the same pass: its check_hash, and in
+ * *flags 2 if it has an upper-case letter, 4 if a '*'. */
+static size_t lex_id(lexer *lx, const char **w, uint32_t *hash, unsigned *flags)
+{
+    lex_space(lx);
+    const unsigned char *p = (const unsigned char *)lx->p;
+    uint32_t h = 2166136261u;
+    unsigned fl = 0, k;
+    while ((k = word_char[*p])) {
+        fl |= k;
+        h = (h ^ *p) * 16777619u;
+        p++;
+    }
+    *w = lx->p;
+    *hash = h;
+    *flags = fl;
+    size_t n = (size_t)((const char *)p - lx->p);
+    lx->p = (const char *)p;
+    return n;
 }
 
 static char *lex_dup(lexer *lx, const char *w, size_t n)
@@ -173,13 +194,14 @@ static bool valid_id(const char *w, size_t n)
 {
     if (!n) return false;
     for (size_t i = 0; i < n; i++)
-        if (word_char[(unsigned char)w[i]] == 2) return false;
+        if (word_char[(unsigned char)w[i]] & 2) return false;
     return true;
 }
 
-static bool parse_ref(lexer *lx, check_term *t, const char *w, size_t n)
+/* w (n bytes, hash h, flags fl of lex_id): a word already read (may be a
+ * source prefix). */
+static bool parse_ref(lexer *lx, check_term *t, const char *w, size_t n, uint32_t h, unsigned fl)
 {
-    /* w: a word already read (may be a source prefix) */
     t->kind = TK_REF;
     t->src = SRC_TABLE;
     lex_space(lx);
@@ -190,12 +212,12 @@ static bool parse_ref(lexer *lx, check_term *t, const char *w, size_t n)
         else if (word_is(w, n, "derived")) t->src = SRC_DERIVED;
         else if (word_is(w, n, "table")) t->src = SRC_TABLE;
         else return lex_fail(lx, "unknown source prefix (narr, prev, derived, table)");
-        n = lex_word(lx, &w);
+        n = lex_id(lx, &w, &h, &fl);
         if (!n) return lex_fail(lx, "expected an indicator id after the source prefix");
     }
-    if (!valid_id(w, n) || memchr(w, '*', n)) return lex_fail(lx, "bad indicator id");
+    if (fl & 6) return lex_fail(lx, "bad indicator id"); /* upper case or '*' */
     t->id = lex_dup(lx, w, n);
-    t->hid = check_hash(t->id);
+    t->hid = h;
     if (lex_eat(lx, '[')) {
         n = lex_word(lx, &w);
         if (n) t->dim = lex_dup(lx, w, n);
@@ -230,7 +252,9 @@ static bool parse_term(lexer *lx, check_term *t)
         return true;
     }
     const char *w;
-    size_t n = lex_word(lx, &w);
+    uint32_t h;
+    unsigned fl;
+    size_t n = lex_id(lx, &w, &h, &fl);
     if (!n) return lex_fail(lx, "expected a term");
     lex_space(lx);
     if (*lx->p == '(') {
@@ -243,12 +267,12 @@ static bool parse_term(lexer *lx, check_term *t)
         t->fn = funcs[i].fn;
         if (funcs[i].nargs >= 1) {
             const char *a;
-            size_t an = lex_word(lx, &a);
+            size_t an = lex_id(lx, &a, &h, &fl);
             if (!an) return lex_fail(lx, "expected an indicator as the argument");
             t->arg = mem_alloc(lx->mem, sizeof *t->arg, lx->hint);
             memset(t->arg, 0, sizeof *t->arg);
             t->arg->coef = 1;
-            if (!parse_ref(lx, t->arg, a, an)) return false;
+            if (!parse_ref(lx, t->arg, a, an, h, fl)) return false;
         }
         if (funcs[i].nargs == 2) {
             if (!lex_eat(lx, ',')) return lex_fail(lx, "expected , and a flag name");
@@ -260,7 +284,7 @@ static bool parse_term(lexer *lx, check_term *t)
         if (!lex_eat(lx, ')')) return lex_fail(lx, "expected )");
         return true;
     }
-    return parse_ref(lx, t, w, n);
+    return parse_ref(lx, t, w, n, h, fl);
 }
 
 enum { MAX_TERMS = 256, MAX_ALTS = 16 };
@@ -539,7 +563,8 @@ static bool add_rule(check_rules *rs, const char *const *v, const char *each, lo
         const char *tv = v[C_TOL];
         if (strcmp(tv, "pct") == 0) r->tol_kind = TOL_PCT_SUM, tv = "";
         else if (strncmp(tv, "pct+", 4) == 0) r->tol_kind = TOL_PCT_ITEM, tv += 4;
-        r->tol = strtod(tv, &end);
+        if (tv[0] == '0' && !tv[1]) r->tol = 0, end = (char *)tv + 1; /* the usual "0", as strtod reads it */
+        else r->tol = strtod(tv, &end);
         if (!*tv && r->tol_kind != TOL_PCT_ITEM) r->tol = 0;
         else if (*end || !*tv || r->tol < 0 || r->tol != r->tol || r->tol > 1e15)
             ok = false, snprintf(msg, sizeof msg,
