@@ -197,6 +197,9 @@ bool check_doc_add(check_doc *d, const gx_record *rec)
     f->next = -1;
     f->note = -1;
     f->tab = -1;
+    f->ind_len = (uint32_t)strlen(rec->f[FACT_INDICATOR]);
+    f->unit = -1;
+    f->ind_first = false;
     d->tabs_ok = false;
     if (d->nfacts == 0) {
         d->schema = check_schema_bit(rec->null[FACT_SCHEMA] ? NULL : rec->f[FACT_SCHEMA]);
@@ -224,24 +227,24 @@ void check_doc_index(check_doc *d)
         uint32_t hid = check_hash(fld(d, i, FACT_INDICATOR));
         uint32_t h = hid & (uint32_t)(d->hcap - 1);
         d->facts[i].hid = hid;
+        d->facts[i].hdim = check_hash(fld(d, i, FACT_DIM));
         d->facts[i].next = d->hash[h];
         d->hash[h] = i;
     }
 }
 
-static bool src_match(int fact_src, int want)
-{
-    if (want == SRC_PREV) want = SRC_TABLE;
-    return fact_src == want;
-}
-
-/* First fact of (id, dim, source), or -1. dim NULL: any. hid: check_hash(id). */
+/* First fact of (id, dim, source), or -1. dim NULL: any. hid: check_hash(id).
+ * The facts of one indicator (a chain) differ mostly in their dim: its
+ * hash is compared before any string. */
 static int doc_find_h(const check_doc *d, const char *id, uint32_t hid, const char *dim, int src)
 {
     if (!d || d->nfacts == 0) return -1;
     uint32_t h = hid & (uint32_t)(d->hcap - 1);
+    uint32_t hd = dim ? check_hash(dim) : 0;
+    if (src == SRC_PREV) src = SRC_TABLE;
     for (int i = d->hash[h]; i >= 0; i = d->facts[i].next) {
-        if (d->facts[i].hid != hid || !src_match(d->facts[i].src, src)) continue;
+        const check_fact *f = &d->facts[i];
+        if (f->hid != hid || f->src != src || (dim && f->hdim != hd)) continue;
         if (strcmp(fld(d, i, FACT_INDICATOR), id) != 0) continue;
         if (dim && strcmp(fld(d, i, FACT_DIM), dim) != 0) continue;
         return i;
@@ -1055,14 +1058,7 @@ static void run_instance(ectx *c, runstate *rsx)
         c->ninv = 0;
     }
     /* a narrative term binds the evaluation to each narrative fact in turn */
-    const check_term *nt = NULL;
-    for (int i = 0; i < r->eq.n && !nt; i++)
-        for (int s = 0; s < 2 && !nt; s++)
-            for (int k = 0; k < r->eq.rel[i].side[s].n; k++)
-                if (r->eq.rel[i].side[s].t[k].kind == TK_REF && r->eq.rel[i].side[s].t[k].src == SRC_NARR) {
-                    nt = &r->eq.rel[i].side[s].t[k];
-                    break;
-                }
+    const check_term *nt = r->narr;
     if (!nt) {
         c->narr_fact = -1;
         c->ninv = 0;
@@ -1101,31 +1097,26 @@ static bool in_list(const char *list, const char *v)
     return false;
 }
 
-/* fnmatch(3), after a literal comparison of the pattern's plain head: most
- * indicators differ from a pattern in their first bytes ("t3." vs "t4."), and
- * this runs for every rule and fact. */
-static bool glob_match(const char *pat, const char *id)
+/* fnmatch(3) of a glob taken apart (check_glob) on an indicator of n bytes. */
+static bool glob_match(const check_glob *g, const char *id, size_t n)
 {
-    size_t k = 0;
-    for (; pat[k] && !strchr("*?[\\", pat[k]); k++)
-        if (pat[k] != id[k]) return false;
-    if (!pat[k]) return !id[k];
-    /* "*" and "*TAIL" (a plain tail, as in "*.items_delta") */
-    if (pat[k] == '*' && !pat[k + 1 + strcspn(pat + k + 1, "*?[\\")]) {
-        size_t tl = strlen(pat + k + 1), il = strlen(id + k);
-        return il >= tl && memcmp(id + k + il - tl, pat + k + 1, tl) == 0;
+    if (n < g->head || memcmp(id, g->pat, g->head) != 0) return false;
+    switch (g->kind) {
+    case GLOB_EXACT: return n == g->head;
+    case GLOB_TAIL: return n - g->head >= g->tail_len && memcmp(id + n - g->tail_len, g->tail, g->tail_len) == 0;
+    default: return fnmatch(g->pat + g->head, id + g->head, 0) == 0;
     }
-    return fnmatch(pat + k, id + k, 0) == 0;
 }
 
-static bool glob_ok(const check_rule *r, const char *id)
+static bool glob_ok(const check_rule *r, const check_doc *d, int i)
 {
+    const char *id = fld(d, i, FACT_INDICATOR);
+    size_t n = d->facts[i].ind_len;
     bool inc = false;
     for (int g = 0; g < r->nglob; g++) {
-        const char *pat = r->glob[g];
-        if (pat[0] == '!') {
-            if (glob_match(pat + 1, id)) return false;
-        } else if (glob_match(pat, id)) inc = true;
+        if (r->gl[g].neg) {
+            if (glob_match(&r->gl[g], id, n)) return false;
+        } else if (!inc && glob_match(&r->gl[g], id, n)) inc = true;
     }
     return inc;
 }
@@ -1137,21 +1128,41 @@ static bool fact_ok(const check_doc *d, const check_rule *r, int i)
     if (r->f_state && !(r->f_state_mask >> f->state & 1u)) return false;
     if (r->f_flag) {
         bool any = false;
-        for (const char *p = r->f_flag; !any && (p = strchr(p, '|')) && p[1];) {
-            const char *e = strchr(++p, '|');
-            char name[64];
-            size_t n = e ? (size_t)(e - p) : strlen(p);
-            if (n >= sizeof name) continue;
-            memcpy(name, p, n);
-            name[n] = 0;
-            any = has_flag(check_doc_field(d, i, FACT_FLAGS), name);
-        }
+        const char *flags = check_doc_field(d, i, FACT_FLAGS);
+        for (int k = 0; !any && k < r->nflag_names; k++)
+            any = strlen(r->flag_names[k]) < 64 && has_flag(flags, r->flag_names[k]);
         if (!any) return false;
     }
-    const char *unit = fld(d, i, FACT_UNIT);
-    if (r->f_unit && !in_list(r->f_unit, unit)) return false;
-    if (r->f_unit_not && in_list(r->f_unit_not, unit)) return false;
-    return glob_ok(r, fld(d, i, FACT_INDICATOR));
+    if (r->unit_bits) {
+        if (r->f_unit && (f->unit < 0 || !(r->unit_in >> f->unit & 1u))) return false;
+        if (r->f_unit_not && f->unit >= 0 && (r->unit_out >> f->unit & 1u)) return false;
+    } else {
+        const char *unit = fld(d, i, FACT_UNIT);
+        if (r->f_unit && !in_list(r->f_unit, unit)) return false;
+        if (r->f_unit_not && in_list(r->f_unit_not, unit)) return false;
+    }
+    return glob_ok(r, d, i);
+}
+
+/* Per document and rules: each fact's unit in rs->units, and (ind, for the
+ * ind: rules) whether it is the first table fact of its indicator. */
+static void doc_prepare(check_doc *d, const check_rules *rs, bool ind)
+{
+    const char *last = NULL;
+    int last_code = -1;
+    for (int i = 0; i < d->nfacts; i++) {
+        check_fact *f = &d->facts[i];
+        const char *u = fld(d, i, FACT_UNIT);
+        if (!last || strcmp(u, last) != 0) {
+            last = u;
+            last_code = -1;
+            for (int k = 0; k < rs->nunits; k++)
+                if (strcmp(rs->units[k], u) == 0) { last_code = k; break; }
+        }
+        f->unit = last_code;
+        f->ind_first = ind && f->src == SRC_TABLE &&
+                       doc_find_h(d, fld(d, i, FACT_INDICATOR), f->hid, NULL, SRC_TABLE) == i;
+    }
 }
 
 static void write_annotated(check_doc *d, const check_rules *rs)
@@ -1222,6 +1233,10 @@ void check_doc_run(check_doc *d, const check_rules *rs, const check_opts *o, che
         gx_buf_init(&rsx->when[i].rt);
     }
     gx_buf_reset(&t->worst);
+    bool ind = false;
+    for (int ri = 0; ri < rs->n && !ind; ri++)
+        ind = rs->r[ri].each == EACH_IND && rs->r[ri].sev != CHECK_DERIVE && (rs->r[ri].schemas & d->schema);
+    doc_prepare(d, rs, ind);
     for (int ri = 0; ri < rs->n; ri++) {
         const check_rule *r = &rs->r[ri];
         if (r->sev == CHECK_DERIVE || !(r->schemas & d->schema)) continue;
@@ -1247,9 +1262,7 @@ void check_doc_run(check_doc *d, const check_rules *rs, const check_opts *o, che
         } else if (r->each == EACH_IND) {
             for (int i = 0; i < d->nfacts; i++) {
                 const char *id = fld(d, i, FACT_INDICATOR);
-                if (d->facts[i].src != SRC_TABLE || doc_find_h(d, id, d->facts[i].hid, NULL, SRC_TABLE) != i)
-                    continue;
-                if (!glob_ok(r, id)) continue;
+                if (!d->facts[i].ind_first || !glob_ok(r, d, i)) continue;
                 c.bound_id = id;
                 for (int k = 0; k < ndims; k++) {
                     c.dim = dims[k];

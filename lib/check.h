@@ -66,6 +66,19 @@ typedef struct check_rel { check_sum side[2]; int op; } check_rel;
  * when they belong to the check_rules they were parsed for). */
 typedef struct check_expr { check_rel *rel; int n; void *mem; } check_expr;
 
+/* A glob of each's ind: and fact:, taken apart at load: its plain head is
+ * compared first, "*TAIL" by its tail, anything else by fnmatch(3). */
+enum { GLOB_EXACT, GLOB_TAIL, GLOB_FNMATCH };
+typedef struct check_glob {
+    const char *pat;          /* without its '!' */
+    const char *tail;         /* GLOB_TAIL: the plain text after the '*' */
+    uint32_t    head, tail_len;
+    int         kind;
+    bool        neg;
+} check_glob;
+
+enum { CHECK_MAX_UNITS = 64 };
+
 typedef struct check_rule {
     char      *id;             /* id, message and t_*: one allocation, behind id */
     int        sev;            /* enum check_sev */
@@ -76,6 +89,12 @@ typedef struct check_rule {
     int        nglob;
     char      *f_unit, *f_unit_not, *f_source, *f_state, *f_flag; /* "|a|b|" lists or NULL */
     unsigned   f_src_mask, f_state_mask; /* f_source, f_state as bits by enum check_src, fact state */
+    check_glob *gl;            /* glob[], taken apart */
+    const char **flag_names;   /* the items of f_flag */
+    int        nflag_names;
+    bool       unit_bits;      /* f_unit, f_unit_not as unit_in, unit_out (bits of check_rules.units) */
+    uint64_t   unit_in, unit_out;
+    const check_term *narr;    /* the first narr: term of the equation, or NULL */
     bool       has_when;
     check_expr when;
     check_expr eq;
@@ -94,6 +113,9 @@ typedef struct check_rules {
     int         nderive;
     char       *name;
     void       *mem;          /* the blocks every string and term of the rules lives in */
+    /* the units named in unit= and unit!= filters (the first CHECK_MAX_UNITS) */
+    const char *units[CHECK_MAX_UNITS];
+    int         nunits;
 } check_rules;
 
 /* Parse a rules table (the text of share/gx/rules.tsv). On error writes
@@ -128,6 +150,10 @@ typedef struct check_fact {
     int      dec;
     int      next;            /* hash chain */
     uint32_t hid;             /* check_hash of the indicator */
+    uint32_t hdim;            /* check_hash of the dim */
+    uint32_t ind_len;         /* strlen of the indicator */
+    int      unit;            /* index of the unit in check_rules.units, -1 (check_doc_run) */
+    bool     ind_first;       /* the first table fact of its indicator (check_doc_run) */
     int      ref_row, ref_col;/* from ref "T1:r2:c3", -1 if none */
     uint32_t ref_tab;         /* length of the table part of ref */
     bool     pct;             /* unit % */

@@ -483,6 +483,73 @@ static bool parse_each(check_rules *rs, check_rule *r, const char *each, char *e
     return true;
 }
 
+/* The items of a "|a|b|" list (its value split at '|'), into an array in rs->mem. */
+static int list_items(check_rules *rs, const char *list, const char ***out)
+{
+    int n = 0;
+    for (const char *p = list; (p = strchr(p, '|')) && p[1]; p++) n++;
+    const char **v = mem_alloc(&rs->mem, (size_t)(n ? n : 1) * sizeof *v, RULES_BLOCK);
+    n = 0;
+    for (const char *p = list; (p = strchr(p, '|')) && p[1];) {
+        const char *e = strchr(++p, '|');
+        v[n++] = rs_dup(rs, p, e ? (size_t)(e - p) : strlen(p));
+    }
+    *out = v;
+    return n;
+}
+
+/* The bits of the items of a unit list in rs->units (added as needed);
+ * false if they do not fit. */
+static bool unit_bits(check_rules *rs, const char *list, uint64_t *bits)
+{
+    const char **items;
+    int n = list_items(rs, list, &items);
+    *bits = 0;
+    for (int i = 0; i < n; i++) {
+        int k = 0;
+        while (k < rs->nunits && strcmp(rs->units[k], items[i]) != 0) k++;
+        if (k == rs->nunits) {
+            if (k == CHECK_MAX_UNITS) return false;
+            rs->units[rs->nunits++] = items[i];
+        }
+        *bits |= (uint64_t)1 << k;
+    }
+    return true;
+}
+
+/* What evaluation needs of a rule beyond its text, worked out once:
+ * globs taken apart, flag and unit lists, the narrative term. */
+static void rule_prepare(check_rules *rs, check_rule *r)
+{
+    if (r->nglob) {
+        r->gl = mem_alloc(&rs->mem, (size_t)r->nglob * sizeof *r->gl, RULES_BLOCK);
+        for (int g = 0; g < r->nglob; g++) {
+            check_glob *x = &r->gl[g];
+            const char *pat = r->glob[g];
+            x->neg = pat[0] == '!';
+            x->pat = pat + x->neg;
+            x->head = (uint32_t)strcspn(x->pat, "*?[\\");
+            const char *m = x->pat + x->head;
+            if (!*m) x->kind = GLOB_EXACT;
+            else if (*m == '*' && !m[1 + strcspn(m + 1, "*?[\\")]) {
+                x->kind = GLOB_TAIL;
+                x->tail = m + 1;
+                x->tail_len = (uint32_t)strlen(m + 1);
+            } else x->kind = GLOB_FNMATCH;
+        }
+    }
+    if (r->f_flag) r->nflag_names = list_items(rs, r->f_flag, &r->flag_names);
+    r->unit_bits = (!r->f_unit || unit_bits(rs, r->f_unit, &r->unit_in)) &&
+                   (!r->f_unit_not || unit_bits(rs, r->f_unit_not, &r->unit_out));
+    for (int i = 0; i < r->eq.n && !r->narr; i++)
+        for (int s = 0; s < 2 && !r->narr; s++)
+            for (int k = 0; k < r->eq.rel[i].side[s].n; k++)
+                if (r->eq.rel[i].side[s].t[k].kind == TK_REF && r->eq.rel[i].side[s].t[k].src == SRC_NARR) {
+                    r->narr = &r->eq.rel[i].side[s].t[k];
+                    break;
+                }
+}
+
 static int col_of(char **hdr, int n, const char *name)
 {
     for (int i = 0; i < n; i++)
@@ -597,6 +664,7 @@ static bool add_rule(check_rules *rs, const char *const *v, const char *each, lo
         memset(r, 0, sizeof *r);  /* its memory stays in rs->mem */
         return false;
     }
+    rule_prepare(rs, r);
     if (r->sev == CHECK_DERIVE) {
         rs->derive = gx_xrealloc(rs->derive, (size_t)(rs->nderive + 1) * sizeof *rs->derive);
         rs->derive[rs->nderive++] = rs->n;
