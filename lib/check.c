@@ -166,7 +166,7 @@ bool check_doc_add(check_doc *d, const gx_record *rec)
         return false;
     }
     if (d->nfacts == d->cap) {
-        d->cap = d->cap ? d->cap * 2 : 256;
+        d->cap = d->cap ? d->cap * 2 : 512; /* a report has a few hundred facts */
         d->facts = gx_xrealloc(d->facts, (size_t)d->cap * sizeof *d->facts);
     }
     check_fact *f = &d->facts[d->nfacts];
@@ -179,7 +179,7 @@ bool check_doc_add(check_doc *d, const gx_record *rec)
         gx_error_at(rec->file, rec->line, "document too large");
         return false;
     }
-    gx_buf_reserve(&d->arena, need);
+    gx_buf_reserve(&d->arena, need + (d->arena.cap ? 0 : 65536)); /* one report's facts, at once */
     uint32_t base = (uint32_t)d->arena.len;
     memcpy(d->arena.data + base, s0, need);
     for (int c = 0; c < GX_FACT_NCOL; c++)
@@ -563,7 +563,7 @@ static int resolve_ref(ectx *c, const check_term *t, const char **idp, const cha
     const char *dim = t->dim ? t->dim : c->dim;
     int fi;
     const check_doc *in = c->d;
-    if (strcmp(id, "$") == 0) {
+    if (t->bound) {
         if (c->bound_fact >= 0 && !t->dim) {
             fi = c->bound_fact;
             id = fld(c->d, fi, FACT_INDICATOR);
@@ -1066,7 +1066,7 @@ static void run_instance(ectx *c, runstate *rsx)
         if (b >= 0) emit(c, rsx, b);
         return;
     }
-    const char *id = strcmp(nt->id, "$") == 0 && c->bound_id ? c->bound_id : nt->id;
+    const char *id = nt->bound && c->bound_id ? c->bound_id : nt->id;
     const char *dim = nt->dim ? nt->dim : c->dim;
     c->narr_id = id;
     c->narr_dim = dim;

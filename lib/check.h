@@ -51,6 +51,7 @@ typedef struct check_term {
     int    coef;        /* +1 or -1 */
     int    src;         /* enum check_src */
     char  *id;          /* TK_REF; "$" = the bound indicator/fact */
+    bool   bound;       /* id is "$" */
     uint32_t hid;       /* check_hash(id) */
     char  *dim;         /* NULL = the current dimension */
     double num;         /* TK_NUM */
@@ -80,7 +81,7 @@ typedef struct check_glob {
 enum { CHECK_MAX_UNITS = 64 };
 
 typedef struct check_rule {
-    char      *id;             /* id, message and t_*: one allocation, behind id */
+    char      *id;             /* id, message and t_*: in check_rules.text or .mem */
     int        sev;            /* enum check_sev */
     unsigned   schemas;        /* SCH_* bits */
     bool       per_applicant;  /* dims A */
@@ -113,6 +114,7 @@ typedef struct check_rules {
     int         nderive;
     char       *name;
     void       *mem;          /* the blocks every string and term of the rules lives in */
+    char       *text;         /* the table's text, split into its fields */
     /* the units named in unit= and unit!= filters (the first CHECK_MAX_UNITS) */
     const char *units[CHECK_MAX_UNITS];
     int         nunits;

@@ -218,6 +218,7 @@ static bool parse_ref(lexer *lx, check_term *t, const char *w, size_t n, uint32_
     if (fl & 6) return lex_fail(lx, "bad indicator id"); /* upper case or '*' */
     t->id = lex_dup(lx, w, n);
     t->hid = h;
+    t->bound = n == 1 && w[0] == '$';
     if (lex_eat(lx, '[')) {
         n = lex_word(lx, &w);
         if (n) t->dim = lex_dup(lx, w, n);
@@ -384,6 +385,7 @@ static const char *subst(gx_buf *b, const char *s, const char *item, size_t il)
 void check_rules_free(check_rules *rs)
 {
     mem_free(&rs->mem);
+    free(rs->text);
     free(rs->derive);
     free(rs->r);
     free(rs->name);
@@ -577,23 +579,21 @@ static bool add_rule(check_rules *rs, const char *const *v, const char *each, lo
     char msg[200];
     msg[0] = 0;
     if (rs->n == rs->cap) {
-        rs->cap = rs->cap ? rs->cap * 2 : 64;
+        rs->cap = rs->cap ? rs->cap * 2 : 128;
         rs->r = gx_xrealloc(rs->r, (size_t)rs->cap * sizeof *rs->r);
     }
     check_rule *r = &rs->r[rs->n];
     memset(r, 0, sizeof *r);
     r->line = line;
-    /* the texts kept, in one block */
-    const char *src[8] = {v[C_RULE], v[C_MSG], v[C_SCHEMAS], v[C_DIMS], each, v[C_WHEN], v[C_EQ], v[C_TOL]};
-    char **dst[8] = {&r->id, &r->message, &r->t_schemas, &r->t_dims, &r->t_each, &r->t_when, &r->t_eq, &r->t_tol};
-    size_t len[8], total = 0;
-    for (int i = 0; i < 8; i++) total += (len[i] = strlen(src[i])) + 1;
-    char *blk = mem_alloc(&rs->mem, total, RULES_BLOCK);
-    for (int i = 0; i < 8; i++) {
-        memcpy(blk, src[i], len[i] + 1);
-        *dst[i] = blk;
-        blk += len[i] + 1;
-    }
+    /* the texts: fields of the table's text, kept by rs (text) */
+    r->id = (char *)v[C_RULE];
+    r->message = (char *)v[C_MSG];
+    r->t_schemas = (char *)v[C_SCHEMAS];
+    r->t_dims = (char *)v[C_DIMS];
+    r->t_each = (char *)each;
+    r->t_when = (char *)v[C_WHEN];
+    r->t_eq = (char *)v[C_EQ];
+    r->t_tol = (char *)v[C_TOL];
     bool ok = true;
 
     if (!*r->id) ok = false, snprintf(msg, sizeof msg, "empty rule id");
@@ -728,7 +728,9 @@ bool check_rules_parse(check_rules *rs, const char *text, size_t len, const char
                 const char *v2[C_N];
                 memcpy(v2, v, sizeof v2);
                 v2[C_EQ] = subst(&eqb, v[C_EQ], q, il);
+                v2[C_EQ] = rs_dup(rs, v2[C_EQ], eqb.len - 1);
                 v2[C_WHEN] = subst(&whb, v[C_WHEN], q, il);
+                v2[C_WHEN] = rs_dup(rs, v2[C_WHEN], whb.len - 1);
                 ok = add_rule(rs, v2, "-", lineno, err, errsz);
                 q = c ? c + 1 : q + il;
             }
@@ -743,7 +745,7 @@ bool check_rules_parse(check_rules *rs, const char *text, size_t len, const char
     gx_buf_free(&eqb);
     gx_buf_free(&whb);
     gx_record_free(&rec);
-    free(copy);
+    rs->text = copy;
     return ok;
 }
 
