@@ -337,7 +337,7 @@ static const check_rule *find_derive(const ectx *c, const char *id)
 {
     for (int k = 0; k < c->rs->nderive; k++) {
         const check_rule *r = &c->rs->r[c->rs->derive[k]];
-        if (!(r->schemas & c->d->schema)) continue;
+        if (!(r->schemas & c->d->schema) || r->pending) continue;
         if (strcmp(r->eq.rel[0].side[0].t[0].id, id) == 0) return r;
     }
     return NULL;
@@ -1235,11 +1235,12 @@ void check_doc_run(check_doc *d, const check_rules *rs, const check_opts *o, che
     gx_buf_reset(&t->worst);
     bool ind = false;
     for (int ri = 0; ri < rs->n && !ind; ri++)
-        ind = rs->r[ri].each == EACH_IND && rs->r[ri].sev != CHECK_DERIVE && (rs->r[ri].schemas & d->schema);
+        ind = rs->r[ri].each == EACH_IND && rs->r[ri].sev != CHECK_DERIVE && (rs->r[ri].schemas & d->schema) &&
+              !rs->r[ri].pending;
     doc_prepare(d, rs, ind);
     for (int ri = 0; ri < rs->n; ri++) {
         const check_rule *r = &rs->r[ri];
-        if (r->sev == CHECK_DERIVE || !(r->schemas & d->schema)) continue;
+        if (r->sev == CHECK_DERIVE || !(r->schemas & d->schema) || r->pending) continue;
         c.r = r;
         c.bound_id = NULL;
         c.bound_fact = -1;

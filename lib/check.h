@@ -96,6 +96,7 @@ typedef struct check_rule {
     bool       unit_bits;      /* f_unit, f_unit_not as unit_in, unit_out (bits of check_rules.units) */
     uint64_t   unit_in, unit_out;
     const check_term *narr;    /* the first narr: term of the equation, or NULL */
+    bool       pending;        /* only id, sev, schemas, line and t_* set yet (check_rules_build) */
     bool       has_when;
     check_expr when;
     check_expr eq;
@@ -115,6 +116,8 @@ typedef struct check_rules {
     char       *name;
     void       *mem;          /* the blocks every string and term of the rules lives in */
     char       *text;         /* the table's text, split into its fields */
+    struct check_pending *pend; /* by rule: what rule_build needs */
+    unsigned    built;        /* SCH_* bits whose rules are all built */
     /* the units named in unit= and unit!= filters (the first CHECK_MAX_UNITS) */
     const char *units[CHECK_MAX_UNITS];
     int         nunits;
@@ -124,6 +127,16 @@ typedef struct check_rules {
  * "name:line: message" into err and returns false (rs keeps what was read). */
 bool check_rules_parse(check_rules *rs, const char *text, size_t len, const char *name,
                        char *err, size_t errsz);
+/* The same, building each rule only when check_rules_build asks for one of
+ * its schemas: for the built-in table, whose every row the tests parse
+ * (a report needs the rules of its schema only). A table given at run time
+ * is parsed whole by check_rules_parse, so that any error shows at once. */
+bool check_rules_parse_lazy(check_rules *rs, const char *text, size_t len, const char *name,
+                            char *err, size_t errsz);
+/* Build the rules of the given SCH_* bits not built yet; false + message
+ * ("name:line: message") in err on error. check_doc_run needs the rules of
+ * its document's schema built. */
+bool check_rules_build(check_rules *rs, unsigned schemas, char *err, size_t errsz);
 void check_rules_free(check_rules *rs);
 /* Write the rules as gx-TSV (--list-rules). */
 void check_rules_list(const check_rules *rs, bool header);

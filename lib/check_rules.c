@@ -386,6 +386,7 @@ void check_rules_free(check_rules *rs)
 {
     mem_free(&rs->mem);
     free(rs->text);
+    free(rs->pend);
     free(rs->derive);
     free(rs->r);
     free(rs->name);
@@ -572,19 +573,34 @@ static unsigned schema_bit_n(const char *s, size_t n)
     return SCH_OTHER;
 }
 
-/* One rule from its fields (sub: already expanded). */
-static bool add_rule(check_rules *rs, const char *const *v, const char *each, long line,
-                     char *err, size_t errsz)
+/* A rule not built yet: its row's fields, and its item of a sub: list. */
+typedef struct check_pending {
+    const char *v[C_N];
+    const char *item;         /* NULL: not a sub: row */
+    size_t      il;
+} check_pending;
+
+/* One rule of a row (of a sub: row, the one for item): its id, severity and
+ * schemas now, the rest by rule_build (now, or when a document of one of its
+ * schemas comes). */
+static bool add_rule(check_rules *rs, const char *const *v, const char *each, const char *item,
+                     size_t il, long line, char *err, size_t errsz)
 {
     char msg[200];
     msg[0] = 0;
     if (rs->n == rs->cap) {
         rs->cap = rs->cap ? rs->cap * 2 : 128;
         rs->r = gx_xrealloc(rs->r, (size_t)rs->cap * sizeof *rs->r);
+        rs->pend = gx_xrealloc(rs->pend, (size_t)rs->cap * sizeof *rs->pend);
     }
     check_rule *r = &rs->r[rs->n];
     memset(r, 0, sizeof *r);
     r->line = line;
+    r->pending = true;
+    check_pending *pd = &rs->pend[rs->n];
+    memcpy(pd->v, v, sizeof pd->v);
+    pd->item = item;
+    pd->il = il;
     /* the texts: fields of the table's text, kept by rs (text) */
     r->id = (char *)v[C_RULE];
     r->message = (char *)v[C_MSG];
@@ -617,6 +633,42 @@ static bool add_rule(check_rules *rs, const char *const *v, const char *each, lo
             p = c ? c + 1 : p + n;
         }
     }
+    if (!ok) {
+        snprintf(err, errsz, "%s:%ld: %s", rs->name ? rs->name : "rules", line, msg);
+        memset(r, 0, sizeof *r);  /* its memory stays in rs->mem */
+        return false;
+    }
+    if (r->sev == CHECK_DERIVE) {
+        rs->derive = gx_xrealloc(rs->derive, (size_t)(rs->nderive + 1) * sizeof *rs->derive);
+        rs->derive[rs->nderive++] = rs->n;
+    }
+    rs->n++;
+    return true;
+}
+
+/* The rest of rule i: dims, each, tolerance, when, equation. */
+static bool rule_build(check_rules *rs, int i, char *err, size_t errsz)
+{
+    check_rule *r = &rs->r[i];
+    check_pending *pd = &rs->pend[i];
+    const char *v[C_N];
+    memcpy(v, pd->v, sizeof v);
+    const char *each = r->t_each;
+    long line = r->line;
+    char msg[200];
+    msg[0] = 0;
+    r->pending = false;
+    if (pd->item) {
+        /* a sub: row: $ replaced by the item */
+        gx_buf b;
+        gx_buf_init(&b);
+        subst(&b, v[C_EQ], pd->item, pd->il);
+        v[C_EQ] = r->t_eq = rs_dup(rs, b.data, b.len - 1);
+        subst(&b, v[C_WHEN], pd->item, pd->il);
+        v[C_WHEN] = r->t_when = rs_dup(rs, b.data, b.len - 1);
+        gx_buf_free(&b);
+    }
+    bool ok = true;
     if (ok) {
         if (strcmp(v[C_DIMS], "A") == 0) r->per_applicant = true;
         else if (strcmp(v[C_DIMS], "total") != 0 && *v[C_DIMS])
@@ -665,16 +717,20 @@ static bool add_rule(check_rules *rs, const char *const *v, const char *each, lo
         return false;
     }
     rule_prepare(rs, r);
-    if (r->sev == CHECK_DERIVE) {
-        rs->derive = gx_xrealloc(rs->derive, (size_t)(rs->nderive + 1) * sizeof *rs->derive);
-        rs->derive[rs->nderive++] = rs->n;
-    }
-    rs->n++;
     return true;
 }
 
-bool check_rules_parse(check_rules *rs, const char *text, size_t len, const char *name,
-                       char *err, size_t errsz)
+bool check_rules_build(check_rules *rs, unsigned schemas, char *err, size_t errsz)
+{
+    if ((rs->built & schemas) == schemas) return true;
+    for (int i = 0; i < rs->n; i++)
+        if (rs->r[i].pending && (rs->r[i].schemas & schemas) && !rule_build(rs, i, err, errsz)) return false;
+    rs->built |= schemas;
+    return true;
+}
+
+static bool rules_parse(check_rules *rs, const char *text, size_t len, const char *name,
+                        char *err, size_t errsz, bool lazy)
 {
     memset(rs, 0, sizeof *rs);
     rs->name = gx_xstrdup(name ? name : "rules");
@@ -687,9 +743,6 @@ bool check_rules_parse(check_rules *rs, const char *text, size_t len, const char
     bool have_header = false;
     bool ok = true;
     gx_record rec = {0};
-    gx_buf eqb, whb;          /* a sub: row's equation and when, $ replaced */
-    gx_buf_init(&eqb);
-    gx_buf_init(&whb);
     char *line;
     size_t n;
     while (ok && gx_table_line(&p, end, &line, &n, &lineno)) {
@@ -725,28 +778,35 @@ bool check_rules_parse(check_rules *rs, const char *text, size_t len, const char
             while (ok && *q) {
                 const char *c = strchr(q, ',');
                 size_t il = c ? (size_t)(c - q) : strlen(q);
-                const char *v2[C_N];
-                memcpy(v2, v, sizeof v2);
-                v2[C_EQ] = subst(&eqb, v[C_EQ], q, il);
-                v2[C_EQ] = rs_dup(rs, v2[C_EQ], eqb.len - 1);
-                v2[C_WHEN] = subst(&whb, v[C_WHEN], q, il);
-                v2[C_WHEN] = rs_dup(rs, v2[C_WHEN], whb.len - 1);
-                ok = add_rule(rs, v2, "-", lineno, err, errsz);
+                ok = add_rule(rs, v, "-", q, il, lineno, err, errsz) &&
+                     (lazy || rule_build(rs, rs->n - 1, err, errsz));
                 q = c ? c + 1 : q + il;
             }
         } else {
-            ok = add_rule(rs, v, each, lineno, err, errsz);
+            ok = add_rule(rs, v, each, NULL, 0, lineno, err, errsz) &&
+                 (lazy || rule_build(rs, rs->n - 1, err, errsz));
         }
     }
     if (ok && !have_header) {
         snprintf(err, errsz, "%s: no header line", rs->name);
         ok = false;
     }
-    gx_buf_free(&eqb);
-    gx_buf_free(&whb);
     gx_record_free(&rec);
     rs->text = copy;
+    if (!lazy) rs->built = SCH_ALL;
     return ok;
+}
+
+bool check_rules_parse(check_rules *rs, const char *text, size_t len, const char *name,
+                       char *err, size_t errsz)
+{
+    return rules_parse(rs, text, len, name, err, errsz, false);
+}
+
+bool check_rules_parse_lazy(check_rules *rs, const char *text, size_t len, const char *name,
+                            char *err, size_t errsz)
+{
+    return rules_parse(rs, text, len, name, err, errsz, true);
 }
 
 void check_rules_list(const check_rules *rs, bool header)

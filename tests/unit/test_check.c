@@ -158,11 +158,48 @@ static void test_builtin_rules(void)
     check_rules_free(&rs);
 }
 
+/* The built-in table built lazily, schema by schema, gives the rules an
+ * eager parse gives, in the same order. */
+static void test_lazy_rules(void)
+{
+    size_t len;
+    const char *text = gx_share("rules.tsv", &len);
+    if (!text) return;
+    check_rules all, lazy;
+    char err[300];
+    OK(check_rules_parse(&all, text, len, "rules.tsv", err, sizeof err), "eager parse");
+    OK(check_rules_parse_lazy(&lazy, text, len, "rules.tsv", err, sizeof err), "lazy parse");
+    EQ_INT(lazy.n, all.n, "as many rules");
+    int pending = 0;
+    for (int i = 0; i < lazy.n; i++) pending += lazy.r[i].pending;
+    EQ_INT(pending, lazy.n, "nothing built before a schema asks");
+    OK(check_rules_build(&lazy, SCH_LEGACY_TABLE, err, sizeof err), "legacy-table rules built");
+    int wrong = 0;
+    for (int i = 0; i < lazy.n; i++)
+        wrong += lazy.r[i].pending != !(lazy.r[i].schemas & SCH_LEGACY_TABLE);
+    EQ_INT(wrong, 0, "exactly the rules of legacy-table built");
+    OK(check_rules_build(&lazy, SCH_ALL, err, sizeof err), "every rule built");
+    int same = 0;
+    for (int i = 0; i < lazy.n && i < all.n; i++) {
+        const check_rule *a = &all.r[i], *b = &lazy.r[i];
+        same += !b->pending && strcmp(a->id, b->id) == 0 && strcmp(a->t_eq, b->t_eq) == 0 &&
+                strcmp(a->t_when, b->t_when) == 0 && a->sev == b->sev && a->schemas == b->schemas &&
+                a->each == b->each && a->nglob == b->nglob && a->eq.n == b->eq.n &&
+                a->eq.rel[0].side[0].n == b->eq.rel[0].side[0].n && a->tol == b->tol &&
+                a->unit_in == b->unit_in && (a->narr != NULL) == (b->narr != NULL);
+    }
+    EQ_INT(same, all.n, "the same rules");
+    EQ_INT(lazy.nderive, all.nderive, "the same derive rules");
+    check_rules_free(&all);
+    check_rules_free(&lazy);
+}
+
 int main(void)
 {
     test_parser();
     test_status();
     test_rules();
     test_builtin_rules();
+    test_lazy_rules();
     return UNIT_DONE();
 }
