@@ -56,6 +56,7 @@ void check_doc_free(check_doc *d)
     free(d->notes);
     free(d->tfacts);
     free(d->tstart);
+    free(d->sfacts);
     memset(d, 0, sizeof *d);
 }
 
@@ -233,14 +234,15 @@ void check_doc_index(check_doc *d)
     }
 }
 
-/* First fact of (id, dim, source), or -1. dim NULL: any. hid: check_hash(id).
+/* First fact of (id, dim, source), or -1. dim NULL: any. hid: check_hash(id),
+ * hd: check_hash(dim).
  * The facts of one indicator (a chain) differ mostly in their dim: its
  * hash is compared before any string. */
-static int doc_find_h(const check_doc *d, const char *id, uint32_t hid, const char *dim, int src)
+static int doc_find_h(const check_doc *d, const char *id, uint32_t hid, const char *dim, uint32_t hd,
+                      int src)
 {
     if (!d || d->nfacts == 0) return -1;
     uint32_t h = hid & (uint32_t)(d->hcap - 1);
-    uint32_t hd = dim ? check_hash(dim) : 0;
     if (src == SRC_PREV) src = SRC_TABLE;
     for (int i = d->hash[h]; i >= 0; i = d->facts[i].next) {
         const check_fact *f = &d->facts[i];
@@ -252,9 +254,9 @@ static int doc_find_h(const check_doc *d, const char *id, uint32_t hid, const ch
     return -1;
 }
 
-static int doc_find(const check_doc *d, const char *id, const char *dim, int src)
+static int doc_find(const check_doc *d, const char *id, const char *dim, uint32_t hd, int src)
 {
-    return doc_find_h(d, id, check_hash(id), dim, src);
+    return doc_find_h(d, id, check_hash(id), dim, hd, src);
 }
 
 /* ---- evaluation -------------------------------------------------------------- */
@@ -267,6 +269,7 @@ typedef struct ectx {
     const check_rule   *r;
     const check_opts   *o;
     const char         *dim;
+    uint32_t            hdim;       /* check_hash(dim) */
     const char         *bound_id;   /* EACH_IND */
     int                 bound_fact; /* EACH_FACT */
     int                 narr_fact;  /* the narrative fact this evaluation is about */
@@ -430,7 +433,7 @@ static int prev_identical(const check_doc *d)
         const check_fact *f = &d->facts[i];
         if (f->src != SRC_TABLE || f->state != ST_NUMBER) continue;
         n++;
-        int j = doc_find_h(p, fld(d, i, FACT_INDICATOR), f->hid, fld(d, i, FACT_DIM), SRC_TABLE);
+        int j = doc_find_h(p, fld(d, i, FACT_INDICATOR), f->hid, fld(d, i, FACT_DIM), f->hdim, SRC_TABLE);
         if (j < 0 || p->facts[j].state != ST_NUMBER || p->facts[j].v != f->v) return 0;
         if (f->v != 0) nonzero++;
     }
@@ -557,10 +560,11 @@ static void add_term(ectx *c, const check_term *t, int coef, sval *s, bool macro
 
 /* The fact a reference names, or -1; sets the resolved id, dim and document. */
 static int resolve_ref(ectx *c, const check_term *t, const char **idp, const char **dimp,
-                       const check_doc **inp)
+                       uint32_t *hdp, const check_doc **inp)
 {
     const char *id = t->id;
     const char *dim = t->dim ? t->dim : c->dim;
+    uint32_t hd = t->dim ? t->hdim : c->hdim;
     int fi;
     const check_doc *in = c->d;
     if (t->bound) {
@@ -568,24 +572,26 @@ static int resolve_ref(ectx *c, const check_term *t, const char **idp, const cha
             fi = c->bound_fact;
             id = fld(c->d, fi, FACT_INDICATOR);
             dim = fld(c->d, fi, FACT_DIM);
+            hd = c->d->facts[fi].hdim;
         } else {
             id = c->bound_fact >= 0 ? fld(c->d, c->bound_fact, FACT_INDICATOR)
                  : c->bound_id      ? c->bound_id
                                     : "$";
-            fi = doc_find(c->d, id, dim, SRC_TABLE);
+            fi = doc_find(c->d, id, dim, hd, SRC_TABLE);
         }
     } else if (t->src == SRC_NARR && c->narr_fact >= 0 && strcmp(id, c->narr_id) == 0 &&
                strcmp(dim, c->narr_dim) == 0) {
         fi = c->narr_fact;
     } else if (t->src == SRC_PREV) {
         in = c->d->prev;
-        fi = in ? doc_find_h(in, id, t->hid, dim, SRC_TABLE) : -1;
+        fi = in ? doc_find_h(in, id, t->hid, dim, hd, SRC_TABLE) : -1;
     } else {
-        fi = doc_find_h(c->d, id, t->hid, dim, t->src);
+        fi = doc_find_h(c->d, id, t->hid, dim, hd, t->src);
     }
     if (!in) in = c->d; /* prev: without a previous report (the caller skips) */
     *idp = id;
     *dimp = dim;
+    *hdp = hd;
     *inp = in;
     return fi;
 }
@@ -594,8 +600,9 @@ static void add_ref(ectx *c, const check_term *t, int coef, sval *s, bool macros
                     bool first)
 {
     const char *id, *dim;
+    uint32_t hd;
     const check_doc *in;
-    int fi = resolve_ref(c, t, &id, &dim, &in);
+    int fi = resolve_ref(c, t, &id, &dim, &hd, &in);
     s->refs++;
     if (t->src == SRC_PREV && !c->d->prev) s->no_prev = true;
     if (!s->first_id) {
@@ -607,7 +614,9 @@ static void add_ref(ectx *c, const check_term *t, int coef, sval *s, bool macros
         if (m) {
             const check_sum *ms = &m->eq.rel[0].side[1];
             const char *save = c->dim;
+            uint32_t hsave = c->hdim;
             c->dim = dim;
+            c->hdim = hd;
             s->refs--; /* counted through its parts */
             if (s->out) {
                 if (!first || coef < 0) gx_buf_adds(s->out, first ? "-" : coef < 0 ? " - " : " + ");
@@ -617,6 +626,7 @@ static void add_ref(ectx *c, const check_term *t, int coef, sval *s, bool macros
                 add_term(c, &ms->t[k], coef * ms->t[k].coef, s, true, depth + 1, k == 0);
             if (s->out) gx_buf_adds(s->out, ")");
             c->dim = save;
+            c->hdim = hsave;
             return;
         }
         /* not printed: unknown, like a blank */
@@ -705,7 +715,8 @@ static void add_term(ectx *c, const check_term *t, int coef, sval *s, bool macro
         /* the functions of one fact */
         const char *id, *dim;
         const check_doc *in;
-        int fi = resolve_ref(c, t->arg, &id, &dim, &in);
+        uint32_t hd;
+        int fi = resolve_ref(c, t->arg, &id, &dim, &hd, &in);
         if (!s->first_id) {
             s->first_id = id;
             s->first_dim = dim;
@@ -1100,11 +1111,12 @@ static bool in_list(const char *list, const char *v)
 /* fnmatch(3) of a glob taken apart (check_glob) on an indicator of n bytes. */
 static bool glob_match(const check_glob *g, const char *id, size_t n)
 {
-    if (n < g->head || memcmp(id, g->pat, g->head) != 0) return false;
     switch (g->kind) {
-    case GLOB_EXACT: return n == g->head;
-    case GLOB_TAIL: return n - g->head >= g->tail_len && memcmp(id + n - g->tail_len, g->tail, g->tail_len) == 0;
-    default: return fnmatch(g->pat + g->head, id + g->head, 0) == 0;
+    case GLOB_EXACT: return n == g->head && memcmp(id, g->pat, n) == 0;
+    case GLOB_TAIL:
+        return n >= g->head + g->tail_len && (!g->head || memcmp(id, g->pat, g->head) == 0) &&
+               (!g->tail_len || memcmp(id + n - g->tail_len, g->tail, g->tail_len) == 0);
+    default: return n >= g->head && memcmp(id, g->pat, g->head) == 0 && fnmatch(g->pat + g->head, id + g->head, 0) == 0;
     }
 }
 
@@ -1123,9 +1135,8 @@ static bool glob_ok(const check_rule *r, const check_doc *d, int i)
 
 static bool fact_ok(const check_doc *d, const check_rule *r, int i)
 {
+    /* source and state: by ss_mask, in check_doc_run */
     const check_fact *f = &d->facts[i];
-    if (r->f_source && !(r->f_src_mask >> f->src & 1u)) return false;
-    if (r->f_state && !(r->f_state_mask >> f->state & 1u)) return false;
     if (r->f_flag) {
         bool any = false;
         const char *flags = check_doc_field(d, i, FACT_FLAGS);
@@ -1148,6 +1159,9 @@ static bool fact_ok(const check_doc *d, const check_rule *r, int i)
  * ind: rules) whether it is the first table fact of its indicator. */
 static void doc_prepare(check_doc *d, const check_rules *rs, bool ind)
 {
+    free(d->sfacts);
+    d->sfacts = gx_xmalloc((size_t)(d->nfacts + 1) * sizeof *d->sfacts);
+    memset(d->sstart, 0, sizeof d->sstart);
     const char *last = NULL;
     int last_code = -1;
     for (int i = 0; i < d->nfacts; i++) {
@@ -1160,10 +1174,17 @@ static void doc_prepare(check_doc *d, const check_rules *rs, bool ind)
                 if (strcmp(rs->units[k], u) == 0) { last_code = k; break; }
         }
         f->unit = last_code;
+        f->ss = (uint8_t)(f->src * 4 + f->state);
         f->ind_first = ind && f->src == SRC_TABLE &&
-                       doc_find_h(d, fld(d, i, FACT_INDICATOR), f->hid, NULL, SRC_TABLE) == i;
+                       doc_find_h(d, fld(d, i, FACT_INDICATOR), f->hid, NULL, 0, SRC_TABLE) == i;
     }
+    for (int i = 0; i < d->nfacts; i++) d->sstart[d->facts[i].ss + 1]++;
+    for (int k = 0; k < 16; k++) d->sstart[k + 1] += d->sstart[k];
+    int fill[16];
+    memcpy(fill, d->sstart, sizeof fill);
+    for (int i = 0; i < d->nfacts; i++) d->sfacts[fill[d->facts[i].ss]++] = i;
 }
+
 
 static void write_annotated(check_doc *d, const check_rules *rs)
 {
@@ -1233,6 +1254,8 @@ void check_doc_run(check_doc *d, const check_rules *rs, const check_opts *o, che
         gx_buf_init(&rsx->when[i].rt);
     }
     gx_buf_reset(&t->worst);
+    uint32_t dim_hash[7];
+    for (int k = 0; k < 7; k++) dim_hash[k] = check_hash(applicant_dims[k]); /* [6]: "total" */
     bool ind = false;
     for (int ri = 0; ri < rs->n && !ind; ri++)
         ind = rs->r[ri].each == EACH_IND && rs->r[ri].sev != CHECK_DERIVE && (rs->r[ri].schemas & d->schema) &&
@@ -1245,12 +1268,20 @@ void check_doc_run(check_doc *d, const check_rules *rs, const check_opts *o, che
         c.bound_id = NULL;
         c.bound_fact = -1;
         const char *const *dims = r->per_applicant ? applicant_dims : total_dim;
+        const uint32_t *hdims = r->per_applicant ? dim_hash : dim_hash + 6;
         int ndims = r->per_applicant ? 7 : 1;
         if (r->each == EACH_FACT) {
-            for (int i = 0; i < d->nfacts; i++) {
-                if (!fact_ok(d, r, i)) continue;
+            /* the facts of the rule's source and state: one list, or all facts */
+            int k0 = __builtin_ctz((unsigned)r->ss_mask | 0x10000u);
+            bool one = r->ss_mask && !(r->ss_mask & (r->ss_mask - 1));
+            int n = one ? d->sstart[k0 + 1] - d->sstart[k0] : d->nfacts;
+            const int *list = one ? d->sfacts + d->sstart[k0] : NULL;
+            for (int k = 0; k < n; k++) {
+                int i = list ? list[k] : k;
+                if (!(r->ss_mask >> d->facts[i].ss & 1u) || !fact_ok(d, r, i)) continue;
                 c.bound_fact = i;
                 c.dim = fld(d, i, FACT_DIM);
+                c.hdim = d->facts[i].hdim;
                 run_instance(&c, rsx);
             }
         } else if (r->each == EACH_PCTROW || r->each == EACH_PCTCELL) {
@@ -1258,6 +1289,7 @@ void check_doc_run(check_doc *d, const check_rules *rs, const check_opts *o, che
                 if (r->each == EACH_PCTROW ? !pct_row_first(d, i) : !is_pct(&d->facts[i])) continue;
                 c.bound_fact = i;
                 c.dim = fld(d, i, FACT_DIM);
+                c.hdim = d->facts[i].hdim;
                 run_instance(&c, rsx);
             }
         } else if (r->each == EACH_IND) {
@@ -1267,12 +1299,14 @@ void check_doc_run(check_doc *d, const check_rules *rs, const check_opts *o, che
                 c.bound_id = id;
                 for (int k = 0; k < ndims; k++) {
                     c.dim = dims[k];
+                    c.hdim = hdims[k];
                     run_instance(&c, rsx);
                 }
             }
         } else {
             for (int k = 0; k < ndims; k++) {
                 c.dim = dims[k];
+                c.hdim = hdims[k];
                 run_instance(&c, rsx);
             }
         }

@@ -18,6 +18,8 @@
 
 #include "gx.h"
 
+#include <string.h>
+
 enum check_sev { CHECK_DERIVE = -1, CHECK_INFO = 0, CHECK_WARN = 1, CHECK_ERROR = 2 };
 /* Ordered from best to worst. */
 enum check_status { CHECK_PASS, CHECK_PASS_IZ, CHECK_NA, CHECK_FAIL };
@@ -38,13 +40,30 @@ enum {
 };
 unsigned check_schema_bit(const char *s);
 
-/* The hash of an indicator id (FNV-1a), for the lookups of a document's facts. */
-static inline uint32_t check_hash(const char *s)
+/* The hash of an indicator id or a dim of n bytes, for the lookups of a
+ * document's facts: eight bytes at a time (ids are 20-40 bytes long, and
+ * every fact's are hashed). */
+static inline uint32_t check_hash_n(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
+    uint64_t h = 0x9e3779b97f4a7c15u ^ n, w;
+    if (n >= 8) {
+        /* whole words, then the last eight bytes (overlapping) */
+        const char *last = s + n - 8;
+        for (; s < last; s += 8) {
+            memcpy(&w, s, 8);
+            h = (h ^ w) * 0xff51afd7ed558ccdu;
+            h ^= h >> 29;
+        }
+        memcpy(&w, last, 8);
+    } else {
+        w = 0;
+        for (size_t i = 0; i < n; i++) w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    }
+    h = (h ^ w) * 0xff51afd7ed558ccdu;
+    return (uint32_t)(h ^ h >> 32);
 }
+
+static inline uint32_t check_hash(const char *s) { return check_hash_n(s, strlen(s)); }
 
 typedef struct check_term {
     int    kind;        /* enum check_tk */
@@ -54,6 +73,7 @@ typedef struct check_term {
     bool   bound;       /* id is "$" */
     uint32_t hid;       /* check_hash(id) */
     char  *dim;         /* NULL = the current dimension */
+    uint32_t hdim;      /* check_hash(dim) */
     double num;         /* TK_NUM */
     int    dec;         /* decimals written (TK_NUM) */
     int    fn;          /* TK_FUNC */
@@ -96,6 +116,7 @@ typedef struct check_rule {
     bool       unit_bits;      /* f_unit, f_unit_not as unit_in, unit_out (bits of check_rules.units) */
     uint64_t   unit_in, unit_out;
     const check_term *narr;    /* the first narr: term of the equation, or NULL */
+    uint16_t   ss_mask;        /* EACH_FACT: bit source*4+state of the facts its filters let through */
     bool       pending;        /* only id, sev, schemas, line and t_* set yet (check_rules_build) */
     bool       has_when;
     check_expr when;
@@ -169,6 +190,7 @@ typedef struct check_fact {
     uint32_t ind_len;         /* strlen of the indicator */
     int      unit;            /* index of the unit in check_rules.units, -1 (check_doc_run) */
     bool     ind_first;       /* the first table fact of its indicator (check_doc_run) */
+    uint8_t  ss;              /* src * 4 + state */
     int      ref_row, ref_col;/* from ref "T1:r2:c3", -1 if none */
     uint32_t ref_tab;         /* length of the table part of ref */
     bool     pct;             /* unit % */
@@ -196,6 +218,9 @@ typedef struct check_doc {
     int        *tfacts, *tstart;
     int         ntab;
     bool        tabs_ok;
+    /* the facts by ss (source * 4 + state), in input order: sfacts[sstart[k] .. sstart[k+1]-1] */
+    int        *sfacts;
+    int         sstart[17];
 } check_doc;
 
 void check_doc_init(check_doc *d);

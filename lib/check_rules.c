@@ -132,23 +132,21 @@ static size_t lex_word(lexer *lx, const char **w)
     return (size_t)(lx->p - b);
 }
 
-/* lex_word for an indicator id, in the same pass: its check_hash, and in
- * *flags 2 if it has an upper-case letter, 4 if a '*'. */
+/* lex_word for an indicator id: also its check_hash, and in *flags 2 if it
+ * has an upper-case letter, 4 if a '*'. */
 static size_t lex_id(lexer *lx, const char **w, uint32_t *hash, unsigned *flags)
 {
     lex_space(lx);
     const unsigned char *p = (const unsigned char *)lx->p;
-    uint32_t h = 2166136261u;
     unsigned fl = 0, k;
     while ((k = word_char[*p])) {
         fl |= k;
-        h = (h ^ *p) * 16777619u;
         p++;
     }
-    *w = lx->p;
-    *hash = h;
-    *flags = fl;
     size_t n = (size_t)((const char *)p - lx->p);
+    *w = lx->p;
+    *hash = check_hash_n(lx->p, n);
+    *flags = fl;
     lx->p = (const char *)p;
     return n;
 }
@@ -221,7 +219,7 @@ static bool parse_ref(lexer *lx, check_term *t, const char *w, size_t n, uint32_
     t->bound = n == 1 && w[0] == '$';
     if (lex_eat(lx, '[')) {
         n = lex_word(lx, &w);
-        if (n) t->dim = lex_dup(lx, w, n);
+        if (n) t->dim = lex_dup(lx, w, n), t->hdim = check_hash_n(w, n);
         if (!valid_id(w, n)) return lex_fail(lx, "expected a dimension inside [ ]");
         if (!lex_eat(lx, ']')) return lex_fail(lx, "expected ]");
     }
@@ -369,17 +367,20 @@ static char *rs_dup(check_rules *rs, const char *s, size_t n)
     return mem_strdup(&rs->mem, RULES_BLOCK, s, n);
 }
 
-/* s with every '$' replaced by item, into b (NUL-terminated). */
-static const char *subst(gx_buf *b, const char *s, const char *item, size_t il)
+/* s with every '$' replaced by item (il bytes), in rs->mem; s itself if it
+ * has no '$'. */
+static const char *subst(check_rules *rs, const char *s, const char *item, size_t il)
 {
-    gx_buf_reset(b);
-    for (const char *d; (d = strchr(s, '$')); s = d + 1) {
-        gx_buf_add(b, s, (size_t)(d - s));
-        gx_buf_add(b, item, il);
+    size_t n = 0, k = 0;
+    for (const char *q = s; *q; q++) n++, k += *q == '$';
+    if (!k) return s;
+    char *d = mem_alloc(&rs->mem, n - k + k * il + 1, RULES_BLOCK), *o = d;
+    for (const char *q = s; *q; q++) {
+        if (*q == '$') memcpy(o, item, il), o += il;
+        else *o++ = *q;
     }
-    gx_buf_adds(b, s);
-    gx_buf_addc(b, 0);
-    return b->data;
+    *o = 0;
+    return d;
 }
 
 void check_rules_free(check_rules *rs)
@@ -542,6 +543,10 @@ static void rule_prepare(check_rules *rs, check_rule *r)
         }
     }
     if (r->f_flag) r->nflag_names = list_items(rs, r->f_flag, &r->flag_names);
+    for (int src = 0; src < 4; src++)
+        for (int st = 0; st < 4; st++)
+            if ((!r->f_source || (r->f_src_mask >> src & 1u)) && (!r->f_state || (r->f_state_mask >> st & 1u)))
+                r->ss_mask |= (uint16_t)(1u << (src * 4 + st));
     r->unit_bits = (!r->f_unit || unit_bits(rs, r->f_unit, &r->unit_in)) &&
                    (!r->f_unit_not || unit_bits(rs, r->f_unit_not, &r->unit_out));
     for (int i = 0; i < r->eq.n && !r->narr; i++)
@@ -660,13 +665,8 @@ static bool rule_build(check_rules *rs, int i, char *err, size_t errsz)
     r->pending = false;
     if (pd->item) {
         /* a sub: row: $ replaced by the item */
-        gx_buf b;
-        gx_buf_init(&b);
-        subst(&b, v[C_EQ], pd->item, pd->il);
-        v[C_EQ] = r->t_eq = rs_dup(rs, b.data, b.len - 1);
-        subst(&b, v[C_WHEN], pd->item, pd->il);
-        v[C_WHEN] = r->t_when = rs_dup(rs, b.data, b.len - 1);
-        gx_buf_free(&b);
+        v[C_EQ] = r->t_eq = (char *)subst(rs, v[C_EQ], pd->item, pd->il);
+        v[C_WHEN] = r->t_when = (char *)subst(rs, v[C_WHEN], pd->item, pd->il);
     }
     bool ok = true;
     if (ok) {
