@@ -277,6 +277,12 @@ typedef struct ectx {
     int                 inv[MAX_INV];
     int                 ninv;
     int                 pct_n, pct_dec; /* the percentages of pct_total() */
+    /* pct_share(): the row of counts found for the percentages of table
+     * ps_tab, row ps_row of ps_doc: its row, total, facts */
+    const check_doc    *ps_doc;
+    int                 ps_tab, ps_row, ps_best, ps_n;
+    double              ps_sum;
+    int                 ps_cells[64];
 } ectx;
 
 typedef struct sval {
@@ -527,31 +533,54 @@ static double pct_total(ectx *c, int i)
 }
 
 /* 100 x the count of the percentage's column / the row total, from the
- * nearest row of counts above it in the same table; false if none. */
+ * nearest row of counts above it in the same table; false if none. The row
+ * found and its total are kept for the next percentage of the same table
+ * row (every cell of a row of percentages, for each PCT-ITEM rule). */
 static bool pct_share(ectx *c, int i, double *share)
 {
     check_doc *d = c->d;
     const check_fact *p = &d->facts[i];
-    int best_row = -1, n;
+    int n;
     const int *tf = table_of(d, i, &n);
-    for (int k = 0; k < n; k++) {
-        const check_fact *f = &d->facts[tf[k]];
-        if (f->pct || f->state != ST_NUMBER || f->ref_row >= p->ref_row) continue;
-        if (f->ref_row > best_row) best_row = f->ref_row;
+    if (c->ps_doc != d || c->ps_tab != p->tab || c->ps_row != p->ref_row) {
+        int best_row = -1;
+        for (int k = 0; k < n; k++) {
+            const check_fact *f = &d->facts[tf[k]];
+            if (f->pct || f->state != ST_NUMBER || f->ref_row >= p->ref_row) continue;
+            if (f->ref_row > best_row) best_row = f->ref_row;
+        }
+        double sum = 0;
+        int m = 0;
+        if (best_row >= 0)
+            for (int k = 0; k < n; k++) {
+                const check_fact *f = &d->facts[tf[k]];
+                if (f->pct || f->state != ST_NUMBER || f->ref_row != best_row) continue;
+                sum += f->v;
+                if (m < (int)(sizeof c->ps_cells / sizeof c->ps_cells[0])) c->ps_cells[m] = tf[k];
+                m++;
+            }
+        c->ps_doc = d;
+        c->ps_tab = p->tab;
+        c->ps_row = p->ref_row;
+        c->ps_best = best_row;
+        c->ps_sum = sum;
+        c->ps_n = m;
     }
-    if (best_row < 0) return false;
-    double sum = 0;
+    if (c->ps_best < 0) return false;
     int cell = -1;
-    for (int k = 0; k < n; k++) {
-        int j = tf[k];
-        const check_fact *f = &d->facts[j];
-        if (f->pct || f->state != ST_NUMBER || f->ref_row != best_row) continue;
-        sum += f->v;
-        if (f->ref_col == p->ref_col) cell = j;
+    if (c->ps_n <= (int)(sizeof c->ps_cells / sizeof c->ps_cells[0])) {
+        for (int k = 0; k < c->ps_n; k++)
+            if (d->facts[c->ps_cells[k]].ref_col == p->ref_col) cell = c->ps_cells[k];
+    } else {
+        for (int k = 0; k < n; k++) {
+            const check_fact *f = &d->facts[tf[k]];
+            if (f->pct || f->state != ST_NUMBER || f->ref_row != c->ps_best) continue;
+            if (f->ref_col == p->ref_col) cell = tf[k];
+        }
     }
-    if (cell < 0 || sum <= 0) return false;
+    if (cell < 0 || c->ps_sum <= 0) return false;
     involve(c, cell);
-    *share = 100.0 * d->facts[cell].v / sum;
+    *share = 100.0 * d->facts[cell].v / c->ps_sum;
     return true;
 }
 
@@ -1059,10 +1088,52 @@ static void emit(ectx *c, runstate *rsx, int alt)
     gx_outc('\n');
 }
 
+/* The status of a rule of the form "FACT OP NUMBER" (check_rule.fast) on
+ * its bound fact: what eval_rel works out for it, without the general
+ * machinery (these rules run for nearly every fact). */
+static int fast_status(ectx *c, const check_rule *r)
+{
+    const check_rel *rel = &r->eq.rel[0];
+    const check_term *t = &rel->side[0].t[0], *num = &rel->side[1].t[0];
+    int fi = c->bound_fact;
+    const check_fact *f = &c->d->facts[fi];
+    double lv = 0, v = 0;
+    int blank = 0;
+    if (t->kind == TK_REF) {
+        if (f->state == ST_TEXT) return CHECK_NA;
+        if (f->state == ST_NUMBER) v = f->v;
+        else blank = 1;
+    } else {
+        switch (t->fn) {
+        case FN_KNOWN: v = f->state == ST_NUMBER; break;
+        case FN_IS_TEXT: v = f->state == ST_TEXT; break;
+        case FN_IS_NA: v = f->state == ST_NA; break;
+        case FN_IS_EMPTY: v = f->state == ST_EMPTY; break;
+        case FN_DECIMALS:
+            if (f->state == ST_NUMBER) v = f->dec;
+            else blank = 1;
+            break;
+        default: v = has_flag(check_doc_field(c->d, fi, FACT_FLAGS), t->name); break; /* FN_HAS_FLAG */
+        }
+    }
+    if (!blank) lv += t->coef * v;
+    double rv = 0;
+    rv += num->coef * num->num;
+    return check_status_of(rel->op, lv - rv, blank, 0, blank > 0, r->tol, c->o->lenient);
+}
+
 /* One instance: the rule with its bindings set. */
 static void run_instance(ectx *c, runstate *rsx)
 {
     const check_rule *r = c->r;
+    if (r->fast && c->bound_fact >= 0) {
+        c->narr_fact = -1;
+        c->ninv = 1;
+        c->inv[0] = c->bound_fact;
+        rsx->res[0].status = fast_status(c, r);
+        emit(c, rsx, 0);
+        return;
+    }
     if (r->has_when) {
         int w = eval_expr(c, &r->when, rsx->when);
         if (w < 0 || rsx->when[w].status > CHECK_PASS_IZ) return;

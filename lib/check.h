@@ -117,6 +117,8 @@ typedef struct check_rule {
     uint64_t   unit_in, unit_out;
     const check_term *narr;    /* the first narr: term of the equation, or NULL */
     uint16_t   ss_mask;        /* EACH_FACT: bit source*4+state of the facts its filters let through */
+    bool       fast;           /* "$ OP NUMBER" or "F($) OP NUMBER" (F a test of one fact), one
+                                * alternative, no when, absolute tolerance: check.c fast_status */
     bool       pending;        /* only id, sev, schemas, line and t_* set yet (check_rules_build) */
     bool       has_when;
     check_expr when;

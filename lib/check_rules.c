@@ -523,6 +523,13 @@ static bool unit_bits(check_rules *rs, const char *list, uint64_t *bits)
 
 /* What evaluation needs of a rule beyond its text, worked out once:
  * globs taken apart, flag and unit lists, the narrative term. */
+/* A term "$" of the bound fact itself (no narr: or prev:, no [dim]). */
+static bool bound_fact_ref(const check_term *t)
+{
+    return t->kind == TK_REF && t->bound && !t->dim && (t->src == SRC_TABLE || t->src == SRC_DERIVED) &&
+           t->coef == 1;
+}
+
 static void rule_prepare(check_rules *rs, check_rule *r)
 {
     if (r->nglob) {
@@ -549,6 +556,15 @@ static void rule_prepare(check_rules *rs, check_rule *r)
                 r->ss_mask |= (uint16_t)(1u << (src * 4 + st));
     r->unit_bits = (!r->f_unit || unit_bits(rs, r->f_unit, &r->unit_in)) &&
                    (!r->f_unit_not || unit_bits(rs, r->f_unit_not, &r->unit_out));
+    if (r->each == EACH_FACT && !r->has_when && r->tol_kind == TOL_ABS && r->eq.n == 1 &&
+        r->eq.rel[0].side[0].n == 1 && r->eq.rel[0].side[1].n == 1 &&
+        r->eq.rel[0].side[1].t[0].kind == TK_NUM) {
+        const check_term *t = &r->eq.rel[0].side[0].t[0];
+        r->fast = bound_fact_ref(t) ||
+                  (t->kind == TK_FUNC && t->coef == 1 && t->arg && bound_fact_ref(t->arg) &&
+                   (t->fn == FN_KNOWN || t->fn == FN_IS_TEXT || t->fn == FN_IS_NA || t->fn == FN_IS_EMPTY ||
+                    t->fn == FN_DECIMALS || t->fn == FN_HAS_FLAG));
+    }
     for (int i = 0; i < r->eq.n && !r->narr; i++)
         for (int s = 0; s < 2 && !r->narr; s++)
             for (int k = 0; k < r->eq.rel[i].side[s].n; k++)
