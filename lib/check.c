@@ -56,7 +56,7 @@ void check_doc_free(check_doc *d)
     free(d->notes);
     free(d->tfacts);
     free(d->tstart);
-    free(d->sfacts);
+    free(d->mfacts);
     memset(d, 0, sizeof *d);
 }
 
@@ -1185,6 +1185,7 @@ static bool glob_match(const check_glob *g, const char *id, size_t n)
     switch (g->kind) {
     case GLOB_EXACT: return n == g->head && memcmp(id, g->pat, n) == 0;
     case GLOB_TAIL:
+        if (!g->head && !g->tail_len) return true; /* "*" */
         return n >= g->head + g->tail_len && (!g->head || memcmp(id, g->pat, g->head) == 0) &&
                (!g->tail_len || memcmp(id + n - g->tail_len, g->tail, g->tail_len) == 0);
     default: return n >= g->head && memcmp(id, g->pat, g->head) == 0 && fnmatch(g->pat + g->head, id + g->head, 0) == 0;
@@ -1197,9 +1198,11 @@ static bool glob_ok(const check_rule *r, const check_doc *d, int i)
     size_t n = d->facts[i].ind_len;
     bool inc = false;
     for (int g = 0; g < r->nglob; g++) {
-        if (r->gl[g].neg) {
-            if (glob_match(&r->gl[g], id, n)) return false;
-        } else if (!inc && glob_match(&r->gl[g], id, n)) inc = true;
+        const check_glob *x = &r->gl[g];
+        if (x->kind == GLOB_EXACT && n != x->head) continue; /* the usual miss, without a call */
+        if (x->neg) {
+            if (glob_match(x, id, n)) return false;
+        } else if (!inc && glob_match(x, id, n)) inc = true;
     }
     return inc;
 }
@@ -1230,9 +1233,7 @@ static bool fact_ok(const check_doc *d, const check_rule *r, int i)
  * ind: rules) whether it is the first table fact of its indicator. */
 static void doc_prepare(check_doc *d, const check_rules *rs, bool ind)
 {
-    free(d->sfacts);
-    d->sfacts = gx_xmalloc((size_t)(d->nfacts + 1) * sizeof *d->sfacts);
-    memset(d->sstart, 0, sizeof d->sstart);
+    d->nmask = 0;
     const char *last = NULL;
     int last_code = -1;
     for (int i = 0; i < d->nfacts; i++) {
@@ -1249,11 +1250,32 @@ static void doc_prepare(check_doc *d, const check_rules *rs, bool ind)
         f->ind_first = ind && f->src == SRC_TABLE &&
                        doc_find_h(d, fld(d, i, FACT_INDICATOR), f->hid, NULL, 0, SRC_TABLE) == i;
     }
-    for (int i = 0; i < d->nfacts; i++) d->sstart[d->facts[i].ss + 1]++;
-    for (int k = 0; k < 16; k++) d->sstart[k + 1] += d->sstart[k];
-    int fill[16];
-    memcpy(fill, d->sstart, sizeof fill);
-    for (int i = 0; i < d->nfacts; i++) d->sfacts[fill[d->facts[i].ss]++] = i;
+}
+
+/* The facts whose ss is in mask, in input order (*n of them), or NULL when
+ * the lists are full (then every fact is a candidate). */
+static const int *facts_of_mask(check_doc *d, uint16_t mask, int *n)
+{
+    enum { NM = sizeof d->mmask / sizeof d->mmask[0] };
+    for (int k = 0; k < d->nmask; k++)
+        if (d->mmask[k] == mask) {
+            *n = d->mlen[k];
+            return d->mfacts + (size_t)k * (size_t)d->nfacts;
+        }
+    if (d->nmask == NM) return NULL;
+    if (d->mcap < NM * d->nfacts) {
+        free(d->mfacts);
+        d->mcap = NM * d->nfacts;
+        d->mfacts = gx_xmalloc((size_t)d->mcap * sizeof *d->mfacts);
+    }
+    int k = d->nmask++, m = 0;
+    int *list = d->mfacts + (size_t)k * (size_t)d->nfacts;
+    for (int i = 0; i < d->nfacts; i++)
+        if (mask >> d->facts[i].ss & 1u) list[m++] = i;
+    d->mmask[k] = mask;
+    d->mlen[k] = m;
+    *n = m;
+    return list;
 }
 
 
@@ -1342,11 +1364,10 @@ void check_doc_run(check_doc *d, const check_rules *rs, const check_opts *o, che
         const uint32_t *hdims = r->per_applicant ? dim_hash : dim_hash + 6;
         int ndims = r->per_applicant ? 7 : 1;
         if (r->each == EACH_FACT) {
-            /* the facts of the rule's source and state: one list, or all facts */
-            int k0 = __builtin_ctz((unsigned)r->ss_mask | 0x10000u);
-            bool one = r->ss_mask && !(r->ss_mask & (r->ss_mask - 1));
-            int n = one ? d->sstart[k0 + 1] - d->sstart[k0] : d->nfacts;
-            const int *list = one ? d->sfacts + d->sstart[k0] : NULL;
+            /* the facts of the rule's sources and states (or all) */
+            int n;
+            const int *list = facts_of_mask(d, r->ss_mask, &n);
+            if (!list) n = d->nfacts;
             for (int k = 0; k < n; k++) {
                 int i = list ? list[k] : k;
                 if (!(r->ss_mask >> d->facts[i].ss & 1u) || !fact_ok(d, r, i)) continue;

@@ -101,7 +101,7 @@ typedef struct check_glob {
 enum { CHECK_MAX_UNITS = 64 };
 
 typedef struct check_rule {
-    char      *id;             /* id, message and t_*: in check_rules.text or .mem */
+    char      *id;             /* id, message and t_*: in check_rules.mem */
     int        sev;            /* enum check_sev */
     unsigned   schemas;        /* SCH_* bits */
     bool       per_applicant;  /* dims A */
@@ -138,7 +138,6 @@ typedef struct check_rules {
     int         nderive;
     char       *name;
     void       *mem;          /* the blocks every string and term of the rules lives in */
-    char       *text;         /* the table's text, split into its fields */
     struct check_pending *pend; /* by rule: what rule_build needs */
     unsigned    built;        /* SCH_* bits whose rules are all built */
     /* the units named in unit= and unit!= filters (the first CHECK_MAX_UNITS) */
@@ -220,9 +219,13 @@ typedef struct check_doc {
     int        *tfacts, *tstart;
     int         ntab;
     bool        tabs_ok;
-    /* the facts by ss (source * 4 + state), in input order: sfacts[sstart[k] .. sstart[k+1]-1] */
-    int        *sfacts;
-    int         sstart[17];
+    /* the facts a fact: rule's source and state filters let through (ss_mask
+     * mmask[k]): mfacts[k * nfacts ..], mlen[k] of them, in input order;
+     * made in check_doc_run as rules ask (rules share a few masks) */
+    int        *mfacts;
+    int         mcap;
+    uint16_t    mmask[8];
+    int         mlen[8], nmask;
 } check_doc;
 
 void check_doc_init(check_doc *d);

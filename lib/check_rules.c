@@ -371,22 +371,24 @@ static char *rs_dup(check_rules *rs, const char *s, size_t n)
  * has no '$'. */
 static const char *subst(check_rules *rs, const char *s, const char *item, size_t il)
 {
-    size_t n = 0, k = 0;
-    for (const char *q = s; *q; q++) n++, k += *q == '$';
+    size_t n = strlen(s), k = 0;
+    const char *end = s + n;
+    for (const char *q = s; (q = memchr(q, '$', (size_t)(end - q))); q++) k++;
     if (!k) return s;
     char *d = mem_alloc(&rs->mem, n - k + k * il + 1, RULES_BLOCK), *o = d;
-    for (const char *q = s; *q; q++) {
-        if (*q == '$') memcpy(o, item, il), o += il;
-        else *o++ = *q;
+    for (const char *q; (q = memchr(s, '$', (size_t)(end - s))); s = q + 1) {
+        memcpy(o, s, (size_t)(q - s));
+        o += q - s;
+        memcpy(o, item, il);
+        o += il;
     }
-    *o = 0;
+    memcpy(o, s, (size_t)(end - s) + 1);
     return d;
 }
 
 void check_rules_free(check_rules *rs)
 {
     mem_free(&rs->mem);
-    free(rs->text);
     free(rs->pend);
     free(rs->derive);
     free(rs->r);
@@ -622,7 +624,7 @@ static bool add_rule(check_rules *rs, const char *const *v, const char *each, co
     memcpy(pd->v, v, sizeof pd->v);
     pd->item = item;
     pd->il = il;
-    /* the texts: fields of the table's text, kept by rs (text) */
+    /* the texts: fields of the table's lines, in rs->mem */
     r->id = (char *)v[C_RULE];
     r->message = (char *)v[C_MSG];
     r->t_schemas = (char *)v[C_SCHEMAS];
@@ -750,18 +752,26 @@ static bool rules_parse(check_rules *rs, const char *text, size_t len, const cha
 {
     memset(rs, 0, sizeof *rs);
     rs->name = gx_xstrdup(name ? name : "rules");
-    char *copy = gx_xmalloc(len + 1);
-    memcpy(copy, text, len);
-    copy[len] = 0;
-    char *p = copy, *end = copy + len;
+    const char *p = text, *end = text + len;
     long lineno = 0;
     int map[C_N];
     bool have_header = false;
     bool ok = true;
     gx_record rec = {0};
-    char *line;
     size_t n;
-    while (ok && gx_table_line(&p, end, &line, &n, &lineno)) {
+    /* the lines of gx_table_line (a CR before the LF dropped; empty and
+     * comment lines skipped), each copied into rs->mem to be split there:
+     * the rules point into them */
+    while (ok && p < end) {
+        const char *s = p, *nl = memchr(s, '\n', (size_t)(end - s));
+        n = (size_t)((nl ? nl : end) - s);
+        p = nl ? nl + 1 : end;
+        lineno++;
+        if (n && s[n - 1] == '\r') n--;
+        if (n == 0 || s[0] == '#') continue;
+        char *line = mem_alloc(&rs->mem, n + 1, RULES_BLOCK);
+        memcpy(line, s, n);
+        line[n] = 0;
         if (memchr(line, 0, n)) {
             snprintf(err, errsz, "%s:%ld: NUL byte in the rules table", rs->name, lineno);
             ok = false;
@@ -808,7 +818,6 @@ static bool rules_parse(check_rules *rs, const char *text, size_t len, const cha
         ok = false;
     }
     gx_record_free(&rec);
-    rs->text = copy;
     if (!lazy) rs->built = SCH_ALL;
     return ok;
 }
