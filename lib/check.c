@@ -132,22 +132,30 @@ static void parse_ref(const char *ref, check_fact *f)
     f->ref_tab = (uint32_t)(c1 - ref);
 }
 
+/* strcmp(s, lit) == 0, inline (these run for every fact) */
+static bool is_lit(const char *s, const char *lit)
+{
+    for (; *lit; s++, lit++)
+        if (*s != *lit) return false;
+    return !*s;
+}
+
 bool check_doc_add(check_doc *d, const gx_record *rec)
 {
     const char *st = rec->null[FACT_STATE] ? "" : rec->f[FACT_STATE];
     const char *src = rec->null[FACT_SOURCE] ? "" : rec->f[FACT_SOURCE];
     int state, source;
-    if (strcmp(st, "number") == 0) state = ST_NUMBER;
-    else if (strcmp(st, "empty") == 0) state = ST_EMPTY;
-    else if (strcmp(st, "na") == 0) state = ST_NA;
-    else if (strcmp(st, "text") == 0) state = ST_TEXT;
+    if (is_lit(st, "number")) state = ST_NUMBER;
+    else if (is_lit(st, "empty")) state = ST_EMPTY;
+    else if (is_lit(st, "na")) state = ST_NA;
+    else if (is_lit(st, "text")) state = ST_TEXT;
     else {
         gx_error_at(rec->file, rec->line, "state \"%.40s\": expected number, empty, na or text", st);
         return false;
     }
-    if (strcmp(src, "table") == 0) source = SRC_TABLE;
-    else if (strcmp(src, "narrative") == 0) source = SRC_NARR;
-    else if (strcmp(src, "derived") == 0) source = SRC_DERIVED;
+    if (is_lit(src, "table")) source = SRC_TABLE;
+    else if (is_lit(src, "narrative")) source = SRC_NARR;
+    else if (is_lit(src, "derived")) source = SRC_DERIVED;
     else {
         gx_error_at(rec->file, rec->line, "source \"%.40s\": expected table, narrative or derived", src);
         return false;
@@ -191,7 +199,7 @@ bool check_doc_add(check_doc *d, const gx_record *rec)
     f->ref_row = f->ref_col = -1;
     f->ref_tab = 0;
     if (!rec->null[FACT_REF]) parse_ref(rec->f[FACT_REF], f);
-    f->pct = !rec->null[FACT_UNIT] && strcmp(rec->f[FACT_UNIT], "%") == 0;
+    f->pct = !rec->null[FACT_UNIT] && rec->f[FACT_UNIT][0] == '%' && !rec->f[FACT_UNIT][1];
     f->state = state;
     f->src = source;
     f->dec = dec;

@@ -436,6 +436,14 @@ static const char *clause_val(const char *s, size_t n, const char *name)
 
 static int cut40(size_t n) { return n < 40 ? (int)n : 40; }
 
+/* strcmp(s, lit) == 0, inline (these run for every rule) */
+static bool is_lit(const char *s, const char *lit)
+{
+    for (; *lit; s++, lit++)
+        if (*s != *lit) return false;
+    return !*s;
+}
+
 static bool parse_each(check_rules *rs, check_rule *r, const char *each, char *err, size_t errsz)
 {
     const char *body;
@@ -552,7 +560,7 @@ static void rule_prepare(check_rules *rs, check_rule *r)
         }
     }
     if (r->f_flag) r->nflag_names = list_items(rs, r->f_flag, &r->flag_names);
-    for (int src = 0; src < 4; src++)
+    for (int src = 0; src < 4 && r->each == EACH_FACT; src++)
         for (int st = 0; st < 4; st++)
             if ((!r->f_source || (r->f_src_mask >> src & 1u)) && (!r->f_state || (r->f_state_mask >> st & 1u)))
                 r->ss_mask |= (uint16_t)(1u << (src * 4 + st));
@@ -688,18 +696,18 @@ static bool rule_build(check_rules *rs, int i, char *err, size_t errsz)
     }
     bool ok = true;
     if (ok) {
-        if (strcmp(v[C_DIMS], "A") == 0) r->per_applicant = true;
-        else if (strcmp(v[C_DIMS], "total") != 0 && *v[C_DIMS])
+        if (is_lit(v[C_DIMS], "A")) r->per_applicant = true;
+        else if (!is_lit(v[C_DIMS], "total") && *v[C_DIMS])
             ok = false, snprintf(msg, sizeof msg, "dims \"%.30s\": expected A or total", v[C_DIMS]);
     }
-    if (ok && strcmp(each, "pctrow") == 0) r->each = EACH_PCTROW;
-    else if (ok && strcmp(each, "pctcell") == 0) r->each = EACH_PCTCELL;
-    else if (ok && strcmp(each, "-") != 0 && *each) ok = parse_each(rs, r, each, msg, sizeof msg);
+    if (ok && is_lit(each, "pctrow")) r->each = EACH_PCTROW;
+    else if (ok && is_lit(each, "pctcell")) r->each = EACH_PCTCELL;
+    else if (ok && !is_lit(each, "-") && *each) ok = parse_each(rs, r, each, msg, sizeof msg);
     if (ok) {
         char *end;
         const char *tv = v[C_TOL];
-        if (strcmp(tv, "pct") == 0) r->tol_kind = TOL_PCT_SUM, tv = "";
-        else if (strncmp(tv, "pct+", 4) == 0) r->tol_kind = TOL_PCT_ITEM, tv += 4;
+        if (is_lit(tv, "pct")) r->tol_kind = TOL_PCT_SUM, tv = "";
+        else if (tv[0] == 'p' && strncmp(tv, "pct+", 4) == 0) r->tol_kind = TOL_PCT_ITEM, tv += 4;
         if (tv[0] == '0' && !tv[1]) r->tol = 0, end = (char *)tv + 1; /* the usual "0", as strtod reads it */
         else r->tol = strtod(tv, &end);
         if (!*tv && r->tol_kind != TOL_PCT_ITEM) r->tol = 0;
@@ -707,7 +715,7 @@ static bool rule_build(check_rules *rs, int i, char *err, size_t errsz)
             ok = false, snprintf(msg, sizeof msg,
                                  "tolerance \"%.30s\": expected a number >= 0, pct or pct+NUMBER", v[C_TOL]);
     }
-    if (ok && strcmp(v[C_WHEN], "-") != 0 && *v[C_WHEN]) {
+    if (ok && !is_lit(v[C_WHEN], "-") && *v[C_WHEN]) {
         char e2[160];
         r->has_when = true;
         if (!expr_parse(v[C_WHEN], &r->when, e2, sizeof e2, &rs->mem, RULES_BLOCK))
