@@ -145,17 +145,18 @@ bool check_doc_add(check_doc *d, const gx_record *rec)
     const char *st = rec->null[FACT_STATE] ? "" : rec->f[FACT_STATE];
     const char *src = rec->null[FACT_SOURCE] ? "" : rec->f[FACT_SOURCE];
     int state, source;
-    if (is_lit(st, "number")) state = ST_NUMBER;
-    else if (is_lit(st, "empty")) state = ST_EMPTY;
-    else if (is_lit(st, "na")) state = ST_NA;
-    else if (is_lit(st, "text")) state = ST_TEXT;
+    /* by the first byte, then the one name it can be */
+    if (st[0] == 'n' && st[1] == 'u' && is_lit(st, "number")) state = ST_NUMBER;
+    else if (st[0] == 'e' && is_lit(st, "empty")) state = ST_EMPTY;
+    else if (st[0] == 'n' && is_lit(st, "na")) state = ST_NA;
+    else if (st[0] == 't' && is_lit(st, "text")) state = ST_TEXT;
     else {
         gx_error_at(rec->file, rec->line, "state \"%.40s\": expected number, empty, na or text", st);
         return false;
     }
-    if (is_lit(src, "table")) source = SRC_TABLE;
-    else if (is_lit(src, "narrative")) source = SRC_NARR;
-    else if (is_lit(src, "derived")) source = SRC_DERIVED;
+    if (src[0] == 't' && is_lit(src, "table")) source = SRC_TABLE;
+    else if (src[0] == 'n' && is_lit(src, "narrative")) source = SRC_NARR;
+    else if (src[0] == 'd' && is_lit(src, "derived")) source = SRC_DERIVED;
     else {
         gx_error_at(rec->file, rec->line, "source \"%.40s\": expected table, narrative or derived", src);
         return false;
@@ -191,8 +192,8 @@ bool check_doc_add(check_doc *d, const gx_record *rec)
     gx_buf_reserve(&d->arena, need + (d->arena.cap ? 0 : 65536)); /* one report's facts, at once */
     uint32_t base = (uint32_t)d->arena.len;
     memcpy(d->arena.data + base, s0, need);
-    for (int c = 0; c < GX_FACT_NCOL; c++)
-        f->f[c] = rec->null[c] ? NOFIELD : base + (uint32_t)(rec->f[c] - s0);
+    for (int c = 0; c < GX_FACT_NCOL; c++) /* NOFIELD (all ones) for \N */
+        f->f[c] = (base + (uint32_t)(rec->f[c] - s0)) | (0u - (uint32_t)rec->null[c]);
     d->arena.len += need;
     d->arena.data[d->arena.len] = 0;   /* the gx_buf's terminator (reserved) */
     f->v = v;
@@ -366,7 +367,8 @@ static bool has_flag(const char *flags, const char *name)
     for (const char *p = flags; p && *p;) {
         const char *c = strchr(p, ',');
         size_t l = c ? (size_t)(c - p) : strlen(p);
-        if (l >= n && strncmp(p, name, n) == 0 && (l == n || p[n] == '=')) return true;
+        if (l >= n && (!n || p[0] == name[0]) && strncmp(p, name, n) == 0 && (l == n || p[n] == '='))
+            return true;
         p = c ? c + 1 : p + l;
     }
     return false;
@@ -895,7 +897,7 @@ typedef struct relres {
 /* Evaluate one relation. With render, also write its two sides as text
  * (lt, rt); that costs more than the arithmetic and is needed only for the
  * findings printed, so emit() evaluates the chosen relation again with it. */
-static void eval_rel(ectx *c, const check_rel *rel, relres *out, bool render)
+static void eval_rel(ectx *c, const check_rel *rel, relres *out, bool render, bool cut)
 {
     memset(&out->l, 0, sizeof out->l);
     memset(&out->r, 0, sizeof out->r);
@@ -907,6 +909,14 @@ static void eval_rel(ectx *c, const check_rel *rel, relres *out, bool render)
         out->r.out = &out->rt;
     }
     eval_sum(c, &rel->side[0], &out->l, false);
+    if (cut && ((out->l.refs && !out->l.present) || out->l.no_prev)) {
+        /* skipped whatever the right side holds (below): with one
+         * alternative, nothing else of this evaluation is used (cut is
+         * false when the right side would leave pct_total's state) */
+        out->op = rel->op;
+        out->status = ST_SKIP;
+        return;
+    }
     eval_sum(c, &rel->side[1], &out->r, true);
     if (render) {
         gx_buf_addc(&out->lt, 0);
@@ -966,7 +976,8 @@ static int eval_expr(ectx *c, const check_expr *e, relres *res)
 {
     int best = -1;
     for (int i = 0; i < e->n; i++) {
-        eval_rel(c, &e->rel[i], &res[i], false);
+        eval_rel(c, &e->rel[i], &res[i], false,
+                 e->n == 1 && !e->rel[i].side[1].pct_total && !c->rs->derive_pct);
         if (res[i].status == ST_SKIP) continue;
         if (best < 0 || res[i].status < res[best].status) best = i;
     }
@@ -1035,7 +1046,7 @@ static void emit(ectx *c, runstate *rsx, int alt)
 
     /* the same relation again, written out (eval_rel) */
     int status = x->status;
-    eval_rel(c, &r->eq.rel[alt], x, true);
+    eval_rel(c, &r->eq.rel[alt], x, true, false);
     x->status = status;
 
     /* the fields */
@@ -1187,16 +1198,24 @@ static bool in_list(const char *list, const char *v)
     return false;
 }
 
+/* memcmp(a, b, n) == 0 for the few bytes of a glob's head or tail: most
+ * differ in the first byte */
+static inline bool mem_eq(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
 /* fnmatch(3) of a glob taken apart (check_glob) on an indicator of n bytes. */
 static bool glob_match(const check_glob *g, const char *id, size_t n)
 {
     switch (g->kind) {
-    case GLOB_EXACT: return n == g->head && memcmp(id, g->pat, n) == 0;
+    case GLOB_EXACT: return n == g->head && mem_eq(id, g->pat, n);
     case GLOB_TAIL:
-        if (!g->head && !g->tail_len) return true; /* "*" */
-        return n >= g->head + g->tail_len && (!g->head || memcmp(id, g->pat, g->head) == 0) &&
-               (!g->tail_len || memcmp(id + n - g->tail_len, g->tail, g->tail_len) == 0);
-    default: return n >= g->head && memcmp(id, g->pat, g->head) == 0 && fnmatch(g->pat + g->head, id + g->head, 0) == 0;
+        return n >= g->head + g->tail_len && mem_eq(id, g->pat, g->head) &&
+               mem_eq(id + n - g->tail_len, g->tail, g->tail_len);
+    default: return n >= g->head && mem_eq(id, g->pat, g->head) && fnmatch(g->pat + g->head, id + g->head, 0) == 0;
     }
 }
 

@@ -81,7 +81,8 @@ typedef struct check_term {
     char  *name;        /* has_flag's flag name */
 } check_term;
 
-typedef struct check_sum { check_term *t; int n; } check_sum;
+/* pct_total: a term of the sum is pct_total() (it leaves state behind) */
+typedef struct check_sum { check_term *t; int n; bool pct_total; } check_sum;
 typedef struct check_rel { check_sum side[2]; int op; } check_rel;
 /* mem: the blocks the terms and strings of a check_expr_parse() live in (NULL
  * when they belong to the check_rules they were parsed for). */
@@ -140,6 +141,7 @@ typedef struct check_rules {
     void       *mem;          /* the blocks every string and term of the rules lives in */
     struct check_pending *pend; /* by rule: what rule_build needs */
     unsigned    built;        /* SCH_* bits whose rules are all built */
+    bool        derive_pct;   /* a derive rule's sum has pct_total() */
     /* the units named in unit= and unit!= filters (the first CHECK_MAX_UNITS) */
     const char *units[CHECK_MAX_UNITS];
     int         nunits;

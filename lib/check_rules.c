@@ -314,6 +314,7 @@ static bool parse_sum(lexer *lx, check_sum *s)
     s->t = mem_alloc(lx->mem, (size_t)n * sizeof *s->t, lx->hint);
     memcpy(s->t, t, (size_t)n * sizeof *s->t);
     s->n = n;
+    for (int k = 0; k < n; k++) s->pct_total |= t[k].kind == TK_FUNC && t[k].fn == FN_PCT_TOTAL;
     return true;
 }
 
@@ -743,6 +744,7 @@ static bool rule_build(check_rules *rs, int i, char *err, size_t errsz)
         return false;
     }
     rule_prepare(rs, r);
+    if (r->sev == CHECK_DERIVE) rs->derive_pct |= r->eq.rel[0].side[1].pct_total;
     return true;
 }
 
