@@ -234,7 +234,7 @@ void check_doc_index(check_doc *d)
     for (int i = 0; i < d->hcap; i++) d->hash[i] = -1;
     /* push in reverse so that each chain is in input order */
     for (int i = d->nfacts - 1; i >= 0; i--) {
-        uint32_t hid = check_hash(fld(d, i, FACT_INDICATOR));
+        uint32_t hid = check_hash_n(fld(d, i, FACT_INDICATOR), d->facts[i].ind_len);
         uint32_t h = hid & (uint32_t)(d->hcap - 1);
         d->facts[i].hid = hid;
         d->facts[i].hdim = check_hash(fld(d, i, FACT_DIM));
@@ -1171,7 +1171,7 @@ static void run_instance(ectx *c, runstate *rsx)
     const char *dim = nt->dim ? nt->dim : c->dim;
     c->narr_id = id;
     c->narr_dim = dim;
-    uint32_t hid = check_hash(id);
+    uint32_t hid = id == nt->id ? nt->hid : check_hash(id);
     uint32_t h = hid & (uint32_t)(c->d->hcap - 1);
     for (int i = c->d->hash[h]; i >= 0; i = c->d->facts[i].next) {
         const check_fact *f = &c->d->facts[i];
@@ -1223,7 +1223,7 @@ static bool glob_ok(const check_rule *r, const check_doc *d, int i)
 {
     const char *id = fld(d, i, FACT_INDICATOR);
     size_t n = d->facts[i].ind_len;
-    bool inc = false;
+    bool inc = r->glob_star; /* a "*" among the globs: every id is in, unless excluded */
     for (int g = 0; g < r->nglob; g++) {
         const check_glob *x = &r->gl[g];
         if (x->kind == GLOB_EXACT && n != x->head) continue; /* the usual miss, without a call */

@@ -112,6 +112,7 @@ typedef struct check_rule {
     char      *f_unit, *f_unit_not, *f_source, *f_state, *f_flag; /* "|a|b|" lists or NULL */
     unsigned   f_src_mask, f_state_mask; /* f_source, f_state as bits by enum check_src, fact state */
     check_glob *gl;            /* glob[], taken apart */
+    bool       glob_star;      /* one of them is "*" */
     const char **flag_names;   /* the items of f_flag */
     int        nflag_names;
     bool       unit_bits;      /* f_unit, f_unit_not as unit_in, unit_out (bits of check_rules.units) */

@@ -38,11 +38,11 @@ typedef struct mblk {
     max_align_t  data[];
 } mblk;
 
-static void *mem_alloc(void **mem, size_t n, size_t hint)
+static inline void *mem_alloc(void **mem, size_t n, size_t hint)
 {
     mblk *b = *mem;
     n = (n + 15) & ~(size_t)15;
-    if (!b || b->cap - b->used < n) {
+    if (__builtin_expect(!b || b->cap - b->used < n, 0)) {
         size_t cap = n > hint ? n : hint;
         mblk *nb = gx_xmalloc(sizeof *nb + cap);
         nb->used = 0;
@@ -558,6 +558,7 @@ static void rule_prepare(check_rules *rs, check_rule *r)
                 x->tail = m + 1;
                 x->tail_len = (uint32_t)strlen(m + 1);
             } else x->kind = GLOB_FNMATCH;
+            r->glob_star |= !x->neg && x->kind == GLOB_TAIL && !x->head && !x->tail_len;
         }
     }
     if (r->f_flag) r->nflag_names = list_items(rs, r->f_flag, &r->flag_names);
