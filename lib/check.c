@@ -145,8 +145,11 @@ bool check_doc_add(check_doc *d, const gx_record *rec)
     const char *st = rec->null[FACT_STATE] ? "" : rec->f[FACT_STATE];
     const char *src = rec->null[FACT_SOURCE] ? "" : rec->f[FACT_SOURCE];
     int state, source;
-    /* by the first byte, then the one name it can be */
-    if (st[0] == 'n' && st[1] == 'u' && is_lit(st, "number")) state = ST_NUMBER;
+    /* the usual "number" and "table" by their lengths (the same test as
+     * strcmp: the field ends at its length), else by the first byte, then
+     * the one name it can be */
+    if (rec->len[FACT_STATE] == 6 && memcmp(st, "number", 6) == 0) state = ST_NUMBER;
+    else if (st[0] == 'n' && st[1] == 'u' && is_lit(st, "number")) state = ST_NUMBER;
     else if (st[0] == 'e' && is_lit(st, "empty")) state = ST_EMPTY;
     else if (st[0] == 'n' && is_lit(st, "na")) state = ST_NA;
     else if (st[0] == 't' && is_lit(st, "text")) state = ST_TEXT;
@@ -154,7 +157,8 @@ bool check_doc_add(check_doc *d, const gx_record *rec)
         gx_error_at(rec->file, rec->line, "state \"%.40s\": expected number, empty, na or text", st);
         return false;
     }
-    if (src[0] == 't' && is_lit(src, "table")) source = SRC_TABLE;
+    if (rec->len[FACT_SOURCE] == 5 && memcmp(src, "table", 5) == 0) source = SRC_TABLE;
+    else if (src[0] == 't' && is_lit(src, "table")) source = SRC_TABLE;
     else if (src[0] == 'n' && is_lit(src, "narrative")) source = SRC_NARR;
     else if (src[0] == 'd' && is_lit(src, "derived")) source = SRC_DERIVED;
     else {

@@ -10,9 +10,9 @@
  *   ref      := [ src ":" ] id [ "[" dim "]" ]        src: narr prev derived
  *   id       := [a-z0-9_.*$]+ ("$" is the bound indicator or fact)
  *
- * Ownership: check_rules owns every string of its rules (in a few blocks
- * freed together); a check_doc owns
- * the copies of its facts (one arena per document, reused). */
+ * Ownership: check_rules owns every string and term of its rules (in a few
+ * blocks freed together); a check_doc owns the copies of its facts (one
+ * arena per document, reused). */
 #ifndef GX_CHECK_H
 #define GX_CHECK_H
 
@@ -253,7 +253,8 @@ typedef struct check_tally {
 } check_tally;
 
 /* Evaluate every rule on one document and write its findings (or its
- * annotated facts, or its summary). */
+ * annotated facts, or its summary). The rules of the document's schema must
+ * be built (check_rules_build; check_rules_parse builds them all). */
 void check_doc_run(check_doc *d, const check_rules *rs, const check_opts *o, check_tally *t);
 
 /* One relation evaluated in a context without a document, for tests:
