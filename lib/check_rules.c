@@ -648,16 +648,16 @@ static bool add_rule(check_rules *rs, const char *const *v, const char *each, co
     if (!*r->id) ok = false, snprintf(msg, sizeof msg, "empty rule id");
     const char *s = v[C_SEV];
     if (ok) {
-        if (strcmp(s, "error") == 0) r->sev = CHECK_ERROR;
-        else if (strcmp(s, "warn") == 0) r->sev = CHECK_WARN;
-        else if (strcmp(s, "info") == 0) r->sev = CHECK_INFO;
-        else if (strcmp(s, "derive") == 0) r->sev = CHECK_DERIVE;
+        if (is_lit(s, "error")) r->sev = CHECK_ERROR;
+        else if (is_lit(s, "warn")) r->sev = CHECK_WARN;
+        else if (is_lit(s, "info")) r->sev = CHECK_INFO;
+        else if (is_lit(s, "derive")) r->sev = CHECK_DERIVE;
         else ok = false, snprintf(msg, sizeof msg, "severity \"%.30s\": expected error, warn, info or derive", s);
     }
     if (ok) {
         const char *p = v[C_SCHEMAS];
-        if (strcmp(p, "*") == 0 || !*p) r->schemas = SCH_ALL;
-        while (ok && *p && strcmp(p, "*") != 0) {
+        if (is_lit(p, "*") || !*p) r->schemas = SCH_ALL;
+        while (ok && *p && !is_lit(p, "*")) {
             const char *c = strchr(p, ',');
             size_t n = c ? (size_t)(c - p) : strlen(p);
             unsigned b = schema_bit_n(p, n);
