@@ -54,6 +54,12 @@ SHARE     := $(sort $(wildcard share/gx/*.tsv))
 HEADERS   := $(wildcard lib/*.h)
 
 CORE_OBJ  := $(patsubst lib/%.c,$(B)/obj/%.o,$(CORE_LIB)) $(B)/obj/share_data.o
+# The core as an archive: a tool takes only the objects it uses, and with
+# --as-needed it is not linked against a library it does not call (gx-check
+# loads neither pcre2 nor utf8proc): less for the dynamic loader at every
+# start, which is what one process per report pays.
+CORE_AR   := $(B)/libgx.a
+AS_NEEDED := -Wl,--as-needed
 BINS      := $(addprefix $(B)/bin/,$(TOOLS))
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
@@ -83,11 +89,14 @@ $(B)/gen/share_data.c: $(B)/embed $(SHARE)
 $(B)/obj/share_data.o: $(B)/gen/share_data.c | $(B)/obj
 	$(CC) $(GX_CFLAGS) $(CFLAGS) -c -o $@ $<
 
+$(CORE_AR): $(CORE_OBJ)
+	rm -f $@ && $(AR) rcs $@ $^
+
 # A tool = its main + its own modules + the core.
 tool_objs = $(patsubst lib/%.c,$(B)/obj/%.o,$(wildcard lib/$(1).c lib/$(1)_*.c))
 .SECONDEXPANSION:
-$(B)/bin/gx-%: $(B)/obj/cmd-gx-%.o $$(call tool_objs,$$*) $(CORE_OBJ) | $(B)/bin
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+$(B)/bin/gx-%: $(B)/obj/cmd-gx-%.o $$(call tool_objs,$$*) $(CORE_AR) | $(B)/bin
+	$(CC) $(CFLAGS) $(LDFLAGS) $(AS_NEEDED) -o $@ $^ $(LIBS)
 
 # A unit test tests/unit/test_MOD*.c links the core and lib/MOD*.c (MOD a
 # tool's module name), so one module's work in progress never breaks another.

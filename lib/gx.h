@@ -174,6 +174,7 @@ typedef struct gx_tsv_in {
     int         file_ncol;     /* columns of the current operand's header */
     bool        header_seen;
     char       *header_line;   /* copy of the current operand's header */
+    size_t      header_len;
     gx_record   rec;
     /* Set keep_raw (after gx_tsv_in_init) to have each record's line as
      * read (a CR at its end removed, still escaped, TAB-separated, all of
