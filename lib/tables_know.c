@@ -22,22 +22,10 @@ typedef struct tb_re {
     const char *table;
     int         kind;   /* class (values), rank (numbering) */
     int         num;    /* group number of "num" (numbering); -1 not looked up */
+    bool        whole;
+    tb_pat     *pm;     /* the pattern for tables_match.c, NULL when it does not take it */
+    bool        pm_tried;
 } tb_re;
-
-/* The whole-cell patterns of one table as one alternation, tried in the
- * table's order: "\\A(?:(?:p1)\\z(?<gxtb0>)|(?:p2)\\z(?<gxtb1>)|...)"; the
- * empty named group after a branch tells which row matched. One pcre2
- * call instead of one per row for a cell that matches none (most labels),
- * and one compilation. Made only when every row's pattern is
- * self-contained (multi_safe); else, or when it does not compile, the
- * rows are matched one by one as written. */
-typedef struct tb_multi {
-    gx_rx rx;
-    char *pat;
-    int  *grp;     /* group number of each row's marker */
-    bool  tried;   /* built (or found unsafe) */
-    bool  ok;
-} tb_multi;
 
 typedef struct tb_tmpl {
     char  *kw;
@@ -92,7 +80,6 @@ struct tb_know {
     char    *breakdown, *breakdown_norm;   /* tables_words.tsv */
     char   **ends; int nends;
     memo     m_val, m_num, m_foot, m_label;
-    tb_multi x_val, x_foot;
     gx_buf   scratch, scratch2;
 };
 
@@ -147,11 +134,10 @@ static memo_ent *memo_slot(memo *m, const char *s, size_t n, bool *hit)
 
 /* Count a computed answer; past JIT_AFTER_MISSES the table's patterns may
  * be JIT-compiled (rx.h decides when, from then on). */
-static void memo_miss(memo *m, tb_re *re, int nre, tb_multi *x)
+static void memo_miss(memo *m, tb_re *re, int nre)
 {
     if (++m->misses != JIT_AFTER_MISSES) return;
     for (int i = 0; i < nre; i++) re[i].rx.flags &= ~(unsigned)GX_RX_NOJIT;
-    if (x) x->rx.flags &= ~(unsigned)GX_RX_NOJIT;
 }
 
 static const char UCP[] = "(*UCP)";
@@ -173,6 +159,7 @@ static void rx_decl(tb_re *r, const char *table, long row, const char *pat, bool
     gx_buf_free(&b);
     r->table = table;
     r->num = -1;
+    r->whole = whole;
     gx_rx_set(&r->rx, r->pat, GX_RX_NOJIT, table, (int)row);   /* see memo_miss */
 }
 
@@ -233,109 +220,65 @@ static unsigned subject_flags(const char *s, size_t n)
     return GX_RX_PADDED | (utf8_ok(s, n) ? GX_RX_VALID : 0);
 }
 
-static bool rx_match(tb_re *r, const char *s, size_t n, unsigned fl)
+/* The pattern of r as tables_match.c takes it (made on first use), or
+ * NULL: pcre2 matches it. */
+static tb_pat *pat_of(tb_re *r)
 {
+    if (!r->pm_tried) {
+        r->pm_tried = true;
+        r->pm = tb_pat_new(r->pat + r->pre, r->len, r->whole);
+    }
+    return r->pm;
+}
+
+/* Match r against s (fl: subject_flags). On a match *end is where it
+ * ends and [*ga, *gb) the span of group g (g > 0; GX_RX_UNSET when the
+ * group took no part). A valid UTF-8 subject goes to tables_match.c when
+ * it takes the pattern and can tell; pcre2 answers the rest (and reports
+ * a bad pattern). */
+static bool re_match(tb_re *r, const char *s, size_t n, unsigned fl, int g, size_t *end,
+                     size_t *ga, size_t *gb)
+{
+    if (fl & GX_RX_VALID) {
+        tb_pat *p = pat_of(r);
+        size_t caps[2 * 16];
+        int rc = p ? tb_pat_match(p, s, n, caps, 2 * (g + 1)) : -1;
+        if (rc >= 0) {
+            if (rc == 0) return false;
+            if (end) *end = caps[1];
+            if (g > 0) { *ga = caps[2 * g]; *gb = caps[2 * g + 1]; }
+            return true;
+        }
+    }
     rx_need(r);
-    return gx_rx_match(&r->rx, s, n, 0, fl) > 0;
+    if (gx_rx_match(&r->rx, s, n, 0, fl) <= 0) return false;
+    size_t a;
+    if (end) gx_rx_group(&r->rx, 0, &a, end);
+    if (g > 0) gx_rx_group(&r->rx, g, ga, gb);
+    return true;
+}
+
+/* The group number of "num" in r (0: none). */
+static int num_group(tb_re *r)
+{
+    if (r->num < 0) {
+        tb_pat *p = pat_of(r);
+        int g;
+        if (p) g = tb_pat_group(p, "num");
+        else {
+            rx_need(r);
+            g = gx_rx_group_number(&r->rx, "num");
+        }
+        r->num = g > 0 && g < 16 ? g : 0;
+    }
+    return r->num;
 }
 
 static void rx_free(tb_re *r)
 {
     gx_rx_free(&r->rx);
+    tb_pat_free(r->pm);
     free(r->pat);
-}
-
-/* Can pattern p[0..n) be a branch of a larger pattern and mean the same?
- * Its parentheses balance (outside escapes and classes) and it refers to
- * no group by number or name and uses no backtracking verb or \Q...\E
- * (whose meaning depends on the groups or branches around it). */
-static bool multi_safe(const char *p, size_t n)
-{
-    int depth = 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = p[i];
-        if (c == '\\') {
-            if (i + 1 >= n) return false;
-            char e = p[i + 1];
-            if ((e >= '0' && e <= '9') || e == 'g' || e == 'k' || e == 'Q' || e == 'E') return false;
-            i++;
-        } else if (c == '[') {
-            /* a class: up to its closing ], which may come first */
-            size_t j = i + 1;
-            if (j < n && p[j] == '^') j++;
-            if (j < n && p[j] == ']') j++;
-            for (; j < n && p[j] != ']'; j++) {
-                if (p[j] == '\\') j++;
-                else if (p[j] == '[' && j + 1 < n && p[j + 1] == ':') {
-                    const char *e = memchr(p + j + 2, ']', n - j - 2);
-                    if (!e) return false;
-                    j = (size_t)(e - p);
-                }
-            }
-            if (j >= n) return false;
-            i = j;
-        } else if (c == '(') {
-            if (i + 1 < n && p[i + 1] == '*') return false;
-            if (i + 2 < n && p[i + 1] == '?') {
-                char e = p[i + 2];
-                if ((e >= '0' && e <= '9') || e == '+' || e == 'R' || e == '&' || e == 'P' || e == '|')
-                    return false;
-                if (e == '-' && i + 3 < n && p[i + 3] >= '0' && p[i + 3] <= '9') return false;
-            }
-            depth++;
-        } else if (c == ')') {
-            if (--depth < 0) return false;
-        }
-    }
-    return depth == 0;
-}
-
-/* Build x from the rows re[0..nre) on first use; true when it is usable. */
-static bool multi_ready(tb_multi *x, tb_re *re, int nre, const char *table)
-{
-    if (x->tried) return x->ok;
-    x->tried = true;
-    if (nre < 2) return false;
-    gx_buf b;
-    gx_buf_init(&b);
-    gx_buf_adds(&b, UCP);
-    gx_buf_adds(&b, "\\A(?:");
-    for (int i = 0; i < nre; i++) {
-        const char *p = re[i].pat + re[i].pre;
-        if (!multi_safe(p, re[i].len)) { gx_buf_free(&b); return false; }
-        if (i) gx_buf_addc(&b, '|');
-        gx_buf_adds(&b, "(?:");
-        gx_buf_add(&b, p, re[i].len);
-        gx_buf_printf(&b, ")\\z(*MARK:%d)", i);
-    }
-    gx_buf_addc(&b, ')');
-    x->pat = gx_xstrdup(b.data);
-    gx_buf_free(&b);
-    gx_rx_set(&x->rx, x->pat, GX_RX_NOJIT, table, 0);
-    if (!gx_rx_compile(&x->rx, NULL, 0)) return false;
-    x->ok = true;
-    return true;
-}
-
-/* The first row of x matching s whole: its index, -1 when none matches,
- * -2 when pcre2 could not tell (a matching error: try the rows one by one,
- * as they would have been). */
-static int multi_match(tb_multi *x, int nre, const char *s, size_t n, unsigned fl)
-{
-    int rc = gx_rx_match(&x->rx, s, n, 0, fl);
-    if (rc == 0) return -1;
-    if (rc < 0) return -2;
-    const char *mark = gx_rx_mark(&x->rx);
-    if (!mark) return -2;
-    int i = atoi(mark);
-    return i >= 0 && i < nre ? i : -2;
-}
-
-static void multi_free(tb_multi *x)
-{
-    gx_rx_free(&x->rx);
-    free(x->pat);
-    free(x->grp);
 }
 
 static int need_col(const gx_table *t, const char *name)
@@ -536,7 +479,6 @@ void tb_know_free(tb_know *k)
     free(k->ends); free(k->breakdown); free(k->breakdown_norm);
     gx_buf_free(&k->qkey);
     free(k->val); free(k->num); free(k->foot); free(k->tmpl); free(k->labels);
-    multi_free(&k->x_val); multi_free(&k->x_foot);
     free(k->m_val.e); free(k->m_num.e); free(k->m_foot.e); free(k->m_label.e);
     gx_buf_free(&k->scratch);
     gx_buf_free(&k->scratch2);
@@ -546,13 +488,8 @@ void tb_know_free(tb_know *k)
 static int classify(tb_know *k, const char *s, size_t n)
 {
     unsigned fl = subject_flags(s, n);
-    if (multi_ready(&k->x_val, k->val, k->nval, "tables_values.tsv")) {
-        int i = multi_match(&k->x_val, k->nval, s, n, fl);
-        if (i >= 0) return k->val[i].kind;
-        if (i == -1) return TB_TEXT;
-    }
     for (int i = 0; i < k->nval; i++)
-        if (rx_match(&k->val[i], s, n, fl)) return k->val[i].kind;
+        if (re_match(&k->val[i], s, n, fl, 0, NULL, NULL, NULL)) return k->val[i].kind;
     return TB_TEXT;
 }
 
@@ -566,7 +503,7 @@ int tb_classify(const tb_know *kc, const char *s, size_t n)
     memo_ent *e = memo_slot(&k->m_val, s, n, &hit);
     if (hit) return (int)e->v[0];
     int cls = classify(k, s, n);
-    memo_miss(&k->m_val, k->val, k->nval, &k->x_val);
+    memo_miss(&k->m_val, k->val, k->nval);
     if (e) { e->v[0] = cls; e->used = 1; }
     return cls;
 }
@@ -599,24 +536,17 @@ static int numbering(const tb_know *k, const char *s, size_t n, long *num, int *
     unsigned fl = subject_flags(s, n);
     for (int i = 0; i < k->nnum; i++) {
         tb_re *r = &k->num[i];
-        if (!rx_match(r, s, n, fl)) continue;
-        if (r->num < 0) {
-            int g = gx_rx_group_number(&r->rx, "num");
-            r->num = g > 0 ? g : 0;
-        }
-        size_t a, b;
-        gx_rx_group(&r->rx, 0, &a, &b);
-        *end = b;
+        int g = num_group(r);
+        size_t e = 0, a = GX_RX_UNSET, b = GX_RX_UNSET;
+        if (!re_match(r, s, n, fl, g, &e, &a, &b)) continue;
+        *end = e;
         *rank = r->kind;
         *num = -1;
-        if (r->num > 0) {
-            gx_rx_group(&r->rx, r->num, &a, &b);
-            if (a != GX_RX_UNSET && b > a) {
-                long v = digits(s + a, b - a);
-                if (v < 0) v = circled(s + a, b - a);
-                if (v < 0) v = gx_cjk_number(s + a, b - a);
-                *num = v;
-            }
+        if (g > 0 && a != GX_RX_UNSET && b > a) {
+            long v = digits(s + a, b - a);
+            if (v < 0) v = circled(s + a, b - a);
+            if (v < 0) v = gx_cjk_number(s + a, b - a);
+            *num = v;
         }
         return i;
     }
@@ -635,7 +565,7 @@ int tb_numbering(const tb_know *kc, const char *s, size_t n, long *num, int *ran
     }
     long nm = 0; int rk = 0; size_t en = 0;
     int style = numbering(k, s, n, &nm, &rk, &en);
-    memo_miss(&k->m_num, k->num, k->nnum, NULL);
+    memo_miss(&k->m_num, k->num, k->nnum);
     if (style >= 0) { *num = nm; *rank = rk; *end = en; }
     if (e) { e->v[0] = style; e->v[1] = nm; e->v[2] = rk; e->v[3] = (long)en; e->used = 1; }
     return style;
@@ -727,12 +657,10 @@ bool tb_footer(const tb_know *kc, const char *s, size_t n)
     memo_ent *e = memo_slot(&k->m_foot, s, n, &hit);
     if (hit) return e->v[0] != 0;
     unsigned fl = subject_flags(s, n);
-    int m = multi_ready(&k->x_foot, k->foot, k->nfoot, "tables_footer.tsv")
-                ? multi_match(&k->x_foot, k->nfoot, s, n, fl) : -2;
-    bool foot = m >= 0;
-    for (int i = 0; m == -2 && i < k->nfoot && !foot; i++)
-        if (rx_match(&k->foot[i], s, n, fl)) foot = true;
-    memo_miss(&k->m_foot, k->foot, k->nfoot, &k->x_foot);
+    bool foot = false;
+    for (int i = 0; i < k->nfoot && !foot; i++)
+        if (re_match(&k->foot[i], s, n, fl, 0, NULL, NULL, NULL)) foot = true;
+    memo_miss(&k->m_foot, k->foot, k->nfoot);
     if (e) { e->v[0] = foot; e->used = 1; }
     return foot;
 }

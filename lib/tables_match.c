@@ -1,0 +1,797 @@
+/* tables_match.c - a small matcher for the patterns of the gx-tables
+ * knowledge tables (values, numbering, footers).
+ *
+ * Those patterns are short and are matched against short cells, hundreds
+ * of times per report: pcre2 spends a few thousand instructions per call
+ * on them and tens of thousands to compile each, more than all the other
+ * work on a cell. This matcher takes the part of the pcre2 syntax the
+ * tables use and answers as pcre2 does: it backtracks in pcre2's order
+ * (alternatives left to right, greedy quantifiers longest first, lazy
+ * ones shortest first), so it finds the same match and the same groups.
+ *
+ * Taken: literal characters, \ before a non-alphanumeric ASCII character,
+ * \t \n \r \f \e \a, \s \S (with their PCRE2_UCP meaning), classes [...]
+ * of characters, ranges, \s and \S, groups (...) (?:...) (?<name>...),
+ * lookahead (?=...) (?!...), alternation, the quantifiers ? * + {n} {n,}
+ * {n,m} and their lazy forms, ^ \A $ \Z \z. Anything else (., \d, \w, \b,
+ * \p, POSIX classes, back references, options, verbs, lookbehind,
+ * possessive quantifiers, a repeated group that can match nothing, ...)
+ * makes tb_pat_new return NULL: the caller uses pcre2 for that pattern,
+ * which also reports a bad pattern as before. A match that needs more
+ * steps than a small budget returns -1 and is left to pcre2 as well.
+ * Subjects must be valid UTF-8 (the callers check it once per subject).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rx.h"
+#include "tables.h"
+
+enum { OP_CHAR, OP_SET, OP_BOL, OP_EOS, OP_EOSNL, OP_SPLIT, OP_JMP, OP_SAVE,
+       OP_LOOK, OP_NLOOK, OP_SUBEND, OP_MATCH, OP_REPSET };
+
+/* OP_REPSET: a greedy repeat of one character of set a, b to c times (c
+ * -1: no limit), in one step: the run is taken whole and given back one
+ * character at a time (no frame per character). */
+typedef struct ins { int op; int32_t a, b, c; } ins;
+typedef struct range { int32_t lo, hi; } range;
+typedef struct cset {
+    int      first, n;      /* ranges */
+    bool     neg, space, nspace;
+    uint32_t ascii[4];      /* the answer for code points < 128 */
+} cset;
+
+enum { MAX_GROUPS = 15, MAX_CODE = 2048, MAX_COUNT = 64, MAX_NAME = 32,
+       STEP_MAX = 20000, DEPTH_MAX = 600 };
+
+enum { MAX_FIRST = 8 };
+
+struct tb_pat {
+    ins   *code;  int ncode;
+    /* the sets one of which the first character of every match is in
+     * (a match at offset 0 that cannot be empty); nfirst 0 when unknown */
+    struct { bool ch; int32_t v; } first[MAX_FIRST];   /* a character, or a set */
+    int    nfirst;
+    cset  *sets;  int nsets;
+    range *rng;   int nrng;
+    int    ngroups;                       /* capturing groups, 0 not counted */
+    char   names[MAX_GROUPS + 1][MAX_NAME + 1];   /* names[g], "" when unnamed */
+    bool   bol;                           /* matches only at offset 0 */
+};
+
+/* ---- \s under PCRE2_UCP: pcre2's horizontal and vertical space lists and
+ * the Unicode separators (category Z) ---- */
+static bool ucp_space(int32_t c)
+{
+    if (c < 0x80) return c == ' ' || (c >= 0x09 && c <= 0x0D);
+    switch (c) {
+    case 0x85: case 0xA0: case 0x1680: case 0x180E: case 0x2028: case 0x2029:
+    case 0x202F: case 0x205F: case 0x3000:
+        return true;
+    default:
+        return c >= 0x2000 && c <= 0x200A;
+    }
+}
+
+/* ---- parse: pattern -> syntax tree ---- */
+
+enum { N_CHAR, N_SET, N_BOL, N_EOS, N_EOSNL, N_CAT, N_ALT, N_GROUP, N_REP, N_LOOK };
+
+typedef struct node {
+    int kind;
+    int a, b, c;        /* CHAR: a=cp; SET: a=set; GROUP: a=group (-1 none);
+                           REP: a=min, b=max (-1 none), c=lazy; LOOK: a=negative */
+    int child, last;    /* first and last child (CAT, ALT, GROUP, REP, LOOK) */
+    int next;           /* next sibling */
+} node;
+
+typedef struct parser {
+    const char *p, *e;
+    bool bad;
+    node *nd; int nnd, capnd;
+    tb_pat *P;
+    int capsets, caprng;
+} parser;
+
+static int new_node(parser *ps, int kind)
+{
+    if (ps->nnd == ps->capnd) {
+        ps->capnd = ps->capnd ? 2 * ps->capnd : 32;
+        ps->nd = gx_xrealloc(ps->nd, (size_t)ps->capnd * sizeof *ps->nd);
+    }
+    node *n = &ps->nd[ps->nnd];
+    memset(n, 0, sizeof *n);
+    n->kind = kind;
+    n->child = n->last = n->next = -1;
+    return ps->nnd++;
+}
+
+static void add_child(parser *ps, int parent, int child)
+{
+    node *p = &ps->nd[parent];
+    if (p->last < 0) p->child = child;
+    else ps->nd[p->last].next = child;
+    ps->nd[parent].last = child;
+}
+
+/* One UTF-8 character of the pattern (it must be well formed). */
+static int32_t pat_char(parser *ps)
+{
+    int32_t cp;
+    int l = tb_utf8_next(ps->p, (size_t)(ps->e - ps->p), &cp);
+    if (l <= 0 || (cp == 0xFFFD && l == 1 && (unsigned char)*ps->p >= 0x80)) { ps->bad = true; return 0; }
+    ps->p += l;
+    return cp;
+}
+
+static bool is_alnum(int c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* An escape after the backslash: a character (>= 0), or -2 for \s, -3
+ * for \S; bad for anything else. */
+static int32_t escape_char(parser *ps)
+{
+    if (ps->p >= ps->e) { ps->bad = true; return 0; }
+    unsigned char c = (unsigned char)*ps->p++;
+    if (c >= 0x80) { ps->bad = true; return 0; }
+    if (!is_alnum(c)) return c;
+    switch (c) {
+    case 't': return '\t';
+    case 'n': return '\n';
+    case 'r': return '\r';
+    case 'f': return '\f';
+    case 'e': return 0x1B;
+    case 'a': return 0x07;
+    case 's': return -2;
+    case 'S': return -3;
+    default: ps->bad = true; return 0;
+    }
+}
+
+static void set_range(parser *ps, int32_t lo, int32_t hi)
+{
+    tb_pat *P = ps->P;
+    if (P->nrng == ps->caprng) {
+        ps->caprng = ps->caprng ? 2 * ps->caprng : 16;
+        P->rng = gx_xrealloc(P->rng, (size_t)ps->caprng * sizeof *P->rng);
+    }
+    P->rng[P->nrng].lo = lo;
+    P->rng[P->nrng].hi = hi;
+    P->nrng++;
+    P->sets[P->nsets - 1].n++;
+}
+
+static int new_set(parser *ps)
+{
+    tb_pat *P = ps->P;
+    if (P->nsets == ps->capsets) {
+        ps->capsets = ps->capsets ? 2 * ps->capsets : 8;
+        P->sets = gx_xrealloc(P->sets, (size_t)ps->capsets * sizeof *P->sets);
+    }
+    cset *c = &P->sets[P->nsets];
+    memset(c, 0, sizeof *c);
+    c->first = P->nrng;
+    return P->nsets++;
+}
+
+static bool set_slow(const tb_pat *P, const cset *c, int32_t cp)
+{
+    bool in = false;
+    for (int i = 0; i < c->n && !in; i++) {
+        const range *r = &P->rng[c->first + i];
+        in = cp >= r->lo && cp <= r->hi;
+    }
+    if (!in && c->space) in = ucp_space(cp);
+    if (!in && c->nspace) in = !ucp_space(cp);
+    return in != c->neg;
+}
+
+static void set_done(tb_pat *P, int si)
+{
+    cset *c = &P->sets[si];
+    uint32_t in[4] = {0, 0, 0, 0};
+    for (int i = 0; i < c->n; i++) {
+        const range *r = &P->rng[c->first + i];
+        for (int32_t cp = r->lo; cp <= r->hi && cp < 128; cp++) in[cp >> 5] |= 1u << (cp & 31);
+    }
+    uint32_t sp[4] = {0x3E00u, 1u, 0, 0};   /* TAB LF VT FF CR, space */
+    for (int w = 0; w < 4; w++) {
+        if (c->space) in[w] |= sp[w];
+        if (c->nspace) in[w] |= ~sp[w];
+        c->ascii[w] = c->neg ? ~in[w] : in[w];
+    }
+}
+
+/* [ has been read. */
+static int parse_class(parser *ps)
+{
+    int si = new_set(ps);
+    if (ps->p < ps->e && *ps->p == '^') { ps->P->sets[si].neg = true; ps->p++; }
+    bool first = true;
+    for (;;) {
+        if (ps->p >= ps->e) { ps->bad = true; return 0; }
+        char c = *ps->p;
+        if (c == ']' && !first) { ps->p++; break; }
+        first = false;
+        int32_t lo;
+        if (c == '[') { ps->bad = true; return 0; }   /* POSIX classes and the like */
+        if (c == '\\') { ps->p++; lo = escape_char(ps); }
+        else lo = pat_char(ps);
+        if (ps->bad) return 0;
+        if (lo < 0) {
+            if (ps->p < ps->e && *ps->p == '-' && ps->p + 1 < ps->e && ps->p[1] != ']') {
+                ps->bad = true;   /* a range from a class: not taken */
+                return 0;
+            }
+            if (lo == -2) ps->P->sets[si].space = true;
+            else ps->P->sets[si].nspace = true;
+            continue;
+        }
+        int32_t hi = lo;
+        if (ps->p + 1 < ps->e && *ps->p == '-' && ps->p[1] != ']') {
+            ps->p++;
+            if (*ps->p == '[') { ps->bad = true; return 0; }
+            if (*ps->p == '\\') { ps->p++; hi = escape_char(ps); }
+            else hi = pat_char(ps);
+            if (ps->bad || hi < lo) { ps->bad = true; return 0; }
+        }
+        set_range(ps, lo, hi);
+    }
+    set_done(ps->P, si);
+    int n = new_node(ps, N_SET);
+    ps->nd[n].a = si;
+    return n;
+}
+
+static int parse_alt(parser *ps);
+
+static bool nullable(const parser *ps, int n)
+{
+    const node *x = &ps->nd[n];
+    switch (x->kind) {
+    case N_CHAR: case N_SET: return false;
+    case N_BOL: case N_EOS: case N_EOSNL: case N_LOOK: return true;
+    case N_CAT:
+        for (int c = x->child; c >= 0; c = ps->nd[c].next) if (!nullable(ps, c)) return false;
+        return true;
+    case N_ALT:
+        for (int c = x->child; c >= 0; c = ps->nd[c].next) if (nullable(ps, c)) return true;
+        return false;
+    case N_GROUP: return nullable(ps, x->child);
+    case N_REP: return x->a == 0 || nullable(ps, x->child);
+    }
+    return true;
+}
+
+/* A group name: letters, digits, underscore, not starting with a digit. */
+static bool group_name(parser *ps, char *out)
+{
+    size_t k = 0;
+    while (ps->p < ps->e && *ps->p != '>') {
+        char c = *ps->p++;
+        if (!(is_alnum((unsigned char)c) || c == '_') || (k == 0 && c >= '0' && c <= '9') || k == MAX_NAME)
+            return false;
+        out[k++] = c;
+    }
+    if (ps->p >= ps->e || k == 0) return false;
+    ps->p++;
+    out[k] = 0;
+    for (int g = 1; g <= ps->P->ngroups; g++)
+        if (strcmp(ps->P->names[g], out) == 0) return false;   /* duplicate */
+    return true;
+}
+
+static int parse_atom(parser *ps)
+{
+    char c = *ps->p;
+    if (c == '(') {
+        ps->p++;
+        int kind = N_GROUP, grp = -1, neg = 0;
+        char name[MAX_NAME + 1] = "";
+        if (ps->p < ps->e && *ps->p == '?') {
+            ps->p++;
+            char d = ps->p < ps->e ? *ps->p : 0;
+            if (d == ':') ps->p++;
+            else if (d == '=' || d == '!') { kind = N_LOOK; neg = d == '!'; ps->p++; }
+            else if (d == '<' && ps->p + 1 < ps->e && ps->p[1] != '=' && ps->p[1] != '!') {
+                ps->p++;
+                if (!group_name(ps, name)) { ps->bad = true; return 0; }
+                grp = 0;
+            } else { ps->bad = true; return 0; }
+        } else if (ps->p < ps->e && *ps->p == '*') {
+            ps->bad = true;
+            return 0;
+        } else {
+            grp = 0;
+        }
+        if (grp == 0) {
+            if (ps->P->ngroups == MAX_GROUPS) { ps->bad = true; return 0; }
+            grp = ++ps->P->ngroups;
+            strcpy(ps->P->names[grp], name);
+        }
+        int n = new_node(ps, kind);
+        ps->nd[n].a = kind == N_LOOK ? neg : grp;
+        int ch = parse_alt(ps);
+        if (ps->bad || ps->p >= ps->e || *ps->p != ')') { ps->bad = true; return 0; }
+        ps->p++;
+        add_child(ps, n, ch);
+        return n;
+    }
+    if (c == '[') { ps->p++; return parse_class(ps); }
+    if (c == '^') { ps->p++; return new_node(ps, N_BOL); }
+    if (c == '$') { ps->p++; return new_node(ps, N_EOSNL); }
+    if (c == '\\') {
+        ps->p++;
+        if (ps->p < ps->e && (*ps->p == 'A' || *ps->p == 'z' || *ps->p == 'Z')) {
+            char a = *ps->p++;
+            return new_node(ps, a == 'A' ? N_BOL : a == 'z' ? N_EOS : N_EOSNL);
+        }
+        int32_t e = escape_char(ps);
+        if (ps->bad) return 0;
+        if (e < 0) {
+            int si = new_set(ps);
+            if (e == -2) ps->P->sets[si].space = true;
+            else ps->P->sets[si].nspace = true;
+            set_done(ps->P, si);
+            int n = new_node(ps, N_SET);
+            ps->nd[n].a = si;
+            return n;
+        }
+        int n = new_node(ps, N_CHAR);
+        ps->nd[n].a = e;
+        return n;
+    }
+    if (c == '.' || c == '*' || c == '+' || c == '?' || c == '{' || c == ']' || c == '}') {
+        ps->bad = true;
+        return 0;
+    }
+    int32_t cp = pat_char(ps);
+    if (ps->bad) return 0;
+    int n = new_node(ps, N_CHAR);
+    ps->nd[n].a = cp;
+    return n;
+}
+
+static bool is_quant(char c) { return c == '?' || c == '*' || c == '+' || c == '{'; }
+
+static int read_count(parser *ps)
+{
+    int v = 0, k = 0;
+    while (ps->p < ps->e && *ps->p >= '0' && *ps->p <= '9' && k < 4) { v = v * 10 + (*ps->p++ - '0'); k++; }
+    return k == 0 || (ps->p < ps->e && *ps->p >= '0' && *ps->p <= '9') ? -1 : v;
+}
+
+static int parse_quant(parser *ps, int atom)
+{
+    if (ps->p >= ps->e || !is_quant(*ps->p)) return atom;
+    int k = ps->nd[atom].kind;
+    if (k == N_BOL || k == N_EOS || k == N_EOSNL || k == N_LOOK) { ps->bad = true; return 0; }
+    int min, max;
+    char c = *ps->p++;
+    if (c == '?') { min = 0; max = 1; }
+    else if (c == '*') { min = 0; max = -1; }
+    else if (c == '+') { min = 1; max = -1; }
+    else {
+        min = read_count(ps);
+        max = min;
+        if (min < 0 || ps->p >= ps->e) { ps->bad = true; return 0; }
+        if (*ps->p == ',') {
+            ps->p++;
+            if (ps->p < ps->e && *ps->p == '}') max = -1;
+            else max = read_count(ps);
+            if (ps->p < ps->e && *ps->p != '}') { ps->bad = true; return 0; }
+            if (max == -1 && ps->p[-1] != ',') { ps->bad = true; return 0; }
+        }
+        if (ps->p >= ps->e || *ps->p != '}') { ps->bad = true; return 0; }
+        ps->p++;
+        if (min > MAX_COUNT || max > MAX_COUNT || (max >= 0 && max < min) || max == 0) { ps->bad = true; return 0; }
+    }
+    int lazy = 0;
+    if (ps->p < ps->e && *ps->p == '?') { lazy = 1; ps->p++; }
+    if (ps->p < ps->e && is_quant(*ps->p)) { ps->bad = true; return 0; }   /* possessive, repeated */
+    if ((max < 0 || max > 1) && nullable(ps, atom)) { ps->bad = true; return 0; }
+    if (min == 1 && max == 1) return atom;
+    int n = new_node(ps, N_REP);
+    ps->nd[n].a = min;
+    ps->nd[n].b = max;
+    ps->nd[n].c = lazy;
+    add_child(ps, n, atom);
+    return n;
+}
+
+static int parse_cat(parser *ps)
+{
+    int cat = new_node(ps, N_CAT);
+    while (!ps->bad && ps->p < ps->e && *ps->p != '|' && *ps->p != ')') {
+        int a = parse_atom(ps);
+        if (ps->bad) return 0;
+        a = parse_quant(ps, a);
+        if (ps->bad) return 0;
+        add_child(ps, cat, a);
+    }
+    return cat;
+}
+
+static int parse_alt(parser *ps)
+{
+    int first = parse_cat(ps);
+    if (ps->bad || ps->p >= ps->e || *ps->p != '|') return first;
+    int alt = new_node(ps, N_ALT);
+    add_child(ps, alt, first);
+    while (!ps->bad && ps->p < ps->e && *ps->p == '|') {
+        ps->p++;
+        int c = parse_cat(ps);
+        if (ps->bad) return 0;
+        add_child(ps, alt, c);
+    }
+    return alt;
+}
+
+/* ---- code generation: syntax tree -> backtracking program ---- */
+
+typedef struct gen { tb_pat *P; int cap; bool bad; } gen;
+
+static int emit3(gen *g, int op, int32_t a, int32_t b, int32_t c);
+static int emit(gen *g, int op, int32_t a, int32_t b)
+{
+    return emit3(g, op, a, b, 0);
+}
+
+static int emit3(gen *g, int op, int32_t a, int32_t b, int32_t c)
+{
+    tb_pat *P = g->P;
+    if (P->ncode >= MAX_CODE) { g->bad = true; return 0; }
+    if (P->ncode == g->cap) {
+        g->cap = g->cap ? 2 * g->cap : 64;
+        P->code = gx_xrealloc(P->code, (size_t)g->cap * sizeof *P->code);
+    }
+    P->code[P->ncode].op = op;
+    P->code[P->ncode].a = a;
+    P->code[P->ncode].b = b;
+    P->code[P->ncode].c = c;
+    return P->ncode++;
+}
+
+static void gen_node(gen *g, const parser *ps, int n)
+{
+    if (g->bad) return;
+    const node *x = &ps->nd[n];
+    switch (x->kind) {
+    case N_CHAR: emit(g, OP_CHAR, x->a, 0); break;
+    case N_SET: emit(g, OP_SET, x->a, 0); break;
+    case N_BOL: emit(g, OP_BOL, 0, 0); break;
+    case N_EOS: emit(g, OP_EOS, 0, 0); break;
+    case N_EOSNL: emit(g, OP_EOSNL, 0, 0); break;
+    case N_CAT:
+        for (int c = x->child; c >= 0; c = ps->nd[c].next) gen_node(g, ps, c);
+        break;
+    case N_ALT: {
+        /* SPLIT next, alt2; branch 1; JMP end; alt2: SPLIT ...; last branch; end: */
+        int jumps[64], nj = 0;
+        for (int c = x->child; c >= 0 && !g->bad; c = ps->nd[c].next) {
+            if (ps->nd[c].next < 0) { gen_node(g, ps, c); break; }
+            int s = emit(g, OP_SPLIT, 0, 0);
+            g->P->code[s].a = s + 1;
+            gen_node(g, ps, c);
+            if (nj == 64) { g->bad = true; return; }
+            jumps[nj++] = emit(g, OP_JMP, 0, 0);
+            if (g->bad) return;
+            g->P->code[s].b = g->P->ncode;
+        }
+        if (g->bad) return;
+        for (int i = 0; i < nj; i++) g->P->code[jumps[i]].a = g->P->ncode;
+        break;
+    }
+    case N_GROUP:
+        if (x->a > 0) emit(g, OP_SAVE, 2 * x->a, 0);
+        gen_node(g, ps, x->child);
+        if (x->a > 0) emit(g, OP_SAVE, 2 * x->a + 1, 0);
+        break;
+    case N_LOOK: {
+        int l = emit(g, x->a ? OP_NLOOK : OP_LOOK, 0, 0);
+        gen_node(g, ps, x->child);
+        emit(g, OP_SUBEND, 0, 0);
+        if (!g->bad) g->P->code[l].a = g->P->ncode;
+        break;
+    }
+    case N_REP: {
+        int min = x->a, max = x->b;
+        bool lazy = x->c;
+        const node *ch = &ps->nd[x->child];
+        if (!lazy && (ch->kind == N_SET || ch->kind == N_CHAR)) {
+            int si = ch->a;
+            if (ch->kind == N_CHAR) {
+                /* a set of the one character */
+                parser *q = (parser *)ps;
+                si = new_set(q);
+                set_range(q, ch->a, ch->a);
+                set_done(g->P, si);
+            }
+            emit3(g, OP_REPSET, si, min, max);
+            break;
+        }
+        for (int i = 0; i < min; i++) gen_node(g, ps, x->child);
+        if (max < 0) {
+            /* L: SPLIT body, out; body; JMP L; out: (lazy: out first) */
+            int l = emit(g, OP_SPLIT, 0, 0);
+            gen_node(g, ps, x->child);
+            emit(g, OP_JMP, l, 0);
+            if (g->bad) return;
+            int body = l + 1, out = g->P->ncode;
+            g->P->code[l].a = lazy ? out : body;
+            g->P->code[l].b = lazy ? body : out;
+        } else {
+            /* nested optional copies: (x(x(x)?)?)? - one more copy first
+             * when greedy, one fewer when lazy, as pcre2 tries them */
+            int splits[MAX_COUNT], ns = 0;
+            for (int i = min; i < max; i++) {
+                splits[ns++] = emit(g, OP_SPLIT, 0, 0);
+                gen_node(g, ps, x->child);
+            }
+            if (g->bad) return;
+            int out = g->P->ncode;
+            for (int i = 0; i < ns; i++) {
+                int s = splits[i];
+                g->P->code[s].a = lazy ? out : s + 1;
+                g->P->code[s].b = lazy ? s + 1 : out;
+            }
+        }
+        break;
+    }
+    }
+}
+
+static bool first_sets(tb_pat *P, int pc, bool *seen);
+
+void tb_pat_free(tb_pat *P)
+{
+    if (!P) return;
+    free(P->code);
+    free(P->sets);
+    free(P->rng);
+    free(P);
+}
+
+tb_pat *tb_pat_new(const char *pat, size_t len, bool whole)
+{
+    tb_pat *P = gx_xcalloc(1, sizeof *P);
+    parser ps;
+    memset(&ps, 0, sizeof ps);
+    ps.p = pat;
+    ps.e = pat + len;
+    ps.P = P;
+    int root = parse_alt(&ps);
+    if (!ps.bad && ps.p != ps.e) ps.bad = true;   /* an unmatched ) */
+    gen g = {P, 0, false};
+    if (!ps.bad) {
+        if (whole) emit(&g, OP_BOL, 0, 0);
+        gen_node(&g, &ps, root);
+        if (whole) emit(&g, OP_EOS, 0, 0);
+        emit(&g, OP_MATCH, 0, 0);
+    }
+    free(ps.nd);
+    if (ps.bad || g.bad) { tb_pat_free(P); return NULL; }
+    P->bol = P->code[0].op == OP_BOL;
+    if (P->bol) {
+        bool *seen = gx_xcalloc((size_t)P->ncode, sizeof *seen);
+        if (!first_sets(P, 0, seen)) P->nfirst = 0;
+        free(seen);
+    }
+    return P;
+}
+
+/* Collect the sets that can take the first character from pc on (seen:
+ * instructions visited); false when a match could be empty there or the
+ * program is not simple enough to tell. */
+static bool first_sets(tb_pat *P, int pc, bool *seen)
+{
+    for (;;) {
+        if (pc < 0 || pc >= P->ncode) return false;
+        if (seen[pc]) return true;
+        seen[pc] = true;
+        const ins *i = &P->code[pc];
+        switch (i->op) {
+        case OP_BOL: case OP_SAVE: pc++; continue;
+        case OP_JMP: pc = i->a; continue;
+        case OP_SPLIT:
+            if (!first_sets(P, i->a, seen)) return false;
+            pc = i->b;
+            continue;
+        case OP_CHAR: case OP_SET: case OP_REPSET: {
+            bool ch = i->op == OP_CHAR;
+            int k = 0;
+            while (k < P->nfirst && !(P->first[k].ch == ch && P->first[k].v == i->a)) k++;
+            if (k == P->nfirst) {
+                if (P->nfirst == MAX_FIRST) return false;
+                P->first[k].ch = ch;
+                P->first[k].v = i->a;
+                P->nfirst++;
+            }
+            if (i->op == OP_REPSET && i->b == 0) { pc++; continue; }
+            return true;
+        }
+        default:
+            return false;
+        }
+    }
+}
+
+int tb_pat_group(const tb_pat *P, const char *name)
+{
+    for (int g = 1; g <= P->ngroups; g++)
+        if (strcmp(P->names[g], name) == 0) return g;
+    return -1;
+}
+
+/* ---- matching ---- */
+
+typedef struct mctx {
+    const tb_pat        *P;
+    const unsigned char *s;
+    size_t               n;
+    size_t              *caps;    /* 2 * (ngroups + 1) */
+    int                  ncaps;
+    unsigned             steps;
+    int                  depth;
+    bool                 abort;
+    size_t               end;
+} mctx;
+
+/* The code point at s[i] of a valid UTF-8 subject, and its length. */
+static inline int32_t dec(const unsigned char *s, size_t *l)
+{
+    unsigned c = s[0];
+    if (c < 0x80) { *l = 1; return (int32_t)c; }
+    if (c < 0xE0) { *l = 2; return (int32_t)((c & 0x1F) << 6 | (s[1] & 0x3F)); }
+    if (c < 0xF0) { *l = 3; return (int32_t)((c & 0x0F) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3F)); }
+    *l = 4;
+    return (int32_t)((c & 0x07) << 18 | (s[1] & 0x3Fu) << 12 | (s[2] & 0x3Fu) << 6 | (s[3] & 0x3F));
+}
+
+static inline bool set_has(const tb_pat *P, const cset *c, int32_t cp)
+{
+    if (cp < 128) return c->ascii[cp >> 5] >> (cp & 31) & 1;
+    return set_slow(P, c, cp);
+}
+
+static bool run(mctx *m, int pc, size_t sp);
+
+static bool run_frame(mctx *m, int pc, size_t sp)
+{
+    if (++m->depth > DEPTH_MAX) { m->abort = true; m->depth--; return false; }
+    bool r = run(m, pc, sp);
+    m->depth--;
+    return r;
+}
+
+static bool run(mctx *m, int pc, size_t sp)
+{
+    const tb_pat *P = m->P;
+    for (;;) {
+        if (m->abort || ++m->steps > STEP_MAX) { m->abort = true; return false; }
+        const ins *i = &P->code[pc];
+        switch (i->op) {
+        case OP_CHAR: {
+            size_t l;
+            if (sp >= m->n || dec(m->s + sp, &l) != i->a) return false;
+            sp += l;
+            pc++;
+            continue;
+        }
+        case OP_SET: {
+            size_t l;
+            if (sp >= m->n || !set_has(P, &P->sets[i->a], dec(m->s + sp, &l))) return false;
+            sp += l;
+            pc++;
+            continue;
+        }
+        case OP_BOL:
+            if (sp != 0) return false;
+            pc++;
+            continue;
+        case OP_EOS:
+            if (sp != m->n) return false;
+            pc++;
+            continue;
+        case OP_EOSNL:
+            if (!(sp == m->n || (sp + 1 == m->n && m->s[sp] == '\n'))) return false;
+            pc++;
+            continue;
+        case OP_JMP:
+            pc = i->a;
+            continue;
+        case OP_SPLIT:
+            if (run_frame(m, i->a, sp)) return true;
+            if (m->abort) return false;
+            pc = i->b;
+            continue;
+        case OP_SAVE: {
+            size_t old = m->caps[i->a];
+            m->caps[i->a] = sp;
+            if (run_frame(m, pc + 1, sp)) return true;
+            m->caps[i->a] = old;
+            return false;
+        }
+        case OP_NLOOK:
+        case OP_LOOK: {
+            size_t saved[2 * (MAX_GROUPS + 1)];
+            memcpy(saved, m->caps, (size_t)m->ncaps * sizeof *saved);
+            bool hit = run_frame(m, pc + 1, sp);
+            if (m->abort) return false;
+            if (i->op == OP_NLOOK) {
+                memcpy(m->caps, saved, (size_t)m->ncaps * sizeof *saved);
+                if (hit) return false;
+                pc = i->a;
+                continue;
+            }
+            if (!hit) return false;
+            /* a lookahead is atomic: its groups stay as it set them */
+            if (run_frame(m, i->a, sp)) return true;
+            memcpy(m->caps, saved, (size_t)m->ncaps * sizeof *saved);
+            return false;
+        }
+        case OP_REPSET: {
+            const cset *c = &P->sets[i->a];
+            int min = i->b, max = i->c, k = 0;
+            size_t e = sp, l;
+            while ((max < 0 || k < max) && e < m->n && set_has(P, c, dec(m->s + e, &l))) { e += l; k++; }
+            if (k < min) return false;
+            /* longest first; the last try continues in this frame */
+            while (k > min) {
+                if (run_frame(m, pc + 1, e)) return true;
+                if (m->abort) return false;
+                do e--; while ((m->s[e] & 0xC0) == 0x80);
+                k--;
+            }
+            sp = e;
+            pc++;
+            continue;
+        }
+        case OP_SUBEND:
+            return true;
+        case OP_MATCH:
+            m->end = sp;
+            return true;
+        }
+        return false;
+    }
+}
+
+int tb_pat_match(const tb_pat *P, const char *s, size_t n, size_t *caps, int ncaps)
+{
+    size_t local[2 * (MAX_GROUPS + 1)];
+    mctx m;
+    m.P = P;
+    m.s = (const unsigned char *)s;
+    m.n = n;
+    m.caps = local;
+    m.ncaps = 2 * (P->ngroups + 1);
+    m.steps = 0;
+    m.depth = 0;
+    m.abort = false;
+    if (P->nfirst) {
+        /* every match takes a first character from these */
+        if (n == 0) return 0;
+        size_t l;
+        int32_t cp = dec(m.s, &l);
+        int k = 0;
+        while (k < P->nfirst && !(P->first[k].ch ? cp == P->first[k].v : set_has(P, &P->sets[P->first[k].v], cp))) k++;
+        if (k == P->nfirst) return 0;
+    }
+    for (size_t start = 0;;) {
+        for (int i = 0; i < m.ncaps; i++) local[i] = GX_RX_UNSET;
+        if (run(&m, 0, start)) {
+            local[0] = start;
+            local[1] = m.end;
+            for (int i = 0; i < ncaps; i++) caps[i] = i < m.ncaps ? local[i] : GX_RX_UNSET;
+            return 1;
+        }
+        if (m.abort) return -1;
+        if (P->bol || start >= n) return 0;
+        size_t l;
+        dec(m.s + start, &l);
+        start += l;
+    }
+}

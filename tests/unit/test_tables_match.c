@@ -1,0 +1,171 @@
+/* Unit tests for tables_match.c: its answers are pcre2's. Every pattern of
+ * the bundled tables, and patterns that use each construct it takes, are
+ * matched by both against many random subjects made of the characters
+ * that matter to them (digits, CJK numerals, every kind of space, the
+ * punctuation of the tables); match, end and groups must agree. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rx.h"
+#include "tables.h"
+#include "unit.h"
+
+/* [whole] pattern */
+static const struct { bool whole; const char *p; } pats[] = {
+    /* tables_values.tsv, tables_footer.tsv, tables_numbering.tsv */
+    {true, "[+\\-−－]?\\s*[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?\\s*[%％]?"},
+    {true, "[增减]\\s*[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?"},
+    {true, "[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?\\s*(?:件|条|次|篇|个|人|人次|项|万元|元|家|份)"},
+    {true, "[/／\\-－—–]{1,3}|不适用|N/?A|n/?a|无"},
+    {true, "[条件次篇个人项元家份户天%％]|人次|万元|小时"},
+    {true, "[-－—–]\\s*[0-9０-９]{1,4}\\s*[-－—–]"},
+    {true, "第\\s*[0-9０-９]{1,4}\\s*页(?:\\s*[,，/]?\\s*共\\s*[0-9０-９]{1,4}\\s*页)?"},
+    {true, "[0-9０-９]{1,4}\\s*/\\s*[0-9０-９]{1,4}"},
+    {true, "[0-9０-９]{1,4}"},
+    {false, "^第?(?<num>[一二三四五六七八九十百〇零]{1,4})\\s*[、．.，,]"},
+    {false, "^[（(]\\s*(?<num>[一二三四五六七八九十]{1,3})\\s*[）)]\\s*[、．.]?"},
+    {false, "^(?<num>[0-9０-９]{1,2})\\s*[、．.](?![0-9０-９．.])"},
+    {false, "^[（(]\\s*(?<num>[0-9０-９]{1,2})\\s*[）)]\\s*[、．.]?"},
+    {false, "^(?<num>[①-⑳])"},
+    /* the constructs one by one */
+    {false, "(\\d?)"},                               /* not taken: checked below */
+    {false, "[0-9]+?(\\s+)"},
+    {false, "([0-9]+)(?=[、.])"},
+    {false, "([0-9]*)(?=(\\s))\\s[^0-9\\s]"},
+    {false, "(?:a|ab)(c|bcd)(d*)"},
+    {false, "([一二]|一二)+?三"},
+    {false, "(?<x>[0-9]{2,})\\S*$"},
+    {false, "[0-9]{2,3}?\\Z"},
+    {true,  "(?:[0-9]{1,3}[,，])*[0-9]+"},
+    {true,  "\\A[^\\s0-9]+\\z"},
+    {false, "(a|(b))+\\s*(c)?"},
+    {false, "[\\-\\]\\\\]+"},
+    {true,  "[]a]+"},
+    {false, "\\t|\\n|[\\r\\f]"},
+    {false, "共\\s*(?!页)(\\S)"},
+    {true,  "((?:一|二|三)、)?[^、]*"},
+    {false, "x{2}|N{1}A"},
+};
+
+static const char *const alpha[] = {
+    "0", "1", "9", "０", "５", ",", "，", ".", "．", "%", "％", "+", "-", "−", "－", "—", "–",
+    "/", "／", " ", " ", "\t", "\n", "\r", "\v", "\f", "\xc2\x85", "\xc2\xa0", "\xe3\x80\x80",
+    "\xe2\x80\xa8", "\xe1\xa0\x8e", "\xe2\x80\x8b", "一", "二", "三", "十", "百", "〇", "、",
+    "（", "）", "(", ")", "第", "页", "共", "件", "人", "次", "万", "元", "增", "减", "不", "适",
+    "用", "无", "N", "A", "n", "a", "b", "c", "d", "x", "①", "⑳", "本", "]", "\\",
+};
+
+static unsigned rnd_state = 12345;
+static unsigned rnd(void)
+{
+    rnd_state = rnd_state * 1103515245u + 12345u;
+    return rnd_state >> 8;
+}
+
+int main(void)
+{
+    int npats = (int)(sizeof pats / sizeof *pats), nalpha = (int)(sizeof alpha / sizeof *alpha);
+    char sub[256], wrapped[512];
+    long agree = 0, compared = 0, matched = 0;
+    for (int pi = 0; pi < npats; pi++) {
+        const char *p = pats[pi].p;
+        tb_pat *tp = tb_pat_new(p, strlen(p), pats[pi].whole);
+        if (strstr(p, "\\d")) { OK(tp == NULL, "not taken: %s", p); continue; }
+        OK(tp != NULL, "taken: %s", p);
+        if (!tp) continue;
+        snprintf(wrapped, sizeof wrapped, pats[pi].whole ? "(*UCP)\\A(?:%s)\\z" : "(*UCP)%s", p);
+        gx_rx rx;
+        gx_rx_set(&rx, wrapped, GX_RX_NOJIT, "test", pi);
+        char err[200];
+        OK(gx_rx_compile(&rx, err, sizeof err), "pcre2 compiles %s", p);
+        bool all = true;
+        for (int t = 0; t < 4000; t++) {
+            /* short subjects; half of them start like a match would */
+            size_t n = 0;
+            int len = (int)(rnd() % 7);
+            for (int i = 0; i < len; i++) {
+                const char *c = alpha[rnd() % (unsigned)nalpha];
+                if (t % 2 == 0 && rnd() % 3 == 0) c = alpha[rnd() % 12];
+                size_t l = strlen(c);
+                memcpy(sub + n, c, l);
+                n += l;
+            }
+            memset(sub + n, 0, 64);
+            size_t caps[32];
+            int ng = 4;
+            int mine = tb_pat_match(tp, sub, n, caps, 2 * ng);
+            int rc = gx_rx_match(&rx, sub, n, 0, GX_RX_VALID | GX_RX_PADDED);
+            bool same = mine >= 0 && (mine > 0) == (rc > 0);
+            for (int g = 0; same && rc > 0 && g < ng; g++) {
+                size_t a, b;
+                gx_rx_group(&rx, g, &a, &b);
+                same = a == caps[2 * g] && b == caps[2 * g + 1];
+            }
+            compared++;
+            if (rc > 0) matched++;
+            if (same) { agree++; continue; }
+            if (all) printf("# %s: differs on [%.*s]: mine %d pcre2 %d\n", p, (int)n, sub, mine, rc);
+            all = false;
+        }
+        OK(all, "same answers as pcre2: %s", p);
+        gx_rx_free(&rx);
+        tb_pat_free(tp);
+    }
+    printf("# %ld of %ld subjects agree, %ld of them match\n", agree, compared, matched);
+    OK(matched > compared / 20, "the subjects exercise the matches too (%ld)", matched);
+
+    /* \s is pcre2's \s under UCP for every code point of the BMP */
+    {
+        tb_pat *sp = tb_pat_new("\\s", 2, true), *ns = tb_pat_new("[^\\S]", 5, true);
+        gx_rx rx;
+        gx_rx_set(&rx, "(*UCP)\\A\\s\\z", GX_RX_NOJIT, "test", 0);
+        bool same = sp && ns;
+        for (int32_t cp = 1; same && cp < 0x10000; cp++) {
+            if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+            char b[8] = {0};
+            size_t n;
+            if (cp < 0x80) { b[0] = (char)cp; n = 1; }
+            else if (cp < 0x800) { b[0] = (char)(0xC0 | cp >> 6); b[1] = (char)(0x80 | (cp & 0x3F)); n = 2; }
+            else { b[0] = (char)(0xE0 | cp >> 12); b[1] = (char)(0x80 | (cp >> 6 & 0x3F)); b[2] = (char)(0x80 | (cp & 0x3F)); n = 3; }
+            size_t caps[2];
+            int want = gx_rx_match(&rx, b, n, 0, GX_RX_VALID) > 0;
+            same = tb_pat_match(sp, b, n, caps, 2) == want && tb_pat_match(ns, b, n, caps, 2) == want;
+            if (!same) printf("# differs at U+%04X\n", (unsigned)cp);
+        }
+        OK(same, "\\s and [^\\S] as pcre2 for every code point below U+10000");
+        gx_rx_free(&rx);
+        tb_pat_free(sp);
+        tb_pat_free(ns);
+    }
+
+    /* what it does not take goes to pcre2 (which may also call it an error) */
+    static const char *const no[] = {
+        "a.b", "\\d+", "\\w", "\\bx", "\\p{L}", "[[:digit:]]", "(a)\\1", "(?i)a", "(*UCP)a",
+        "(?<=a)b", "a*+", "a{2", "a{,3}", "(a*)*", "(?:)+", "(ab", "ab)", "[a", "[z-a]", "x{3,2}",
+        "*a", "a**", "(?P<n>a)", "(?<n>a)(?<n>b)", "\\Qa\\E", "a{0}", "]", "a}", "[\\s-z]",
+    };
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
+        tb_pat *tp = tb_pat_new(no[i], strlen(no[i]), false);
+        OK(tp == NULL, "left to pcre2: %s", no[i]);
+        tb_pat_free(tp);
+    }
+
+    /* named groups are numbered with the others, as pcre2 does */
+    {
+        const char *p = "(a)(?:b)(?<num>c)";
+        tb_pat *tp = tb_pat_new(p, strlen(p), false);
+        EQ_INT(tp ? tb_pat_group(tp, "num") : -9, 2, "the group number of a name");
+        EQ_INT(tp ? tb_pat_group(tp, "x") : -9, -1, "no such name");
+        tb_pat_free(tp);
+    }
+
+    /* a subject that would need too many steps is left to pcre2 */
+    {
+        const char *p = "(?:1|1+)*2";
+        tb_pat *tp = tb_pat_new(p, strlen(p), true);
+        OK(tp == NULL || tb_pat_match(tp, "1111111111111111111111111111113", 31, NULL, 0) == -1,
+           "a pattern that backtracks without end gives up");
+        tb_pat_free(tp);
+    }
+    return UNIT_DONE();
+}
