@@ -294,6 +294,31 @@ static int cmp_col(const void *a, const void *b)
     return x->x0 != y->x0 ? (x->x0 > y->x0) - (x->x0 < y->x0) : (x->x1 > y->x1) - (x->x1 < y->x1);
 }
 
+/* Sort extents by x0, then x1 (as cmp_col): positions are small numbers,
+ * so by counting x0 (no comparison calls); the few of one x0 by x1. */
+static void sort_cols(col *c, int n)
+{
+    int maxx = 0;
+    for (int i = 0; i < n; i++) if (c[i].x0 > maxx) maxx = c[i].x0;
+    if (maxx >= 4096 || n < 2) {
+        if (n > 1) qsort(c, (size_t)n, sizeof *c, cmp_col);
+        return;
+    }
+    static tb_scratch scount, stmp;
+    int *at = tb_scratch_zero(&scount, (size_t)maxx + 2, sizeof *at);
+    col *tmp = tb_scratch_zero(&stmp, (size_t)n, sizeof *tmp);
+    for (int i = 0; i < n; i++) at[c[i].x0 + 1]++;
+    for (int x = 1; x <= maxx + 1; x++) at[x] += at[x - 1];
+    for (int i = 0; i < n; i++) tmp[at[c[i].x0]++] = c[i];
+    for (int i = 0; i < n; i++) {
+        col t = tmp[i];
+        int j = i;
+        while (j > 0 && tmp[j - 1].x0 == t.x0 && tmp[j - 1].x1 > t.x1) { tmp[j] = tmp[j - 1]; j--; }
+        tmp[j] = t;
+    }
+    memcpy(c, tmp, (size_t)n * sizeof *c);
+}
+
 /* Columns of lines [a, b): merged extents of their value chunks. */
 static int columns(const lay *L, int a, int b, col *out, int cap)
 {
@@ -302,7 +327,7 @@ static int columns(const lay *L, int a, int b, col *out, int cap)
         for (int ci = L->first[li]; ci < L->first[li] + L->count[li]; ci++)
             if (valuelike(L->ch[ci].cls) && n < cap) { out[n].x0 = L->ch[ci].x0; out[n].x1 = L->ch[ci].x1; n++; }
     if (n == 0) return 0;
-    qsort(out, (size_t)n, sizeof *out, cmp_col);
+    sort_cols(out, n);
     /* merge overlapping extents; count the chunks of each column */
     static tb_scratch ssupport;
     int *support = tb_scratch_zero(&ssupport, (size_t)n + 1, sizeof *support);
@@ -1295,8 +1320,13 @@ void tb_split_layout(const tb_know *k, tb_grid *g, const tb_line *lines, int nli
     int capcol = 1000;
     col *cols = tb_scratch_zero(&scols, (size_t)capcol, sizeof *cols);
 
-    /* the metric that lines the values up in fewer columns */
+    /* the metric that lines the values up in fewer columns (the chunks
+     * by characters are kept, for when they win: the chunks of a metric
+     * depend on the lines alone) */
     int ncol_by[2] = {0, 0};
+    static tb_scratch sch0, sfirst0, scount0;
+    chunk *ch0 = NULL;
+    int nch0 = 0;
     for (int m = 0; m < 2; m++) {
         tokenize(&L, m == 1);
         for (int a = 0; a < nlines;) {
@@ -1305,11 +1335,28 @@ void tb_split_layout(const tb_know *k, tb_grid *g, const tb_line *lines, int nli
             ncol_by[m] += columns(&L, a, b, cols, capcol);
             a = b;
         }
+        if (m == 0) {
+            nch0 = L.nch;
+            ch0 = tb_scratch_zero(&sch0, (size_t)nch0, sizeof *ch0);
+            if (nch0) memcpy(ch0, L.ch, (size_t)nch0 * sizeof *ch0);
+            memcpy(tb_scratch_zero(&sfirst0, (size_t)nlines, sizeof(int)), L.first, (size_t)nlines * sizeof(int));
+            memcpy(tb_scratch_zero(&scount0, (size_t)nlines, sizeof(int)), L.count, (size_t)nlines * sizeof(int));
+        }
     }
     bool wide = ncol_by[1] < ncol_by[0];
+    if (!wide) {
+        /* back to the chunks by characters */
+        if (nch0 > L.capch) {
+            L.capch = nch0;
+            L.ch = gx_xrealloc(L.ch, (size_t)L.capch * sizeof *L.ch);
+        }
+        L.nch = nch0;
+        if (nch0) memcpy(L.ch, ch0, (size_t)nch0 * sizeof *ch0);
+        memcpy(L.first, sfirst0.p, (size_t)nlines * sizeof(int));
+        memcpy(L.count, scount0.p, (size_t)nlines * sizeof(int));
+    }
     {
         /* the number of values most value lines have */
-        tokenize(&L, wide);
         int hist[64] = {0};
         for (int li = 0; li < nlines; li++) {
             if (!has_number(&L, li)) continue;
@@ -1324,7 +1371,6 @@ void tb_split_layout(const tb_know *k, tb_grid *g, const tb_line *lines, int nli
         L.kmode = hist[best] >= 2 ? best : 0;
     }
     if (getenv("GX_TABLES_DEBUG")) fprintf(stderr, "layout: columns by chars %d, by width %d\n", ncol_by[0], ncol_by[1]);
-    tokenize(&L, wide);
     split_aligned(&L, wide);
 
     /* dense: no blank line between the table lines (every line a row) */
