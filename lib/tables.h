@@ -61,6 +61,22 @@ typedef struct tb_pat tb_pat;
 tb_pat *tb_pat_new(const char *pat, size_t len, bool whole);
 int tb_pat_match(const tb_pat *p, const char *s, size_t n, size_t *caps, int ncaps);
 int tb_pat_group(const tb_pat *p, const char *name);   /* -1: no such group */
+/* False when no match is possible: the subject's first character is valid
+ * UTF-8 and no match can start with it (the rest of the subject is not
+ * looked at: valid or not, no pattern matches it). */
+bool tb_pat_may_match(const tb_pat *p, const char *s, size_t n);
+/* The characters a match can start with, of one pattern or of several
+ * (tb_first_union): a first test for a table of patterns. all: any. */
+enum { TB_FIRST_RANGES = 24 };
+typedef struct tb_first {
+    bool     all, nonascii;     /* nonascii: any non-ASCII character */
+    uint32_t ascii[4];
+    int      n;
+    int32_t  lo[TB_FIRST_RANGES], hi[TB_FIRST_RANGES];   /* sorted by lo */
+} tb_first;
+void tb_first_init(tb_first *f);
+void tb_first_union(tb_first *acc, const tb_pat *p);   /* p NULL: anything */
+bool tb_first_may(const tb_first *f, const char *s, size_t n);
 void tb_pat_free(tb_pat *p);
 
 /* ---- grid --------------------------------------------------------------- */

@@ -80,6 +80,10 @@ struct tb_know {
     char    *breakdown, *breakdown_norm;   /* tables_words.tsv */
     char   **ends; int nends;
     memo     m_val, m_num, m_foot, m_label;
+    /* what the patterns of each table can start with (none of them can
+     * match a subject starting otherwise): made on first use */
+    tb_first f_val, f_num, f_foot;
+    bool     f_val_made, f_num_made, f_foot_made;
     gx_buf   scratch, scratch2;
 };
 
@@ -181,10 +185,10 @@ static void rx_need(tb_re *r)
     gx_die(GX_EXIT_ERROR, "%s: row %d: %s", r->table, r->rx.row, err);
 }
 
-/* Match flags for a subject: the callers keep GX_RX_PAD defined bytes
- * after every subject (tb_pad); pcre2's UTF-8 check runs once here, not
- * once per pattern (invalid UTF-8 is matched with the check on, so it
- * fails to match as before). */
+/* Is the subject valid UTF-8 (as pcre2's check)? Checked once per
+ * subject, not once per pattern; pcre2 is then told (GX_RX_VALID), and an
+ * invalid one is matched with pcre2's check on, so it fails to match. The
+ * callers keep GX_RX_PAD defined bytes after every subject (tb_pad). */
 static bool utf8_ok(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s, *e = p + n;
@@ -215,10 +219,6 @@ static bool utf8_ok(const char *s, size_t n)
     return true;
 }
 
-static unsigned subject_flags(const char *s, size_t n)
-{
-    return GX_RX_PADDED | (utf8_ok(s, n) ? GX_RX_VALID : 0);
-}
 
 /* The pattern of r as tables_match.c takes it (made on first use), or
  * NULL: pcre2 matches it. */
@@ -231,31 +231,48 @@ static tb_pat *pat_of(tb_re *r)
     return r->pm;
 }
 
-/* Match r against s (fl: subject_flags). On a match *end is where it
- * ends and [*ga, *gb) the span of group g (g > 0; GX_RX_UNSET when the
- * group took no part). A valid UTF-8 subject goes to tables_match.c when
- * it takes the pattern and can tell; pcre2 answers the rest (and reports
- * a bad pattern). */
-static bool re_match(tb_re *r, const char *s, size_t n, unsigned fl, int g, size_t *end,
+/* Match r against s (*valid: whether s is valid UTF-8, -1 until known:
+ * it is checked once per subject, and only when a pattern gets past its
+ * first character). On a match *end is where it ends and [*ga, *gb) the
+ * span of group g (g > 0; GX_RX_UNSET when the group took no part). A
+ * valid UTF-8 subject goes to tables_match.c when it takes the pattern
+ * and can tell; pcre2 answers the rest (and reports a bad pattern); an
+ * invalid one matches nothing (pcre2's check fails it). */
+static bool re_match(tb_re *r, const char *s, size_t n, int *valid, int g, size_t *end,
                      size_t *ga, size_t *gb)
 {
-    if (fl & GX_RX_VALID) {
+    if (*valid != 0) {
         tb_pat *p = pat_of(r);
-        size_t caps[2 * 16];
-        int rc = p ? tb_pat_match(p, s, n, caps, 2 * (g + 1)) : -1;
-        if (rc >= 0) {
-            if (rc == 0) return false;
-            if (end) *end = caps[1];
-            if (g > 0) { *ga = caps[2 * g]; *gb = caps[2 * g + 1]; }
-            return true;
+        if (p && !tb_pat_may_match(p, s, n)) return false;
+        if (*valid < 0) *valid = utf8_ok(s, n);
+        if (p && *valid) {
+            size_t caps[2 * 16];
+            int rc = tb_pat_match(p, s, n, caps, 2 * (g + 1));
+            if (rc >= 0) {
+                if (rc == 0) return false;
+                if (end) *end = caps[1];
+                if (g > 0) { *ga = caps[2 * g]; *gb = caps[2 * g + 1]; }
+                return true;
+            }
         }
     }
     rx_need(r);
-    if (gx_rx_match(&r->rx, s, n, 0, fl) <= 0) return false;
+    if (gx_rx_match(&r->rx, s, n, 0, GX_RX_PADDED | (*valid ? GX_RX_VALID : 0)) <= 0) return false;
     size_t a;
     if (end) gx_rx_group(&r->rx, 0, &a, end);
     if (g > 0) gx_rx_group(&r->rx, g, ga, gb);
     return true;
+}
+
+/* The first test of the patterns re[0..n): made once (it compiles them). */
+static const tb_first *table_first(tb_first *f, bool *made, tb_re *re, int n)
+{
+    if (!*made) {
+        tb_first_init(f);
+        for (int i = 0; i < n; i++) tb_first_union(f, pat_of(&re[i]));
+        *made = true;
+    }
+    return f;
 }
 
 /* The group number of "num" in r (0: none). */
@@ -487,9 +504,10 @@ void tb_know_free(tb_know *k)
 
 static int classify(tb_know *k, const char *s, size_t n)
 {
-    unsigned fl = subject_flags(s, n);
+    if (!tb_first_may(table_first(&k->f_val, &k->f_val_made, k->val, k->nval), s, n)) return TB_TEXT;
+    int valid = -1;
     for (int i = 0; i < k->nval; i++)
-        if (re_match(&k->val[i], s, n, fl, 0, NULL, NULL, NULL)) return k->val[i].kind;
+        if (re_match(&k->val[i], s, n, &valid, 0, NULL, NULL, NULL)) return k->val[i].kind;
     return TB_TEXT;
 }
 
@@ -531,14 +549,15 @@ static long digits(const char *s, size_t n)
     return any ? v : -1;
 }
 
-static int numbering(const tb_know *k, const char *s, size_t n, long *num, int *rank, size_t *end)
+static int numbering(tb_know *k, const char *s, size_t n, long *num, int *rank, size_t *end)
 {
-    unsigned fl = subject_flags(s, n);
+    if (!tb_first_may(table_first(&k->f_num, &k->f_num_made, k->num, k->nnum), s, n)) return -1;
+    int valid = -1;
     for (int i = 0; i < k->nnum; i++) {
         tb_re *r = &k->num[i];
         int g = num_group(r);
         size_t e = 0, a = GX_RX_UNSET, b = GX_RX_UNSET;
-        if (!re_match(r, s, n, fl, g, &e, &a, &b)) continue;
+        if (!re_match(r, s, n, &valid, g, &e, &a, &b)) continue;
         *end = e;
         *rank = r->kind;
         *num = -1;
@@ -656,10 +675,12 @@ bool tb_footer(const tb_know *kc, const char *s, size_t n)
     bool hit;
     memo_ent *e = memo_slot(&k->m_foot, s, n, &hit);
     if (hit) return e->v[0] != 0;
-    unsigned fl = subject_flags(s, n);
     bool foot = false;
-    for (int i = 0; i < k->nfoot && !foot; i++)
-        if (re_match(&k->foot[i], s, n, fl, 0, NULL, NULL, NULL)) foot = true;
+    if (tb_first_may(table_first(&k->f_foot, &k->f_foot_made, k->foot, k->nfoot), s, n)) {
+        int valid = -1;
+        for (int i = 0; i < k->nfoot && !foot; i++)
+            if (re_match(&k->foot[i], s, n, &valid, 0, NULL, NULL, NULL)) foot = true;
+    }
     memo_miss(&k->m_foot, k->foot, k->nfoot);
     if (e) { e->v[0] = foot; e->used = 1; }
     return foot;

@@ -52,6 +52,7 @@ struct tb_pat {
      * (a match at offset 0 that cannot be empty); nfirst 0 when unknown */
     struct { bool ch; int32_t v; } first[MAX_FIRST];   /* a character, or a set */
     int    nfirst;
+    tb_first ff;                          /* the same as one filter */
     cset  *sets;  int nsets;
     range *rng;   int nrng;
     int    ngroups;                       /* capturing groups, 0 not counted */
@@ -545,6 +546,57 @@ static void gen_node(gen *g, const parser *ps, int n)
 
 static bool first_sets(tb_pat *P, int pc, bool *seen);
 
+/* The code points of \s above ASCII, as ranges (ucp_space). */
+static const int32_t uspace[][2] = {
+    {0x85, 0x85}, {0xA0, 0xA0}, {0x1680, 0x1680}, {0x180E, 0x180E}, {0x2000, 0x200A},
+    {0x2028, 0x2029}, {0x202F, 0x202F}, {0x205F, 0x205F}, {0x3000, 0x3000},
+};
+
+void tb_first_init(tb_first *f)
+{
+    memset(f, 0, sizeof *f);
+}
+
+/* Add [lo, hi] to f: the ASCII part to the bitmap, the rest to the sorted
+ * ranges (too many: any non-ASCII character passes). */
+static void first_add(tb_first *f, int32_t lo, int32_t hi)
+{
+    for (; lo <= hi && lo < 128; lo++) f->ascii[lo >> 5] |= 1u << (lo & 31);
+    if (lo > hi || f->nonascii) return;
+    if (f->n == TB_FIRST_RANGES) { f->nonascii = true; return; }
+    int i = f->n;
+    while (i > 0 && f->lo[i - 1] > lo) { f->lo[i] = f->lo[i - 1]; f->hi[i] = f->hi[i - 1]; i--; }
+    f->lo[i] = lo;
+    f->hi[i] = hi;
+    f->n++;
+}
+
+void tb_first_union(tb_first *acc, const tb_pat *P)
+{
+    const tb_first *f = P ? &P->ff : NULL;
+    if (!f || f->all) { acc->all = true; return; }
+    for (int w = 0; w < 4; w++) acc->ascii[w] |= f->ascii[w];
+    if (f->nonascii) acc->nonascii = true;
+    for (int i = 0; i < f->n; i++) first_add(acc, f->lo[i], f->hi[i]);
+}
+
+bool tb_first_may(const tb_first *f, const char *s, size_t n)
+{
+    if (f->all) return true;
+    if (n == 0) return false;
+    unsigned char c = (unsigned char)s[0];
+    if (c < 0x80) return f->ascii[c >> 5] >> (c & 31) & 1;
+    if (f->nonascii) return true;
+    int32_t cp;
+    int l = tb_utf8_next(s, n, &cp);
+    if (l <= 0 || (l == 1 && cp == 0xFFFD)) return true;   /* not valid: no test */
+    for (int i = 0; i < f->n; i++) {
+        if (cp < f->lo[i]) return false;
+        if (cp <= f->hi[i]) return true;
+    }
+    return false;
+}
+
 void tb_pat_free(tb_pat *P)
 {
     if (!P) return;
@@ -578,6 +630,17 @@ tb_pat *tb_pat_new(const char *pat, size_t len, bool whole)
         bool *seen = gx_xcalloc((size_t)P->ncode, sizeof *seen);
         if (!first_sets(P, 0, seen)) P->nfirst = 0;
         free(seen);
+    }
+    tb_first_init(&P->ff);
+    if (!P->nfirst) P->ff.all = true;
+    for (int k = 0; k < P->nfirst; k++) {
+        if (P->first[k].ch) { first_add(&P->ff, P->first[k].v, P->first[k].v); continue; }
+        const cset *c = &P->sets[P->first[k].v];
+        for (int w = 0; w < 4; w++) P->ff.ascii[w] |= c->ascii[w];
+        if (c->neg || c->nspace) { P->ff.nonascii = true; continue; }
+        for (int i = 0; i < c->n; i++) first_add(&P->ff, P->rng[c->first + i].lo, P->rng[c->first + i].hi);
+        if (c->space)
+            for (size_t i = 0; i < sizeof uspace / sizeof *uspace; i++) first_add(&P->ff, uspace[i][0], uspace[i][1]);
     }
     return P;
 }
@@ -759,6 +822,11 @@ static bool run(mctx *m, int pc, size_t sp)
     }
 }
 
+bool tb_pat_may_match(const tb_pat *P, const char *s, size_t n)
+{
+    return tb_first_may(&P->ff, s, n);
+}
+
 int tb_pat_match(const tb_pat *P, const char *s, size_t n, size_t *caps, int ncaps)
 {
     size_t local[2 * (MAX_GROUPS + 1)];
@@ -771,15 +839,7 @@ int tb_pat_match(const tb_pat *P, const char *s, size_t n, size_t *caps, int nca
     m.steps = 0;
     m.depth = 0;
     m.abort = false;
-    if (P->nfirst) {
-        /* every match takes a first character from these */
-        if (n == 0) return 0;
-        size_t l;
-        int32_t cp = dec(m.s, &l);
-        int k = 0;
-        while (k < P->nfirst && !(P->first[k].ch ? cp == P->first[k].v : set_has(P, &P->sets[P->first[k].v], cp))) k++;
-        if (k == P->nfirst) return 0;
-    }
+    if (!tb_pat_may_match(P, s, n)) return 0;
     for (size_t start = 0;;) {
         for (int i = 0; i < m.ncaps; i++) local[i] = GX_RX_UNSET;
         if (run(&m, 0, start)) {
