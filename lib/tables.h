@@ -184,11 +184,6 @@ void tb_carry_free(tb_carry *c);
 int tb_build(const tb_know *k, const tb_grid *g, tb_carry *carry,
              tb_emit_fn emit, void *ctx);
 
-/* Keep GX_RX_PAD defined bytes after b's contents (the pcre2 JIT reads
- * past a subject's end): every subject given to tb_classify, tb_numbering,
- * tb_footer and tb_known_label must lie in a buffer padded so. */
-void tb_pad(gx_buf *b);
-
 /* A scratch array reused from one table block to the next (a static of the
  * function that needs it; the tools are single-threaded): returns n zeroed
  * elements of size sz (at least one), growing only when a larger block

@@ -187,8 +187,9 @@ static void rx_need(tb_re *r)
 
 /* Is the subject valid UTF-8 (as pcre2's check)? Checked once per
  * subject, not once per pattern; pcre2 is then told (GX_RX_VALID), and an
- * invalid one is matched with pcre2's check on, so it fails to match. The
- * callers keep GX_RX_PAD defined bytes after every subject (tb_pad). */
+ * invalid one is matched with pcre2's check on, so it fails to match.
+ * Subjects are not padded for the pcre2 JIT (rx.h copies the few that
+ * pcre2 matches: most never leave tables_match.c). */
 static bool utf8_ok(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s, *e = p + n;
@@ -257,7 +258,7 @@ static bool re_match(tb_re *r, const char *s, size_t n, int *valid, int g, size_
         }
     }
     rx_need(r);
-    if (gx_rx_match(&r->rx, s, n, 0, GX_RX_PADDED | (*valid ? GX_RX_VALID : 0)) <= 0) return false;
+    if (gx_rx_match(&r->rx, s, n, 0, *valid ? GX_RX_VALID : 0) <= 0) return false;
     size_t a;
     if (end) gx_rx_group(&r->rx, 0, &a, end);
     if (g > 0) gx_rx_group(&r->rx, g, ga, gb);
@@ -318,7 +319,6 @@ static int class_of(const char *table, long row, const char *s)
 static void label_key(tb_know *k, const char *s, size_t n)
 {
     gx_norm_match(s, n, &k->scratch2);
-    tb_pad(&k->scratch2);
     const char *p = k->scratch2.data;
     size_t len = k->scratch2.len;
     long num; int rank; size_t end;

@@ -209,7 +209,6 @@ static int store(filter *f, const gx_record *r, bool table, const char *raw, siz
         gx_buf_add(&f->arena, raw, rawn);
         gx_buf_addc(&f->arena, 0);
     }
-    tb_pad(&f->arena);
     s->table = table;
     s->written = false;
     s->page = atol(r->f[DOC_PAGE]);
@@ -403,7 +402,6 @@ static void gap_row(filter *f, const char *const *v, const size_t *len, bool tab
     if (strcmp(role, "blank") == 0 || strcmp(role, "cell") == 0 || blank_text(t, n)) return;
     gx_buf_reset(&f->flags);
     gx_buf_add(&f->flags, t, n);
-    tb_pad(&f->flags);
     if (tb_footer(f->k, f->flags.data, f->flags.len)) return;
     f->gap_text++;
     if (table_between || f->ngap == 4 || !group_like(f, f->flags.data, f->flags.len)) {
@@ -417,7 +415,6 @@ static void gap_row(filter *f, const char *const *v, const size_t *len, bool tab
         gx_buf_add(&f->gaparena, v[c] ? v[c] : "", len[c]);
         gx_buf_addc(&f->gaparena, 0);
     }
-    tb_pad(&f->gaparena);
     g->page = atol(v[DOC_PAGE]);
 }
 
@@ -481,7 +478,6 @@ static bool value_line(filter *f, const char *s, size_t n)
         if (i > a) {
             gx_buf_reset(&f->flags);
             gx_buf_add(&f->flags, s + a, i - a);
-            tb_pad(&f->flags);
             if (tb_classify(f->k, f->flags.data, f->flags.len) == TB_NUMBER) return true;
         }
         a = i + 1;
