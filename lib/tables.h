@@ -67,12 +67,12 @@ int tb_pat_group(const tb_pat *p, const char *name);   /* -1: no such group */
 bool tb_pat_may_match(const tb_pat *p, const char *s, size_t n);
 /* The characters a match can start with, of one pattern or of several
  * (tb_first_union): a first test for a table of patterns. all: any. */
-enum { TB_FIRST_RANGES = 24 };
+enum { TB_FIRST_RANGES = 64 };
 typedef struct tb_first {
     bool     all, nonascii;     /* nonascii: any non-ASCII character */
     uint32_t ascii[4];
     int      n;
-    int32_t  lo[TB_FIRST_RANGES], hi[TB_FIRST_RANGES];   /* sorted by lo */
+    int32_t  lo[TB_FIRST_RANGES], hi[TB_FIRST_RANGES];   /* sorted, disjoint */
 } tb_first;
 void tb_first_init(tb_first *f);
 void tb_first_union(tb_first *acc, const tb_pat *p);   /* p NULL: anything */

@@ -70,7 +70,9 @@ struct tb_know {
     /* the labels normalised (gx_norm_match), made on the first lookup; a
      * label's key (label_key) is a suffix of that, so only the labels
      * ending with a looked-up key need their own key made */
-    char   **lnorm; size_t *lnorm_len;
+    gx_table ltab;           /* tables_labels.tsv: labels[i] point into it */
+    const char **lnorm; size_t *lnorm_len;
+    gx_buf   lnorm_text;     /* the normalised labels that differ from theirs */
     char   **lkey;           /* NULL until made */
     bool     labels_normed;
     gx_buf   qkey;
@@ -458,9 +460,9 @@ static void load_labels(tb_know *k)
     gx_table_load(&t, "tables_labels.tsv", NULL);
     int cl = need_col(&t, "label");
     k->labels = gx_xcalloc((size_t)t.nrows + 1, sizeof *k->labels);
-    for (int i = 0; i < t.nrows; i++) k->labels[i] = gx_xstrdup(t.rows[i][cl]);
+    for (int i = 0; i < t.nrows; i++) k->labels[i] = t.rows[i][cl];
     k->nlabels = t.nrows;
-    gx_table_free(&t);
+    k->ltab = t;
     k->labels_loaded = true;
 }
 
@@ -487,11 +489,11 @@ void tb_know_free(tb_know *k)
         free(k->tmpl[i].leaves);
     }
     for (int i = 0; i < k->nlabels; i++) {
-        free(k->labels[i]);
-        if (k->lnorm) free(k->lnorm[i]);
         if (k->lkey) free(k->lkey[i]);
     }
     free(k->lnorm); free(k->lnorm_len); free(k->lkey);
+    gx_buf_free(&k->lnorm_text);
+    if (k->labels_loaded) gx_table_free(&k->ltab);
     for (int i = 0; i < k->nends; i++) free(k->ends[i]);
     free(k->ends); free(k->breakdown); free(k->breakdown_norm);
     gx_buf_free(&k->qkey);
@@ -590,6 +592,24 @@ int tb_numbering(const tb_know *kc, const char *s, size_t n, long *num, int *ran
     return style;
 }
 
+/* Is s its own gx_norm_match form? True for ASCII letters and digits and
+ * the CJK ideographs U+4000..U+9FFF (their own NFKC form, no whitespace,
+ * quotes or dashes); anything else is normalised. */
+static bool norm_stable(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        unsigned c = u[i];
+        if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) { i++; continue; }
+        if (c >= 0xE4 && c <= 0xE9 && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
+            i += 3;
+            continue;
+        }
+        return false;
+    }
+    return true;
+}
+
 /* Is the key of s the key of a listed label (compared as strings)? */
 static bool known_label(tb_know *m, const char *s, size_t n)
 {
@@ -597,11 +617,24 @@ static bool known_label(tb_know *m, const char *s, size_t n)
         m->lnorm = gx_xcalloc((size_t)m->nlabels + 1, sizeof *m->lnorm);
         m->lnorm_len = gx_xcalloc((size_t)m->nlabels + 1, sizeof *m->lnorm_len);
         m->lkey = gx_xcalloc((size_t)m->nlabels + 1, sizeof *m->lkey);
+        size_t *off = gx_xcalloc((size_t)m->nlabels + 1, sizeof *off);
         for (int i = 0; i < m->nlabels; i++) {
-            gx_norm_match(m->labels[i], strlen(m->labels[i]), &m->scratch2);
-            m->lnorm[i] = gx_xstrdup(m->scratch2.data ? m->scratch2.data : "");
-            m->lnorm_len[i] = strlen(m->lnorm[i]);
+            size_t n0 = strlen(m->labels[i]);
+            if (norm_stable(m->labels[i], n0)) {
+                off[i] = SIZE_MAX;   /* its own normal form */
+                m->lnorm_len[i] = n0;
+                continue;
+            }
+            gx_norm_match(m->labels[i], n0, &m->scratch2);
+            const char *t = m->scratch2.data ? m->scratch2.data : "";
+            off[i] = m->lnorm_text.len;
+            m->lnorm_len[i] = strlen(t);
+            gx_buf_add(&m->lnorm_text, t, m->lnorm_len[i]);
+            gx_buf_addc(&m->lnorm_text, 0);
         }
+        for (int i = 0; i < m->nlabels; i++)
+            m->lnorm[i] = off[i] == SIZE_MAX ? m->labels[i] : m->lnorm_text.data + off[i];
+        free(off);
         m->labels_normed = true;
     }
     label_key(m, s, n);
@@ -610,7 +643,9 @@ static bool known_label(tb_know *m, const char *s, size_t n)
     gx_buf_add(&m->qkey, m->scratch.data, kl);
     const char *key = m->qkey.data;
     for (int i = 0; i < m->nlabels; i++) {
-        if (m->lnorm_len[i] < kl || memcmp(m->lnorm[i] + m->lnorm_len[i] - kl, key, kl) != 0)
+        size_t ln = m->lnorm_len[i];
+        if (ln < kl || (kl && m->lnorm[i][ln - 1] != key[kl - 1]) ||
+            memcmp(m->lnorm[i] + ln - kl, key, kl) != 0)
             continue;
         if (!m->lkey[i]) {
             label_key(m, m->labels[i], strlen(m->labels[i]));

@@ -557,18 +557,29 @@ void tb_first_init(tb_first *f)
     memset(f, 0, sizeof *f);
 }
 
-/* Add [lo, hi] to f: the ASCII part to the bitmap, the rest to the sorted
- * ranges (too many: any non-ASCII character passes). */
+/* Add [lo, hi] to f: the ASCII part to the bitmap, the rest to the
+ * ranges, kept sorted and disjoint (merged where they overlap or touch;
+ * too many: any non-ASCII character passes). */
 static void first_add(tb_first *f, int32_t lo, int32_t hi)
 {
     for (; lo <= hi && lo < 128; lo++) f->ascii[lo >> 5] |= 1u << (lo & 31);
     if (lo > hi || f->nonascii) return;
-    if (f->n == TB_FIRST_RANGES) { f->nonascii = true; return; }
-    int i = f->n;
-    while (i > 0 && f->lo[i - 1] > lo) { f->lo[i] = f->lo[i - 1]; f->hi[i] = f->hi[i - 1]; i--; }
+    /* the ranges that overlap or touch [lo, hi] become one */
+    int i = 0;
+    while (i < f->n && f->hi[i] + 1 < lo) i++;
+    int j = i;
+    while (j < f->n && f->lo[j] <= hi + 1) {
+        if (f->lo[j] < lo) lo = f->lo[j];
+        if (f->hi[j] > hi) hi = f->hi[j];
+        j++;
+    }
+    if (j == i && f->n == TB_FIRST_RANGES) { f->nonascii = true; return; }
+    int shift = 1 - (j - i);   /* ranges i..j-1 are replaced by one */
+    memmove(&f->lo[j + shift], &f->lo[j], (size_t)(f->n - j) * sizeof *f->lo);
+    memmove(&f->hi[j + shift], &f->hi[j], (size_t)(f->n - j) * sizeof *f->hi);
     f->lo[i] = lo;
     f->hi[i] = hi;
-    f->n++;
+    f->n += shift;
 }
 
 void tb_first_union(tb_first *acc, const tb_pat *P)
@@ -590,11 +601,14 @@ bool tb_first_may(const tb_first *f, const char *s, size_t n)
     int32_t cp;
     int l = tb_utf8_next(s, n, &cp);
     if (l <= 0 || (l == 1 && cp == 0xFFFD)) return true;   /* not valid: no test */
-    for (int i = 0; i < f->n; i++) {
-        if (cp < f->lo[i]) return false;
-        if (cp <= f->hi[i]) return true;
+    /* the last range starting at or before cp */
+    int lo = 0, hi = f->n;
+    while (lo < hi) {
+        int m = (lo + hi) / 2;
+        if (f->lo[m] <= cp) lo = m + 1;
+        else hi = m;
     }
-    return false;
+    return lo > 0 && cp <= f->hi[lo - 1];
 }
 
 void tb_pat_free(tb_pat *P)

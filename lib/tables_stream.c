@@ -58,6 +58,19 @@ typedef struct filter {
 
 enum { TABLE_PLAIN_MAX = 32 };
 
+/* atol of a page number: plain digits (all that gx-segment writes) read
+ * here, anything else by atol itself. */
+static long page_of(const char *s)
+{
+    long v = 0;
+    int i = 0;
+    for (; s[i] >= '0' && s[i] <= '9'; i++) {
+        if (i == 18) return atol(s);
+        v = v * 10 + (s[i] - '0');
+    }
+    return s[i] == 0 && i > 0 ? v : atol(s);
+}
+
 static const char *F(const filter *f, int i, int c)
 {
     return f->arena.data + f->rec[i].off[c];
@@ -211,7 +224,7 @@ static int store(filter *f, const gx_record *r, bool table, const char *raw, siz
     }
     s->table = table;
     s->written = false;
-    s->page = atol(r->f[DOC_PAGE]);
+    s->page = page_of(r->f[DOC_PAGE]);
     return f->nrec++;
 }
 
@@ -415,7 +428,7 @@ static void gap_row(filter *f, const char *const *v, const size_t *len, bool tab
         gx_buf_add(&f->gaparena, v[c] ? v[c] : "", len[c]);
         gx_buf_addc(&f->gaparena, 0);
     }
-    g->page = atol(v[DOC_PAGE]);
+    g->page = page_of(v[DOC_PAGE]);
 }
 
 static void gap_reset(filter *f)
@@ -462,7 +475,7 @@ static void set(gx_buf *b, const char *s, size_t n)
 static bool use_carry_now(filter *f, const gx_record *r)
 {
     if (!f->carry.valid) return false;
-    if (f->gap_text == 0 && atol(r->f[DOC_PAGE]) > f->carry_page) return true;
+    if (f->gap_text == 0 && page_of(r->f[DOC_PAGE]) > f->carry_page) return true;
     return f->ngap > 0 && !f->gap_other && f->gap_text == f->ngap;
 }
 

@@ -114,6 +114,44 @@ int main(void)
     printf("# %ld of %ld subjects agree, %ld of them match\n", agree, compared, matched);
     OK(matched > compared / 20, "the subjects exercise the matches too (%ld)", matched);
 
+    /* the first test of a table of patterns passes every subject that one
+     * of them matches, and fails the subjects none of them can start */
+    {
+        tb_first f;
+        tb_first_init(&f);
+        tb_pat *tp[16];
+        int np = 0;
+        for (int pi = 0; pi < 9; pi++) {
+            tp[np] = tb_pat_new(pats[pi].p, strlen(pats[pi].p), pats[pi].whole);
+            tb_first_union(&f, tp[np]);
+            np++;
+        }
+        bool ok = true;
+        long failed = 0;
+        for (int t = 0; t < 20000; t++) {
+            size_t n = 0;
+            int len = 1 + (int)(rnd() % 4);
+            for (int i = 0; i < len; i++) {
+                const char *c = alpha[rnd() % (unsigned)nalpha];
+                size_t l = strlen(c);
+                memcpy(sub + n, c, l);
+                n += l;
+            }
+            bool any = false;
+            size_t caps[2];
+            for (int i = 0; i < np && !any; i++) any = tb_pat_match(tp[i], sub, n, caps, 2) == 1;
+            bool may = tb_first_may(&f, sub, n);
+            if (any && !may) ok = false;
+            if (!may) failed++;
+        }
+        OK(ok, "the first test of a table passes what its patterns match");
+        OK(failed > 1000, "and fails subjects they cannot start (%ld)", failed);
+        OK(!tb_first_may(&f, "本年", 6) && !tb_first_may(&f, "a", 1) && tb_first_may(&f, "人次", 6) &&
+           tb_first_may(&f, "\xef\xbc\x95", 3) && !tb_first_may(&f, "", 0),
+           "the first test of the value and footer patterns");
+        for (int i = 0; i < np; i++) tb_pat_free(tp[i]);
+    }
+
     /* \s is pcre2's \s under UCP for every code point of the BMP */
     {
         tb_pat *sp = tb_pat_new("\\s", 2, true), *ns = tb_pat_new("[^\\S]", 5, true);
