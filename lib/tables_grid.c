@@ -183,6 +183,8 @@ static bool nonspace3(const char *s)
 const char *tb_trim_slow(const char *s, size_t *n)
 {
     size_t a = 0, e = *n;
+    /* runs of spaces (the indentation of pdftotext -layout), 8 at a time */
+    while (a + 8 <= e && memcmp(s + a, "        ", 8) == 0) a += 8;
     while (a < e && ascii_space((unsigned char)s[a])) a++;
     while (e > a && ascii_space((unsigned char)s[e - 1])) e--;
     s += a;

@@ -553,7 +553,6 @@ static long digits(const char *s, size_t n)
 
 static int numbering(tb_know *k, const char *s, size_t n, long *num, int *rank, size_t *end)
 {
-    if (!tb_first_may(table_first(&k->f_num, &k->f_num_made, k->num, k->nnum), s, n)) return -1;
     int valid = -1;
     for (int i = 0; i < k->nnum; i++) {
         tb_re *r = &k->num[i];
@@ -578,6 +577,8 @@ int tb_numbering(const tb_know *kc, const char *s, size_t n, long *num, int *ran
 {
     tb_know *k = (tb_know *)kc;
     if (!k->num_loaded) load_numbering(k);
+    /* most labels start with a character no numbering can: cheaper than the memo */
+    if (!tb_first_may(table_first(&k->f_num, &k->f_num_made, k->num, k->nnum), s, n)) return -1;
     bool hit;
     memo_ent *e = memo_slot(&k->m_num, s, n, &hit);
     if (hit) {

@@ -43,6 +43,7 @@ typedef struct lay {
     chunk  *ch;
     int     nch, capch;
     int    *first, *count;  /* chunks of each line */
+    bool   *blank;          /* each line blank (blank_line), taken once */
 } lay;
 
 static bool space_cp(int32_t cp) { return cp == ' ' || cp == '\t' || cp == 0x3000 || cp == 0xA0; }
@@ -133,6 +134,26 @@ static void tokenize(lay *L, bool wide)
         size_t a = 0, i = 0, last_nonspace = 0;
         bool in = false;
         while (i <= n) {
+            /* runs of plain spaces outside a chunk, and of printable ASCII
+             * inside one, in one step (one column each, as below) */
+            if (i < n && s[i] == ' ' && !in) {
+                size_t j = i + 1;
+                while (j < n && s[j] == ' ') j++;
+                spaces += (int)(j - i);
+                x += (int)(j - i);
+                i = j;
+                continue;
+            }
+            if (i < n && (unsigned char)s[i] > 0x20 && (unsigned char)s[i] < 0x80) {
+                if (!in) { in = true; a = i; xa = x; }
+                size_t j = i + 1;
+                while (j < n && (unsigned char)s[j] > 0x20 && (unsigned char)s[j] < 0x80) j++;
+                spaces = 0;
+                x += (int)(j - i);
+                i = j;
+                last_nonspace = i;
+                continue;
+            }
             int32_t cp = ' ';
             int l = 1;
             if (i < n) l = next_cp(s + i, n - i, &cp);
@@ -233,7 +254,7 @@ static void split_aligned(lay *L, bool wide)
     /* the rows of lines: each line's band [band0, band1) */
     bool *blank = tb_scratch_zero(&sblank, (size_t)L->nlines + 1, sizeof *blank);
     int *bend = tb_scratch_zero(&sbend, (size_t)L->nlines + 1, sizeof *bend);
-    for (int li = 0; li < L->nlines; li++) blank[li] = blank_line(&L->lines[li]);
+    for (int li = 0; li < L->nlines; li++) blank[li] = L->blank[li];
     for (int li = L->nlines - 1; li >= 0; li--)
         bend[li] = blank[li] ? li
                  : (li + 1 < L->nlines && !blank[li + 1] && L->lines[li + 1].page == L->lines[li].page)
@@ -833,7 +854,7 @@ static int stacked_items(const lay *L, int a, int fv, bool wide, const int *band
     int nout = 0;
     char txt[512];
     for (int li = a; li < fv; li++) {
-        if (blank_line(&lines[li])) continue;
+        if (L->blank[li]) continue;
         const char *s = lines[li].s;
         size_t n = lines[li].n;
         int x = 0;
@@ -991,12 +1012,12 @@ static bool anchor_page(lay *L, tb_grid *g, slots *S, int a, int pe, bool wide, 
     static tb_scratch sband;
     int *band = (int *)tb_scratch_zero(&sband, (size_t)(fv - a) + 1, sizeof *band) - a;
     for (int li = a, bn = 0; li < fv; li++) {
-        if (blank_line(&lines[li])) { if (li > a && !blank_line(&lines[li - 1])) bn++; continue; }
+        if (L->blank[li]) { if (li > a && !L->blank[li - 1]) bn++; continue; }
         band[li] = bn;
     }
     int ni = 0, nleaf = 0;
     for (int li = a; li < fv; li++) {
-        if (blank_line(&lines[li]) || tb_footer(L->k, lines[li].s, lines[li].n)) continue;
+        if (L->blank[li] || tb_footer(L->k, lines[li].s, lines[li].n)) continue;
         int n0 = ni;
         ni += line_items(L, li, wide, leaves, nleaves, it + ni, MAXI - ni);
         for (int q = n0; q < ni; q++) it[q].band = band[li];
@@ -1193,7 +1214,7 @@ static bool anchor_page(lay *L, tb_grid *g, slots *S, int a, int pe, bool wide, 
     for (int j = 0; j < K; j++) cx[j] = (it[colitem[j]].x0 + it[colitem[j]].x1) / 2.0;
     double map_p = 1, map_q = 0;   /* header x -> value x (place_values) */
     for (int li = fv; li < pe; li++) {
-        if (blank_line(&lines[li])) continue;
+        if (L->blank[li]) continue;
         if (!has_number(L, li)) {
             if (tb_footer(L->k, lines[li].s, lines[li].n)) continue;
             slots_reset(S, 1);
@@ -1237,12 +1258,12 @@ static void page_bands(lay *L, tb_grid *g, slots *S, const tb_know *k, int a, in
     int i = a;
     bool first_band = true;
     while (i < pe) {
-        if (blank_line(&lines[i])) { i++; continue; }
+        if (L->blank[i]) { i++; continue; }
         int j = i;
-        while (j < pe && !blank_line(&lines[j])) j++;
+        while (j < pe && !L->blank[j]) j++;
         /* page furniture alone at the top or bottom of a page */
         bool last_band = true;
-        for (int t = j; t < pe; t++) if (!blank_line(&lines[t])) { last_band = false; break; }
+        for (int t = j; t < pe; t++) if (!L->blank[t]) { last_band = false; break; }
         if (j == i + 1 && (first_band || last_band) && tb_footer(k, lines[i].s, lines[i].n)) {
             i = j;
             first_band = false;
@@ -1314,9 +1335,11 @@ void tb_split_layout(const tb_know *k, tb_grid *g, const tb_line *lines, int nli
     L.k = k;
     L.lines = lines;
     L.nlines = nlines;
-    static tb_scratch sfirst, scount, scols;
+    static tb_scratch sfirst, scount, scols, sblank;
     L.first = tb_scratch_zero(&sfirst, (size_t)nlines + 1, sizeof *L.first);
     L.count = tb_scratch_zero(&scount, (size_t)nlines + 1, sizeof *L.count);
+    L.blank = tb_scratch_zero(&sblank, (size_t)nlines + 1, sizeof *L.blank);
+    for (int i = 0; i < nlines; i++) L.blank[i] = blank_line(&lines[i]);
     int capcol = 1000;
     col *cols = tb_scratch_zero(&scols, (size_t)capcol, sizeof *cols);
 
@@ -1377,9 +1400,9 @@ void tb_split_layout(const tb_know *k, tb_grid *g, const tb_line *lines, int nli
     bool dense = true;
     {
         int f = 0, l = nlines - 1;
-        while (f < nlines && blank_line(&lines[f])) f++;
-        while (l >= 0 && blank_line(&lines[l])) l--;
-        for (int i = f; i <= l; i++) if (blank_line(&lines[i])) { dense = false; break; }
+        while (f < nlines && L.blank[f]) f++;
+        while (l >= 0 && L.blank[l]) l--;
+        for (int i = f; i <= l; i++) if (L.blank[i]) { dense = false; break; }
     }
     slots S;
     memset(&S, 0, sizeof S);
@@ -1389,9 +1412,9 @@ void tb_split_layout(const tb_know *k, tb_grid *g, const tb_line *lines, int nli
     int s0 = -1, s1 = -1;
     for (int x0 = 0; x0 < nlines && s0 < 0;) {
         int x = x0;
-        while (x < nlines && (blank_line(&lines[x]) || !has_number(&L, x))) x++;
+        while (x < nlines && (L.blank[x] || !has_number(&L, x))) x++;
         if (x == nlines) break;
-        while (x < nlines && (blank_line(&lines[x]) || has_number(&L, x))) x++;
+        while (x < nlines && (L.blank[x] || has_number(&L, x))) x++;
         if (anchor_page(&L, g, &S, x0, x, wide, true)) { s0 = x0; s1 = x; }
         x0 = x;
     }
