@@ -58,17 +58,28 @@ typedef struct filter {
 
 enum { TABLE_PLAIN_MAX = 32 };
 
-/* atol of a page number: plain digits (all that gx-segment writes) read
- * here, anything else by atol itself. */
-static long page_of(const char *s)
+/* atol of a page number s[0..n): plain digits (all that gx-segment
+ * writes) read here, anything else by atol itself (on a copy: a field of
+ * a line as read is not NUL-terminated). */
+static long page_of(const char *s, size_t n)
 {
-    long v = 0;
-    int i = 0;
-    for (; s[i] >= '0' && s[i] <= '9'; i++) {
-        if (i == 18) return atol(s);
-        v = v * 10 + (s[i] - '0');
+    if (n > 0 && n <= 18) {
+        long v = 0;
+        size_t i = 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9') v = v * 10 + (s[i++] - '0');
+        if (i == n) return v;
     }
-    return s[i] == 0 && i > 0 ? v : atol(s);
+    static gx_buf t;
+    gx_buf_reset(&t);
+    gx_buf_add(&t, s, n);
+    return atol(t.data);
+}
+
+/* Is s[0..n) the word w? */
+static bool eq(const char *s, size_t n, const char *w)
+{
+    size_t k = strlen(w);
+    return n == k && memcmp(s, w, k) == 0;
 }
 
 static const char *F(const filter *f, int i, int c)
@@ -224,7 +235,7 @@ static int store(filter *f, const gx_record *r, bool table, const char *raw, siz
     }
     s->table = table;
     s->written = false;
-    s->page = page_of(r->f[DOC_PAGE]);
+    s->page = page_of(r->f[DOC_PAGE], r->len[DOC_PAGE]);
     return f->nrec++;
 }
 
@@ -232,6 +243,139 @@ static bool blank_text(const char *s, size_t n)
 {
     s = tb_trim(s, &n);
     return n == 0;
+}
+
+/* ---- input -------------------------------------------------------------- */
+
+/* The input is read as gx_tsv_next reads it (the same checks, messages and
+ * header handling), but a line is not split into fields here: most lines
+ * pass through as they are, and of those only doc .. table and text are
+ * looked at. A line without backslash and CR is read in place
+ * (plain_fields); any other is split and unescaped by gx_tsv_split. */
+
+/* gx_tsv_next's test of the expected header: the number of columns of the
+ * line, or -1 when it is not that header. */
+static int header_match(const gx_tsv_in *t, const char *line, size_t len)
+{
+    const char *p = line, *end = line + len;
+    int i = 0;
+    for (; i < t->ncol; i++) {
+        size_t cl = strlen(t->columns[i]);
+        if ((size_t)(end - p) < cl || memcmp(p, t->columns[i], cl) != 0) return -1;
+        p += cl;
+        if (i + 1 < t->ncol) {
+            if (p == end || *p != '\t') return -1;
+            p++;
+        }
+    }
+    if (p == end) return t->ncol;
+    if (*p != '\t') return -1;
+    int n = t->ncol;
+    for (; p < end; p++) if (*p == '\t') n++;
+    return n;
+}
+
+/* A header line of any gx stream (doc stream, fact stream, findings). */
+static bool is_some_header(const char *line, size_t len)
+{
+    if (len < 4 || memcmp(line, "doc\t", 4) != 0) return false;   /* what they all start with */
+    static const char *const starts[] = {"doc\tline\tpage\t", "doc\tyear\torg\t", "doc\trule\tseverity\t"};
+    for (size_t i = 0; i < sizeof starts / sizeof *starts; i++) {
+        size_t n = strlen(starts[i]);
+        if (len >= n && memcmp(line, starts[i], n) == 0) return true;
+    }
+    return false;
+}
+
+/* The next record line of t (NUL-terminated, writable until the next call),
+ * after gx_tsv_next's checks but the number of fields (the caller's: see
+ * record_fields): false at the end of all operands. */
+static bool next_line(gx_tsv_in *t, char **line_out, size_t *len_out)
+{
+    for (;;) {
+        if (!t->open) {
+            const char *path = gx_inputs_next(&t->inputs);
+            if (!path) return false;
+            if (!gx_reader_open(&t->r, path)) continue;
+            t->open = true;
+            t->header_seen = false;
+            free(t->header_line);
+            t->header_line = NULL;
+        }
+        char *line;
+        size_t len;
+        if (!gx_reader_next(&t->r, &line, &len)) {
+            gx_reader_close(&t->r);
+            t->open = false;
+            continue;
+        }
+        if (len && line[len - 1] == '\r') {
+            gx_error_at(t->r.name, t->r.lineno, "CR at end of line: gx-TSV lines end with LF only");
+            line[--len] = 0;
+        }
+        if (memchr(line, 0, len)) {
+            gx_error_at(t->r.name, t->r.lineno, "NUL byte in a gx-TSV record");
+            continue;
+        }
+        if (!t->header_seen) {
+            int n = header_match(t, line, len);
+            if (n < 0) {
+                gx_error_at(t->r.name, t->r.lineno,
+                            "not the expected stream: the first line must be the header "
+                            "\"%s\\t%s\\t...\" (%d columns)",
+                            t->columns[0], t->ncol > 1 ? t->columns[1] : "", t->ncol);
+                gx_reader_close(&t->r);
+                t->open = false;
+                continue;
+            }
+            t->file_ncol = n;
+            t->header_line = gx_xstrdup(line);
+            t->header_seen = true;
+            continue;
+        }
+        if (strcmp(line, t->header_line) == 0) continue; /* concatenated streams */
+        t->rec.file = t->r.name;
+        t->rec.line = t->r.lineno;
+        if (is_some_header(line, len)) {
+            gx_error_at(t->r.name, t->r.lineno, "a different header in the middle of the stream");
+            continue;
+        }
+        *line_out = line;
+        *len_out = len;
+        return true;
+    }
+}
+
+/* The fields of a plain line (14 fields, no backslash, no CR): slices of
+ * the line, not NUL-terminated. */
+typedef struct pview {
+    gx_record   rec;
+    char       *f[GX_DOC_NCOL];
+    size_t      len[GX_DOC_NCOL];
+    bool        null[GX_DOC_NCOL];
+} pview;
+
+/* Cut a plain line at its TABs into v: true when it has the 14 fields. The
+ * fields before text are short: one pass over their bytes; the text only
+ * has to hold no TAB. */
+static bool plain_fields(pview *v, char *line, size_t len)
+{
+    size_t a = 0, e = 0;
+    for (int c = 0; c < DOC_TEXT; c++) {
+        while (e < len && line[e] != '\t') e++;
+        if (e == len) return false;
+        v->f[c] = line + a;
+        v->len[c] = e - a;
+        a = ++e;
+    }
+    if (memchr(line + a, '\t', len - a)) return false;
+    v->f[DOC_TEXT] = line + a;
+    v->len[DOC_TEXT] = len - a;
+    v->rec.f = v->f;
+    v->rec.len = v->len;
+    v->rec.null = v->null;
+    v->rec.n = GX_DOC_NCOL;
+    return true;
 }
 
 /* ---- cells ------------------------------------------------------------- */
@@ -412,7 +556,8 @@ static void gap_row(filter *f, const char *const *v, const size_t *len, bool tab
     if (!f->carry.valid || f->gap_other) return;
     const char *t = v[DOC_TEXT], *role = v[DOC_ROLE];
     size_t n = len[DOC_TEXT];
-    if (strcmp(role, "blank") == 0 || strcmp(role, "cell") == 0 || blank_text(t, n)) return;
+    size_t rn = len[DOC_ROLE];
+    if (eq(role, rn, "blank") || eq(role, rn, "cell") || blank_text(t, n)) return;
     gx_buf_reset(&f->flags);
     gx_buf_add(&f->flags, t, n);
     if (tb_footer(f->k, f->flags.data, f->flags.len)) return;
@@ -428,7 +573,7 @@ static void gap_row(filter *f, const char *const *v, const size_t *len, bool tab
         gx_buf_add(&f->gaparena, v[c] ? v[c] : "", len[c]);
         gx_buf_addc(&f->gaparena, 0);
     }
-    g->page = page_of(v[DOC_PAGE]);
+    g->page = page_of(v[DOC_PAGE], len[DOC_PAGE]);
 }
 
 static void gap_reset(filter *f)
@@ -475,7 +620,7 @@ static void set(gx_buf *b, const char *s, size_t n)
 static bool use_carry_now(filter *f, const gx_record *r)
 {
     if (!f->carry.valid) return false;
-    if (f->gap_text == 0 && page_of(r->f[DOC_PAGE]) > f->carry_page) return true;
+    if (f->gap_text == 0 && page_of(r->f[DOC_PAGE], r->len[DOC_PAGE]) > f->carry_page) return true;
     return f->ngap > 0 && !f->gap_other && f->gap_text == f->ngap;
 }
 
@@ -505,17 +650,37 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
     f.o = o;
     f.k = tb_know_load();
     f.last_table = -1;
-    in->keep_raw = true;
     gx_buf_init(&f.arena); gx_buf_init(&f.doc); gx_buf_init(&f.table);
     gx_buf_init(&f.prevdoc); gx_buf_init(&f.flags); gx_buf_init(&f.gaparena);
     tb_grid_init(&f.g);
     tb_carry_init(&f.carry);
     if (!o->no_header) gx_out_header(gx_tables_columns, o->flags_column ? GX_TABLES_NCOL : GX_DOC_NCOL);
 
-    gx_record *r;
-    while ((r = gx_tsv_next(in))) {
+    static pview pv;   /* (its arrays are large for the stack) */
+    char *line;
+    size_t len;
+    while (next_line(in, &line, &len)) {
+        gx_record *r;
         size_t rawn = 0, bs = 0;
-        const char *raw = clean_raw(in, GX_DOC_NCOL, &rawn, &bs);
+        const char *raw;
+        bool plain = in->file_ncol == GX_DOC_NCOL && !memchr(line, '\\', len) && !memchr(line, '\r', len) &&
+                     plain_fields(&pv, line, len);
+        if (plain) {
+            /* written back as read; every field its raw text */
+            r = &pv.rec;
+            raw = line;
+            rawn = bs = len;
+        } else {
+            gx_buf_reset(&in->raw);
+            gx_buf_add(&in->raw, line, len);
+            int n = gx_tsv_split(&in->rec, line, len);
+            if (n != in->file_ncol) {
+                gx_error_at(in->r.name, in->r.lineno, "record has %d fields, header has %d", n, in->file_ncol);
+                continue;
+            }
+            r = &in->rec;
+            raw = clean_raw(in, GX_DOC_NCOL, &rawn, &bs);
+        }
         /* the output of gx-tables again (a `flags` column): its cells are
          * there already; pass it through */
         if (in->file_ncol > GX_DOC_NCOL && in->header_line && r->n > GX_DOC_NCOL &&
@@ -534,20 +699,21 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
         }
         const char *doc = r->f[DOC_DOC], *role = r->f[DOC_ROLE], *tab = r->f[DOC_TABLE];
         size_t docn = r->len[DOC_DOC], tabn = r->len[DOC_TABLE];
-        bool is_table = strcmp(role, "table") == 0 && tabn > 0;
+        size_t rolen = r->len[DOC_ROLE];
+        bool is_table = eq(role, rolen, "table") && tabn > 0;
         bool new_doc = !same(&f.prevdoc, doc, docn);
         if (f.last_table >= 0) {
             if (!new_doc && is_table && same(&f.table, tab, tabn)) {
                 /* the rows held since the last table row are inside the block */
                 for (int i = f.last_table + 1; i < f.nrec; i++) if (!f.rec[i].written) write_stored(&f, i);
-                f.last_table = store(&f, r, true, raw, rawn, bs);
+                                f.last_table = store(&f, r, true, raw, rawn, bs);
                 write_stored(&f, f.last_table);
                 continue;
             }
-            bool heading = strcmp(role, "heading") == 0 || strcmp(role, "title") == 0;
+            bool heading = eq(role, rolen, "heading") || eq(role, rolen, "title");
             if (!new_doc && !is_table && !heading && f.nrec - f.last_table <= HOLD_MAX &&
                 (tabn == 0 || same(&f.table, tab, tabn))) {
-                store(&f, r, false, raw, rawn, bs);
+                                store(&f, r, false, raw, rawn, bs);
                 continue;
             }
             finish_block(&f, carry_ok);
@@ -582,12 +748,12 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
                 }
             }
             gap_reset(&f);
-            f.last_table = store(&f, r, true, raw, rawn, bs);
+                        f.last_table = store(&f, r, true, raw, rawn, bs);
             write_stored(&f, f.last_table);
             continue;
         }
-        {
-            const char *v[GX_DOC_NCOL];
+        if (f.carry.valid && !f.gap_other) {   /* else gap_row has nothing to note */
+                        const char *v[GX_DOC_NCOL];
             for (int c = 0; c < GX_DOC_NCOL; c++) v[c] = r->f[c];
             gap_row(&f, v, r->len, false);
         }
