@@ -110,6 +110,20 @@ static int words_of(const lay *L, const chunk *c, bool wide, word *w, int cap)
     return nw;
 }
 
+/* Does s[0..n) hold a character that separates words (space_cp)? When
+ * not, a chunk is one word: words_of need not run. */
+static bool has_space(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = u[i];
+        if (c == ' ' || c == '\t') return true;
+        if (c == 0xC2 && i + 1 < n && u[i + 1] == 0xA0) return true;                        /* U+00A0 */
+        if (c == 0xE3 && i + 2 < n && u[i + 1] == 0x80 && u[i + 2] == 0x80) return true;   /* U+3000 */
+    }
+    return false;
+}
+
 static bool wide_last(const char *s, size_t n)
 {
     size_t i = n;
@@ -180,7 +194,7 @@ static void tokenize(lay *L, bool wide)
         int end = L->nch;
         for (int ci = L->first[li]; ci < end; ci++) {
             chunk c = L->ch[ci];
-            if (c.cls != TB_TEXT) continue;
+            if (c.cls != TB_TEXT || !has_space(s + c.off, c.len)) continue;
             int nw = words_of(L, &c, wide, w, 256);
             if (nw < 2) continue;
             /* a numbering inside a label after one space starts the next
@@ -267,7 +281,7 @@ static void split_aligned(lay *L, bool wide)
         int first = nout;
         for (int ci = L->first[li]; ci < L->first[li] + L->count[li]; ci++) {
             chunk c = L->ch[ci];
-            int nw = c.cls == TB_TEXT ? words_of(L, &c, wide, w, 256) : 0;
+            int nw = c.cls == TB_TEXT && has_space(L->lines[li].s + c.off, c.len) ? words_of(L, &c, wide, w, 256) : 0;
             int from = 0;
             for (int j = 1; j < nw; j++) {
                 bool anchor = false;

@@ -346,23 +346,56 @@ static bool next_line(gx_tsv_in *t, char **line_out, size_t *len_out)
     }
 }
 
-/* The fields of a plain line (14 fields, no backslash, no CR): slices of
- * the line, not NUL-terminated. */
+/* The fields of a plain line (14 fields, no CR, no backslash before the
+ * text, only the four escapes in it): slices of the line, not
+ * NUL-terminated; the text unescaped into `text` when it has escapes. */
 typedef struct pview {
     gx_record   rec;
     char       *f[GX_DOC_NCOL];
     size_t      len[GX_DOC_NCOL];
     bool        null[GX_DOC_NCOL];
+    gx_buf      text;
 } pview;
+
+/* Are the backslashes of s[0..n) (the first at b) all one of the four
+ * escapes \\ \t \n \r (that write back as they came: clean_raw)? */
+static bool escapes_ok(const char *s, size_t n, const char *b)
+{
+    const char *e = s + n;
+    while (b) {
+        if (b + 1 == e) return false;
+        char c = b[1];
+        if (c != '\\' && c != 't' && c != 'n' && c != 'r') return false;
+        b += 2;
+        b = memchr(b, '\\', (size_t)(e - b));
+    }
+    return true;
+}
 
 /* Cut a plain line at its TABs into v: true when it has the 14 fields. The
  * fields before text are short: one pass over their bytes; the text only
  * has to hold no TAB. */
+/* The first TAB at or after i in s[0..n), or n: 8 bytes at a time (the
+ * lowest zero byte of w ^ TABs is found exactly). */
+static inline size_t next_tab(const char *s, size_t i, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        w ^= ones * '\t';
+        uint64_t z = (w - ones) & ~w & highs;
+        if (z) return i + ((size_t)__builtin_ctzll(z) >> 3);
+    }
+    while (i < n && s[i] != '\t') i++;
+    return i;
+}
+
 static bool plain_fields(pview *v, char *line, size_t len)
 {
     size_t a = 0, e = 0;
     for (int c = 0; c < DOC_TEXT; c++) {
-        while (e < len && line[e] != '\t') e++;
+        e = next_tab(line, e, len);
         if (e == len) return false;
         v->f[c] = line + a;
         v->len[c] = e - a;
@@ -663,13 +696,23 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
         gx_record *r;
         size_t rawn = 0, bs = 0;
         const char *raw;
-        bool plain = in->file_ncol == GX_DOC_NCOL && !memchr(line, '\\', len) && !memchr(line, '\r', len) &&
-                     plain_fields(&pv, line, len);
+        const char *b = NULL;
+        bool plain = in->file_ncol == GX_DOC_NCOL && !memchr(line, '\r', len) && plain_fields(&pv, line, len);
+        if (plain && (b = memchr(line, '\\', len)) != NULL)
+            plain = b >= pv.f[DOC_TEXT] && escapes_ok(line, len, b);
         if (plain) {
-            /* written back as read; every field its raw text */
+            /* written back as read; every field its raw text but an
+             * escaped text, unescaped as gx_tsv_split would */
             r = &pv.rec;
             raw = line;
-            rawn = bs = len;
+            rawn = len;
+            bs = b ? (size_t)(b - line) : len;
+            if (b) {
+                gx_buf_reset(&pv.text);
+                gx_buf_add(&pv.text, pv.f[DOC_TEXT], pv.len[DOC_TEXT]);
+                pv.len[DOC_TEXT] = gx_tsv_unescape(pv.text.data, pv.text.len);
+                pv.f[DOC_TEXT] = pv.text.data;
+            }
         } else {
             gx_buf_reset(&in->raw);
             gx_buf_add(&in->raw, line, len);
