@@ -239,7 +239,10 @@ void tb_path_part(const char *s, size_t n, gx_buf *out)
         }
         if (pending_space && any && !prev_wide && !w) *d++ = ' ';
         pending_space = false;
-        memcpy(d, s + i, (size_t)l);
+        /* one character: copied inline (a memcpy call each costs more) */
+        if (l == 3) { d[0] = s[i]; d[1] = s[i + 1]; d[2] = s[i + 2]; }
+        else if (l == 1) d[0] = s[i];
+        else memcpy(d, s + i, (size_t)l);
         d += l;
         prev_wide = w;
         any = true;

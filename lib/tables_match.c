@@ -39,6 +39,7 @@ typedef struct cset {
     int      first, n;      /* ranges */
     bool     neg, space, nspace;
     uint32_t ascii[4];      /* the answer for code points < 128 */
+    int32_t  min, max;      /* the ranges lie within [min, max]; sorted by lo */
 } cset;
 
 enum { MAX_GROUPS = 15, MAX_CODE = 2048, MAX_COUNT = 64, MAX_NAME = 32,
@@ -180,10 +181,12 @@ static int new_set(parser *ps)
 static bool set_slow(const tb_pat *P, const cset *c, int32_t cp)
 {
     bool in = false;
-    for (int i = 0; i < c->n && !in; i++) {
-        const range *r = &P->rng[c->first + i];
-        in = cp >= r->lo && cp <= r->hi;
-    }
+    if (cp >= c->min && cp <= c->max)
+        for (int i = 0; i < c->n && !in; i++) {
+            const range *r = &P->rng[c->first + i];
+            if (cp < r->lo) break;   /* sorted: no later range holds it */
+            in = cp <= r->hi;
+        }
     if (!in && c->space) in = ucp_space(cp);
     if (!in && c->nspace) in = !ucp_space(cp);
     return in != c->neg;
@@ -192,6 +195,20 @@ static bool set_slow(const tb_pat *P, const cset *c, int32_t cp)
 static void set_done(tb_pat *P, int si)
 {
     cset *c = &P->sets[si];
+    /* the ranges sorted by lo (a union: order does not matter to it) */
+    range *rg = &P->rng[c->first];
+    for (int i = 1; i < c->n; i++) {
+        range t = rg[i];
+        int j = i;
+        while (j > 0 && rg[j - 1].lo > t.lo) { rg[j] = rg[j - 1]; j--; }
+        rg[j] = t;
+    }
+    c->min = INT32_MAX;
+    c->max = -1;
+    for (int i = 0; i < c->n; i++) {
+        if (rg[i].lo < c->min) c->min = rg[i].lo;
+        if (rg[i].hi > c->max) c->max = rg[i].hi;
+    }
     uint32_t in[4] = {0, 0, 0, 0};
     for (int i = 0; i < c->n; i++) {
         const range *r = &P->rng[c->first + i];
