@@ -31,6 +31,7 @@
 typedef struct chunk {
     int    line;      /* index into lines */
     int    x0, x1;    /* [x0, x1) in the metric */
+    int    xn0, xn1, xw0, xw1;   /* the same by characters and by display width */
     size_t off, len;  /* bytes in the line */
     int    cls;
 } chunk;
@@ -63,7 +64,9 @@ static inline int next_cp(const char *s, size_t n, int32_t *cp)
     return l <= 0 ? 1 : l;
 }
 
-static void add_chunk(lay *L, int line, int x0, int x1, size_t off, size_t len)
+/* A chunk at [xn0, xn1) by characters, [xw0, xw1) by width (x0, x1 are
+ * set by use_metric). */
+static void add_chunk(lay *L, int line, int xn0, int xn1, int xw0, int xw1, size_t off, size_t len)
 {
     const char *s = L->lines[line].s + off;
     size_t n = len;
@@ -75,8 +78,10 @@ static void add_chunk(lay *L, int line, int x0, int x1, size_t off, size_t len)
     }
     chunk *c = &L->ch[L->nch++];
     c->line = line;
-    c->x0 = x0;
-    c->x1 = x1;
+    c->x0 = c->xn0 = xn0;
+    c->x1 = c->xn1 = xn1;
+    c->xw0 = xw0;
+    c->xw1 = xw1;
     c->off = (size_t)(t - L->lines[line].s);
     c->len = n;
     c->cls = tb_classify(L->k, t, n);
@@ -85,10 +90,10 @@ static void add_chunk(lay *L, int line, int x0, int x1, size_t off, size_t len)
 /* Words of a chunk separated by single spaces: positions and bytes. */
 typedef struct word { int x0, x1; size_t off, len; } word;
 
-static int words_of(const lay *L, const chunk *c, bool wide, word *w, int cap)
+static int words_at(const lay *L, const chunk *c, int x0, bool wide, word *w, int cap)
 {
     const char *s = L->lines[c->line].s;
-    int nw = 0, x = c->x0;
+    int nw = 0, x = x0;
     size_t i = c->off, end = c->off + c->len, a = i;
     int xa = x;
     while (i <= end) {
@@ -108,6 +113,11 @@ static int words_of(const lay *L, const chunk *c, bool wide, word *w, int cap)
         i += (size_t)l;
     }
     return nw;
+}
+
+static int words_of(const lay *L, const chunk *c, bool wide, word *w, int cap)
+{
+    return words_at(L, c, c->x0, wide, w, cap);
 }
 
 /* Does s[0..n) hold a character that separates words (space_cp)? When
@@ -135,16 +145,18 @@ static bool wide_last(const char *s, size_t n)
     return l > 0 && cp >= 0x1100 && gx_display_width(s + i, (size_t)l) >= 2;
 }
 
-/* Cut every line into chunks with the given metric. */
-static void tokenize(lay *L, bool wide)
+/* Cut every line into chunks, their positions in both metrics at once
+ * (where a line is cut does not depend on the metric, nor the order of
+ * its chunks: every character moves x on in both). */
+static void tokenize(lay *L)
 {
     L->nch = 0;
-    word w[256];
+    word w[256], ww[256];
     for (int li = 0; li < L->nlines; li++) {
         L->first[li] = L->nch;
         const char *s = L->lines[li].s;
         size_t n = L->lines[li].n;
-        int x = 0, xa = 0, spaces = 0;
+        int x = 0, xa = 0, xw = 0, xwa = 0, spaces = 0;
         size_t a = 0, i = 0, last_nonspace = 0;
         bool in = false;
         while (i <= n) {
@@ -155,15 +167,17 @@ static void tokenize(lay *L, bool wide)
                 while (j < n && s[j] == ' ') j++;
                 spaces += (int)(j - i);
                 x += (int)(j - i);
+                xw += (int)(j - i);
                 i = j;
                 continue;
             }
             if (i < n && (unsigned char)s[i] > 0x20 && (unsigned char)s[i] < 0x80) {
-                if (!in) { in = true; a = i; xa = x; }
+                if (!in) { in = true; a = i; xa = x; xwa = xw; }
                 size_t j = i + 1;
                 while (j < n && (unsigned char)s[j] > 0x20 && (unsigned char)s[j] < 0x80) j++;
                 spaces = 0;
                 x += (int)(j - i);
+                xw += (int)(j - i);
                 i = j;
                 last_nonspace = i;
                 continue;
@@ -175,17 +189,19 @@ static void tokenize(lay *L, bool wide)
                 if (i < n && cp == '\f') { i += (size_t)l; continue; }
                 spaces++;
                 if (in && (spaces >= 2 || i == n)) {
-                    add_chunk(L, li, xa, x - spaces + 1, a, last_nonspace - a);
+                    add_chunk(L, li, xa, x - spaces + 1, xwa, xw - spaces + 1, a, last_nonspace - a);
                     in = false;
                 }
                 if (i == n) break;
-                x += cp == '\t' ? 8 - x % 8 : cp_width(cp, s + i, l, wide);
+                x += cp == '\t' ? 8 - x % 8 : cp_width(cp, s + i, l, false);
+                xw += cp == '\t' ? 8 - xw % 8 : cp_width(cp, s + i, l, true);
                 i += (size_t)l;
                 continue;
             }
-            if (!in) { in = true; a = i; xa = x; }
+            if (!in) { in = true; a = i; xa = x; xwa = xw; }
             spaces = 0;
-            x += cp_width(cp, s + i, l, wide);
+            x += cp_width(cp, s + i, l, false);
+            xw += cp_width(cp, s + i, l, true);
             i += (size_t)l;
             last_nonspace = i;
         }
@@ -195,8 +211,9 @@ static void tokenize(lay *L, bool wide)
         for (int ci = L->first[li]; ci < end; ci++) {
             chunk c = L->ch[ci];
             if (c.cls != TB_TEXT || !has_space(s + c.off, c.len)) continue;
-            int nw = words_of(L, &c, wide, w, 256);
+            int nw = words_at(L, &c, c.xn0, false, w, 256);
             if (nw < 2) continue;
+            words_at(L, &c, c.xw0, true, ww, 256);   /* the same words by width */
             /* a numbering inside a label after one space starts the next
              * label cell ("三、本 年度 办 (一) 予以公": two cells squeezed) */
             int cut = -1;
@@ -209,8 +226,9 @@ static void tokenize(lay *L, bool wide)
             if (cut > 0) {
                 size_t keep = w[cut - 1].off + w[cut - 1].len - c.off;
                 L->ch[ci].len = keep;
-                L->ch[ci].x1 = w[cut - 1].x1;
-                add_chunk(L, li, w[cut].x0, c.x1, w[cut].off, c.off + c.len - w[cut].off);
+                L->ch[ci].x1 = L->ch[ci].xn1 = w[cut - 1].x1;
+                L->ch[ci].xw1 = ww[cut - 1].x1;
+                add_chunk(L, li, w[cut].x0, c.xn1, ww[cut].x0, c.xw1, w[cut].off, c.off + c.len - w[cut].off);
                 continue;
             }
             bool allnum = true;
@@ -219,7 +237,7 @@ static void tokenize(lay *L, bool wide)
             int lastcls = tb_classify(L->k, s + w[nw - 1].off, w[nw - 1].len);
             if (allnum) {
                 L->ch[ci].len = 0;   /* replaced by its words */
-                for (int j = 0; j < nw; j++) add_chunk(L, li, w[j].x0, w[j].x1, w[j].off, w[j].len);
+                for (int j = 0; j < nw; j++) add_chunk(L, li, w[j].x0, w[j].x1, ww[j].x0, ww[j].x1, w[j].off, w[j].len);
             } else if (lastcls == TB_NUMBER &&
                        wide_last(s + c.off, w[nw - 2].off + w[nw - 2].len - c.off)) {
                 /* and a unit before the number, when a long label pushed
@@ -230,12 +248,13 @@ static void tokenize(lay *L, bool wide)
                     cutw = nw - 2;
                 size_t keep = w[cutw - 1].off + w[cutw - 1].len - c.off;
                 L->ch[ci].len = keep;
-                L->ch[ci].x1 = w[cutw - 1].x1;
+                L->ch[ci].x1 = L->ch[ci].xn1 = w[cutw - 1].x1;
+                L->ch[ci].xw1 = ww[cutw - 1].x1;
                 L->ch[ci].cls = tb_classify(L->k, s + c.off, keep);
-                for (int j = cutw; j < nw; j++) add_chunk(L, li, w[j].x0, w[j].x1, w[j].off, w[j].len);
+                for (int j = cutw; j < nw; j++) add_chunk(L, li, w[j].x0, w[j].x1, ww[j].x0, ww[j].x1, w[j].off, w[j].len);
             }
         }
-        /* drop emptied chunks, keep x order */
+        /* drop emptied chunks, keep x order (the same in both metrics) */
         int o = L->first[li];
         for (int ci = L->first[li]; ci < L->nch; ci++) if (L->ch[ci].len) L->ch[o++] = L->ch[ci];
         L->nch = o;
@@ -246,6 +265,16 @@ static void tokenize(lay *L, bool wide)
             L->ch[q] = t;
         }
         L->count[li] = L->nch - L->first[li];
+    }
+}
+
+/* Positions in the metric by width (wide) or by characters. */
+static void use_metric(lay *L, bool wide)
+{
+    for (int i = 0; i < L->nch; i++) {
+        chunk *c = &L->ch[i];
+        c->x0 = wide ? c->xw0 : c->xn0;
+        c->x1 = wide ? c->xw1 : c->xn1;
     }
 }
 
@@ -1357,41 +1386,20 @@ void tb_split_layout(const tb_know *k, tb_grid *g, const tb_line *lines, int nli
     int capcol = 1000;
     col *cols = tb_scratch_zero(&scols, (size_t)capcol, sizeof *cols);
 
-    /* the metric that lines the values up in fewer columns (the chunks
-     * by characters are kept, for when they win: the chunks of a metric
-     * depend on the lines alone) */
+    /* the metric that lines the values up in fewer columns */
     int ncol_by[2] = {0, 0};
-    static tb_scratch sch0, sfirst0, scount0;
-    chunk *ch0 = NULL;
-    int nch0 = 0;
+    tokenize(&L);
     for (int m = 0; m < 2; m++) {
-        tokenize(&L, m == 1);
+        use_metric(&L, m == 1);
         for (int a = 0; a < nlines;) {
             int b = a;
             while (b < nlines && lines[b].page == lines[a].page) b++;
             ncol_by[m] += columns(&L, a, b, cols, capcol);
             a = b;
         }
-        if (m == 0) {
-            nch0 = L.nch;
-            ch0 = tb_scratch_zero(&sch0, (size_t)nch0, sizeof *ch0);
-            if (nch0) memcpy(ch0, L.ch, (size_t)nch0 * sizeof *ch0);
-            memcpy(tb_scratch_zero(&sfirst0, (size_t)nlines, sizeof(int)), L.first, (size_t)nlines * sizeof(int));
-            memcpy(tb_scratch_zero(&scount0, (size_t)nlines, sizeof(int)), L.count, (size_t)nlines * sizeof(int));
-        }
     }
     bool wide = ncol_by[1] < ncol_by[0];
-    if (!wide) {
-        /* back to the chunks by characters */
-        if (nch0 > L.capch) {
-            L.capch = nch0;
-            L.ch = gx_xrealloc(L.ch, (size_t)L.capch * sizeof *L.ch);
-        }
-        L.nch = nch0;
-        if (nch0) memcpy(L.ch, ch0, (size_t)nch0 * sizeof *ch0);
-        memcpy(L.first, sfirst0.p, (size_t)nlines * sizeof(int));
-        memcpy(L.count, scount0.p, (size_t)nlines * sizeof(int));
-    }
+    use_metric(&L, wide);
     {
         /* the number of values most value lines have */
         int hist[64] = {0};
