@@ -91,6 +91,7 @@ typedef struct parser {
     const char *p, *e;
     bool bad;
     node *nd; int nnd, capnd;
+    node local[128];
     tb_pat *P;
     int capsets, caprng;
 } parser;
@@ -98,8 +99,13 @@ typedef struct parser {
 static int new_node(parser *ps, int kind)
 {
     if (ps->nnd == ps->capnd) {
-        ps->capnd = ps->capnd ? 2 * ps->capnd : 32;
-        ps->nd = gx_xrealloc(ps->nd, (size_t)ps->capnd * sizeof *ps->nd);
+        /* the first nodes are on the stack (tb_pat_new): most patterns
+         * need no more */
+        node *nd = gx_xmalloc((size_t)ps->capnd * 2 * sizeof *nd);
+        memcpy(nd, ps->nd, (size_t)ps->nnd * sizeof *nd);
+        if (ps->nd != ps->local) free(ps->nd);
+        ps->nd = nd;
+        ps->capnd *= 2;
     }
     node *n = &ps->nd[ps->nnd];
     memset(n, 0, sizeof *n);
@@ -156,7 +162,7 @@ static void set_range(parser *ps, int32_t lo, int32_t hi)
 {
     tb_pat *P = ps->P;
     if (P->nrng == ps->caprng) {
-        ps->caprng = ps->caprng ? 2 * ps->caprng : 16;
+        ps->caprng = ps->caprng ? 2 * ps->caprng : 64;
         P->rng = gx_xrealloc(P->rng, (size_t)ps->caprng * sizeof *P->rng);
     }
     P->rng[P->nrng].lo = lo;
@@ -169,7 +175,7 @@ static int new_set(parser *ps)
 {
     tb_pat *P = ps->P;
     if (P->nsets == ps->capsets) {
-        ps->capsets = ps->capsets ? 2 * ps->capsets : 8;
+        ps->capsets = ps->capsets ? 2 * ps->capsets : 16;
         P->sets = gx_xrealloc(P->sets, (size_t)ps->capsets * sizeof *P->sets);
     }
     cset *c = &P->sets[P->nsets];
@@ -462,7 +468,7 @@ static int emit3(gen *g, int op, int32_t a, int32_t b, int32_t c)
     tb_pat *P = g->P;
     if (P->ncode >= MAX_CODE) { g->bad = true; return 0; }
     if (P->ncode == g->cap) {
-        g->cap = g->cap ? 2 * g->cap : 64;
+        g->cap = g->cap ? 2 * g->cap : 256;
         P->code = gx_xrealloc(P->code, (size_t)g->cap * sizeof *P->code);
     }
     P->code[P->ncode].op = op;
@@ -641,10 +647,14 @@ tb_pat *tb_pat_new(const char *pat, size_t len, bool whole)
 {
     tb_pat *P = gx_xcalloc(1, sizeof *P);
     parser ps;
-    memset(&ps, 0, sizeof ps);
     ps.p = pat;
     ps.e = pat + len;
+    ps.bad = false;
+    ps.nd = ps.local;
+    ps.nnd = 0;
+    ps.capnd = (int)(sizeof ps.local / sizeof *ps.local);
     ps.P = P;
+    ps.capsets = ps.caprng = 0;
     int root = parse_alt(&ps);
     if (!ps.bad && ps.p != ps.e) ps.bad = true;   /* an unmatched ) */
     gen g = {P, 0, false};
@@ -654,13 +664,12 @@ tb_pat *tb_pat_new(const char *pat, size_t len, bool whole)
         if (whole) emit(&g, OP_EOS, 0, 0);
         emit(&g, OP_MATCH, 0, 0);
     }
-    free(ps.nd);
+    if (ps.nd != ps.local) free(ps.nd);
     if (ps.bad || g.bad) { tb_pat_free(P); return NULL; }
     P->bol = P->code[0].op == OP_BOL;
     if (P->bol) {
-        bool *seen = gx_xcalloc((size_t)P->ncode, sizeof *seen);
+        bool seen[MAX_CODE] = {false};
         if (!first_sets(P, 0, seen)) P->nfirst = 0;
-        free(seen);
     }
     tb_first_init(&P->ff);
     if (!P->nfirst) P->ff.all = true;
