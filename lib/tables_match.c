@@ -202,7 +202,7 @@ static void set_done(tb_pat *P, int si)
 {
     cset *c = &P->sets[si];
     /* the ranges sorted by lo (a union: order does not matter to it) */
-    range *rg = &P->rng[c->first];
+    range *rg = c->n ? &P->rng[c->first] : NULL;   /* (no ranges yet: none at all) */
     for (int i = 1; i < c->n; i++) {
         range t = rg[i];
         int j = i;
@@ -228,9 +228,28 @@ static void set_done(tb_pat *P, int si)
     }
 }
 
+/* pcre2's check_posix_syntax: does the class starting at p ([ read, *p
+ * one of : . =) look like [:name:], [.x.] or [=x=]? pcre2 refuses the
+ * last two (and [:name:] outside a class), so such a pattern is left to
+ * it. */
+static bool posix_like(const char *p, const char *e)
+{
+    char term = *p++;
+    for (; e - p >= 2; p++) {
+        if (*p == '\\' && (p[1] == ']' || p[1] == '\\')) p++;
+        else if ((*p == '[' && p[1] == term) || *p == ']') return false;
+        else if (*p == term && p[1] == ']') return true;
+    }
+    return false;
+}
+
 /* [ has been read. */
 static int parse_class(parser *ps)
 {
+    if (ps->p < ps->e && (*ps->p == ':' || *ps->p == '.' || *ps->p == '=') && posix_like(ps->p, ps->e)) {
+        ps->bad = true;
+        return 0;
+    }
     int si = new_set(ps);
     if (ps->p < ps->e && *ps->p == '^') { ps->P->sets[si].neg = true; ps->p++; }
     bool first = true;

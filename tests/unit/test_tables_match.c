@@ -181,6 +181,7 @@ int main(void)
         "a.b", "\\d+", "\\w", "\\bx", "\\p{L}", "[[:digit:]]", "(a)\\1", "(?i)a", "(*UCP)a",
         "(?<=a)b", "a*+", "a{2", "a{,3}", "(a*)*", "(?:)+", "(ab", "ab)", "[a", "[z-a]", "x{3,2}",
         "*a", "a**", "(?P<n>a)", "(?<n>a)(?<n>b)", "\\Qa\\E", "a{0}", "]", "a}", "[\\s-z]",
+        "[..9.]", "[=a=]", "[:digit:]",
     };
     for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
         tb_pat *tp = tb_pat_new(no[i], strlen(no[i]), false);
