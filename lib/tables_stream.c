@@ -355,6 +355,7 @@ typedef struct pview {
     size_t      len[GX_DOC_NCOL];
     bool        null[GX_DOC_NCOL];
     gx_buf      text;
+    gx_buf      doc;      /* the doc field of the last plain line */
 } pview;
 
 /* Are the backslashes of s[0..n) (the first at b) all one of the four
@@ -375,33 +376,33 @@ static bool escapes_ok(const char *s, size_t n, const char *b)
 /* Cut a plain line at its TABs into v: true when it has the 14 fields. The
  * fields before text are short: one pass over their bytes; the text only
  * has to hold no TAB. */
-/* The first TAB at or after i in s[0..n), or n: 8 bytes at a time (the
- * lowest zero byte of w ^ TABs is found exactly). */
-static inline size_t next_tab(const char *s, size_t i, size_t n)
-{
-    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        w ^= ones * '\t';
-        uint64_t z = (w - ones) & ~w & highs;
-        if (z) return i + ((size_t)__builtin_ctzll(z) >> 3);
-    }
-    while (i < n && s[i] != '\t') i++;
-    return i;
-}
-
 static bool plain_fields(pview *v, char *line, size_t len)
 {
     size_t a = 0, e = 0;
-    for (int c = 0; c < DOC_TEXT; c++) {
-        e = next_tab(line, e, len);
+    int c = 0;
+    /* doc: the document of the line before, most of the time (a long
+     * name: compared at once, not searched for its TAB) */
+    size_t dn = v->doc.len;
+    bool same_doc = dn && dn < len && line[dn] == '\t' && memcmp(line, v->doc.data, dn) == 0;
+    if (same_doc) {
+        v->f[0] = line;
+        v->len[0] = dn;
+        a = e = dn + 1;
+        c = 1;
+    }
+    for (; c < DOC_TEXT; c++) {
+        /* the fields before text are short: byte by byte */
+        while (e < len && line[e] != '\t') e++;
         if (e == len) return false;
         v->f[c] = line + a;
         v->len[c] = e - a;
         a = ++e;
     }
     if (memchr(line + a, '\t', len - a)) return false;
+    if (!same_doc) {
+        gx_buf_reset(&v->doc);
+        gx_buf_add(&v->doc, line, v->len[0]);
+    }
     v->f[DOC_TEXT] = line + a;
     v->len[DOC_TEXT] = len - a;
     v->rec.f = v->f;
@@ -812,6 +813,8 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
     tb_carry_free(&f.carry);
     gx_buf_free(&f.arena); gx_buf_free(&f.doc); gx_buf_free(&f.table);
     gx_buf_free(&f.prevdoc); gx_buf_free(&f.flags); gx_buf_free(&f.gaparena);
+    gx_buf_free(&pv.text);
+    gx_buf_free(&pv.doc);
     free(f.rec);
     tb_know_free(f.k);
 }
