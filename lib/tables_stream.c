@@ -53,6 +53,14 @@ typedef struct filter {
     int      ngap;
     bool     gap_other;    /* a text row between that is not such a line */
     gx_buf   flags;
+    /* the flags text and row number of the last cell written: the same
+     * for the cells of a row (most often), made again only when they change */
+    gx_buf   cellflags;
+    unsigned cf_flags;
+    int      cf_lead, cf_row;
+    bool     cf_valid;
+    char     rowbuf[24];
+    size_t   rown;
     bool     table_plain;  /* the table number is short and needs no escape */
 } filter;
 
@@ -433,11 +441,20 @@ static void emit_cell(void *ctx, const tb_out *o)
     int i = o->src >= 0 && o->src < f->nrec ? o->src : f->last_table;
     const char *v[GX_DOC_NCOL];
     size_t n[GX_DOC_NCOL];
-    char rowbuf[24], colbuf[24];
-    size_t rown = fmt_int(rowbuf, o->row), coln = fmt_int(colbuf, o->col);
-    gx_buf_reset(&f->flags);
-    tb_flags_text(o->flags, o->lead, &f->flags);
-    gx_buf_addc(&f->flags, 0);
+    char colbuf[24];
+    size_t coln = fmt_int(colbuf, o->col);
+    if (!f->cf_valid || o->row != f->cf_row) f->rown = fmt_int(f->rowbuf, o->row);
+    if (!f->cf_valid || o->flags != f->cf_flags || o->lead != f->cf_lead) {
+        gx_buf_reset(&f->cellflags);
+        tb_flags_text(o->flags, o->lead, &f->cellflags);
+        gx_buf_addc(&f->cellflags, 0);
+    }
+    f->cf_valid = true;
+    f->cf_row = o->row;
+    f->cf_flags = o->flags;
+    f->cf_lead = o->lead;
+    const char *rowbuf = f->rowbuf;
+    size_t rown = f->rown;
     if (f->rec[i].clean && f->table_plain) {
         /* doc .. kind of the source record as read, then the cell's own:
          * role to col in one piece (the table number needs no escape,
@@ -463,11 +480,11 @@ static void emit_cell(void *ctx, const tb_out *o)
         gx_outc('\t');
         gx_out_field(o->text, o->textlen);
         if (f->o->flags_column) {
-            size_t fl = f->flags.len - 1;      /* the text before the NUL added above */
-            f->flags.data[fl] = '\n';
+            size_t fl = f->cellflags.len - 1;      /* the text before the NUL added above */
+            f->cellflags.data[fl] = '\n';
             gx_outc('\t');
-            gx_out(f->flags.data, fl + 1);
-            f->flags.data[fl] = 0;
+            gx_out(f->cellflags.data, fl + 1);
+            f->cellflags.data[fl] = 0;
         } else {
             gx_outc('\n');
         }
@@ -481,7 +498,7 @@ static void emit_cell(void *ctx, const tb_out *o)
     v[DOC_ROWHEAD] = o->rowhead;      n[DOC_ROWHEAD] = strlen(o->rowhead);
     v[DOC_COLHEAD] = o->colhead;      n[DOC_COLHEAD] = strlen(o->colhead);
     v[DOC_TEXT] = o->text;            n[DOC_TEXT] = o->textlen;
-    write_fields(f, v, n, f->flags.data);
+    write_fields(f, v, n, f->cellflags.data);
 }
 
 /* ---- layouts ------------------------------------------------------------ */
@@ -813,6 +830,7 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
     tb_carry_free(&f.carry);
     gx_buf_free(&f.arena); gx_buf_free(&f.doc); gx_buf_free(&f.table);
     gx_buf_free(&f.prevdoc); gx_buf_free(&f.flags); gx_buf_free(&f.gaparena);
+    gx_buf_free(&f.cellflags);
     gx_buf_free(&pv.text);
     gx_buf_free(&pv.doc);
     free(f.rec);
