@@ -71,7 +71,12 @@ struct tb_know {
      * label's key (label_key) is a suffix of that, so only the labels
      * ending with a looked-up key need their own key made */
     gx_table ltab;           /* tables_labels.tsv: labels[i] point into it */
-    const char **lnorm; size_t *lnorm_len;
+    size_t  *loff, *lnorm_len;   /* a label's normal form: in lnorm_text at loff
+                                 * (SIZE_MAX: the label itself), made when first
+                                 * needed (lmade) */
+    bool    *lmade;
+    int     *llast;          /* the last byte of that form, known without
+                                making it (-1: not known) */
     gx_buf   lnorm_text;     /* the normalised labels that differ from theirs */
     char   **lkey;           /* NULL until made */
     bool     labels_normed;
@@ -491,7 +496,7 @@ void tb_know_free(tb_know *k)
     for (int i = 0; i < k->nlabels; i++) {
         if (k->lkey) free(k->lkey[i]);
     }
-    free(k->lnorm); free(k->lnorm_len); free(k->lkey);
+    free(k->loff); free(k->lnorm_len); free(k->lmade); free(k->llast); free(k->lkey);
     gx_buf_free(&k->lnorm_text);
     if (k->labels_loaded) gx_table_free(&k->ltab);
     for (int i = 0; i < k->nends; i++) free(k->ends[i]);
@@ -615,27 +620,21 @@ static bool norm_stable(const char *s, size_t n)
 static bool known_label(tb_know *m, const char *s, size_t n)
 {
     if (!m->labels_normed) {
-        m->lnorm = gx_xcalloc((size_t)m->nlabels + 1, sizeof *m->lnorm);
-        m->lnorm_len = gx_xcalloc((size_t)m->nlabels + 1, sizeof *m->lnorm_len);
-        m->lkey = gx_xcalloc((size_t)m->nlabels + 1, sizeof *m->lkey);
-        size_t *off = gx_xcalloc((size_t)m->nlabels + 1, sizeof *off);
+        size_t nl = (size_t)m->nlabels + 1;
+        m->loff = gx_xcalloc(nl, sizeof *m->loff);
+        m->lnorm_len = gx_xcalloc(nl, sizeof *m->lnorm_len);
+        m->lmade = gx_xcalloc(nl, sizeof *m->lmade);
+        m->llast = gx_xcalloc(nl, sizeof *m->llast);
+        m->lkey = gx_xcalloc(nl, sizeof *m->lkey);
         for (int i = 0; i < m->nlabels; i++) {
+            /* a label ending in a letter, digit or CJK ideograph ends so
+             * in its normal form too */
+            const unsigned char *u = (const unsigned char *)m->labels[i];
             size_t n0 = strlen(m->labels[i]);
-            if (norm_stable(m->labels[i], n0)) {
-                off[i] = SIZE_MAX;   /* its own normal form */
-                m->lnorm_len[i] = n0;
-                continue;
-            }
-            gx_norm_match(m->labels[i], n0, &m->scratch2);
-            const char *t = m->scratch2.data ? m->scratch2.data : "";
-            off[i] = m->lnorm_text.len;
-            m->lnorm_len[i] = strlen(t);
-            gx_buf_add(&m->lnorm_text, t, m->lnorm_len[i]);
-            gx_buf_addc(&m->lnorm_text, 0);
+            m->llast[i] = -1;
+            if (n0 && norm_stable(m->labels[i] + n0 - 1, 1)) m->llast[i] = u[n0 - 1];
+            else if (n0 >= 3 && norm_stable(m->labels[i] + n0 - 3, 3)) m->llast[i] = u[n0 - 1];
         }
-        for (int i = 0; i < m->nlabels; i++)
-            m->lnorm[i] = off[i] == SIZE_MAX ? m->labels[i] : m->lnorm_text.data + off[i];
-        free(off);
         m->labels_normed = true;
     }
     label_key(m, s, n);
@@ -643,10 +642,27 @@ static bool known_label(tb_know *m, const char *s, size_t n)
     gx_buf_reset(&m->qkey);
     gx_buf_add(&m->qkey, m->scratch.data, kl);
     const char *key = m->qkey.data;
+    int kb = kl ? (unsigned char)key[kl - 1] : -1;
     for (int i = 0; i < m->nlabels; i++) {
+        if (kb >= 0 && m->llast[i] >= 0 && m->llast[i] != kb) continue;
+        if (!m->lmade[i]) {
+            size_t n0 = strlen(m->labels[i]);
+            if (norm_stable(m->labels[i], n0)) {
+                m->loff[i] = SIZE_MAX;   /* its own normal form */
+                m->lnorm_len[i] = n0;
+            } else {
+                gx_norm_match(m->labels[i], n0, &m->scratch2);
+                const char *t = m->scratch2.data ? m->scratch2.data : "";
+                m->loff[i] = m->lnorm_text.len;
+                m->lnorm_len[i] = strlen(t);
+                gx_buf_add(&m->lnorm_text, t, m->lnorm_len[i]);
+                gx_buf_addc(&m->lnorm_text, 0);
+            }
+            m->lmade[i] = true;
+        }
+        const char *ln0 = m->loff[i] == SIZE_MAX ? m->labels[i] : m->lnorm_text.data + m->loff[i];
         size_t ln = m->lnorm_len[i];
-        if (ln < kl || (kl && m->lnorm[i][ln - 1] != key[kl - 1]) ||
-            memcmp(m->lnorm[i] + ln - kl, key, kl) != 0)
+        if (ln < kl || (kl && ln0[ln - 1] != key[kl - 1]) || memcmp(ln0 + ln - kl, key, kl) != 0)
             continue;
         if (!m->lkey[i]) {
             label_key(m, m->labels[i], strlen(m->labels[i]));
