@@ -90,6 +90,8 @@ static bool eq(const char *s, size_t n, const char *w)
     return n == k && memcmp(s, w, k) == 0;
 }
 
+/* Field c of stored record i: rec[i].len[c] bytes (not NUL-terminated in
+ * a record kept as read). */
 static const char *F(const filter *f, int i, int c)
 {
     return f->arena.data + f->rec[i].off[c];
@@ -202,20 +204,21 @@ static int store(filter *f, const gx_record *r, bool table, const char *raw, siz
     srec *s = &f->rec[f->nrec];
     s->clean = raw != NULL;
     if (raw && plain) {
-        /* the fields are the raw text cut at its TABs: one copy with the
-         * TABs made NULs, and one as it is for writing */
-        gx_buf_reserve(&f->arena, 2 * rawn + 2);
+        /* the fields are the raw text cut at its TABs: one copy, the
+         * fields slices of it (ended by their TAB, text by the NUL after
+         * it: F's fields are read by length) */
         size_t o = f->arena.len;
-        gx_buf_add(&f->arena, raw, rawn);
-        gx_buf_addc(&f->arena, 0);
-        char *b = f->arena.data + o;
+        s->raw = o;
+        s->rawn = rawn;
+        s->rawpre = DOC_KIND;
         for (int c = 0; c < GX_DOC_NCOL; c++) {
             s->off[c] = o;
             s->len[c] = r->len[c];
-            o += r->len[c];
-            b[o - s->off[0]] = 0;
-            o++;
+            o += r->len[c] + 1;
+            if (c <= DOC_KIND) s->rawpre += r->len[c];
         }
+        gx_buf_add(&f->arena, raw, rawn);
+        gx_buf_addc(&f->arena, 0);
     } else {
         size_t total = GX_DOC_NCOL;
         for (int c = 0; c < GX_DOC_NCOL; c++) total += r->len[c];
@@ -230,7 +233,7 @@ static int store(filter *f, const gx_record *r, bool table, const char *raw, siz
         }
         f->arena.len = (size_t)(d - f->arena.data);
     }
-    if (raw) {
+    if (raw && !plain) {
         s->raw = f->arena.len;
         s->rawn = rawn;
         /* doc .. kind as read: as long as unescaped when no backslash
@@ -647,7 +650,7 @@ static void finish_block(filter *f, bool use_carry)
     for (int i = last + 1; i < f->nrec; i++) {
         const char *v[GX_DOC_NCOL];
         for (int c = 0; c < GX_DOC_NCOL; c++) v[c] = F(f, i, c);
-        gap_row(f, v, f->rec[i].len, f->rec[i].len[DOC_TABLE] > 0 && strcmp(v[DOC_ROLE], "table") == 0);
+        gap_row(f, v, f->rec[i].len, f->rec[i].len[DOC_TABLE] > 0 && eq(v[DOC_ROLE], f->rec[i].len[DOC_ROLE], "table"));
         if (!f->rec[i].written) write_stored(f, i);
     }
     f->nrec = 0;
