@@ -201,6 +201,10 @@ static int store(filter *f, const gx_record *r, bool table, const char *raw, siz
         f->caprec = f->caprec ? 2 * f->caprec : 256;
         f->rec = gx_xrealloc(f->rec, (size_t)f->caprec * sizeof *f->rec);
     }
+    /* room for the records of a long table block at once (on the first
+     * record kept: input without tables never needs it): growing by
+     * doubling costs more (realloc) than the one allocation */
+    if (!f->arena.cap) gx_buf_reserve(&f->arena, (size_t)1 << 18);
     srec *s = &f->rec[f->nrec];
     s->clean = raw != NULL;
     if (raw && plain) {
@@ -705,9 +709,6 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
     f.k = tb_know_load();
     f.last_table = -1;
     gx_buf_init(&f.arena); gx_buf_init(&f.doc); gx_buf_init(&f.table);
-    /* room for the records of a long table block at once: growing by
-     * doubling costs more (realloc) than the one allocation */
-    gx_buf_reserve(&f.arena, (size_t)1 << 18);
     gx_buf_init(&f.prevdoc); gx_buf_init(&f.flags); gx_buf_init(&f.gaparena);
     tb_grid_init(&f.g);
     tb_carry_init(&f.carry);
