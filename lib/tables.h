@@ -17,6 +17,7 @@
 
 #include "gx.h"
 #include "text.h"
+#include "rxlite.h"
 
 /* ---- knowledge ---------------------------------------------------------- */
 
@@ -49,35 +50,6 @@ bool tb_label_closed(const tb_know *k, const char *s, size_t n);
 /* Is the trimmed line page furniture (a page number or running footer)? */
 bool tb_footer(const tb_know *k, const char *s, size_t n);
 
-/* The patterns of the tables matched without pcre2 (tables_match.c): a
- * backtracking matcher for the part of the pcre2 syntax the tables use,
- * with pcre2's answers. tb_pat_new returns NULL for a pattern it does not
- * take (the caller uses pcre2); whole: the pattern must match all of the
- * subject. tb_pat_match matches at or after offset 0 of a valid UTF-8
- * subject: 1 on a match (caps[0..ncaps) the group offsets, pairs, group 0
- * the match, GX_RX_UNSET for a group that took no part), 0 on none, -1
- * when it would take too many steps (ask pcre2). */
-typedef struct tb_pat tb_pat;
-tb_pat *tb_pat_new(const char *pat, size_t len, bool whole);
-int tb_pat_match(const tb_pat *p, const char *s, size_t n, size_t *caps, int ncaps);
-int tb_pat_group(const tb_pat *p, const char *name);   /* -1: no such group */
-/* False when no match is possible: the subject's first character is valid
- * UTF-8 and no match can start with it (the rest of the subject is not
- * looked at: valid or not, no pattern matches it). */
-bool tb_pat_may_match(const tb_pat *p, const char *s, size_t n);
-/* The characters a match can start with, of one pattern or of several
- * (tb_first_union): a first test for a table of patterns. all: any. */
-enum { TB_FIRST_RANGES = 64 };
-typedef struct tb_first {
-    bool     all, nonascii;     /* nonascii: any non-ASCII character */
-    uint32_t ascii[4];
-    int      n;
-    int32_t  lo[TB_FIRST_RANGES], hi[TB_FIRST_RANGES];   /* sorted, disjoint */
-} tb_first;
-void tb_first_init(tb_first *f);
-void tb_first_union(tb_first *acc, const tb_pat *p);   /* p NULL: anything */
-bool tb_first_may(const tb_first *f, const char *s, size_t n);
-void tb_pat_free(tb_pat *p);
 
 /* ---- grid --------------------------------------------------------------- */
 

@@ -23,7 +23,7 @@ typedef struct tb_re {
     int         kind;   /* class (values), rank (numbering) */
     int         num;    /* group number of "num" (numbering); -1 not looked up */
     bool        whole;
-    tb_pat     *pm;     /* the pattern for tables_match.c, NULL when it does not take it */
+    gx_rxl     *pm;     /* the pattern for rxlite.c, NULL when it does not take it */
     bool        pm_tried;
 } tb_re;
 
@@ -89,7 +89,7 @@ struct tb_know {
     memo     m_val, m_num, m_foot, m_label;
     /* what the patterns of each table can start with (none of them can
      * match a subject starting otherwise): made on first use */
-    tb_first f_val, f_num, f_foot;
+    gx_rxl_first f_val, f_num, f_foot;
     bool     f_val_made, f_num_made, f_foot_made;
     gx_buf   scratch, scratch2;
 };
@@ -196,7 +196,7 @@ static void rx_need(tb_re *r)
  * subject, not once per pattern; pcre2 is then told (GX_RX_VALID), and an
  * invalid one is matched with pcre2's check on, so it fails to match.
  * Subjects are not padded for the pcre2 JIT (rx.h copies the few that
- * pcre2 matches: most never leave tables_match.c). */
+ * pcre2 matches: most never leave rxlite.c). */
 static bool utf8_ok(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s, *e = p + n;
@@ -228,13 +228,13 @@ static bool utf8_ok(const char *s, size_t n)
 }
 
 
-/* The pattern of r as tables_match.c takes it (made on first use), or
+/* The pattern of r as rxlite.c takes it (made on first use), or
  * NULL: pcre2 matches it. */
-static tb_pat *pat_of(tb_re *r)
+static gx_rxl *pat_of(tb_re *r)
 {
     if (!r->pm_tried) {
         r->pm_tried = true;
-        r->pm = tb_pat_new(r->pat + r->pre, r->len, r->whole);
+        r->pm = gx_rxl_new(r->pat + r->pre, r->len, r->whole);
     }
     return r->pm;
 }
@@ -243,19 +243,19 @@ static tb_pat *pat_of(tb_re *r)
  * it is checked once per subject, and only when a pattern gets past its
  * first character). On a match *end is where it ends and [*ga, *gb) the
  * span of group g (g > 0; GX_RX_UNSET when the group took no part). A
- * valid UTF-8 subject goes to tables_match.c when it takes the pattern
+ * valid UTF-8 subject goes to rxlite.c when it takes the pattern
  * and can tell; pcre2 answers the rest (and reports a bad pattern); an
  * invalid one matches nothing (pcre2's check fails it). */
 static bool re_match(tb_re *r, const char *s, size_t n, int *valid, int g, size_t *end,
                      size_t *ga, size_t *gb)
 {
     if (*valid != 0) {
-        tb_pat *p = pat_of(r);
-        if (p && !tb_pat_may_match(p, s, n)) return false;
+        gx_rxl *p = pat_of(r);
+        if (p && !gx_rxl_may_match(p, s, n)) return false;
         if (*valid < 0) *valid = utf8_ok(s, n);
         if (p && *valid) {
             size_t caps[2 * 16];
-            int rc = tb_pat_match(p, s, n, caps, 2 * (g + 1));
+            int rc = gx_rxl_match(p, s, n, caps, 2 * (g + 1));
             if (rc >= 0) {
                 if (rc == 0) return false;
                 if (end) *end = caps[1];
@@ -273,11 +273,11 @@ static bool re_match(tb_re *r, const char *s, size_t n, int *valid, int g, size_
 }
 
 /* The first test of the patterns re[0..n): made once (it compiles them). */
-static const tb_first *table_first(tb_first *f, bool *made, tb_re *re, int n)
+static const gx_rxl_first *table_first(gx_rxl_first *f, bool *made, tb_re *re, int n)
 {
     if (!*made) {
-        tb_first_init(f);
-        for (int i = 0; i < n; i++) tb_first_union(f, pat_of(&re[i]));
+        gx_rxl_first_init(f);
+        for (int i = 0; i < n; i++) gx_rxl_first_union(f, pat_of(&re[i]));
         *made = true;
     }
     return f;
@@ -287,9 +287,9 @@ static const tb_first *table_first(tb_first *f, bool *made, tb_re *re, int n)
 static int num_group(tb_re *r)
 {
     if (r->num < 0) {
-        tb_pat *p = pat_of(r);
+        gx_rxl *p = pat_of(r);
         int g;
-        if (p) g = tb_pat_group(p, "num");
+        if (p) g = gx_rxl_group(p, "num");
         else {
             rx_need(r);
             g = gx_rx_group_number(&r->rx, "num");
@@ -302,7 +302,7 @@ static int num_group(tb_re *r)
 static void rx_free(tb_re *r)
 {
     gx_rx_free(&r->rx);
-    tb_pat_free(r->pm);
+    gx_rxl_free(r->pm);
     free(r->pat);
 }
 
@@ -511,7 +511,7 @@ void tb_know_free(tb_know *k)
 
 static int classify(tb_know *k, const char *s, size_t n)
 {
-    if (!tb_first_may(table_first(&k->f_val, &k->f_val_made, k->val, k->nval), s, n)) return TB_TEXT;
+    if (!gx_rxl_first_may(table_first(&k->f_val, &k->f_val_made, k->val, k->nval), s, n)) return TB_TEXT;
     int valid = -1;
     for (int i = 0; i < k->nval; i++)
         if (re_match(&k->val[i], s, n, &valid, 0, NULL, NULL, NULL)) return k->val[i].kind;
@@ -583,7 +583,7 @@ int tb_numbering(const tb_know *kc, const char *s, size_t n, long *num, int *ran
     tb_know *k = (tb_know *)kc;
     if (!k->num_loaded) load_numbering(k);
     /* most labels start with a character no numbering can: cheaper than the memo */
-    if (!tb_first_may(table_first(&k->f_num, &k->f_num_made, k->num, k->nnum), s, n)) return -1;
+    if (!gx_rxl_first_may(table_first(&k->f_num, &k->f_num_made, k->num, k->nnum), s, n)) return -1;
     bool hit;
     memo_ent *e = memo_slot(&k->m_num, s, n, &hit);
     if (hit) {
@@ -728,7 +728,7 @@ bool tb_footer(const tb_know *kc, const char *s, size_t n)
     memo_ent *e = memo_slot(&k->m_foot, s, n, &hit);
     if (hit) return e->v[0] != 0;
     bool foot = false;
-    if (tb_first_may(table_first(&k->f_foot, &k->f_foot_made, k->foot, k->nfoot), s, n)) {
+    if (gx_rxl_first_may(table_first(&k->f_foot, &k->f_foot_made, k->foot, k->nfoot), s, n)) {
         int valid = -1;
         for (int i = 0; i < k->nfoot && !foot; i++)
             if (re_match(&k->foot[i], s, n, &valid, 0, NULL, NULL, NULL)) foot = true;

@@ -1,31 +1,34 @@
-/* tables_match.c - a small matcher for the patterns of the gx-tables
- * knowledge tables (values, numbering, footers).
+/* rxlite.c - the small matcher of rxlite.h.
  *
- * Those patterns are short and are matched against short cells, hundreds
- * of times per report: pcre2 spends a few thousand instructions per call
- * on them and tens of thousands to compile each, more than all the other
- * work on a cell. This matcher takes the part of the pcre2 syntax the
- * tables use and answers as pcre2 does: it backtracks in pcre2's order
- * (alternatives left to right, greedy quantifiers longest first, lazy
- * ones shortest first), so it finds the same match and the same groups.
- *
- * Taken: literal characters, \ before a non-alphanumeric ASCII character,
- * \t \n \r \f \e \a, \s \S (with their PCRE2_UCP meaning), classes [...]
- * of characters, ranges, \s and \S, groups (...) (?:...) (?<name>...),
- * lookahead (?=...) (?!...), alternation, the quantifiers ? * + {n} {n,}
- * {n,m} and their lazy forms, ^ \A $ \Z \z. Anything else (., \d, \w, \b,
- * \p, POSIX classes, back references, options, verbs, lookbehind,
- * possessive quantifiers, a repeated group that can match nothing, ...)
- * makes tb_pat_new return NULL: the caller uses pcre2 for that pattern,
- * which also reports a bad pattern as before. A match that needs more
- * steps than a small budget returns -1 and is left to pcre2 as well.
- * Subjects must be valid UTF-8 (the callers check it once per subject).
+ * A pattern is parsed into a syntax tree, then emitted as a program for a
+ * backtracking machine: SPLIT tries its first branch and, if that fails,
+ * its second, which is the order in which pcre2's interpreter tries the
+ * alternatives and repetitions. One character set repeated (\s*, [0-9]{1,4},
+ * .*) is one instruction that takes as many as it can and gives them back
+ * one at a time.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "rx.h"
-#include "tables.h"
+#include "rxlite.h"
+#include "text.h"
+
+/* gx_utf8_next, with ASCII and valid 3-byte sequences (all CJK text)
+ * decoded inline. */
+static inline int rxl_utf8_next(const char *s, size_t n, int32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n && u[0] < 0x80) { *cp = u[0]; return 1; }
+    if (n >= 3 && (u[0] & 0xF0) == 0xE0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+        int32_t v = (int32_t)((u[0] & 0x0Fu) << 12 | (u[1] & 0x3Fu) << 6 | (u[2] & 0x3Fu));
+        if (v >= 0x800 && (v < 0xD800 || v > 0xDFFF)) { *cp = v; return 3; }
+    }
+    return gx_utf8_next(s, n, cp);
+}
 
 enum { OP_CHAR, OP_SET, OP_BOL, OP_EOS, OP_EOSNL, OP_SPLIT, OP_JMP, OP_SAVE,
        OP_LOOK, OP_NLOOK, OP_SUBEND, OP_MATCH, OP_REPSET };
@@ -37,7 +40,7 @@ typedef struct ins { int op; int32_t a, b, c; } ins;
 typedef struct range { int32_t lo, hi; } range;
 typedef struct cset {
     int      first, n;      /* ranges */
-    bool     neg, space, nspace;
+    bool     neg, space, nspace, digit, ndigit;
     uint32_t ascii[4];      /* the answer for code points < 128 */
     int32_t  min, max;      /* the ranges lie within [min, max]; sorted by lo */
 } cset;
@@ -47,13 +50,13 @@ enum { MAX_GROUPS = 15, MAX_CODE = 2048, MAX_COUNT = 64, MAX_NAME = 32,
 
 enum { MAX_FIRST = 8 };
 
-struct tb_pat {
+struct gx_rxl {
     ins   *code;  int ncode;
     /* the sets one of which the first character of every match is in
      * (a match at offset 0 that cannot be empty); nfirst 0 when unknown */
     struct { bool ch; int32_t v; } first[MAX_FIRST];   /* a character, or a set */
     int    nfirst;
-    tb_first ff;                          /* the same as one filter */
+    gx_rxl_first ff;                          /* the same as one filter */
     cset  *sets;  int nsets;
     range *rng;   int nrng;
     int    ngroups;                       /* capturing groups, 0 not counted */
@@ -75,6 +78,36 @@ static bool ucp_space(int32_t c)
     }
 }
 
+/* \d under PCRE2_UCP is \p{Nd}: 1 yes, 0 no, -1 not known here. Known:
+ * the full-width digits, and the blocks without any decimal digit in
+ * Unicode 15 (Latin to Arabic, general punctuation to CJK and Yi, Hangul,
+ * CJK compatibility and the half/full-width forms). ASCII is answered by
+ * the sets' bitmaps. */
+static int ucp_digit(int32_t c)
+{
+    if (c >= 0xFF10 && c <= 0xFF19) return 1;
+    if (c < 0x660 || (c >= 0x2000 && c <= 0xA61F) || (c >= 0xAC00 && c <= 0xD7FF) ||
+        (c >= 0xF900 && c <= 0xFFFF))
+        return 0;
+    return -1;
+}
+
+/* Set by a set test that met a character it cannot answer for: the match
+ * in progress then says -1 (the callers are single-threaded). */
+static bool rxl_unknown;
+
+/* . $ \Z take LF as the newline, pcre2's default; a pcre2 built with
+ * another default gets those patterns (gx_rxl_new refuses them). */
+static bool newline_lf(void)
+{
+    static int known = -1;
+    if (known < 0) {
+        uint32_t nl = 0;
+        known = pcre2_config(PCRE2_CONFIG_NEWLINE, &nl) >= 0 && nl == PCRE2_NEWLINE_LF;
+    }
+    return known;
+}
+
 /* ---- parse: pattern -> syntax tree ---- */
 
 enum { N_CHAR, N_SET, N_BOL, N_EOS, N_EOSNL, N_CAT, N_ALT, N_GROUP, N_REP, N_LOOK };
@@ -92,14 +125,14 @@ typedef struct parser {
     bool bad;
     node *nd; int nnd, capnd;
     node local[128];
-    tb_pat *P;
+    gx_rxl *P;
     int capsets, caprng;
 } parser;
 
 static int new_node(parser *ps, int kind)
 {
     if (ps->nnd == ps->capnd) {
-        /* the first nodes are on the stack (tb_pat_new): most patterns
+        /* the first nodes are on the stack (gx_rxl_new): most patterns
          * need no more */
         node *nd = gx_xmalloc((size_t)ps->capnd * 2 * sizeof *nd);
         memcpy(nd, ps->nd, (size_t)ps->nnd * sizeof *nd);
@@ -126,7 +159,7 @@ static void add_child(parser *ps, int parent, int child)
 static int32_t pat_char(parser *ps)
 {
     int32_t cp;
-    int l = tb_utf8_next(ps->p, (size_t)(ps->e - ps->p), &cp);
+    int l = rxl_utf8_next(ps->p, (size_t)(ps->e - ps->p), &cp);
     if (l <= 0 || (cp == 0xFFFD && l == 1 && (unsigned char)*ps->p >= 0x80)) { ps->bad = true; return 0; }
     ps->p += l;
     return cp;
@@ -138,7 +171,7 @@ static bool is_alnum(int c)
 }
 
 /* An escape after the backslash: a character (>= 0), or -2 for \s, -3
- * for \S; bad for anything else. */
+ * for \S, -4 for \d, -5 for \D; bad for anything else. */
 static int32_t escape_char(parser *ps)
 {
     if (ps->p >= ps->e) { ps->bad = true; return 0; }
@@ -154,13 +187,15 @@ static int32_t escape_char(parser *ps)
     case 'a': return 0x07;
     case 's': return -2;
     case 'S': return -3;
+    case 'd': return -4;
+    case 'D': return -5;
     default: ps->bad = true; return 0;
     }
 }
 
 static void set_range(parser *ps, int32_t lo, int32_t hi)
 {
-    tb_pat *P = ps->P;
+    gx_rxl *P = ps->P;
     if (P->nrng == ps->caprng) {
         ps->caprng = ps->caprng ? 2 * ps->caprng : 64;
         P->rng = gx_xrealloc(P->rng, (size_t)ps->caprng * sizeof *P->rng);
@@ -173,7 +208,7 @@ static void set_range(parser *ps, int32_t lo, int32_t hi)
 
 static int new_set(parser *ps)
 {
-    tb_pat *P = ps->P;
+    gx_rxl *P = ps->P;
     if (P->nsets == ps->capsets) {
         ps->capsets = ps->capsets ? 2 * ps->capsets : 16;
         P->sets = gx_xrealloc(P->sets, (size_t)ps->capsets * sizeof *P->sets);
@@ -184,7 +219,7 @@ static int new_set(parser *ps)
     return P->nsets++;
 }
 
-static bool set_slow(const tb_pat *P, const cset *c, int32_t cp)
+static bool set_slow(const gx_rxl *P, const cset *c, int32_t cp)
 {
     bool in = false;
     if (cp >= c->min && cp <= c->max)
@@ -195,10 +230,16 @@ static bool set_slow(const tb_pat *P, const cset *c, int32_t cp)
         }
     if (!in && c->space) in = ucp_space(cp);
     if (!in && c->nspace) in = !ucp_space(cp);
+    if (!in && (c->digit || c->ndigit)) {
+        int d = ucp_digit(cp);
+        if (d < 0) rxl_unknown = true;
+        else in = c->digit ? d : !d;
+        if (!in && c->digit && c->ndigit) in = true;   /* [\d\D]: anything */
+    }
     return in != c->neg;
 }
 
-static void set_done(tb_pat *P, int si)
+static void set_done(gx_rxl *P, int si)
 {
     cset *c = &P->sets[si];
     /* the ranges sorted by lo (a union: order does not matter to it) */
@@ -221,9 +262,12 @@ static void set_done(tb_pat *P, int si)
         for (int32_t cp = r->lo; cp <= r->hi && cp < 128; cp++) in[cp >> 5] |= 1u << (cp & 31);
     }
     uint32_t sp[4] = {0x3E00u, 1u, 0, 0};   /* TAB LF VT FF CR, space */
+    uint32_t dg[4] = {0, 0x03FF0000u, 0, 0};   /* 0-9 */
     for (int w = 0; w < 4; w++) {
         if (c->space) in[w] |= sp[w];
         if (c->nspace) in[w] |= ~sp[w];
+        if (c->digit) in[w] |= dg[w];
+        if (c->ndigit) in[w] |= ~dg[w];
         c->ascii[w] = c->neg ? ~in[w] : in[w];
     }
 }
@@ -241,6 +285,15 @@ static bool posix_like(const char *p, const char *e)
         else if (*p == term && p[1] == ']') return true;
     }
     return false;
+}
+
+/* \s \S \d \D (escape_char's -2 .. -5) into set c. */
+static void class_escape(cset *c, int32_t e)
+{
+    if (e == -2) c->space = true;
+    else if (e == -3) c->nspace = true;
+    else if (e == -4) c->digit = true;
+    else c->ndigit = true;
 }
 
 /* [ has been read. */
@@ -268,8 +321,7 @@ static int parse_class(parser *ps)
                 ps->bad = true;   /* a range from a class: not taken */
                 return 0;
             }
-            if (lo == -2) ps->P->sets[si].space = true;
-            else ps->P->sets[si].nspace = true;
+            class_escape(&ps->P->sets[si], lo);
             continue;
         }
         int32_t hi = lo;
@@ -364,19 +416,35 @@ static int parse_atom(parser *ps)
     }
     if (c == '[') { ps->p++; return parse_class(ps); }
     if (c == '^') { ps->p++; return new_node(ps, N_BOL); }
-    if (c == '$') { ps->p++; return new_node(ps, N_EOSNL); }
+    if (c == '$') {
+        ps->p++;
+        if (!newline_lf()) { ps->bad = true; return 0; }
+        return new_node(ps, N_EOSNL);
+    }
+    if (c == '.') {
+        /* any character but the newline: [^\n] */
+        ps->p++;
+        if (!newline_lf()) { ps->bad = true; return 0; }
+        int si = new_set(ps);
+        ps->P->sets[si].neg = true;
+        set_range(ps, '\n', '\n');
+        set_done(ps->P, si);
+        int n = new_node(ps, N_SET);
+        ps->nd[n].a = si;
+        return n;
+    }
     if (c == '\\') {
         ps->p++;
         if (ps->p < ps->e && (*ps->p == 'A' || *ps->p == 'z' || *ps->p == 'Z')) {
             char a = *ps->p++;
+            if (a == 'Z' && !newline_lf()) { ps->bad = true; return 0; }
             return new_node(ps, a == 'A' ? N_BOL : a == 'z' ? N_EOS : N_EOSNL);
         }
         int32_t e = escape_char(ps);
         if (ps->bad) return 0;
         if (e < 0) {
             int si = new_set(ps);
-            if (e == -2) ps->P->sets[si].space = true;
-            else ps->P->sets[si].nspace = true;
+            class_escape(&ps->P->sets[si], e);
             set_done(ps->P, si);
             int n = new_node(ps, N_SET);
             ps->nd[n].a = si;
@@ -386,7 +454,7 @@ static int parse_atom(parser *ps)
         ps->nd[n].a = e;
         return n;
     }
-    if (c == '.' || c == '*' || c == '+' || c == '?' || c == '{' || c == ']' || c == '}') {
+    if (c == '*' || c == '+' || c == '?' || c == '{' || c == ']' || c == '}') {
         ps->bad = true;
         return 0;
     }
@@ -474,7 +542,7 @@ static int parse_alt(parser *ps)
 
 /* ---- code generation: syntax tree -> backtracking program ---- */
 
-typedef struct gen { tb_pat *P; int cap; bool bad; } gen;
+typedef struct gen { gx_rxl *P; int cap; bool bad; } gen;
 
 static int emit3(gen *g, int op, int32_t a, int32_t b, int32_t c);
 static int emit(gen *g, int op, int32_t a, int32_t b)
@@ -484,7 +552,7 @@ static int emit(gen *g, int op, int32_t a, int32_t b)
 
 static int emit3(gen *g, int op, int32_t a, int32_t b, int32_t c)
 {
-    tb_pat *P = g->P;
+    gx_rxl *P = g->P;
     if (P->ncode >= MAX_CODE) { g->bad = true; return 0; }
     if (P->ncode == g->cap) {
         g->cap = g->cap ? 2 * g->cap : 256;
@@ -586,7 +654,7 @@ static void gen_node(gen *g, const parser *ps, int n)
     }
 }
 
-static bool first_sets(tb_pat *P, int pc, bool *seen);
+static bool first_sets(gx_rxl *P, int pc, bool *seen);
 
 /* The code points of \s above ASCII, as ranges (ucp_space). */
 static const int32_t uspace[][2] = {
@@ -594,7 +662,7 @@ static const int32_t uspace[][2] = {
     {0x2028, 0x2029}, {0x202F, 0x202F}, {0x205F, 0x205F}, {0x3000, 0x3000},
 };
 
-void tb_first_init(tb_first *f)
+void gx_rxl_first_init(gx_rxl_first *f)
 {
     memset(f, 0, sizeof *f);
 }
@@ -602,7 +670,7 @@ void tb_first_init(tb_first *f)
 /* Add [lo, hi] to f: the ASCII part to the bitmap, the rest to the
  * ranges, kept sorted and disjoint (merged where they overlap or touch;
  * too many: any non-ASCII character passes). */
-static void first_add(tb_first *f, int32_t lo, int32_t hi)
+static void first_add(gx_rxl_first *f, int32_t lo, int32_t hi)
 {
     for (; lo <= hi && lo < 128; lo++) f->ascii[lo >> 5] |= 1u << (lo & 31);
     if (lo > hi || f->nonascii) return;
@@ -615,7 +683,7 @@ static void first_add(tb_first *f, int32_t lo, int32_t hi)
         if (f->hi[j] > hi) hi = f->hi[j];
         j++;
     }
-    if (j == i && f->n == TB_FIRST_RANGES) { f->nonascii = true; return; }
+    if (j == i && f->n == GX_RXL_FIRST_RANGES) { f->nonascii = true; return; }
     int shift = 1 - (j - i);   /* ranges i..j-1 are replaced by one */
     memmove(&f->lo[j + shift], &f->lo[j], (size_t)(f->n - j) * sizeof *f->lo);
     memmove(&f->hi[j + shift], &f->hi[j], (size_t)(f->n - j) * sizeof *f->hi);
@@ -624,16 +692,16 @@ static void first_add(tb_first *f, int32_t lo, int32_t hi)
     f->n += shift;
 }
 
-void tb_first_union(tb_first *acc, const tb_pat *P)
+void gx_rxl_first_union(gx_rxl_first *acc, const gx_rxl *P)
 {
-    const tb_first *f = P ? &P->ff : NULL;
+    const gx_rxl_first *f = P ? &P->ff : NULL;
     if (!f || f->all) { acc->all = true; return; }
     for (int w = 0; w < 4; w++) acc->ascii[w] |= f->ascii[w];
     if (f->nonascii) acc->nonascii = true;
     for (int i = 0; i < f->n; i++) first_add(acc, f->lo[i], f->hi[i]);
 }
 
-bool tb_first_may(const tb_first *f, const char *s, size_t n)
+bool gx_rxl_first_may(const gx_rxl_first *f, const char *s, size_t n)
 {
     if (f->all) return true;
     if (n == 0) return false;
@@ -641,7 +709,7 @@ bool tb_first_may(const tb_first *f, const char *s, size_t n)
     if (c < 0x80) return f->ascii[c >> 5] >> (c & 31) & 1;
     if (f->nonascii) return true;
     int32_t cp;
-    int l = tb_utf8_next(s, n, &cp);
+    int l = rxl_utf8_next(s, n, &cp);
     if (l <= 0 || (l == 1 && cp == 0xFFFD)) return true;   /* not valid: no test */
     /* the last range starting at or before cp */
     int lo = 0, hi = f->n;
@@ -653,7 +721,7 @@ bool tb_first_may(const tb_first *f, const char *s, size_t n)
     return lo > 0 && cp <= f->hi[lo - 1];
 }
 
-void tb_pat_free(tb_pat *P)
+void gx_rxl_free(gx_rxl *P)
 {
     if (!P) return;
     free(P->code);
@@ -662,9 +730,9 @@ void tb_pat_free(tb_pat *P)
     free(P);
 }
 
-tb_pat *tb_pat_new(const char *pat, size_t len, bool whole)
+gx_rxl *gx_rxl_new(const char *pat, size_t len, bool whole)
 {
-    tb_pat *P = gx_xcalloc(1, sizeof *P);
+    gx_rxl *P = gx_xcalloc(1, sizeof *P);
     parser ps;
     ps.p = pat;
     ps.e = pat + len;
@@ -684,19 +752,19 @@ tb_pat *tb_pat_new(const char *pat, size_t len, bool whole)
         emit(&g, OP_MATCH, 0, 0);
     }
     if (ps.nd != ps.local) free(ps.nd);
-    if (ps.bad || g.bad) { tb_pat_free(P); return NULL; }
+    if (ps.bad || g.bad) { gx_rxl_free(P); return NULL; }
     P->bol = P->code[0].op == OP_BOL;
     if (P->bol) {
         bool seen[MAX_CODE] = {false};
         if (!first_sets(P, 0, seen)) P->nfirst = 0;
     }
-    tb_first_init(&P->ff);
+    gx_rxl_first_init(&P->ff);
     if (!P->nfirst) P->ff.all = true;
     for (int k = 0; k < P->nfirst; k++) {
         if (P->first[k].ch) { first_add(&P->ff, P->first[k].v, P->first[k].v); continue; }
         const cset *c = &P->sets[P->first[k].v];
         for (int w = 0; w < 4; w++) P->ff.ascii[w] |= c->ascii[w];
-        if (c->neg || c->nspace) { P->ff.nonascii = true; continue; }
+        if (c->neg || c->nspace || c->digit || c->ndigit) { P->ff.nonascii = true; continue; }
         for (int i = 0; i < c->n; i++) first_add(&P->ff, P->rng[c->first + i].lo, P->rng[c->first + i].hi);
         if (c->space)
             for (size_t i = 0; i < sizeof uspace / sizeof *uspace; i++) first_add(&P->ff, uspace[i][0], uspace[i][1]);
@@ -707,7 +775,7 @@ tb_pat *tb_pat_new(const char *pat, size_t len, bool whole)
 /* Collect the sets that can take the first character from pc on (seen:
  * instructions visited); false when a match could be empty there or the
  * program is not simple enough to tell. */
-static bool first_sets(tb_pat *P, int pc, bool *seen)
+static bool first_sets(gx_rxl *P, int pc, bool *seen)
 {
     for (;;) {
         if (pc < 0 || pc >= P->ncode) return false;
@@ -740,7 +808,7 @@ static bool first_sets(tb_pat *P, int pc, bool *seen)
     }
 }
 
-int tb_pat_group(const tb_pat *P, const char *name)
+int gx_rxl_group(const gx_rxl *P, const char *name)
 {
     for (int g = 1; g <= P->ngroups; g++)
         if (strcmp(P->names[g], name) == 0) return g;
@@ -750,7 +818,7 @@ int tb_pat_group(const tb_pat *P, const char *name)
 /* ---- matching ---- */
 
 typedef struct mctx {
-    const tb_pat        *P;
+    const gx_rxl        *P;
     const unsigned char *s;
     size_t               n;
     size_t              *caps;    /* 2 * (ngroups + 1) */
@@ -772,7 +840,7 @@ static inline int32_t dec(const unsigned char *s, size_t *l)
     return (int32_t)((c & 0x07) << 18 | (s[1] & 0x3Fu) << 12 | (s[2] & 0x3Fu) << 6 | (s[3] & 0x3F));
 }
 
-static inline bool set_has(const tb_pat *P, const cset *c, int32_t cp)
+static inline bool set_has(const gx_rxl *P, const cset *c, int32_t cp)
 {
     if (cp < 128) return c->ascii[cp >> 5] >> (cp & 31) & 1;
     return set_slow(P, c, cp);
@@ -790,7 +858,7 @@ static bool run_frame(mctx *m, int pc, size_t sp)
 
 static bool run(mctx *m, int pc, size_t sp)
 {
-    const tb_pat *P = m->P;
+    const gx_rxl *P = m->P;
     for (;;) {
         if (m->abort || ++m->steps > STEP_MAX) { m->abort = true; return false; }
         const ins *i = &P->code[pc];
@@ -881,12 +949,12 @@ static bool run(mctx *m, int pc, size_t sp)
     }
 }
 
-bool tb_pat_may_match(const tb_pat *P, const char *s, size_t n)
+bool gx_rxl_may_match(const gx_rxl *P, const char *s, size_t n)
 {
-    return tb_first_may(&P->ff, s, n);
+    return gx_rxl_first_may(&P->ff, s, n);
 }
 
-int tb_pat_match(const tb_pat *P, const char *s, size_t n, size_t *caps, int ncaps)
+int gx_rxl_match(const gx_rxl *P, const char *s, size_t n, size_t *caps, int ncaps)
 {
     size_t local[2 * (MAX_GROUPS + 1)];
     mctx m;
@@ -898,10 +966,13 @@ int tb_pat_match(const tb_pat *P, const char *s, size_t n, size_t *caps, int nca
     m.steps = 0;
     m.depth = 0;
     m.abort = false;
-    if (!tb_pat_may_match(P, s, n)) return 0;
+    if (!gx_rxl_may_match(P, s, n)) return 0;
+    rxl_unknown = false;
     for (size_t start = 0;;) {
         for (int i = 0; i < m.ncaps; i++) local[i] = GX_RX_UNSET;
-        if (run(&m, 0, start)) {
+        bool hit = run(&m, 0, start);
+        if (rxl_unknown) return -1;
+        if (hit) {
             local[0] = start;
             local[1] = m.end;
             for (int i = 0; i < ncaps; i++) caps[i] = i < m.ncaps ? local[i] : GX_RX_UNSET;

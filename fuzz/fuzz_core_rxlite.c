@@ -1,4 +1,4 @@
-/* fuzz_tables_match.c - the pattern matcher of gx-tables (tables_match.c)
+/* fuzz_core_rxlite.c - the small pattern matcher (rxlite.c)
  * against pcre2 on arbitrary patterns and subjects: the input is
  * "PATTERN\nSUBJECT" (first byte 'w': a whole-subject pattern). A pattern
  * the matcher takes must give pcre2's answer, end and groups on every
@@ -9,7 +9,8 @@
 #include <string.h>
 
 #include "rx.h"
-#include "tables.h"
+#include "rxlite.h"
+#include "text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -27,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *pat = malloc(pn + 1);
     memcpy(pat, in, pn);
     pat[pn] = 0;
-    tb_pat *tp = tb_pat_new(pat, pn, whole);
+    gx_rxl *tp = gx_rxl_new(pat, pn, whole);
     if (tp) {
         size_t wl = pn + 32;
         char *w = malloc(wl);
@@ -36,11 +37,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         gx_rx_set(&rx, w, GX_RX_NOJIT, "fuzz", 0);
         char err[200];
         if (!gx_rx_compile(&rx, err, sizeof err)) {
-            fprintf(stderr, "taken by tables_match.c, refused by pcre2: %s (%s)\n", pat, err);
+            fprintf(stderr, "taken by rxlite.c, refused by pcre2: %s (%s)\n", pat, err);
             abort();
         }
         size_t caps[32];
-        int mine = tb_pat_match(tp, subj, sn, caps, 32);
+        int mine = gx_rxl_match(tp, subj, sn, caps, 32);
         if (mine >= 0) {
             int rc = gx_rx_match(&rx, subj, sn, 0, GX_RX_VALID);
             if (rc >= 0 && (mine > 0) != (rc > 0)) {
@@ -58,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         gx_rx_free(&rx);
         free(w);
-        tb_pat_free(tp);
+        gx_rxl_free(tp);
     }
     free(pat);
     return 0;

@@ -1,4 +1,4 @@
-/* Unit tests for tables_match.c: its answers are pcre2's. Every pattern of
+/* Unit tests for rxlite.c: its answers are pcre2's. Every pattern of
  * the bundled tables, and patterns that use each construct it takes, are
  * matched by both against many random subjects made of the characters
  * that matter to them (digits, CJK numerals, every kind of space, the
@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "rx.h"
-#include "tables.h"
+#include "rxlite.h"
 #include "unit.h"
 
 /* [whole] pattern */
@@ -27,8 +27,23 @@ static const struct { bool whole; const char *p; } pats[] = {
     {false, "^(?<num>[0-9０-９]{1,2})\\s*[、．.](?![0-9０-９．.])"},
     {false, "^[（(]\\s*(?<num>[0-9０-９]{1,2})\\s*[）)]\\s*[、．.]?"},
     {false, "^(?<num>[①-⑳])"},
+    /* headings.tsv, sections.tsv, segment_noise.tsv (gx-segment) */
+    {false, "^(?:[第一二三四五六七八九十百〇零（(①-⑳附]|\\d)"},
+    {false, "^第(?<num>[一二三四五六七八九十]{1,3})(?:部分|章)\\s*[、．.:：]?\\s*(?<title>\\S.*)$"},
+    {false, "^第?(?<num>[一二三四五六七八九十百〇零]{1,4})\\s*[、．.]\\s*(?<title>\\S.*)$"},
+    {false, "^(?<num>\\d{1,2})\\s*[、．.](?![\\d．.])\\s*(?<title>\\S.*)$"},
+    {false, "^[（(]\\s*(?<num>\\d{1,2})\\s*[）)]\\s*[、．.]?\\s*(?<title>\\S.*)$"},
+    {false, "^(?<title>附\\s*(?:件|表|录)?\\s*(?<num>\\d{0,2})\\s*(?:[:：].*)?)$"},
+    {false, "^\\d{4}年工作"},
+    {false, "^第\\s*\\d{1,4}\\s*页(\\s*[,，/]?\\s*共\\s*\\d{1,4}\\s*页)?$"},
+    {false, "\\d+\\s*件\\s*[，,]\\s*占"},
+    {false, "^\\d+\\.\\d{6,}$"},
+    {false, "^(表|图)\\s*\\d{1,3}(\\s|[:：.、]|$)"},
     /* the constructs one by one */
-    {false, "(\\d?)"},                               /* not taken: checked below */
+    {false, "(\\d?)"},
+    {false, "a.b|.*x"},
+    {false, "(\\D+)(\\d*)"},
+    {true,  "[^\\d\\s]+|[\\d\\D]"},
     {false, "[0-9]+?(\\s+)"},
     {false, "([0-9]+)(?=[、.])"},
     {false, "([0-9]*)(?=(\\s))\\s[^0-9\\s]"},
@@ -52,7 +67,8 @@ static const char *const alpha[] = {
     "/", "／", " ", " ", "\t", "\n", "\r", "\v", "\f", "\xc2\x85", "\xc2\xa0", "\xe3\x80\x80",
     "\xe2\x80\xa8", "\xe1\xa0\x8e", "\xe2\x80\x8b", "一", "二", "三", "十", "百", "〇", "、",
     "（", "）", "(", ")", "第", "页", "共", "件", "人", "次", "万", "元", "增", "减", "不", "适",
-    "用", "无", "N", "A", "n", "a", "b", "c", "d", "x", "①", "⑳", "本", "]", "\\",
+    "用", "无", "N", "A", "n", "a", "b", "c", "d", "x", "①", "⑳", "本", "]", "\\", "٣", "附", "表",
+    "部", "分", "年", "工", "作", "占", "：",
 };
 
 static unsigned rnd_state = 12345;
@@ -66,11 +82,10 @@ int main(void)
 {
     int npats = (int)(sizeof pats / sizeof *pats), nalpha = (int)(sizeof alpha / sizeof *alpha);
     char sub[256], wrapped[512];
-    long agree = 0, compared = 0, matched = 0;
+    long agree = 0, compared = 0, matched = 0, deferred = 0;
     for (int pi = 0; pi < npats; pi++) {
         const char *p = pats[pi].p;
-        tb_pat *tp = tb_pat_new(p, strlen(p), pats[pi].whole);
-        if (strstr(p, "\\d")) { OK(tp == NULL, "not taken: %s", p); continue; }
+        gx_rxl *tp = gx_rxl_new(p, strlen(p), pats[pi].whole);
         OK(tp != NULL, "taken: %s", p);
         if (!tp) continue;
         snprintf(wrapped, sizeof wrapped, pats[pi].whole ? "(*UCP)\\A(?:%s)\\z" : "(*UCP)%s", p);
@@ -93,9 +108,14 @@ int main(void)
             memset(sub + n, 0, 64);
             size_t caps[32];
             int ng = 4;
-            int mine = tb_pat_match(tp, sub, n, caps, 2 * ng);
+            int mine = gx_rxl_match(tp, sub, n, caps, 2 * ng);
             int rc = gx_rx_match(&rx, sub, n, 0, GX_RX_VALID | GX_RX_PADDED);
-            bool same = mine >= 0 && (mine > 0) == (rc > 0);
+            /* -1, "ask pcre2", only for \\d on a character whose \\p{Nd} is
+             * not known there (U+0663 is a digit, U+180E is not) */
+            bool same = mine < 0 ? (strstr(p, "\\d") || strstr(p, "\\D")) &&
+                                       (strstr(sub, "٣") || strstr(sub, "\xe1\xa0\x8e"))
+                                 : (mine > 0) == (rc > 0);
+            if (mine < 0) { deferred++; if (same) continue; }
             for (int g = 0; same && rc > 0 && g < ng; g++) {
                 size_t a, b;
                 gx_rx_group(&rx, g, &a, &b);
@@ -109,21 +129,22 @@ int main(void)
         }
         OK(all, "same answers as pcre2: %s", p);
         gx_rx_free(&rx);
-        tb_pat_free(tp);
+        gx_rxl_free(tp);
     }
-    printf("# %ld of %ld subjects agree, %ld of them match\n", agree, compared, matched);
+    printf("# %ld of %ld subjects agree, %ld of them match, %ld left to pcre2\n", agree, compared, matched, deferred);
+    OK(deferred < compared / 20, "few answers are left to pcre2 (%ld)", deferred);
     OK(matched > compared / 20, "the subjects exercise the matches too (%ld)", matched);
 
     /* the first test of a table of patterns passes every subject that one
      * of them matches, and fails the subjects none of them can start */
     {
-        tb_first f;
-        tb_first_init(&f);
-        tb_pat *tp[16];
+        gx_rxl_first f;
+        gx_rxl_first_init(&f);
+        gx_rxl *tp[16];
         int np = 0;
         for (int pi = 0; pi < 9; pi++) {
-            tp[np] = tb_pat_new(pats[pi].p, strlen(pats[pi].p), pats[pi].whole);
-            tb_first_union(&f, tp[np]);
+            tp[np] = gx_rxl_new(pats[pi].p, strlen(pats[pi].p), pats[pi].whole);
+            gx_rxl_first_union(&f, tp[np]);
             np++;
         }
         bool ok = true;
@@ -139,22 +160,22 @@ int main(void)
             }
             bool any = false;
             size_t caps[2];
-            for (int i = 0; i < np && !any; i++) any = tb_pat_match(tp[i], sub, n, caps, 2) == 1;
-            bool may = tb_first_may(&f, sub, n);
+            for (int i = 0; i < np && !any; i++) any = gx_rxl_match(tp[i], sub, n, caps, 2) == 1;
+            bool may = gx_rxl_first_may(&f, sub, n);
             if (any && !may) ok = false;
             if (!may) failed++;
         }
         OK(ok, "the first test of a table passes what its patterns match");
         OK(failed > 1000, "and fails subjects they cannot start (%ld)", failed);
-        OK(!tb_first_may(&f, "本年", 6) && !tb_first_may(&f, "a", 1) && tb_first_may(&f, "人次", 6) &&
-           tb_first_may(&f, "\xef\xbc\x95", 3) && !tb_first_may(&f, "", 0),
+        OK(!gx_rxl_first_may(&f, "本年", 6) && !gx_rxl_first_may(&f, "a", 1) && gx_rxl_first_may(&f, "人次", 6) &&
+           gx_rxl_first_may(&f, "\xef\xbc\x95", 3) && !gx_rxl_first_may(&f, "", 0),
            "the first test of the value and footer patterns");
-        for (int i = 0; i < np; i++) tb_pat_free(tp[i]);
+        for (int i = 0; i < np; i++) gx_rxl_free(tp[i]);
     }
 
     /* \s is pcre2's \s under UCP for every code point of the BMP */
     {
-        tb_pat *sp = tb_pat_new("\\s", 2, true), *ns = tb_pat_new("[^\\S]", 5, true);
+        gx_rxl *sp = gx_rxl_new("\\s", 2, true), *ns = gx_rxl_new("[^\\S]", 5, true);
         gx_rx rx;
         gx_rx_set(&rx, "(*UCP)\\A\\s\\z", GX_RX_NOJIT, "test", 0);
         bool same = sp && ns;
@@ -167,44 +188,44 @@ int main(void)
             else { b[0] = (char)(0xE0 | cp >> 12); b[1] = (char)(0x80 | (cp >> 6 & 0x3F)); b[2] = (char)(0x80 | (cp & 0x3F)); n = 3; }
             size_t caps[2];
             int want = gx_rx_match(&rx, b, n, 0, GX_RX_VALID) > 0;
-            same = tb_pat_match(sp, b, n, caps, 2) == want && tb_pat_match(ns, b, n, caps, 2) == want;
+            same = gx_rxl_match(sp, b, n, caps, 2) == want && gx_rxl_match(ns, b, n, caps, 2) == want;
             if (!same) printf("# differs at U+%04X\n", (unsigned)cp);
         }
         OK(same, "\\s and [^\\S] as pcre2 for every code point below U+10000");
         gx_rx_free(&rx);
-        tb_pat_free(sp);
-        tb_pat_free(ns);
+        gx_rxl_free(sp);
+        gx_rxl_free(ns);
     }
 
     /* what it does not take goes to pcre2 (which may also call it an error) */
     static const char *const no[] = {
-        "a.b", "\\d+", "\\w", "\\bx", "\\p{L}", "[[:digit:]]", "(a)\\1", "(?i)a", "(*UCP)a",
+        "\\w", "\\bx", "\\p{L}", "[[:digit:]]", "(a)\\1", "(?i)a", "(*UCP)a",
         "(?<=a)b", "a*+", "a{2", "a{,3}", "(a*)*", "(?:)+", "(ab", "ab)", "[a", "[z-a]", "x{3,2}",
         "*a", "a**", "(?P<n>a)", "(?<n>a)(?<n>b)", "\\Qa\\E", "a{0}", "]", "a}", "[\\s-z]",
         "[..9.]", "[=a=]", "[:digit:]",
     };
     for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
-        tb_pat *tp = tb_pat_new(no[i], strlen(no[i]), false);
+        gx_rxl *tp = gx_rxl_new(no[i], strlen(no[i]), false);
         OK(tp == NULL, "left to pcre2: %s", no[i]);
-        tb_pat_free(tp);
+        gx_rxl_free(tp);
     }
 
     /* named groups are numbered with the others, as pcre2 does */
     {
         const char *p = "(a)(?:b)(?<num>c)";
-        tb_pat *tp = tb_pat_new(p, strlen(p), false);
-        EQ_INT(tp ? tb_pat_group(tp, "num") : -9, 2, "the group number of a name");
-        EQ_INT(tp ? tb_pat_group(tp, "x") : -9, -1, "no such name");
-        tb_pat_free(tp);
+        gx_rxl *tp = gx_rxl_new(p, strlen(p), false);
+        EQ_INT(tp ? gx_rxl_group(tp, "num") : -9, 2, "the group number of a name");
+        EQ_INT(tp ? gx_rxl_group(tp, "x") : -9, -1, "no such name");
+        gx_rxl_free(tp);
     }
 
     /* a subject that would need too many steps is left to pcre2 */
     {
         const char *p = "(?:1|1+)*2";
-        tb_pat *tp = tb_pat_new(p, strlen(p), true);
-        OK(tp == NULL || tb_pat_match(tp, "1111111111111111111111111111113", 31, NULL, 0) == -1,
+        gx_rxl *tp = gx_rxl_new(p, strlen(p), true);
+        OK(tp == NULL || gx_rxl_match(tp, "1111111111111111111111111111113", 31, NULL, 0) == -1,
            "a pattern that backtracks without end gives up");
-        tb_pat_free(tp);
+        gx_rxl_free(tp);
     }
     return UNIT_DONE();
 }
