@@ -19,6 +19,7 @@
 #include "text.h"
 
 #include "rx.h"
+#include "segment_rx.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -58,6 +59,10 @@ static int family(int c)
  * or of a padded scratch buffer). */
 #define RXM (GX_RX_VALID | GX_RX_PADDED)
 
+/* No subject of the document being read holds a line end (gx_seg_load
+ * sets it from what split_lines saw). */
+static bool doc_nonl;
+
 /* A table pattern. Two cheap paths keep pcre2 away from most lines:
  *   - a pattern without regex syntax (apart from a leading ^ and a trailing
  *     $) is a literal: compared with memcmp, never compiled (most section
@@ -81,6 +86,10 @@ typedef struct spat {
                                 not known) */
     bool first_done;
     struct cpmemo *memo;     /* first characters seen, and the answer */
+    gx_srx *srx;             /* the pattern for segment_rx.h, NULL if it is
+                                outside that subset (pcre2 matches it) */
+    bool srx_done;           /* srx was tried */
+    bool srx_last;           /* the last match was answered by srx */
 } spat;
 
 /* A direct-mapped cache of answers per code point (a collision only costs
@@ -467,6 +476,18 @@ static int first_known(spat *r, int32_t cp)
     return r->first ? fset_has(r->first, cp) : -1;
 }
 
+/* The segment_rx.h program of regex r (compiled on first need), or NULL
+ * when pcre2 must match it. The pattern text follows the "(*UCP)" that
+ * set_rx put before it. */
+static gx_srx *spat_srx(spat *r)
+{
+    if (!r->srx_done) {
+        r->srx_done = true;
+        r->srx = gx_srx_compile(r->re.pattern + 6);
+    }
+    return r->srx;
+}
+
 /* first_ok with the first character of s given: k bytes, code point cp. */
 static bool first_ok(spat *r, const char *s, int k, int32_t cp)
 {
@@ -480,6 +501,7 @@ static bool first_ok(spat *r, const char *s, int k, int32_t cp)
         v = first_known(r, cp);
         if (v >= 0) memo_put(r->memo, cp, v);
     }
+    if (v < 0 && spat_srx(r)) return true;   /* matching is cheap: no filter */
     if (v < 0) {
         char err[300];
         if (!gx_rx_compile(&r->re, err, sizeof err))
@@ -662,10 +684,50 @@ static int spat_match_at(spat *r, const char *s, size_t n, int k, int32_t cp)
         r->nneed = sets_options(r->re.pattern) ? 0 : needed_literals(r->re.pattern, r->need, r->need_n, 4);
     for (int j = 0; j < r->nneed; j++)
         if (!has_sub(s, n, r->need[j], r->need_n[j])) return 0;
+    /* most patterns: the small matcher, unless it cannot tell */
+    if (spat_srx(r)) {
+        int v = gx_srx_match(r->srx, s, n, doc_nonl ? GX_SRX_NONL : 0);
+#ifdef GX_SRX_VERIFY
+        {
+            int rc = gx_rx_match(&r->re, s, n, 0, RXM);
+            if (v >= 0 && (rc > 0) != (v > 0)) {
+                fprintf(stderr, "SRX MISMATCH %s on [%.*s]: srx %d pcre %d\n", r->re.pattern, (int)n, s, v, rc);
+                abort();
+            }
+            if (v > 0) {
+                int ng = gx_rx_group_number(&r->re, "num"), tg = gx_rx_group_number(&r->re, "title");
+                for (int g = 0; g < 8; g++) {
+                    size_t a1, b1, a2, b2;
+                    gx_srx_group(r->srx, g, &a1, &b1);
+                    gx_rx_group(&r->re, g, &a2, &b2);
+                    if (g > 0 && (a1 != a2 || b1 != b2)) {
+                        fprintf(stderr, "SRX GROUP %d MISMATCH %s on [%.*s]: %zu %zu / %zu %zu\n", g, r->re.pattern, (int)n, s, a1, b1, a2, b2);
+                        abort();
+                    }
+                }
+                if (ng > 0 && ng != gx_srx_group_number(r->srx, "num")) abort();
+                if (tg > 0 && tg != gx_srx_group_number(r->srx, "title")) abort();
+            }
+            if (v < 0) fprintf(stderr, "SRX UNKNOWN %s on [%.*s]\n", r->re.pattern, (int)n, s);
+        }
+#endif
+        if (v >= 0) {
+            r->srx_last = true;
+            return v;
+        }
+    }
+    r->srx_last = false;
     if (r->req == -2) r->req = required_byte(r);
     if (r->req >= 0 && !memchr(s, r->req, n)) return 0;
     int rc = gx_rx_match(&r->re, s, n, 0, RXM);
     return rc > 0 ? rc : 0;
+}
+
+/* Group g of the last match of regex r. */
+static void spat_group(const spat *r, int g, size_t *a, size_t *b)
+{
+    if (r->srx_last) gx_srx_group(r->srx, g, a, b);
+    else gx_rx_group(&r->re, g, a, b);
 }
 
 static int col(const gx_table *t, const char *name)
@@ -1139,9 +1201,10 @@ static bool start_ok(const char *s, size_t n)
     return v;
 }
 
-static int group_no(gx_rx *r, const char *name)
+static int group_no(spat *r, const char *name)
 {
-    int g = gx_rx_group_number(r, name);
+    /* the small matcher numbers groups as pcre2 does */
+    int g = spat_srx(r) ? gx_srx_group_number(r->srx, name) : gx_rx_group_number(&r->re, name);
     return g > 0 ? g : -1;
 }
 
@@ -1190,20 +1253,20 @@ static bool heading_cand(const char *s, size_t n, gx_buf *scratch, cand *c)
         int rc = spat_match_at(&h->re, t, tn, k0, cp0);
         if (rc <= 0) continue;
         if (h->g_num == -2) {
-            h->g_num = h->re.lmode == L_REGEX ? group_no(&h->re.re, "num") : -1;
-            h->g_title = h->re.lmode == L_REGEX ? group_no(&h->re.re, "title") : -1;
+            h->g_num = h->re.lmode == L_REGEX ? group_no(&h->re, "num") : -1;
+            h->g_title = h->re.lmode == L_REGEX ? group_no(&h->re, "title") : -1;
         }
         c->st = h;
         c->num = -1;
         size_t a, b;
         if (h->g_num > 0) {
-            gx_rx_group(&h->re.re, h->g_num, &a, &b);
+            spat_group(&h->re, h->g_num, &a, &b);
             if (a != GX_RX_UNSET) c->num = parse_num(t + a, b - a);
         }
         const char *ti = t;
         size_t tl = tn;
         if (h->g_title > 0) {
-            gx_rx_group(&h->re.re, h->g_title, &a, &b);
+            spat_group(&h->re, h->g_title, &a, &b);
             if (a != GX_RX_UNSET) { ti = t + a; tl = b - a; }
         }
         /* run-in: the title ends at the first sentence stop, or at a wide
@@ -1383,6 +1446,7 @@ static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
     const unsigned char *step = validate ? split_vstep : split_step;
     gx_buf_reset(&d->text);
     gx_buf_reserve(&d->text, n + 1);
+    d->has_nl = false;
     int page = 1;
     size_t i = 0;
     while (i < n || (i == n && d->nlines == 0 && n == 0)) {
@@ -1442,16 +1506,23 @@ static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
             }
             size_t drop = 0;
             if (c == '\f') drop = 1, later_pages++;
-            else if (c == ' ' || c == '\v') ws = true;
+            else if (c == ' ') ws = true;
+            else if (c == '\v') ws = d->has_nl = true;
             else if (c == '\t') ws = tab = esc = true;
             else if (c == '\\') esc = true;
-            else if (c == 0xC2 || c == 0xE1) ws = true;     /* maybe NBSP, U+1680, U+180E */
+            else if (c == 0xC2 || c == 0xE1) {               /* maybe NBSP, U+1680, U+180E */
+                ws = true;
+                if (c == 0xC2 && i + 1 < n && u[1] == 0x85) d->has_nl = true;
+            }
             else if (c == 0xE3) { if (i + 2 < n && u[1] == 0x80 && u[2] == 0x80) ws = true; }
             else if (c == 0xE2 && i + 2 < n) {
                 if ((u[1] == 0x80 && (u[2] == 0x8B || u[2] == 0x8C || u[2] == 0x8D)) ||
                     (u[1] == 0x81 && u[2] == 0xA0)) drop = 3;
                 else if ((u[1] == 0x80 && (u[2] <= 0x8A || u[2] == 0xA8 || u[2] == 0xA9 || u[2] == 0xAF)) ||
-                         (u[1] == 0x81 && u[2] == 0x9F)) ws = true;
+                         (u[1] == 0x81 && u[2] == 0x9F)) {
+                    ws = true;
+                    if (u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9)) d->has_nl = true;
+                }
             } else if (c == 0xEF && i + 2 < n && u[1] == 0xBB && u[2] == 0xBF) drop = 3;
             if (drop) {
                 gx_buf_add(&d->text, s + span, i - span);
@@ -2347,6 +2418,19 @@ static void mark_paras(gx_seg_doc *d)
 
 static void fill_sec(gx_seg_doc *d);
 
+/* Does s hold a character that ends a line for pcre2 (U+000A-000D, U+0085,
+ * U+2028, U+2029)? */
+static bool has_line_end(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n; i++) {
+        if (u[i] >= 0x0A && u[i] <= 0x0D) return true;
+        if (u[i] == 0xC2 && i + 1 < n && u[i + 1] == 0x85) return true;
+        if (u[i] == 0xE2 && i + 2 < n && u[i + 1] == 0x80 && (u[i + 2] == 0xA8 || u[i + 2] == 0xA9)) return true;
+    }
+    return false;
+}
+
 bool gx_seg_load(gx_seg_doc *d, const char *bytes, size_t n, const char *name, int from)
 {
     gx_buf dec, html;
@@ -2396,6 +2480,9 @@ bool gx_seg_load(gx_seg_doc *d, const char *bytes, size_t n, const char *name, i
     gx_buf scratch, tmp;
     gx_buf_init(&scratch);
     gx_buf_init(&tmp);
+    /* every subject matched below is a line, its page title, or made from
+       them by cutting, cleaning or normalising (which adds no line end) */
+    doc_nonl = !d->has_nl && !has_line_end(d->page_title.data, d->page_title.len);
     classify_lines(d);
     for (size_t i = 0; i < d->nlines; i++)
         d->lines[i].role = (d->lines[i].cls == C_BLANK || d->lines[i].cls == C_TABE)
@@ -2408,6 +2495,7 @@ bool gx_seg_load(gx_seg_doc *d, const char *bytes, size_t n, const char *name, i
     resolve_kinds(d);
     fill_sec(d);
     mark_paras(d);
+    doc_nonl = false;
     gx_buf_free(&scratch);
     gx_buf_free(&tmp);
     return true;
