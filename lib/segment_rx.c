@@ -11,6 +11,7 @@
 #include "gx.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +66,10 @@ typedef struct inst {
     unsigned char op;
     unsigned char item;      /* O_REP: O_CHAR, O_ANY or O_CLASS */
     bool neg;                /* O_LOOK: (?!...) */
+    bool poss;               /* O_REP: giving characters back cannot help
+                                (what follows cannot begin with one of them):
+                                only the longest run is tried, as pcre2's
+                                auto-possessification does */
     int32_t cp;              /* O_CHAR (and O_REP of O_CHAR) */
     int cl;                  /* O_CLASS: index into classes */
     int x, y;                /* O_SPLIT: first, second; O_JMP, O_SAVE: x; O_LOOK: y = after */
@@ -83,6 +88,9 @@ struct gx_srx {
     int *name_len;
     size_t *caps;            /* 2 * (ngroups + 1) */
     bool bol;                /* the program starts with ^: one start position */
+    int first;               /* -1, or the instruction that every match
+                                takes its first character with (the search
+                                skips positions where it cannot) */
 };
 
 /* Compiling works in static buffers (no allocation per node): a pattern
@@ -494,6 +502,90 @@ static void emit_alts(emitter *em, const alts *a)
     for (int j = 0; j < nj; j++) P(jumps[j]).x = W.n;
 }
 
+/* ---- auto-possessification --------------------------------------------- */
+
+/* The set of one-character item k of W: a class, or a character as a
+ * one-range class (ANY: NULL). */
+static const cls *item_cls(const inst *I, cls *one, int32_t *lo, int32_t *hi)
+{
+    int it = I->op == O_REP ? I->item : I->op;
+    if (it == O_ANY) return NULL;
+    if (it == O_CLASS) return &W.cl[I->cl];
+    memset(one, 0, sizeof *one);
+    one->n = 1;
+    one->r0 = -1;            /* the range is in *lo, *hi */
+    *lo = *hi = I->cp;
+    return one;
+}
+
+static int32_t rlo(const cls *c, int j, int32_t lo1) { return c->r0 < 0 ? lo1 : W.lo[c->r0 + j]; }
+static int32_t rhi(const cls *c, int j, int32_t hi1) { return c->r0 < 0 ? hi1 : W.hi[c->r0 + j]; }
+
+/* Is no character of range [lo, hi] in property set props? Only small
+ * ranges are looked at. */
+static bool range_out_of(int32_t lo, int32_t hi, unsigned props)
+{
+    if (!props) return true;
+    if (hi - lo > 64) return false;
+    for (int32_t c = lo; c <= hi; c++) {
+        if ((props & CL_DIGIT) && gx_srx_is_digit(c) != 0) return false;
+        if ((props & CL_NDIGIT) && gx_srx_is_digit(c) != 1) return false;
+        if ((props & CL_SPACE) && gx_srx_is_space(c) != 0) return false;
+        if ((props & CL_NSPACE) && gx_srx_is_space(c) != 1) return false;
+        if ((props & CL_HAN) && gx_srx_is_han(c) != 0) return false;
+    }
+    return true;
+}
+
+/* Can no character be in both a and b (positive classes)? Conservative. */
+static bool disjoint(const cls *a, int32_t alo, int32_t ahi, const cls *b, int32_t blo, int32_t bhi)
+{
+    if (!a || !b || a->neg || b->neg) return false;
+    for (int i = 0; i < a->n; i++)
+        for (int j = 0; j < b->n; j++)
+            if (rlo(a, i, alo) <= rhi(b, j, bhi) && rlo(b, j, blo) <= rhi(a, i, ahi)) return false;
+    for (int i = 0; i < a->n; i++) if (!range_out_of(rlo(a, i, alo), rhi(a, i, ahi), b->props)) return false;
+    for (int j = 0; j < b->n; j++) if (!range_out_of(rlo(b, j, blo), rhi(b, j, bhi), a->props)) return false;
+    /* the properties among themselves: \d, \s and \p{Han} have no
+       character in common; \D and \S hold almost everything */
+    unsigned pa = a->props, pb = b->props;
+    if ((pa & (CL_NDIGIT | CL_NSPACE)) && pb) return false;
+    if ((pb & (CL_NDIGIT | CL_NSPACE)) && pa) return false;
+    if (pa & pb) return false;
+    return true;
+}
+
+/* After REP k gave a character back, the rest of the program would start
+ * on that character (one of the REP's set): can it never match there?
+ * True when what follows (past group marks and optional repeats of other
+ * characters) must next take a character outside the set, or is the end
+ * of the subject and of the pattern. */
+static bool follow_disjoint(int k)
+{
+    cls one_a, one_b;
+    int32_t alo = 0, ahi = 0, blo = 0, bhi = 0;
+    const cls *a = item_cls(&W.prog[k], &one_a, &alo, &ahi);
+    if (!a) return false;
+    for (int pc = k + 1; pc < W.n; pc++) {
+        const inst *I = &W.prog[pc];
+        switch (I->op) {
+        case O_SAVE: continue;
+        case O_CHAR: case O_CLASS: case O_REP: {
+            const cls *b = item_cls(I, &one_b, &blo, &bhi);
+            if (!disjoint(a, alo, ahi, b, blo, bhi)) return false;
+            if (I->op != O_REP || I->min > 0) return true;
+            continue;
+        }
+        case O_EOL:
+            for (pc++; pc < W.n && W.prog[pc].op == O_SAVE; pc++) {}
+            return pc < W.n && W.prog[pc].op == O_MATCH;
+        default:
+            return false;
+        }
+    }
+    return false;
+}
+
 void gx_srx_free(gx_srx *r)
 {
     free(r);
@@ -518,6 +610,8 @@ gx_srx *gx_srx_compile(const char *p)
         ok = !em.bad;
     }
     if (!ok) return NULL;
+    for (int k = 0; k < W.n; k++)
+        if (W.prog[k].op == O_REP) W.prog[k].poss = follow_disjoint(k);
     /* one block: header, program, classes, ranges, names, groups */
     size_t ng = (size_t)W.ngroups + 1;
     size_t o_prog = al(sizeof(gx_srx)), o_cl = o_prog + al((size_t)W.n * sizeof(inst)),
@@ -545,6 +639,16 @@ gx_srx *gx_srx_compile(const char *p)
     for (size_t g = 1; g < ng; g++) { r->name[g] = W.name[g]; r->name_len[g] = W.name_len[g]; }
     for (size_t k = 0; k < 2 * ng; k++) r->caps[k] = SIZE_MAX;
     r->bol = r->prog[0].op == O_BOL;
+    /* past group marks: one character, a class, or a repeat of them that
+       takes one at least */
+    r->first = -1;
+    for (int k = 0; k < r->n; k++) {
+        const inst *I = &r->prog[k];
+        if (I->op == O_SAVE) continue;
+        if ((I->op == O_CHAR || I->op == O_CLASS || (I->op == O_REP && I->min > 0 && I->item != O_ANY)))
+            r->first = k;
+        break;
+    }
     return r;
 }
 
@@ -679,7 +783,7 @@ static int run(mstate *m, int pc, size_t pos)
             for (;;) {
                 v = run(m, pc + 1, p);
                 if (v != 0) { res = v; goto out; }
-                if (p == pmin) { res = 0; goto out; }
+                if (p == pmin || I->poss) { res = 0; goto out; }
                 do p--; while ((s[p] & 0xC0) == 0x80);
             }
         }
@@ -732,9 +836,33 @@ int gx_srx_match(gx_srx *r, const char *s, size_t n, unsigned flags)
 {
     mstate m = { r, (const unsigned char *)s, n, (flags & GX_SRX_NONL) != 0, r->caps, 0, 0 };
     int nc = 2 * r->ngroups + 2;
+    const inst *F = r->first >= 0 && !r->bol ? &r->prog[r->first] : NULL;
+    int f_item = F ? (F->op == O_REP ? F->item : F->op) : 0;
+    /* a first character in ASCII: memchr finds the candidates */
+    int f_byte = F && f_item == O_CHAR && F->cp < 0x80 ? (int)F->cp : -1;
     for (size_t pos = 0; pos <= n;) {
+        if (F) {
+            /* positions whose character the first item surely refuses
+               would fail at once: skip them */
+            if (f_byte >= 0) {
+                const unsigned char *q = pos < n ? memchr(m.s + pos, f_byte, n - pos) : NULL;
+                if (!q) break;
+                pos = (size_t)(q - m.s);
+            } else {
+                while (pos < n) {
+                    int k;
+                    int32_t cp = dec(m.s, pos, &k);
+                    if (item_has(r, f_item, F->cp, F->cl, cp) != 0) break;
+                    pos += (size_t)k;
+                }
+                if (pos >= n) break;
+            }
+        }
         for (int k = 0; k < nc; k++) r->caps[k] = SIZE_MAX;
         int v = run(&m, 0, pos);
+#ifdef GX_SRX_TRACE
+        fprintf(stderr, "S %ld %zu %zu\n", m.steps, pos, n);
+#endif
         if (v != 0) {
             if (v > 0) r->caps[0] = pos;
             return v;
