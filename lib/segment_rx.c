@@ -58,6 +58,8 @@ typedef struct cls {
     int r0, n;               /* ranges lo[r0 .. r0 + n), hi[...] */
     unsigned props;          /* CL_* */
     bool neg;
+    uint64_t ascii[2];       /* the answers for U+0000-007F, worked out at
+                                compile time (all known) */
 } cls;
 
 enum { O_CHAR, O_ANY, O_CLASS, O_REP, O_SPLIT, O_JMP, O_SAVE, O_BOL, O_EOL, O_LOOK, O_LEND, O_MATCH };
@@ -638,6 +640,22 @@ gx_srx *gx_srx_compile(const char *p)
     r->name_len[0] = 0;
     for (size_t g = 1; g < ng; g++) { r->name[g] = W.name[g]; r->name_len[g] = W.name_len[g]; }
     for (size_t k = 0; k < 2 * ng; k++) r->caps[k] = SIZE_MAX;
+    for (int k = 0; k < r->ncl; k++) {
+        /* ASCII: \d is 0-9, \s is TAB-CR and space, \p{Han} nothing */
+        cls *c = &r->cl[k];
+        uint64_t a[2] = { 0, 0 };
+        const uint64_t dig[2] = { 0x03FF000000000000ULL, 0 }, spc[2] = { 0x100003E00ULL, 0 };
+        for (int j = 0; j < c->n; j++)
+            for (int32_t x = r->lo[c->r0 + j]; x <= r->hi[c->r0 + j] && x < 0x80; x++)
+                a[x >> 6] |= 1ULL << (x & 63);
+        for (int h = 0; h < 2; h++) {
+            if (c->props & CL_DIGIT) a[h] |= dig[h];
+            if (c->props & CL_NDIGIT) a[h] |= ~dig[h];
+            if (c->props & CL_SPACE) a[h] |= spc[h];
+            if (c->props & CL_NSPACE) a[h] |= ~spc[h];
+            c->ascii[h] = c->neg ? ~a[h] : a[h];
+        }
+    }
     r->bol = r->prog[0].op == O_BOL;
     /* past group marks: one character, a class, or a repeat of them that
        takes one at least */
@@ -669,6 +687,7 @@ typedef struct mstate {
     const unsigned char *s;
     size_t n;
     bool nonl;               /* GX_SRX_NONL */
+    size_t ncaps;            /* entries of caps */
     size_t *caps;
     long steps;
     int depth;
@@ -685,7 +704,15 @@ static inline int32_t dec(const unsigned char *s, size_t i, int *k)
     return (int32_t)((c & 0x07) << 18 | (s[i + 1] & 0x3Fu) << 12 | (s[i + 2] & 0x3Fu) << 6 | (s[i + 3] & 0x3F));
 }
 
-static int class_has(const gx_srx *r, const cls *c, int32_t cp)
+static int class_has_slow(const gx_srx *r, const cls *c, int32_t cp);
+
+static inline int class_has(const gx_srx *r, const cls *c, int32_t cp)
+{
+    if (cp < 0x80) return (int)(c->ascii[cp >> 6] >> (cp & 63) & 1);
+    return class_has_slow(r, c, cp);
+}
+
+static int class_has_slow(const gx_srx *r, const cls *c, int32_t cp)
 {
     int v = 0;
     const int32_t *lo = r->lo + c->r0, *hi = r->hi + c->r0;
@@ -780,29 +807,39 @@ static int run(mstate *m, int pc, size_t pos)
                     cnt++;
                 }
             }
+            if (I->poss || p == pmin) {      /* nothing to give back: go on here */
+                pos = p;
+                pc++;
+                continue;
+            }
+            /* a choice point: the groups as they are, for each retry */
+            size_t snap[2 * MAX_GROUPS + 2];
+            memcpy(snap, m->caps, m->ncaps * sizeof *snap);
             for (;;) {
                 v = run(m, pc + 1, p);
                 if (v != 0) { res = v; goto out; }
-                if (p == pmin || I->poss) { res = 0; goto out; }
+                memcpy(m->caps, snap, m->ncaps * sizeof *snap);
+                if (p == pmin) { res = 0; goto out; }
                 do p--; while ((s[p] & 0xC0) == 0x80);
             }
         }
-        case O_SPLIT:
+        case O_SPLIT: {
+            size_t snap[2 * MAX_GROUPS + 2];
+            memcpy(snap, m->caps, m->ncaps * sizeof *snap);
             v = run(m, I->x, pos);
             if (v != 0) { res = v; goto out; }
+            memcpy(m->caps, snap, m->ncaps * sizeof *snap);
             pc = I->y;
             continue;
+        }
         case O_JMP:
             pc = I->x;
             continue;
-        case O_SAVE: {
-            size_t old = m->caps[I->x];
+        case O_SAVE:
+            /* the choice points keep what a failed branch must undo */
             m->caps[I->x] = pos;
-            v = run(m, pc + 1, pos);
-            if (v == 0) m->caps[I->x] = old;
-            res = v;
-            goto out;
-        }
+            pc++;
+            continue;
         case O_BOL:
             if (pos != 0) { res = 0; goto out; }
             pc++;
@@ -834,8 +871,8 @@ out:
 
 int gx_srx_match(gx_srx *r, const char *s, size_t n, unsigned flags)
 {
-    mstate m = { r, (const unsigned char *)s, n, (flags & GX_SRX_NONL) != 0, r->caps, 0, 0 };
     int nc = 2 * r->ngroups + 2;
+    mstate m = { r, (const unsigned char *)s, n, (flags & GX_SRX_NONL) != 0, (size_t)nc, r->caps, 0, 0 };
     const inst *F = r->first >= 0 && !r->bol ? &r->prog[r->first] : NULL;
     int f_item = F ? (F->op == O_REP ? F->item : F->op) : 0;
     /* a first character in ASCII: memchr finds the candidates */
@@ -861,7 +898,7 @@ int gx_srx_match(gx_srx *r, const char *s, size_t n, unsigned flags)
         for (int k = 0; k < nc; k++) r->caps[k] = SIZE_MAX;
         int v = run(&m, 0, pos);
 #ifdef GX_SRX_TRACE
-        fprintf(stderr, "S %ld %zu %zu\n", m.steps, pos, n);
+        fprintf(stderr, "S %zu\n", pos);
 #endif
         if (v != 0) {
             if (v > 0) r->caps[0] = pos;
