@@ -663,9 +663,22 @@ static int spat_match(spat *r, const char *s, size_t n)
     return spat_match_at(r, s, n, 0, 0);
 }
 
+static int spat_match_rest(spat *r, const char *s, size_t n);
+
 /* spat_match; k > 0: the first character of s is k bytes, code point cp
  * (worked out once by a caller that tries many patterns on s). */
 static int spat_match_at(spat *r, const char *s, size_t n, int k, int32_t cp)
+{
+    if (r->lmode == L_REGEX && r->anchored && n) {
+        if (k == 0) k = first_char(s, n, &cp);
+        if (!first_ok(r, s, k, cp)) return 0;
+    }
+    return spat_match_rest(r, s, n);
+}
+
+/* spat_match for a subject whose first character r may begin with (or r
+ * is not anchored). */
+static int spat_match_rest(spat *r, const char *s, size_t n)
 {
     switch (r->lmode) {
     case L_ANY:    return has_sub(s, n, r->lit, r->lit_n);
@@ -673,10 +686,6 @@ static int spat_match_at(spat *r, const char *s, size_t n, int k, int32_t cp)
     case L_WHOLE:  return n == r->lit_n && memcmp(s, r->lit, r->lit_n) == 0;
     case L_SUFFIX: return n >= r->lit_n && memcmp(s + n - r->lit_n, r->lit, r->lit_n) == 0;
     default: break;
-    }
-    if (r->anchored && n) {
-        if (k == 0) k = first_char(s, n, &cp);
-        if (!first_ok(r, s, k, cp)) return 0;
     }
     /* the literals are read from the pattern text: a subject without them
        costs no compile */
@@ -687,6 +696,9 @@ static int spat_match_at(spat *r, const char *s, size_t n, int k, int32_t cp)
     /* most patterns: the small matcher, unless it cannot tell */
     if (spat_srx(r)) {
         int v = gx_srx_match(r->srx, s, n, doc_nonl ? GX_SRX_NONL : 0);
+#ifdef GX_SRX_TRACE
+        fprintf(stderr, "T %d %s\n", v, r->re.pattern);
+#endif
 #ifdef GX_SRX_VERIFY
         {
             int rc = gx_rx_match(&r->re, s, n, 0, RXM);
@@ -730,6 +742,66 @@ static void spat_group(const spat *r, int g, size_t *a, size_t *b)
     else gx_rx_group(&r->re, g, a, b);
 }
 
+/* ---- pattern sets ------------------------------------------------------
+ *
+ * The patterns a caller tries in turn on one subject (the numbering styles
+ * on a line, the noise patterns of one scope), with, per first character
+ * of the subject, the set of those a match can begin with (first_ok, and
+ * for the styles the start pattern as a gate): a line then costs one look
+ * in a small cache instead of one test per pattern. */
+#define SETMEMO 256
+typedef struct pset {
+    spat **p;
+    int n;
+    bool gate;               /* the start pattern of headings.tsv must pass */
+    uint32_t key[SETMEMO], mask[SETMEMO];
+} pset;
+
+static bool start_ok(const char *s, size_t n);
+
+static void pset_init(pset *ps, int cap, bool gate)
+{
+    memset(ps, 0, sizeof *ps);
+    ps->p = gx_xmalloc(((size_t)cap + 1) * sizeof *ps->p);
+    ps->gate = gate;
+}
+
+static void pset_add(pset *ps, spat *r) { ps->p[ps->n++] = r; }
+
+/* Bit i: pattern i may match s (n bytes, first character k bytes, code
+ * point cp). A set of more than 32 patterns is not filtered here
+ * (pset_match then tests each pattern's first character itself). */
+static uint32_t pset_mask(pset *ps, const char *s, size_t n, int k, int32_t cp)
+{
+    if (ps->n > 32) return ps->gate && n && !start_ok(s, n) ? 0 : UINT32_MAX;
+    uint32_t all = ps->n == 32 ? UINT32_MAX : (1u << ps->n) - 1;
+    if (n == 0) return all;                  /* nothing to filter on */
+    size_t slot = (size_t)(uint32_t)cp % SETMEMO;
+    if (cp >= 0 && ps->key[slot] == (uint32_t)cp + 1) return ps->mask[slot];
+    uint32_t m = 0;
+    if (!ps->gate || start_ok(s, n))
+        for (int i = 0; i < ps->n; i++) {
+            spat *r = ps->p[i];
+            if (r->lmode != L_REGEX || !r->anchored || first_ok(r, s, k, cp)) m |= 1u << i;
+        }
+    if (cp >= 0) {
+        ps->key[slot] = (uint32_t)cp + 1;
+        ps->mask[slot] = m;
+    }
+    return m;
+}
+
+/* Pattern i of the set on s, given that bit i of pset_mask is set. */
+static int pset_match(const pset *ps, int i, const char *s, size_t n, int k, int32_t cp)
+{
+    return ps->n > 32 ? spat_match_at(ps->p[i], s, n, k, cp) : spat_match_rest(ps->p[i], s, n);
+}
+
+/* the numbering styles (gated by the start pattern); the noise patterns
+   by scope */
+static pset HS, NS[N_SEPARATOR + 1];
+static uint32_t HS_top;      /* the styles of rank 1 and 2 in HS (all when more than 32) */
+
 static int col(const gx_table *t, const char *name)
 {
     int c = gx_table_col(t, name);
@@ -766,6 +838,10 @@ static void headings_load(void)
         set_rx(&h->re, row[cp], "headings.tsv", i + 1);
         h->g_num = h->g_title = -2;
     }
+    pset_init(&HS, R.nhs, R.has_start);
+    for (int i = 0; i < R.nhs; i++) pset_add(&HS, &R.hs[i].re);
+    HS_top = R.nhs > 32 ? UINT32_MAX : 0;
+    for (int i = 0; i < R.nhs && i < 32; i++) if (R.hs[i].rank <= 2) HS_top |= 1u << i;
 }
 
 /* A hash (0..255) of the UTF-8 character at s (n bytes left): its lead
@@ -825,6 +901,10 @@ static void noise_load(void)
         for (int i = 0; i < R.nns; i++) if (R.ns[i].scope == sc) R.byscope[k++] = i;
     }
     R.nscope[N_SEPARATOR + 1] = k;
+    for (int sc = 0; sc <= N_SEPARATOR; sc++) {
+        pset_init(&NS[sc], R.nscope[sc + 1] - R.nscope[sc], false);
+        for (int j = R.nscope[sc]; j < R.nscope[sc + 1]; j++) pset_add(&NS[sc], &R.ns[R.byscope[j]].re);
+    }
 }
 
 static bool rx(spat *x, const char *s, size_t n)
@@ -835,8 +915,13 @@ static bool rx(spat *x, const char *s, size_t n)
 static bool noise_match(int scope, const char *s, size_t n)
 {
     noise_load();
-    for (int j = R.nscope[scope]; j < R.nscope[scope + 1]; j++)
-        if (rx(&R.ns[R.byscope[j]].re, s, n)) return true;
+    pset *ps = &NS[scope];
+    if (ps->n == 0) return false;
+    int32_t cp = 0;
+    int k = n ? first_char(s, n, &cp) : 0;
+    uint32_t mask = pset_mask(ps, s, n, k, cp);
+    for (int j = 0; j < ps->n && mask; j++)
+        if ((j >= 32 || (mask >> j & 1)) && pset_match(ps, j, s, n, k, cp) > 0) return true;
     return false;
 }
 
@@ -1165,9 +1250,13 @@ static bool start_ok(const char *s, size_t n);
 
 static const hstyle *numbered(const char *s, size_t n)
 {
-    if (!n || !start_ok(s, n)) return NULL;
-    for (int i = 0; i < R.nhs; i++)
-        if (rx(&R.hs[i].re, s, n)) return &R.hs[i];
+    if (!n) return NULL;
+    headings_load();
+    int32_t cp;
+    int k = first_char(s, n, &cp);
+    uint32_t mask = pset_mask(&HS, s, n, k, cp);
+    for (int i = 0; i < R.nhs && mask; i++)
+        if ((i >= 32 || (mask >> i & 1)) && pset_match(&HS, i, s, n, k, cp) > 0) return &R.hs[i];
     return NULL;
 }
 
@@ -1225,8 +1314,15 @@ static bool heading_cand(const char *s, size_t n, gx_buf *scratch, cand *c)
     size_t m0 = n;
     const char *s0 = trim(s, &m0);
     if (!m0) return false;
+    headings_load();
     bool checked = s0[0] != '#' && s0[0] != '*';
-    if (checked && !start_ok(s0, m0)) return false;
+    int32_t cp0 = 0;
+    int k0 = 0;
+    uint32_t mask = 0;        /* the styles that may match */
+    if (checked) {
+        k0 = first_char(s0, m0, &cp0);
+        if (!(mask = pset_mask(&HS, s0, m0, k0, cp0))) return false;
+    }
     const char *t = s0;
     size_t tn = m0;
     if (t[0] == '#') {          /* as clean() does */
@@ -1245,12 +1341,14 @@ static bool heading_cand(const char *s, size_t n, gx_buf *scratch, cand *c)
     c->clean = t;
     c->clen = tn;
     if (!tn) return false;
-    if ((t != s0 || !checked) && !start_ok(t, tn)) return false;
-    int32_t cp0;
-    int k0 = first_char(t, tn, &cp0);
+    if (t != s0 || !checked) {
+        k0 = first_char(t, tn, &cp0);
+        if (!(mask = pset_mask(&HS, t, tn, k0, cp0))) return false;
+    }
     for (int i = 0; i < R.nhs; i++) {
         hstyle *h = &R.hs[i];
-        int rc = spat_match_at(&h->re, t, tn, k0, cp0);
+        if (i < 32 && !(mask >> i & 1)) continue;
+        int rc = pset_match(&HS, i, t, tn, k0, cp0);
         if (rc <= 0) continue;
         if (h->g_num == -2) {
             h->g_num = h->re.lmode == L_REGEX ? group_no(&h->re, "num") : -1;
@@ -1763,6 +1861,21 @@ static long h1_num(gx_seg_doc *d, size_t k, gx_buf *scratch)
 {
     int rank;
     long num;
+    gx_seg_line *l = &d->lines[k];
+    if (l->hc == 0) {
+        /* not worked out yet (a table row, mostly): when no style of rank 1
+           or 2 can begin with its first character, whatever style matches
+           first, the answer is no */
+        size_t m = l->len;
+        const char *t = trim(d->text.data + l->off, &m);
+        if (!m) return -1;
+        if (t[0] != '#' && t[0] != '*') {
+            headings_load();
+            int32_t cp;
+            int kb = first_char(t, m, &cp);
+            if (!(pset_mask(&HS, t, m, kb, cp) & HS_top)) return -1;
+        }
+    }
     if (!line_is_cand(d, k, scratch, &rank, &num) || rank > 2) return -1;
     return num;
 }
