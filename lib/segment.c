@@ -159,9 +159,13 @@ static void set_rx(spat *r, const char *pat, const char *table, int row)
     size_t a = pat[0] == '^', b = n;
     bool dollar = n > a && pat[n - 1] == '$';
     if (dollar) b--;
+    static const unsigned char META[256] = {
+        ['\\'] = 1, ['^'] = 1, ['$'] = 1, ['.'] = 1, ['|'] = 1, ['?'] = 1, ['*'] = 1, ['+'] = 1,
+        ['('] = 1, [')'] = 1, ['['] = 1, [']'] = 1, ['{'] = 1, ['}'] = 1,
+    };
     bool lit = b > a;
     for (size_t i = a; i < b && lit; i++)
-        if (strchr("\\^$.|?*+()[]{}", pat[i])) lit = false;
+        if (META[(unsigned char)pat[i]]) lit = false;
     if (lit) {
         r->lit = pat + a;
         r->lit_n = b - a;
@@ -258,7 +262,7 @@ static int fset_has(const fset *f, int32_t cp)
 static int32_t pat_char(const char *p, int *k)
 {
     int32_t cp;
-    *k = gx_utf8_next(p, strlen(p) < 4 ? strlen(p) : 4, &cp);
+    *k = gx_utf8_next(p, strnlen(p, 4), &cp);
     return *k < 1 ? -1 : cp;
 }
 

@@ -898,7 +898,7 @@ int gx_srx_match(gx_srx *r, const char *s, size_t n, unsigned flags)
         for (int k = 0; k < nc; k++) r->caps[k] = SIZE_MAX;
         int v = run(&m, 0, pos);
 #ifdef GX_SRX_TRACE
-        fprintf(stderr, "S %zu\n", pos);
+        fprintf(stderr, "S %zu %ld\n", pos, m.steps);
 #endif
         if (v != 0) {
             if (v > 0) r->caps[0] = pos;
