@@ -1410,13 +1410,17 @@ static bool heading_cand(const char *s, size_t n, gx_buf *scratch, cand *c)
 /* Is line i a heading candidate? Remembered per line, with the rank of its
  * style and its numeral (for the callers that need no more), and the whole
  * candidate when its text is a slice of the line. */
+static const char *LTT(const gx_seg_doc *d, size_t i, size_t *n);
+
 static bool line_is_cand(gx_seg_doc *d, size_t i, gx_buf *scratch, int *rank, long *num)
 {
     gx_seg_line *l = &d->lines[i];
     if (l->hc == 0) {
         cand c;
         const char *s = d->text.data + l->off;
-        bool yes = heading_cand(s, l->len, scratch, &c);
+        size_t tn;
+        const char *t = LTT(d, i, &tn);
+        bool yes = heading_cand(t, tn, scratch, &c);     /* it trims first */
         l->hc = yes ? 2 : 1;
         l->hrank = yes ? (signed char)c.st->rank : 0;
         l->hnum = yes && c.num < 1000000 ? (int)c.num : -1;
@@ -1452,7 +1456,9 @@ static bool line_cand(gx_seg_doc *d, size_t i, gx_buf *scratch, cand *c)
         c->copied = false;
         return true;
     }
-    return heading_cand(d->text.data + l->off, l->len, scratch, c);
+    size_t tn;
+    const char *t = LTT(d, i, &tn);
+    return heading_cand(t, tn, scratch, c);
 }
 
 static const kindrule *classify(const char *title, size_t n, gx_buf *tmp)
@@ -1508,6 +1514,15 @@ static gx_seg_line *add_line(gx_seg_doc *d)
 }
 
 static const char *LT(const gx_seg_doc *d, size_t i) { return d->text.data + d->lines[i].off; }
+
+/* Line i trimmed (as trim() does), from pass 1 on: worked out once, as
+ * many passes ask (an indented paragraph begins with white space). */
+static const char *LTT(const gx_seg_doc *d, size_t i, size_t *n)
+{
+    const gx_seg_line *l = &d->lines[i];
+    *n = l->t_len;
+    return d->text.data + l->off + l->t_off;
+}
 
 /* For split_lines: the length of the UTF-8 character a byte starts, or 0
  * for a byte that needs a look (line and page ends, white space, the leads
@@ -1663,6 +1678,15 @@ static void classify_lines(gx_seg_doc *d)
         gx_seg_line *l = &d->lines[i];
         const char *s = LT(d, i);
         size_t n = l->len;
+        if (l->ws) {
+            size_t m = n;
+            const char *t = trim(s, &m);
+            l->t_off = (uint32_t)(t - s);
+            l->t_len = (uint32_t)m;
+        } else {
+            l->t_off = 0;                /* no white space: nothing to trim */
+            l->t_len = (uint32_t)n;
+        }
         if (l->html_table) { l->cls = C_TAB; continue; }
         if (!l->ws) {
             /* no white space: not blank (unless empty), one field, no gap */
@@ -1695,8 +1719,8 @@ static void classify_lines(gx_seg_doc *d)
             l->cls = C_TAB;
             continue;
         }
-        size_t m = n;
-        const char *t = trim(s, &m);
+        size_t m = l->t_len;
+        const char *t = s + l->t_off;
         if (m >= 2 && t[0] == '|' && t[m - 1] == '|') { l->cls = C_PIPE; continue; }
         int num;
         bool last_num, first_num;
@@ -1800,8 +1824,8 @@ static void find_blocks(gx_seg_doc *d, block **out, int *nout, gx_buf *scratch)
             bool row_follows = nx >= 0 && is_row(d->lines[nx].cls) &&
                                family(d->lines[nx].cls) == fam && !d->lines[nx].html_table;
             if (row_follows && k == last + 1 && (size_t)nx <= k + 2) { last = k++; continue; }
-            size_t tn = n;
-            const char *t = trim(s, &tn);
+            size_t tn;
+            const char *t = LTT(d, k, &tn);
             /* a group row whose empty cells a converter dropped (一、主动公开情况
                without its TABs): it goes on the table's own numbering */
             long v = h1_num(d, k, scratch);
@@ -1892,8 +1916,8 @@ static bool layout_member(const gx_seg_doc *d, size_t k, bool backward, gx_buf *
     if (l->cls != C_TEXT && l->cls != C_SPACEW && !is_strong(l)) return false;
     const char *s = LT(d, k);
     size_t n = l->len;
-    size_t tn = n;
-    const char *t = trim(s, &tn);
+    size_t tn;
+    const char *t = LTT(d, k, &tn);
     if (noise_match(N_LINE, t, tn)) return true;
     if (noise_match(N_CAPTION, t, tn)) return false;
     if (contains(t, tn, "\xE3\x80\x82") || ends_sentence(t, tn)) return false;
@@ -1924,7 +1948,7 @@ static bool header_line(gx_seg_doc *d, size_t k, gx_buf *scratch)
     const gx_seg_line *l = &d->lines[k];
     if (l->cls != C_TEXT) return false;
     size_t n = l->len;
-    const char *t = trim(LT(d, k), &n);
+    const char *t = LTT(d, k, &n);
     return !contains(t, n, "\xE3\x80\x82") && !ends_sentence(t, n) &&
            !noise_match(N_CAPTION, t, n) && !line_is_cand(d, k, scratch, NULL, NULL);
 }
@@ -1967,7 +1991,7 @@ static bool separator_row(const gx_seg_doc *d, size_t k)
 {
     if (d->lines[k].cls == C_BLANK) return false;
     size_t n = d->lines[k].len;
-    const char *t = trim(LT(d, k), &n);
+    const char *t = LTT(d, k, &n);
     return n && noise_match(N_SEPARATOR, t, n);
 }
 
@@ -2137,7 +2161,7 @@ static void mark_tables(gx_seg_doc *d, gx_buf *scratch)
             gx_seg_line *l = &d->lines[j];
             if (l->cls != C_TEXT || l->role != ROLE_TEXT) continue;
             size_t n = l->len;
-            const char *s = trim(LT(d, j), &n);
+            const char *s = LTT(d, j, &n);
             if (!nchars_over(s, n, 20) && !ends_sentence(s, n)) l->role = ROLE_NOISE;
         }
     }
@@ -2155,7 +2179,7 @@ static void mark_noise_lines(gx_seg_doc *d, gx_buf *scratch)
         gx_seg_line *l = &d->lines[i];
         if (!plain_text(l)) continue;
         size_t n = l->len;
-        const char *s = trim(LT(d, i), &n);
+        const char *s = LTT(d, i, &n);
         if (noise_match(N_LINE, s, n)) l->role = ROLE_NOISE;
     }
     /* attachment lists: clusters of short lines with two or more file names */
@@ -2167,7 +2191,7 @@ static void mark_noise_lines(gx_seg_doc *d, gx_buf *scratch)
             if (l->cls == C_BLANK && l->role == ROLE_BLANK) { j++; continue; }
             if (!plain_text(l)) break;
             size_t n = l->len;
-            const char *s = trim(LT(d, j), &n);
+            const char *s = LTT(d, j, &n);
             if (nchars_over(s, n, 40) || ends_sentence(s, n) || line_is_cand(d, j, scratch, NULL, NULL)) break;
             members++;
             if (noise_match(N_ATTACH, s, n)) hits++;
@@ -2193,7 +2217,7 @@ static void mark_title(gx_seg_doc *d, gx_buf *scratch)
         if (l->cls == C_BLANK) continue;
         if (!plain_text(l)) break;
         size_t n = l->len;
-        const char *s = trim(LT(d, i), &n);
+        const char *s = LTT(d, i, &n);
         int rank;
         if (line_is_cand(d, i, scratch, &rank, NULL) && rank > 0) break;
         clean(s, n, scratch);
@@ -2265,12 +2289,12 @@ static long open_before(const gx_seg_doc *d, size_t f, int within)
         bool final = k + 1 >= d->nlines || d->lines[k + 1].cls == C_BLANK || d->from == GX_FROM_HTML;
         if (final && (l->role == ROLE_TEXT || l->role == ROLE_HEADING)) {
             size_t n = l->len;
-            const char *s = trim(LT(d, k), &n);
+            const char *s = LTT(d, k, &n);
             /* widths capped at the threshold: the sum reaches it all the same */
             size_t w = dwidth_cap(s, n, 60);
             for (size_t j = k; j-- > 0 && d->lines[j].cls != C_BLANK && d->from != GX_FROM_HTML && w < 60;) {
                 size_t m = d->lines[j].len;
-                const char *t = trim(LT(d, j), &m);
+                const char *t = LTT(d, j, &m);
                 w += dwidth_cap(t, m, 60);
             }
             if (w >= 60 && !ends_sentence(s, n)) return (long)k;
@@ -2290,7 +2314,9 @@ static bool same_title(const gx_seg_doc *d, int k, const char *t, size_t tn, gx_
     gx_norm_match(t, tn, &b);
     cand c;
     bool same = false;
-    if (heading_cand(LT(d, (size_t)k), d->lines[k].len, tmp, &c)) {
+    size_t kn;
+    const char *kt = LTT(d, (size_t)k, &kn);
+    if (heading_cand(kt, kn, tmp, &c)) {
         gx_norm_match(c.title, c.tlen, &a);
         size_t m = a.len < b.len ? a.len : b.len;
         same = m >= 2 && memcmp(a.data, b.data, m) == 0;
@@ -2481,7 +2507,7 @@ static void mark_paras(gx_seg_doc *d)
     for (size_t i = 0; i < d->nlines; i++) {
         gx_seg_line *l = &d->lines[i];
         size_t n = l->len;
-        const char *s = trim(LT(d, i), &n);
+        const char *s = LTT(d, i, &n);
         if (h + 1 < d->nheads && d->heads[h + 1].line == (int)i) h++;
         l->heading = h;
         if (l->table) {

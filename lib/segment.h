@@ -42,6 +42,7 @@ typedef struct gx_seg_line {
        (0 = not kept) */
     unsigned char hstyle, hrunin;
     uint32_t tl_off, tl_len, cl_off, cl_len;
+    uint32_t t_off, t_len;  /* the line trimmed (set in pass 1) */
 } gx_seg_line;
 
 typedef struct gx_seg_head {
