@@ -820,7 +820,9 @@ static void headings_load(void)
     gx_table_load(&R.th, "headings.tsv", NULL);
     int cr = col(&R.th, "rank"), cs = col(&R.th, "style"), cm = col(&R.th, "max_chars"),
         cp = col(&R.th, "pattern");
-    R.hs = gx_xcalloc((size_t)R.th.nrows + 1, sizeof *R.hs);
+    /* not cleared: every field of an entry in use is set below (set_rx
+       clears its pattern), and clearing costs a store per byte */
+    R.hs = gx_xmalloc(((size_t)R.th.nrows + 1) * sizeof *R.hs);
     for (int i = 0; i < R.th.nrows; i++) {
         char **row = R.th.rows[i];
         int rank = atoi(row[cr]);
@@ -867,7 +869,7 @@ static void kinds_load(void)
     R.k_loaded = true;
     gx_table_load(&R.ts, "sections.tsv", NULL);
     int ck = col(&R.ts, "kind"), cq = col(&R.ts, "pattern"), cu = col(&R.ts, "rule");
-    R.ks = gx_xcalloc((size_t)R.ts.nrows + 1, sizeof *R.ks);
+    R.ks = gx_xmalloc(((size_t)R.ts.nrows + 1) * sizeof *R.ks);   /* set below */
     for (int i = 0; i < R.ts.nrows; i++) {
         char **row = R.ts.rows[i];
         kindrule *k = &R.ks[R.nks++];
@@ -885,7 +887,7 @@ static void noise_load(void)
     R.n_loaded = true;
     gx_table_load(&R.tn, "segment_noise.tsv", NULL);
     int cn = col(&R.tn, "scope"), cnp = col(&R.tn, "pattern");
-    R.ns = gx_xcalloc((size_t)R.tn.nrows + 1, sizeof *R.ns);
+    R.ns = gx_xmalloc(((size_t)R.tn.nrows + 1) * sizeof *R.ns);   /* set below */
     for (int i = 0; i < R.tn.nrows; i++) {
         char **row = R.tn.rows[i];
         const char *s = row[cn];
