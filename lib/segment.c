@@ -1564,7 +1564,7 @@ static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
     bytes_init();
     const unsigned char *step = validate ? split_vstep : split_step;
     gx_buf_reset(&d->text);
-    gx_buf_reserve(&d->text, n + 1);
+    gx_buf_reserve(&d->text, n + RX_PAD + 1);   /* with the padding: no copy at the end */
     d->has_nl = false;
     int page = 1;
     size_t i = 0;
