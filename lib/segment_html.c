@@ -5,6 +5,7 @@
 #include "text.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -196,6 +197,17 @@ static size_t add_text(gx_buf *b, const char *s, size_t i, size_t n)
     gx_buf_reserve(b, n - i);
     char *d = b->data, *o = d + b->len;
     for (; i < n; i++) {
+        /* eight bytes with none at or below ' ' (no white space; CJK bytes
+           are >= 0x80) go as they are */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if ((w - 0x2121212121212121ULL) & ~w & 0x8080808080808080ULL) break;
+            memcpy(o, &w, 8);
+            o += 8;
+            i += 8;
+        }
+        if (i >= n) break;
         char c = s[i];
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
             if (o > d && o[-1] != ' ') *o++ = ' ';
@@ -376,6 +388,17 @@ static unsigned char *layout_tables(const char *s, size_t n, size_t *count)
             size_t e = lt ? (size_t)(lt - s) : n;
             if (sp > 0 && sp <= MAXD && !flag[idx[sp - 1]]) {
                 for (; i < e; i++) {
+                    /* eight bytes with no white space (none at or below
+                       ' '): eight more (only passing 600 matters) */
+                    while (i + 8 <= e) {
+                        uint64_t w;
+                        memcpy(&w, s + i, 8);
+                        if ((w - 0x2121212121212121ULL) & ~w & 0x8080808080808080ULL) break;
+                        text[sp - 1] += 8;
+                        i += 8;
+                    }
+                    if (text[sp - 1] > 600) { flag[idx[sp - 1]] = 1; break; }
+                    if (i >= e) break;
                     unsigned char c = (unsigned char)s[i];
                     if (c == ' ' || (c >= '\t' && c <= '\r')) continue;   /* isspace, C locale */
                     if (++text[sp - 1] > 600) { flag[idx[sp - 1]] = 1; break; }
