@@ -1550,6 +1550,12 @@ static void bytes_init(void)
 
 enum { SPLIT_ERROR = 0, SPLIT_OK = 1, SPLIT_RETRY = -1 };
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SPLIT_WORDS 1
+#else
+#define SPLIT_WORDS 0
+#endif
+
 /* Split decoded text into lines: LF, CRLF and CR end lines; a form feed
  * starts a new page (the FF itself is not kept); zero-width characters are
  * dropped. html_tables (may be NULL) gives the HTML table of each line.
@@ -1586,6 +1592,17 @@ static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
             unsigned k;
             if (validate) {
                 const unsigned char *u = (const unsigned char *)s;
+                /* two CJK characters at a time (leads that step 3, four
+                   continuation bytes) while eight bytes are there (the
+                   byte order of the word: little-endian) */
+                while (SPLIT_WORDS && i + 8 <= n) {
+                    uint64_t w;
+                    memcpy(&w, u + i, 8);
+                    if (step[(unsigned char)w] != 3 || step[(unsigned char)(w >> 24)] != 3 ||
+                        (w & 0x0000C0C000C0C000ULL) != 0x0000808000808000ULL)
+                        break;
+                    i += 6;
+                }
                 while ((k = step[u[i]]) != 0) {
                     if (k == 3) {              /* most: a CJK character */
                         uint16_t v;
