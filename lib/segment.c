@@ -191,14 +191,18 @@ static void set_rx(spat *r, const char *pat, const char *table, int row)
     gx_rx_set(&r->re, p, 0, table, row);
 }
 
+/* Does s hold w (k > 0 bytes)? memchr looks for the LAST byte of w: in
+ * Chinese text the lead bytes of characters (E4-E9) are everywhere, their
+ * last bytes spread over 64 values. */
 static bool has_sub(const char *s, size_t n, const char *w, size_t k)
 {
     if (k > n) return false;
-    const char *e = s + n - k;
-    for (const char *p = s; p <= e; p++) {
-        p = memchr(p, w[0], (size_t)(e - p) + 1);
+    const char *e = s + n;
+    char z = w[k - 1];
+    for (const char *p = s + k - 1; p < e; p++) {
+        p = memchr(p, z, (size_t)(e - p));
         if (!p) return false;
-        if (memcmp(p, w, k) == 0) return true;
+        if (memcmp(p - (k - 1), w, k - 1) == 0) return true;
     }
     return false;
 }
