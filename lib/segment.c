@@ -1588,8 +1588,16 @@ static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
         l->page = page;
         int later_pages = 0;
         bool ws = false, tab = false, esc = false;
+        /* white space between two characters that are not (inner): without
+           it the trimmed line is one field (classify_lines). text: a
+           character that is not white space was seen; gap: white space
+           after it. NBSP and U+1680/180E are told from other characters
+           with the same lead byte by classify_lines, not here: they count
+           as both. */
+        bool text = false, gap = false, inner = false;
         size_t span = i;          /* start of the bytes not yet copied */
         while (i < n) {
+            size_t i0 = i;
             /* a character at a time up to a byte that ends the line, starts
                a page or a dropped character, or may start white space
                (which the line classes look for) */
@@ -1621,11 +1629,16 @@ static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
             } else {
                 while ((k = step[(unsigned char)s[i]]) != 0 && (i += k) < n) {}
             }
+            if (i > i0) {               /* characters that are not white space */
+                text = true;
+                inner |= gap;
+            }
             if (i >= n) { i = n; break; }
             unsigned char c = (unsigned char)s[i];
             if (c == '\n' || c == '\r') break;
             if (c == ' ') {             /* a run of spaces (page layout): at once */
                 ws = true;
+                gap |= text;
                 do i++; while (i < n && s[i] == ' ');
                 continue;
             }
@@ -1645,25 +1658,37 @@ static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
                 return SPLIT_RETRY;
             }
             size_t drop = 0;
+            int sp = 0;                 /* 1 white space, 2 maybe, 0 neither */
             if (c == '\f') drop = 1, later_pages++;
-            else if (c == ' ') ws = true;
-            else if (c == '\v') ws = d->has_nl = true;
-            else if (c == '\t') ws = tab = esc = true;
+            else if (c == ' ') ws = true, sp = 1;
+            else if (c == '\v') ws = d->has_nl = true, sp = 1;
+            else if (c == '\t') ws = tab = esc = true, sp = 1;
             else if (c == '\\') esc = true;
             else if (c == 0xC2 || c == 0xE1) {               /* maybe NBSP, U+1680, U+180E */
                 ws = true;
+                sp = 2;
                 if (c == 0xC2 && i + 1 < n && u[1] == 0x85) d->has_nl = true;
             }
-            else if (c == 0xE3) { if (i + 2 < n && u[1] == 0x80 && u[2] == 0x80) ws = true; }
+            else if (c == 0xE3) { if (i + 2 < n && u[1] == 0x80 && u[2] == 0x80) ws = true, sp = 1; }
             else if (c == 0xE2 && i + 2 < n) {
                 if ((u[1] == 0x80 && (u[2] == 0x8B || u[2] == 0x8C || u[2] == 0x8D)) ||
                     (u[1] == 0x81 && u[2] == 0xA0)) drop = 3;
                 else if ((u[1] == 0x80 && (u[2] <= 0x8A || u[2] == 0xA8 || u[2] == 0xA9 || u[2] == 0xAF)) ||
                          (u[1] == 0x81 && u[2] == 0x9F)) {
                     ws = true;
+                    sp = 1;
                     if (u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9)) d->has_nl = true;
                 }
             } else if (c == 0xEF && i + 2 < n && u[1] == 0xBB && u[2] == 0xBF) drop = 3;
+            if (!drop) {
+                if (sp == 1) {
+                    gap |= text;
+                } else {
+                    if (sp == 2 && text) gap = true;
+                    text = true;
+                    inner |= gap;
+                }
+            }
             if (drop) {
                 gx_buf_add(&d->text, s + span, i - span);
                 i += drop;
@@ -1679,6 +1704,7 @@ static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
         l->ws = ws;
         l->tab = tab;
         l->esc = esc;
+        l->inner = inner;
         if (l->len > GX_SEG_MAX_LINE) {
             if (validate) return SPLIT_RETRY;
             gx_error_at(name, (long)d->nlines, "line too long (%zu bytes, limit %u)",
@@ -1745,6 +1771,10 @@ static void classify_lines(gx_seg_doc *d)
         size_t m = l->t_len;
         const char *t = s + l->t_off;
         if (m >= 2 && t[0] == '|' && t[m - 1] == '|') { l->cls = C_PIPE; continue; }
+        /* no white space inside the trimmed line: one field, which ends
+           the tests below as text (a lone field is numeric exactly when
+           is_numeric says so, which C_SPACE2 excludes) */
+        if (!l->inner) { l->cls = C_TEXT; continue; }
         int num;
         bool last_num, first_num;
         int nf = space_fields(s, n, &num, &last_num, &first_num);
