@@ -234,8 +234,8 @@ static inline int first_char(const char *s, size_t n, int32_t *cp)
 typedef struct fset {
     int32_t lo[FSET_MAX], hi[FSET_MAX];   /* ranges of code points */
     int n;
-    bool digit;              /* \d: ASCII digits here; other Nd: not known */
-    bool han;                /* \p{Han}: no ASCII; the rest not known */
+    bool digit;              /* \d (Unicode Nd: segment_rx says which it knows) */
+    bool han;                /* \p{Han} (likewise) */
     bool single;             /* the whole pattern is ^ and one character of
                                 the set: a one-character subject matches
                                 exactly when its character is in it */
@@ -254,11 +254,16 @@ static bool fset_add(fset *f, int32_t lo, int32_t hi)
 static int fset_has(const fset *f, int32_t cp)
 {
     for (int i = 0; i < f->n; i++) if (cp >= f->lo[i] && cp <= f->hi[i]) return 1;
+    /* \d with (*UCP): all of Unicode Nd; \p{Han}: the Han script. What
+       segment_rx knows of them is enough for most characters. */
     if (f->digit) {
-        if (cp >= '0' && cp <= '9') return 1;
-        if (cp >= 0x80) return -1;     /* \d with (*UCP): all of Unicode Nd */
+        int v = gx_srx_is_digit(cp);
+        if (v) return v;
     }
-    if (f->han && cp >= 0x80) return -1;
+    if (f->han) {
+        int v = gx_srx_is_han(cp);
+        if (v) return v;
+    }
     return 0;
 }
 
