@@ -256,14 +256,8 @@ static int fset_has(const fset *f, int32_t cp)
     for (int i = 0; i < f->n; i++) if (cp >= f->lo[i] && cp <= f->hi[i]) return 1;
     /* \d with (*UCP): all of Unicode Nd; \p{Han}: the Han script. What
        segment_rx knows of them is enough for most characters. */
-    if (f->digit) {
-        int v = gx_srx_is_digit(cp);
-        if (v) return v;
-    }
-    if (f->han) {
-        int v = gx_srx_is_han(cp);
-        if (v) return v;
-    }
+    if (f->digit && gx_srx_digit(cp)) return 1;
+    if (f->han && gx_srx_han(cp)) return 1;
     return 0;
 }
 

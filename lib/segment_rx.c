@@ -11,6 +11,8 @@
 #include "gx.h"
 
 #include <stdint.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,16 +40,65 @@ int gx_srx_is_digit(long c)
     return -1;
 }
 
-/* \p{Han}. Known here: the unified ideographs (yes) and ASCII, Latin, the
- * general punctuation, CJK punctuation other than 々〆〇 〡-〩 〸-〻, kana,
- * the half/full-width forms (no). */
+/* \p{Han}: pcre2 reads it as the Script_Extensions of Han, which take in
+ * much CJK punctuation (、。〈〉〔〕 …) and the half-width 。「」、・. Known
+ * here: the unified ideographs (yes); below U+2E80, U+3000, the kana, the
+ * full-width forms U+FF00-FF60 and the half-width ones after U+FF65 (no). */
 int gx_srx_is_han(long c)
 {
     if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF)) return 1;
-    if (c < 0x2E80 || (c >= 0x3000 && c <= 0x3004) || (c >= 0x3008 && c <= 0x3020) ||
-        (c >= 0x302A && c <= 0x3037) || (c >= 0x303C && c <= 0x31FF) || (c >= 0xFF00 && c <= 0xFFEF))
+    if (c < 0x2E80 || c == 0x3000 || (c >= 0x3040 && c <= 0x30FA) || (c >= 0xFF00 && c <= 0xFF60) ||
+        (c >= 0xFF66 && c <= 0xFFEF))
         return 0;
     return -1;
+}
+
+/* The other code points: pcre2 is asked, once per code point (a small
+ * cache), with a one-character pattern compiled on first need. Exact
+ * whatever the Unicode tables of the pcre2 at hand. */
+static int ask_pcre2(int which, long c)
+{
+    enum { NC = 256 };
+    static pcre2_code *re[2];
+    static pcre2_match_data *md;
+    static long key[2][NC];
+    static signed char val[2][NC];
+    size_t slot = (size_t)c % NC;
+    if (key[which][slot] == c + 1) return val[which][slot];
+    if (!re[which]) {
+        int err;
+        PCRE2_SIZE off;
+        re[which] = pcre2_compile((PCRE2_SPTR)(which ? "^\\p{Han}$" : "^\\d$"), PCRE2_ZERO_TERMINATED,
+                                  PCRE2_UTF | PCRE2_UCP, &err, &off, NULL);
+        if (!re[which]) gx_die(GX_EXIT_ERROR, "segment_rx: cannot compile a property test");
+    }
+    if (!md) md = pcre2_match_data_create(2, NULL);
+    char b[4];
+    size_t k;
+    if (c < 0x800) { b[0] = (char)(0xC0 | c >> 6); b[1] = (char)(0x80 | (c & 0x3F)); k = 2; }
+    else if (c < 0x10000) {
+        b[0] = (char)(0xE0 | c >> 12); b[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        b[2] = (char)(0x80 | (c & 0x3F)); k = 3;
+    } else {
+        b[0] = (char)(0xF0 | c >> 18); b[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+        b[2] = (char)(0x80 | ((c >> 6) & 0x3F)); b[3] = (char)(0x80 | (c & 0x3F)); k = 4;
+    }
+    int v = pcre2_match(re[which], (PCRE2_SPTR)b, k, 0, 0, md, NULL) > 0;
+    key[which][slot] = c + 1;
+    val[which][slot] = (signed char)v;
+    return v;
+}
+
+int gx_srx_digit(long c)
+{
+    int v = gx_srx_is_digit(c);
+    return v >= 0 ? v : ask_pcre2(0, c);
+}
+
+int gx_srx_han(long c)
+{
+    int v = gx_srx_is_han(c);
+    return v >= 0 ? v : ask_pcre2(1, c);
 }
 
 /* ---- the program ------------------------------------------------------ */
@@ -718,23 +769,15 @@ static int class_has_slow(const gx_srx *r, const cls *c, int32_t cp)
     const int32_t *lo = r->lo + c->r0, *hi = r->hi + c->r0;
     for (int j = 0; j < c->n; j++) if (cp >= lo[j] && cp <= hi[j]) { v = 1; break; }
     if (!v && c->props) {
-        int u = 0;             /* some property answer not known */
         if (c->props & (CL_DIGIT | CL_NDIGIT)) {
-            int d = gx_srx_is_digit(cp);
-            if (d < 0) u = 1;
-            else if ((c->props & CL_DIGIT) && d) v = 1;
-            else if ((c->props & CL_NDIGIT) && !d) v = 1;
+            int d = gx_srx_digit(cp);
+            if (((c->props & CL_DIGIT) && d) || ((c->props & CL_NDIGIT) && !d)) v = 1;
         }
         if (!v && (c->props & (CL_SPACE | CL_NSPACE))) {
             int sp = gx_srx_is_space(cp);
             if (((c->props & CL_SPACE) && sp) || ((c->props & CL_NSPACE) && !sp)) v = 1;
         }
-        if (!v && (c->props & CL_HAN)) {
-            int h = gx_srx_is_han(cp);
-            if (h < 0) u = 1;
-            else if (h) v = 1;
-        }
-        if (!v && u) return -1;
+        if (!v && (c->props & CL_HAN)) v = gx_srx_han(cp);
     }
     return c->neg ? !v : v;
 }

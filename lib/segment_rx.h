@@ -11,10 +11,10 @@
  * and pcre2 matches it as before.
  *
  * Answers are pcre2's: leftmost match, the same backtracking order, the
- * same groups. Where this matcher cannot be sure of pcre2's answer it says
- * so (-1) and the caller asks pcre2: a character whose Unicode property it
- * does not know (\d over digits of other scripts, \p{Han} away from the
- * common CJK blocks), a line-end character under . or $, a match that
+ * same groups; the Unicode properties are pcre2's own (built-in ranges for
+ * the common characters, pcre2 asked once for any other). Where this
+ * matcher cannot be sure of pcre2's answer it says so (-1) and the caller
+ * asks pcre2: a line-end character under . or $, a match that
  * takes too many steps. */
 #ifndef GX_SEGMENT_RX_H
 #define GX_SEGMENT_RX_H
@@ -41,10 +41,15 @@ void gx_srx_group(const gx_srx *r, int g, size_t *a, size_t *b);
 /* Number of the named group, -1 if none. */
 int gx_srx_group_number(const gx_srx *r, const char *name);
 
-/* Class tests, for the tests: 1 yes, 0 no, -1 not known. */
+/* \d, \s and \p{Han} from built-in ranges: 1 yes, 0 no, -1 not known
+ * (\s is always known). */
 int gx_srx_is_digit(long cp);
 int gx_srx_is_space(long cp);
 int gx_srx_is_han(long cp);
+/* The same, always known: pcre2 answers for the code points the ranges
+ * leave open (once per code point). */
+int gx_srx_digit(long cp);
+int gx_srx_han(long cp);
 
 void gx_srx_free(gx_srx *r);
 
