@@ -703,33 +703,6 @@ static int spat_match_rest(spat *r, const char *s, size_t n)
     /* most patterns: the small matcher, unless it cannot tell */
     if (spat_srx(r)) {
         int v = gx_srx_match(r->srx, s, n, doc_nonl ? GX_SRX_NONL : 0);
-#ifdef GX_SRX_TRACE
-        fprintf(stderr, "T %d %s\n", v, r->re.pattern);
-#endif
-#ifdef GX_SRX_VERIFY
-        {
-            int rc = gx_rx_match(&r->re, s, n, 0, RXM);
-            if (v >= 0 && (rc > 0) != (v > 0)) {
-                fprintf(stderr, "SRX MISMATCH %s on [%.*s]: srx %d pcre %d\n", r->re.pattern, (int)n, s, v, rc);
-                abort();
-            }
-            if (v > 0) {
-                int ng = gx_rx_group_number(&r->re, "num"), tg = gx_rx_group_number(&r->re, "title");
-                for (int g = 0; g < 8; g++) {
-                    size_t a1, b1, a2, b2;
-                    gx_srx_group(r->srx, g, &a1, &b1);
-                    gx_rx_group(&r->re, g, &a2, &b2);
-                    if (g > 0 && (a1 != a2 || b1 != b2)) {
-                        fprintf(stderr, "SRX GROUP %d MISMATCH %s on [%.*s]: %zu %zu / %zu %zu\n", g, r->re.pattern, (int)n, s, a1, b1, a2, b2);
-                        abort();
-                    }
-                }
-                if (ng > 0 && ng != gx_srx_group_number(r->srx, "num")) abort();
-                if (tg > 0 && tg != gx_srx_group_number(r->srx, "title")) abort();
-            }
-            if (v < 0) fprintf(stderr, "SRX UNKNOWN %s on [%.*s]\n", r->re.pattern, (int)n, s);
-        }
-#endif
         if (v >= 0) {
             r->srx_last = true;
             return v;

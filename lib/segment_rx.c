@@ -13,7 +13,6 @@
 #include <stdint.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -940,9 +939,6 @@ int gx_srx_match(gx_srx *r, const char *s, size_t n, unsigned flags)
         }
         for (int k = 0; k < nc; k++) r->caps[k] = SIZE_MAX;
         int v = run(&m, 0, pos);
-#ifdef GX_SRX_TRACE
-        fprintf(stderr, "S %zu %ld\n", pos, m.steps);
-#endif
         if (v != 0) {
             if (v > 0) r->caps[0] = pos;
             return v;
