@@ -2669,6 +2669,13 @@ bool gx_seg_load(gx_seg_doc *d, const char *bytes, size_t n, const char *name, i
     return true;
 }
 
+/* strlen(gx_seg_role_name(role)), without the call */
+static size_t role_len(int role)
+{
+    static const unsigned char len[] = { 4, 5, 5, 7, 5, 5 };
+    return role >= 0 && role <= ROLE_NOISE ? len[role] : 4;
+}
+
 const char *gx_seg_role_name(int role)
 {
     static const char *const names[] = { "text", "blank", "title", "heading", "table", "noise" };
@@ -2753,6 +2760,7 @@ void gx_seg_write(const gx_seg_doc *d, const char *docname)
     }
     hoff[nh] = pre.len;
     char row[1024];
+    bool row_named = false;
     char lno[24] = "0";         /* the line number, counted up in decimal */
     size_t lnn = 1;
     for (size_t i = 0; i < d->nlines; i++) {
@@ -2765,7 +2773,7 @@ void gx_seg_write(const gx_seg_doc *d, const char *docname)
         const char *hs = pre.data + hoff[h];
         size_t hn = hoff[h + 1] - hoff[h];
         const char *role = gx_seg_role_name(l->role);
-        size_t rn = strlen(role);
+        size_t rn = role_len(l->role);
         if (!plain_name || dn + hn + rn + 100 > sizeof row) {
             /* an unusual doc name or a very long row head: the general way */
             gx_out_field(docname, dn);
@@ -2784,9 +2792,15 @@ void gx_seg_write(const gx_seg_doc *d, const char *docname)
             gx_outc('\n');
             continue;
         }
-        char *p = row;
-        memcpy(p, docname, dn); p += dn;
-        *p++ = '\t'; memcpy(p, lno, lnn); p += lnn;
+        /* the doc name and its TAB stay at the start of row[] from the
+           first row on */
+        if (!row_named) {
+            memcpy(row, docname, dn);
+            row[dn] = '\t';
+            row_named = true;
+        }
+        char *p = row + dn + 1;
+        for (size_t j = 0; j < lnn; j++) *p++ = lno[j];
         *p++ = '\t'; p += utoa_((unsigned long)l->page, p);
         *p++ = '\t'; p += utoa_((unsigned long)l->para, p);
         *p++ = '\t';

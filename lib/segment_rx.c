@@ -155,7 +155,7 @@ static struct {
     const char *name[MAX_GROUPS + 1];
     int name_len[MAX_GROUPS + 1];
     int n, ncl, nr, ngroups;
-    unsigned char arena[32768];   /* the parse tree */
+    _Alignas(16) unsigned char arena[32768];   /* the parse tree (palloc hands out 16-byte multiples) */
     size_t used;
 } W;
 
