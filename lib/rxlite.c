@@ -40,12 +40,12 @@ typedef struct ins { int op; int32_t a, b, c; } ins;
 typedef struct range { int32_t lo, hi; } range;
 typedef struct cset {
     int      first, n;      /* ranges */
-    bool     neg, space, nspace, digit, ndigit;
+    bool     neg, space, nspace, digit, ndigit, han;
     uint32_t ascii[4];      /* the answer for code points < 128 */
     int32_t  min, max;      /* the ranges lie within [min, max]; sorted by lo */
 } cset;
 
-enum { MAX_GROUPS = 15, MAX_CODE = 2048, MAX_COUNT = 64, MAX_NAME = 32,
+enum { MAX_GROUPS = GX_RXL_GROUPS - 1, MAX_CODE = 2048, MAX_COUNT = 64, MAX_NAME = 32,
        STEP_MAX = 20000, DEPTH_MAX = 600 };
 
 enum { MAX_FIRST = 8 };
@@ -78,12 +78,17 @@ static bool ucp_space(int32_t c)
     }
 }
 
-/* \d under PCRE2_UCP is \p{Nd}: 1 yes, 0 no, -1 not known here. Known:
- * the full-width digits, and the blocks without any decimal digit in
- * Unicode 15 (Latin to Arabic, general punctuation to CJK and Yi, Hangul,
- * CJK compatibility and the half/full-width forms). ASCII is answered by
- * the sets' bitmaps. */
-static int ucp_digit(int32_t c)
+/* \d under PCRE2_UCP is \p{Nd}; \p{Han} is the Han script. Known here
+ * without pcre2: for \d, the full-width digits and the blocks without any
+ * decimal digit (Latin to Arabic, general punctuation to CJK and Yi,
+ * Hangul, CJK compatibility and the half/full-width forms); for \p{Han},
+ * the common unified ideographs (yes) and everything below U+2E80 (no);
+ * pcre2 reads \p{Han} by script extensions, so CJK punctuation is Han
+ * there and is asked, as is anything else. Any other
+ * code point is put to pcre2 once (a one-character pattern) and the
+ * answer kept, so the answers are pcre2's whatever its Unicode version.
+ * ASCII is answered by the sets' bitmaps. */
+static int known_digit(int32_t c)
 {
     if (c >= 0xFF10 && c <= 0xFF19) return 1;
     if (c < 0x660 || (c >= 0x2000 && c <= 0xA61F) || (c >= 0xAC00 && c <= 0xD7FF) ||
@@ -92,9 +97,48 @@ static int ucp_digit(int32_t c)
     return -1;
 }
 
-/* Set by a set test that met a character it cannot answer for: the match
- * in progress then says -1 (the callers are single-threaded). */
-static bool rxl_unknown;
+static int known_han(int32_t c)
+{
+    if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF)) return 1;
+    if (c < 0x2E80) return 0;
+    return -1;   /* pcre2 takes script extensions: 、 。 「 are Han there */
+}
+
+static bool ask_pcre2(int which, int32_t c)
+{
+    enum { NC = 256 };
+    static gx_rx re[2] = {GX_RX_INIT("(*UCP)^\\d$", GX_RX_NOJIT), GX_RX_INIT("(*UCP)^\\p{Han}$", GX_RX_NOJIT)};
+    static int32_t key[2][NC];
+    static bool val[2][NC];
+    size_t slot = (size_t)c % NC;
+    if (key[which][slot] == c + 1) return val[which][slot];
+    char b[4];
+    size_t k;
+    if (c < 0x800) { b[0] = (char)(0xC0 | c >> 6); b[1] = (char)(0x80 | (c & 0x3F)); k = 2; }
+    else if (c < 0x10000) {
+        b[0] = (char)(0xE0 | c >> 12); b[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        b[2] = (char)(0x80 | (c & 0x3F)); k = 3;
+    } else {
+        b[0] = (char)(0xF0 | c >> 18); b[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+        b[2] = (char)(0x80 | ((c >> 6) & 0x3F)); b[3] = (char)(0x80 | (c & 0x3F)); k = 4;
+    }
+    bool v = gx_rx_match(&re[which], b, k, 0, GX_RX_VALID) > 0;
+    key[which][slot] = c + 1;
+    val[which][slot] = v;
+    return v;
+}
+
+bool gx_rxl_digit(int32_t c)
+{
+    int v = known_digit(c);
+    return v >= 0 ? v : ask_pcre2(0, c);
+}
+
+bool gx_rxl_han(int32_t c)
+{
+    int v = known_han(c);
+    return v >= 0 ? v : ask_pcre2(1, c);
+}
 
 /* . $ \Z take LF as the newline, pcre2's default; a pcre2 built with
  * another default gets those patterns (gx_rxl_new refuses them). */
@@ -171,7 +215,7 @@ static bool is_alnum(int c)
 }
 
 /* An escape after the backslash: a character (>= 0), or -2 for \s, -3
- * for \S, -4 for \d, -5 for \D; bad for anything else. */
+ * for \S, -4 for \d, -5 for \D, -6 for \p{Han}; bad for anything else. */
 static int32_t escape_char(parser *ps)
 {
     if (ps->p >= ps->e) { ps->bad = true; return 0; }
@@ -189,6 +233,10 @@ static int32_t escape_char(parser *ps)
     case 'S': return -3;
     case 'd': return -4;
     case 'D': return -5;
+    case 'p':
+        if (ps->e - ps->p >= 5 && memcmp(ps->p, "{Han}", 5) == 0) { ps->p += 5; return -6; }
+        ps->bad = true;
+        return 0;
     default: ps->bad = true; return 0;
     }
 }
@@ -231,11 +279,10 @@ static bool set_slow(const gx_rxl *P, const cset *c, int32_t cp)
     if (!in && c->space) in = ucp_space(cp);
     if (!in && c->nspace) in = !ucp_space(cp);
     if (!in && (c->digit || c->ndigit)) {
-        int d = ucp_digit(cp);
-        if (d < 0) rxl_unknown = true;
-        else in = c->digit ? d : !d;
-        if (!in && c->digit && c->ndigit) in = true;   /* [\d\D]: anything */
+        bool d = gx_rxl_digit(cp);
+        in = (c->digit && d) || (c->ndigit && !d);
     }
+    if (!in && c->han) in = gx_rxl_han(cp);
     return in != c->neg;
 }
 
@@ -287,13 +334,14 @@ static bool posix_like(const char *p, const char *e)
     return false;
 }
 
-/* \s \S \d \D (escape_char's -2 .. -5) into set c. */
+/* \s \S \d \D \p{Han} (escape_char's -2 .. -6) into set c. */
 static void class_escape(cset *c, int32_t e)
 {
     if (e == -2) c->space = true;
     else if (e == -3) c->nspace = true;
     else if (e == -4) c->digit = true;
-    else c->ndigit = true;
+    else if (e == -5) c->ndigit = true;
+    else c->han = true;
 }
 
 /* [ has been read. */
@@ -764,7 +812,7 @@ gx_rxl *gx_rxl_new(const char *pat, size_t len, bool whole)
         if (P->first[k].ch) { first_add(&P->ff, P->first[k].v, P->first[k].v); continue; }
         const cset *c = &P->sets[P->first[k].v];
         for (int w = 0; w < 4; w++) P->ff.ascii[w] |= c->ascii[w];
-        if (c->neg || c->nspace || c->digit || c->ndigit) { P->ff.nonascii = true; continue; }
+        if (c->neg || c->nspace || c->digit || c->ndigit || c->han) { P->ff.nonascii = true; continue; }
         for (int i = 0; i < c->n; i++) first_add(&P->ff, P->rng[c->first + i].lo, P->rng[c->first + i].hi);
         if (c->space)
             for (size_t i = 0; i < sizeof uspace / sizeof *uspace; i++) first_add(&P->ff, uspace[i][0], uspace[i][1]);
@@ -967,12 +1015,9 @@ int gx_rxl_match(const gx_rxl *P, const char *s, size_t n, size_t *caps, int nca
     m.depth = 0;
     m.abort = false;
     if (!gx_rxl_may_match(P, s, n)) return 0;
-    rxl_unknown = false;
     for (size_t start = 0;;) {
         for (int i = 0; i < m.ncaps; i++) local[i] = GX_RX_UNSET;
-        bool hit = run(&m, 0, start);
-        if (rxl_unknown) return -1;
-        if (hit) {
+        if (run(&m, 0, start)) {
             local[0] = start;
             local[1] = m.end;
             for (int i = 0; i < ncaps; i++) caps[i] = i < m.ncaps ? local[i] : GX_RX_UNSET;

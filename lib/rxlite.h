@@ -13,20 +13,20 @@
  * same groups.
  *
  * Taken: literal characters, \ before a non-alphanumeric ASCII character,
- * \t \n \r \f \e \a, . (any character but LF), \s \S \d \D (their PCRE2_UCP
- * meaning), classes [...] of characters, ranges, \s \S \d \D inside them,
+ * \t \n \r \f \e \a, . (any character but LF), \s \S \d \D \p{Han} (their
+ * PCRE2_UCP meaning: a code point whose \d or \p{Han} is not known here
+ * is put to pcre2 once), classes [...] of characters, ranges, those
+ * escapes inside them,
  * groups (...) (?:...) (?<name>...), lookahead (?=...) (?!...),
  * alternation, the quantifiers ? * + {n} {n,} {n,m} and their lazy forms,
- * ^ \A $ \Z \z. Anything else (\w, \b, \p, POSIX classes, back references,
+ * ^ \A $ \Z \z. Anything else (\w, \b, other \p, POSIX classes, back references,
  * options, verbs, lookbehind, possessive quantifiers, a repeated group that
  * can match nothing, ...) makes gx_rxl_new return NULL: the caller uses
  * pcre2 (gx_rx) for that pattern, which also reports a bad pattern.
  *
- * gx_rxl_match returns -1, "ask pcre2", when the answer is not certain:
- * a match needing more steps than a small budget, or a character whose
- * \d property is not known here (decimal digits of scripts other than
- * ASCII and the full-width forms). Subjects must be valid UTF-8 (the
- * callers check it once per subject). Not thread-safe. */
+ * gx_rxl_match returns -1, "ask pcre2", for a match needing more steps
+ * than a small budget. Subjects must be valid UTF-8 (the callers check it
+ * once per subject). Not thread-safe. */
 #ifndef GX_RXLITE_H
 #define GX_RXLITE_H
 
@@ -36,6 +36,9 @@
 
 typedef struct gx_rxl gx_rxl;
 
+/* Groups a pattern may have, group 0 (the match) included. */
+enum { GX_RXL_GROUPS = 16 };
+
 /* The program for pat[0..len) (no leading (*UCP)-style verbs), or NULL
  * when the pattern is outside the subset. whole: the pattern must match
  * all of the subject. */
@@ -43,7 +46,7 @@ gx_rxl *gx_rxl_new(const char *pat, size_t len, bool whole);
 
 /* Match at or after offset 0 of a valid UTF-8 subject: 1 on a match
  * (caps[0..ncaps) the group offsets, pairs, group 0 the match, GX_RX_UNSET
- * for a group that took no part), 0 on none, -1 not known (ask pcre2). */
+ * for a group that took no part), 0 on none, -1 too many steps (ask pcre2). */
 int gx_rxl_match(const gx_rxl *p, const char *s, size_t n, size_t *caps, int ncaps);
 
 /* The number of the named group, -1 when there is none. */
@@ -67,6 +70,10 @@ typedef struct gx_rxl_first {
 void gx_rxl_first_init(gx_rxl_first *f);
 void gx_rxl_first_union(gx_rxl_first *acc, const gx_rxl *p);   /* p NULL: anything */
 bool gx_rxl_first_may(const gx_rxl_first *f, const char *s, size_t n);
+
+/* \d and \p{Han} of code point c, as pcre2 (PCRE2_UCP) answers. */
+bool gx_rxl_digit(int32_t c);
+bool gx_rxl_han(int32_t c);
 
 void gx_rxl_free(gx_rxl *p);
 

@@ -19,7 +19,7 @@
 #include "text.h"
 
 #include "rx.h"
-#include "segment_rx.h"
+#include "rxlite.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -59,10 +59,6 @@ static int family(int c)
  * or of a padded scratch buffer). */
 #define RXM (GX_RX_VALID | GX_RX_PADDED)
 
-/* No subject of the document being read holds a line end (gx_seg_load
- * sets it from what split_lines saw). */
-static bool doc_nonl;
-
 /* A table pattern. Two cheap paths keep pcre2 away from most lines:
  *   - a pattern without regex syntax (apart from a leading ^ and a trailing
  *     $) is a literal: compared with memcmp, never compiled (most section
@@ -86,10 +82,11 @@ typedef struct spat {
                                 not known) */
     bool first_done;
     struct cpmemo *memo;     /* first characters seen, and the answer */
-    gx_srx *srx;             /* the pattern for segment_rx.h, NULL if it is
+    gx_rxl *rxl;             /* the pattern for rxlite.h, NULL if it is
                                 outside that subset (pcre2 matches it) */
-    bool srx_done;           /* srx was tried */
-    bool srx_last;           /* the last match was answered by srx */
+    bool rxl_done;           /* rxl was tried */
+    bool rxl_last;           /* the last match was answered by rxl */
+    size_t caps[2 * GX_RXL_GROUPS];   /* its groups */
 } spat;
 
 /* A direct-mapped cache of answers per code point (a collision only costs
@@ -234,7 +231,7 @@ static inline int first_char(const char *s, size_t n, int32_t *cp)
 typedef struct fset {
     int32_t lo[FSET_MAX], hi[FSET_MAX];   /* ranges of code points */
     int n;
-    bool digit;              /* \d (Unicode Nd: segment_rx says which it knows) */
+    bool digit;              /* \d (Unicode Nd: gx_rxl_digit) */
     bool han;                /* \p{Han} (likewise) */
     bool single;             /* the whole pattern is ^ and one character of
                                 the set: a one-character subject matches
@@ -255,9 +252,9 @@ static int fset_has(const fset *f, int32_t cp)
 {
     for (int i = 0; i < f->n; i++) if (cp >= f->lo[i] && cp <= f->hi[i]) return 1;
     /* \d with (*UCP): all of Unicode Nd; \p{Han}: the Han script. What
-       segment_rx knows of them is enough for most characters. */
-    if (f->digit && gx_srx_digit(cp)) return 1;
-    if (f->han && gx_srx_han(cp)) return 1;
+       gx_rxl_digit and gx_rxl_han answer as pcre2. */
+    if (f->digit && gx_rxl_digit(cp)) return 1;
+    if (f->han && gx_rxl_han(cp)) return 1;
     return 0;
 }
 
@@ -483,16 +480,16 @@ static int first_known(spat *r, int32_t cp)
     return r->first ? fset_has(r->first, cp) : -1;
 }
 
-/* The segment_rx.h program of regex r (compiled on first need), or NULL
+/* The rxlite.h program of regex r (compiled on first need), or NULL
  * when pcre2 must match it. The pattern text follows the "(*UCP)" that
  * set_rx put before it. */
-static gx_srx *spat_srx(spat *r)
+static gx_rxl *spat_rxl(spat *r)
 {
-    if (!r->srx_done) {
-        r->srx_done = true;
-        r->srx = gx_srx_compile(r->re.pattern + 6);
+    if (!r->rxl_done) {
+        r->rxl_done = true;
+        r->rxl = gx_rxl_new(r->re.pattern + 6, strlen(r->re.pattern + 6), false);
     }
-    return r->srx;
+    return r->rxl;
 }
 
 /* first_ok with the first character of s given: k bytes, code point cp. */
@@ -508,7 +505,7 @@ static bool first_ok(spat *r, const char *s, int k, int32_t cp)
         v = first_known(r, cp);
         if (v >= 0) memo_put(r->memo, cp, v);
     }
-    if (v < 0 && spat_srx(r)) return true;   /* matching is cheap: no filter */
+    if (v < 0 && spat_rxl(r)) return true;   /* matching is cheap: no filter */
     if (v < 0) {
         char err[300];
         if (!gx_rx_compile(&r->re, err, sizeof err))
@@ -701,14 +698,14 @@ static int spat_match_rest(spat *r, const char *s, size_t n)
     for (int j = 0; j < r->nneed; j++)
         if (!has_sub(s, n, r->need[j], r->need_n[j])) return 0;
     /* most patterns: the small matcher, unless it cannot tell */
-    if (spat_srx(r)) {
-        int v = gx_srx_match(r->srx, s, n, doc_nonl ? GX_SRX_NONL : 0);
+    if (spat_rxl(r)) {
+        int v = gx_rxl_match(r->rxl, s, n, r->caps, 2 * GX_RXL_GROUPS);
         if (v >= 0) {
-            r->srx_last = true;
+            r->rxl_last = true;
             return v;
         }
     }
-    r->srx_last = false;
+    r->rxl_last = false;
     if (r->req == -2) r->req = required_byte(r);
     if (r->req >= 0 && !memchr(s, r->req, n)) return 0;
     int rc = gx_rx_match(&r->re, s, n, 0, RXM);
@@ -718,8 +715,9 @@ static int spat_match_rest(spat *r, const char *s, size_t n)
 /* Group g of the last match of regex r. */
 static void spat_group(const spat *r, int g, size_t *a, size_t *b)
 {
-    if (r->srx_last) gx_srx_group(r->srx, g, a, b);
-    else gx_rx_group(&r->re, g, a, b);
+    if (!r->rxl_last) gx_rx_group(&r->re, g, a, b);
+    else if (g >= 0 && g < GX_RXL_GROUPS) { *a = r->caps[2 * g]; *b = r->caps[2 * g + 1]; }
+    else *a = *b = GX_RX_UNSET;
 }
 
 /* ---- pattern sets ------------------------------------------------------
@@ -1275,7 +1273,7 @@ static bool start_ok(const char *s, size_t n)
 static int group_no(spat *r, const char *name)
 {
     /* the small matcher numbers groups as pcre2 does */
-    int g = spat_srx(r) ? gx_srx_group_number(r->srx, name) : gx_rx_group_number(&r->re, name);
+    int g = spat_rxl(r) ? gx_rxl_group(r->rxl, name) : gx_rx_group_number(&r->re, name);
     return g > 0 ? g : -1;
 }
 
@@ -1547,7 +1545,6 @@ static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
     const unsigned char *step = validate ? split_vstep : split_step;
     gx_buf_reset(&d->text);
     gx_buf_reserve(&d->text, n + RX_PAD + 1);   /* with the padding: no copy at the end */
-    d->has_nl = false;
     int page = 1;
     size_t i = 0;
     while (i < n || (i == n && d->nlines == 0 && n == 0)) {
@@ -1633,13 +1630,12 @@ static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
             int sp = 0;                 /* 1 white space, 2 maybe, 0 neither */
             if (c == '\f') drop = 1, later_pages++;
             else if (c == ' ') ws = true, sp = 1;
-            else if (c == '\v') ws = d->has_nl = true, sp = 1;
+            else if (c == '\v') ws = true, sp = 1;
             else if (c == '\t') ws = tab = esc = true, sp = 1;
             else if (c == '\\') esc = true;
             else if (c == 0xC2 || c == 0xE1) {               /* maybe NBSP, U+1680, U+180E */
                 ws = true;
                 sp = 2;
-                if (c == 0xC2 && i + 1 < n && u[1] == 0x85) d->has_nl = true;
             }
             else if (c == 0xE3) { if (i + 2 < n && u[1] == 0x80 && u[2] == 0x80) ws = true, sp = 1; }
             else if (c == 0xE2 && i + 2 < n) {
@@ -1649,7 +1645,6 @@ static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
                          (u[1] == 0x81 && u[2] == 0x9F)) {
                     ws = true;
                     sp = 1;
-                    if (u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9)) d->has_nl = true;
                 }
             } else if (c == 0xEF && i + 2 < n && u[1] == 0xBB && u[2] == 0xBF) drop = 3;
             if (!drop) {
@@ -2586,19 +2581,6 @@ static void mark_paras(gx_seg_doc *d)
 
 static void fill_sec(gx_seg_doc *d);
 
-/* Does s hold a character that ends a line for pcre2 (U+000A-000D, U+0085,
- * U+2028, U+2029)? */
-static bool has_line_end(const char *s, size_t n)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    for (size_t i = 0; i < n; i++) {
-        if (u[i] >= 0x0A && u[i] <= 0x0D) return true;
-        if (u[i] == 0xC2 && i + 1 < n && u[i + 1] == 0x85) return true;
-        if (u[i] == 0xE2 && i + 2 < n && u[i + 1] == 0x80 && (u[i + 2] == 0xA8 || u[i + 2] == 0xA9)) return true;
-    }
-    return false;
-}
-
 bool gx_seg_load(gx_seg_doc *d, const char *bytes, size_t n, const char *name, int from)
 {
     gx_buf dec, html;
@@ -2648,9 +2630,6 @@ bool gx_seg_load(gx_seg_doc *d, const char *bytes, size_t n, const char *name, i
     gx_buf scratch, tmp;
     gx_buf_init(&scratch);
     gx_buf_init(&tmp);
-    /* every subject matched below is a line, its page title, or made from
-       them by cutting, cleaning or normalising (which adds no line end) */
-    doc_nonl = !d->has_nl && !has_line_end(d->page_title.data, d->page_title.len);
     classify_lines(d);
     for (size_t i = 0; i < d->nlines; i++)
         d->lines[i].role = (d->lines[i].cls == C_BLANK || d->lines[i].cls == C_TABE)
@@ -2663,7 +2642,6 @@ bool gx_seg_load(gx_seg_doc *d, const char *bytes, size_t n, const char *name, i
     resolve_kinds(d);
     fill_sec(d);
     mark_paras(d);
-    doc_nonl = false;
     gx_buf_free(&scratch);
     gx_buf_free(&tmp);
     return true;

@@ -66,8 +66,6 @@ typedef struct gx_seg_doc {
     int          nheads, hcap;
     int          ntables;
     int          from;      /* the form actually used (text/html/markdown) */
-    bool         has_nl;    /* the text holds U+000B, U+0085, U+2028 or U+2029
-                               (line ends for pcre2, kept inside lines) */
     gx_buf       page_title;/* HTML: the <title>, written as line 0 when the
                                body has no title line (else empty) */
 } gx_seg_doc;
