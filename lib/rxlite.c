@@ -86,10 +86,10 @@ static bool ucp_space(int32_t c)
  * pcre2 reads \p{Han} by script extensions, so CJK punctuation is Han
  * there and is asked, as is anything else. Any other
  * code point is put to pcre2 once (a one-character pattern) and the
- * answer kept, so the answers are pcre2's whatever its Unicode version.
- * ASCII is answered by the sets' bitmaps. */
+ * answer kept, so the answers are pcre2's whatever its Unicode version. */
 static int known_digit(int32_t c)
 {
+    if (c < 0x80) return c >= '0' && c <= '9';
     if (c >= 0xFF10 && c <= 0xFF19) return 1;
     if (c < 0x660 || (c >= 0x2000 && c <= 0xA61F) || (c >= 0xAC00 && c <= 0xD7FF) ||
         (c >= 0xF900 && c <= 0xFFFF))

@@ -197,11 +197,12 @@ int main(void)
     {
         gx_rx d = GX_RX_INIT("(*UCP)^\\d$", GX_RX_NOJIT), h = GX_RX_INIT("(*UCP)^\\p{Han}$", GX_RX_NOJIT);
         long bad = 0, digits = 0, han = 0;
-        for (int32_t cp = 0x80; cp < 0x30000; cp++) {
+        for (int32_t cp = 1; cp < 0x30000; cp++) {
             if ((cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0x10000 && cp < 0x20000)) continue;
             char b[4];
             size_t k;
-            if (cp < 0x800) { b[0] = (char)(0xC0 | cp >> 6); b[1] = (char)(0x80 | (cp & 0x3F)); k = 2; }
+            if (cp < 0x80) { b[0] = (char)cp; k = 1; }
+            else if (cp < 0x800) { b[0] = (char)(0xC0 | cp >> 6); b[1] = (char)(0x80 | (cp & 0x3F)); k = 2; }
             else if (cp < 0x10000) {
                 b[0] = (char)(0xE0 | cp >> 12); b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
                 b[2] = (char)(0x80 | (cp & 0x3F)); k = 3;
