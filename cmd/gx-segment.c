@@ -64,6 +64,10 @@ int main(int argc, char **argv)
     gx_inputs_init(&in, argc - optind_, argv + optind_, files0);
     gx_buf bytes;
     gx_buf_init(&bytes);
+    /* Room for a report and gx_slurp's read block from the start: a block
+       this size is mapped, not copied, when it grows, so reading a file
+       never copies what was read (a copy costs a store per byte). */
+    gx_buf_reserve(&bytes, (size_t)1 << 20);
     const char *path;
     while ((path = gx_inputs_next(&in)) != NULL) {
         if (!gx_slurp(path, &bytes)) continue;

@@ -19,6 +19,7 @@
 #include "text.h"
 
 #include "rx.h"
+#include "rxlite.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -81,6 +82,11 @@ typedef struct spat {
                                 not known) */
     bool first_done;
     struct cpmemo *memo;     /* first characters seen, and the answer */
+    gx_rxl *rxl;             /* the pattern for rxlite.h, NULL if it is
+                                outside that subset (pcre2 matches it) */
+    bool rxl_done;           /* rxl was tried */
+    bool rxl_last;           /* the last match was answered by rxl */
+    size_t caps[2 * GX_RXL_GROUPS];   /* its groups */
 } spat;
 
 /* A direct-mapped cache of answers per code point (a collision only costs
@@ -150,9 +156,13 @@ static void set_rx(spat *r, const char *pat, const char *table, int row)
     size_t a = pat[0] == '^', b = n;
     bool dollar = n > a && pat[n - 1] == '$';
     if (dollar) b--;
+    static const unsigned char META[256] = {
+        ['\\'] = 1, ['^'] = 1, ['$'] = 1, ['.'] = 1, ['|'] = 1, ['?'] = 1, ['*'] = 1, ['+'] = 1,
+        ['('] = 1, [')'] = 1, ['['] = 1, [']'] = 1, ['{'] = 1, ['}'] = 1,
+    };
     bool lit = b > a;
     for (size_t i = a; i < b && lit; i++)
-        if (strchr("\\^$.|?*+()[]{}", pat[i])) lit = false;
+        if (META[(unsigned char)pat[i]]) lit = false;
     if (lit) {
         r->lit = pat + a;
         r->lit_n = b - a;
@@ -178,14 +188,18 @@ static void set_rx(spat *r, const char *pat, const char *table, int row)
     gx_rx_set(&r->re, p, 0, table, row);
 }
 
+/* Does s hold w (k > 0 bytes)? memchr looks for the LAST byte of w: in
+ * Chinese text the lead bytes of characters (E4-E9) are everywhere, their
+ * last bytes spread over 64 values. */
 static bool has_sub(const char *s, size_t n, const char *w, size_t k)
 {
     if (k > n) return false;
-    const char *e = s + n - k;
-    for (const char *p = s; p <= e; p++) {
-        p = memchr(p, w[0], (size_t)(e - p) + 1);
+    const char *e = s + n;
+    char z = w[k - 1];
+    for (const char *p = s + k - 1; p < e; p++) {
+        p = memchr(p, z, (size_t)(e - p));
         if (!p) return false;
-        if (memcmp(p, w, k) == 0) return true;
+        if (memcmp(p - (k - 1), w, k - 1) == 0) return true;
     }
     return false;
 }
@@ -217,8 +231,8 @@ static inline int first_char(const char *s, size_t n, int32_t *cp)
 typedef struct fset {
     int32_t lo[FSET_MAX], hi[FSET_MAX];   /* ranges of code points */
     int n;
-    bool digit;              /* \d: ASCII digits here; other Nd: not known */
-    bool han;                /* \p{Han}: no ASCII; the rest not known */
+    bool digit;              /* \d (Unicode Nd: gx_rxl_digit) */
+    bool han;                /* \p{Han} (likewise) */
     bool single;             /* the whole pattern is ^ and one character of
                                 the set: a one-character subject matches
                                 exactly when its character is in it */
@@ -237,11 +251,10 @@ static bool fset_add(fset *f, int32_t lo, int32_t hi)
 static int fset_has(const fset *f, int32_t cp)
 {
     for (int i = 0; i < f->n; i++) if (cp >= f->lo[i] && cp <= f->hi[i]) return 1;
-    if (f->digit) {
-        if (cp >= '0' && cp <= '9') return 1;
-        if (cp >= 0x80) return -1;     /* \d with (*UCP): all of Unicode Nd */
-    }
-    if (f->han && cp >= 0x80) return -1;
+    /* \d with (*UCP): all of Unicode Nd; \p{Han}: the Han script. What
+       gx_rxl_digit and gx_rxl_han answer as pcre2. */
+    if (f->digit && gx_rxl_digit(cp)) return 1;
+    if (f->han && gx_rxl_han(cp)) return 1;
     return 0;
 }
 
@@ -249,7 +262,7 @@ static int fset_has(const fset *f, int32_t cp)
 static int32_t pat_char(const char *p, int *k)
 {
     int32_t cp;
-    *k = gx_utf8_next(p, strlen(p) < 4 ? strlen(p) : 4, &cp);
+    *k = gx_utf8_next(p, strnlen(p, 4), &cp);
     return *k < 1 ? -1 : cp;
 }
 
@@ -467,6 +480,18 @@ static int first_known(spat *r, int32_t cp)
     return r->first ? fset_has(r->first, cp) : -1;
 }
 
+/* The rxlite.h program of regex r (compiled on first need), or NULL
+ * when pcre2 must match it. The pattern text follows the "(*UCP)" that
+ * set_rx put before it. */
+static gx_rxl *spat_rxl(spat *r)
+{
+    if (!r->rxl_done) {
+        r->rxl_done = true;
+        r->rxl = gx_rxl_new(r->re.pattern + 6, strlen(r->re.pattern + 6), false);
+    }
+    return r->rxl;
+}
+
 /* first_ok with the first character of s given: k bytes, code point cp. */
 static bool first_ok(spat *r, const char *s, int k, int32_t cp)
 {
@@ -480,6 +505,7 @@ static bool first_ok(spat *r, const char *s, int k, int32_t cp)
         v = first_known(r, cp);
         if (v >= 0) memo_put(r->memo, cp, v);
     }
+    if (v < 0 && spat_rxl(r)) return true;   /* matching is cheap: no filter */
     if (v < 0) {
         char err[300];
         if (!gx_rx_compile(&r->re, err, sizeof err))
@@ -641,9 +667,22 @@ static int spat_match(spat *r, const char *s, size_t n)
     return spat_match_at(r, s, n, 0, 0);
 }
 
+static int spat_match_rest(spat *r, const char *s, size_t n);
+
 /* spat_match; k > 0: the first character of s is k bytes, code point cp
  * (worked out once by a caller that tries many patterns on s). */
 static int spat_match_at(spat *r, const char *s, size_t n, int k, int32_t cp)
+{
+    if (r->lmode == L_REGEX && r->anchored && n) {
+        if (k == 0) k = first_char(s, n, &cp);
+        if (!first_ok(r, s, k, cp)) return 0;
+    }
+    return spat_match_rest(r, s, n);
+}
+
+/* spat_match for a subject whose first character r may begin with (or r
+ * is not anchored). */
+static int spat_match_rest(spat *r, const char *s, size_t n)
 {
     switch (r->lmode) {
     case L_ANY:    return has_sub(s, n, r->lit, r->lit_n);
@@ -652,21 +691,94 @@ static int spat_match_at(spat *r, const char *s, size_t n, int k, int32_t cp)
     case L_SUFFIX: return n >= r->lit_n && memcmp(s + n - r->lit_n, r->lit, r->lit_n) == 0;
     default: break;
     }
-    if (r->anchored && n) {
-        if (k == 0) k = first_char(s, n, &cp);
-        if (!first_ok(r, s, k, cp)) return 0;
-    }
     /* the literals are read from the pattern text: a subject without them
        costs no compile */
     if (r->nneed < 0)
         r->nneed = sets_options(r->re.pattern) ? 0 : needed_literals(r->re.pattern, r->need, r->need_n, 4);
     for (int j = 0; j < r->nneed; j++)
         if (!has_sub(s, n, r->need[j], r->need_n[j])) return 0;
+    /* most patterns: the small matcher, unless it cannot tell */
+    if (spat_rxl(r)) {
+        int v = gx_rxl_match(r->rxl, s, n, r->caps, 2 * GX_RXL_GROUPS);
+        if (v >= 0) {
+            r->rxl_last = true;
+            return v;
+        }
+    }
+    r->rxl_last = false;
     if (r->req == -2) r->req = required_byte(r);
     if (r->req >= 0 && !memchr(s, r->req, n)) return 0;
     int rc = gx_rx_match(&r->re, s, n, 0, RXM);
     return rc > 0 ? rc : 0;
 }
+
+/* Group g of the last match of regex r. */
+static void spat_group(const spat *r, int g, size_t *a, size_t *b)
+{
+    if (!r->rxl_last) gx_rx_group(&r->re, g, a, b);
+    else if (g >= 0 && g < GX_RXL_GROUPS) { *a = r->caps[2 * g]; *b = r->caps[2 * g + 1]; }
+    else *a = *b = GX_RX_UNSET;
+}
+
+/* ---- pattern sets ------------------------------------------------------
+ *
+ * The patterns a caller tries in turn on one subject (the numbering styles
+ * on a line, the noise patterns of one scope), with, per first character
+ * of the subject, the set of those a match can begin with (first_ok, and
+ * for the styles the start pattern as a gate): a line then costs one look
+ * in a small cache instead of one test per pattern. */
+#define SETMEMO 256
+typedef struct pset {
+    spat **p;
+    int n;
+    bool gate;               /* the start pattern of headings.tsv must pass */
+    uint32_t key[SETMEMO], mask[SETMEMO];
+} pset;
+
+static bool start_ok(const char *s, size_t n);
+
+static void pset_init(pset *ps, int cap, bool gate)
+{
+    memset(ps, 0, sizeof *ps);
+    ps->p = gx_xmalloc(((size_t)cap + 1) * sizeof *ps->p);
+    ps->gate = gate;
+}
+
+static void pset_add(pset *ps, spat *r) { ps->p[ps->n++] = r; }
+
+/* Bit i: pattern i may match s (n bytes, first character k bytes, code
+ * point cp). A set of more than 32 patterns is not filtered here
+ * (pset_match then tests each pattern's first character itself). */
+static uint32_t pset_mask(pset *ps, const char *s, size_t n, int k, int32_t cp)
+{
+    if (ps->n > 32) return ps->gate && n && !start_ok(s, n) ? 0 : UINT32_MAX;
+    uint32_t all = ps->n == 32 ? UINT32_MAX : (1u << ps->n) - 1;
+    if (n == 0) return all;                  /* nothing to filter on */
+    size_t slot = (size_t)(uint32_t)cp % SETMEMO;
+    if (cp >= 0 && ps->key[slot] == (uint32_t)cp + 1) return ps->mask[slot];
+    uint32_t m = 0;
+    if (!ps->gate || start_ok(s, n))
+        for (int i = 0; i < ps->n; i++) {
+            spat *r = ps->p[i];
+            if (r->lmode != L_REGEX || !r->anchored || first_ok(r, s, k, cp)) m |= 1u << i;
+        }
+    if (cp >= 0) {
+        ps->key[slot] = (uint32_t)cp + 1;
+        ps->mask[slot] = m;
+    }
+    return m;
+}
+
+/* Pattern i of the set on s, given that bit i of pset_mask is set. */
+static int pset_match(const pset *ps, int i, const char *s, size_t n, int k, int32_t cp)
+{
+    return ps->n > 32 ? spat_match_at(ps->p[i], s, n, k, cp) : spat_match_rest(ps->p[i], s, n);
+}
+
+/* the numbering styles (gated by the start pattern); the noise patterns
+   by scope */
+static pset HS, NS[N_SEPARATOR + 1];
+static uint32_t HS_top;      /* the styles of rank 1 and 2 in HS (all when more than 32) */
 
 static int col(const gx_table *t, const char *name)
 {
@@ -682,7 +794,9 @@ static void headings_load(void)
     gx_table_load(&R.th, "headings.tsv", NULL);
     int cr = col(&R.th, "rank"), cs = col(&R.th, "style"), cm = col(&R.th, "max_chars"),
         cp = col(&R.th, "pattern");
-    R.hs = gx_xcalloc((size_t)R.th.nrows + 1, sizeof *R.hs);
+    /* not cleared: every field of an entry in use is set below (set_rx
+       clears its pattern), and clearing costs a store per byte */
+    R.hs = gx_xmalloc(((size_t)R.th.nrows + 1) * sizeof *R.hs);
     for (int i = 0; i < R.th.nrows; i++) {
         char **row = R.th.rows[i];
         int rank = atoi(row[cr]);
@@ -704,6 +818,10 @@ static void headings_load(void)
         set_rx(&h->re, row[cp], "headings.tsv", i + 1);
         h->g_num = h->g_title = -2;
     }
+    pset_init(&HS, R.nhs, R.has_start);
+    for (int i = 0; i < R.nhs; i++) pset_add(&HS, &R.hs[i].re);
+    HS_top = R.nhs > 32 ? UINT32_MAX : 0;
+    for (int i = 0; i < R.nhs && i < 32; i++) if (R.hs[i].rank <= 2) HS_top |= 1u << i;
 }
 
 /* A hash (0..255) of the UTF-8 character at s (n bytes left): its lead
@@ -725,7 +843,7 @@ static void kinds_load(void)
     R.k_loaded = true;
     gx_table_load(&R.ts, "sections.tsv", NULL);
     int ck = col(&R.ts, "kind"), cq = col(&R.ts, "pattern"), cu = col(&R.ts, "rule");
-    R.ks = gx_xcalloc((size_t)R.ts.nrows + 1, sizeof *R.ks);
+    R.ks = gx_xmalloc(((size_t)R.ts.nrows + 1) * sizeof *R.ks);   /* set below */
     for (int i = 0; i < R.ts.nrows; i++) {
         char **row = R.ts.rows[i];
         kindrule *k = &R.ks[R.nks++];
@@ -743,7 +861,7 @@ static void noise_load(void)
     R.n_loaded = true;
     gx_table_load(&R.tn, "segment_noise.tsv", NULL);
     int cn = col(&R.tn, "scope"), cnp = col(&R.tn, "pattern");
-    R.ns = gx_xcalloc((size_t)R.tn.nrows + 1, sizeof *R.ns);
+    R.ns = gx_xmalloc(((size_t)R.tn.nrows + 1) * sizeof *R.ns);   /* set below */
     for (int i = 0; i < R.tn.nrows; i++) {
         char **row = R.tn.rows[i];
         const char *s = row[cn];
@@ -763,6 +881,10 @@ static void noise_load(void)
         for (int i = 0; i < R.nns; i++) if (R.ns[i].scope == sc) R.byscope[k++] = i;
     }
     R.nscope[N_SEPARATOR + 1] = k;
+    for (int sc = 0; sc <= N_SEPARATOR; sc++) {
+        pset_init(&NS[sc], R.nscope[sc + 1] - R.nscope[sc], false);
+        for (int j = R.nscope[sc]; j < R.nscope[sc + 1]; j++) pset_add(&NS[sc], &R.ns[R.byscope[j]].re);
+    }
 }
 
 static bool rx(spat *x, const char *s, size_t n)
@@ -773,8 +895,13 @@ static bool rx(spat *x, const char *s, size_t n)
 static bool noise_match(int scope, const char *s, size_t n)
 {
     noise_load();
-    for (int j = R.nscope[scope]; j < R.nscope[scope + 1]; j++)
-        if (rx(&R.ns[R.byscope[j]].re, s, n)) return true;
+    pset *ps = &NS[scope];
+    if (ps->n == 0) return false;
+    int32_t cp = 0;
+    int k = n ? first_char(s, n, &cp) : 0;
+    uint32_t mask = pset_mask(ps, s, n, k, cp);
+    for (int j = 0; j < ps->n && mask; j++)
+        if ((j >= 32 || (mask >> j & 1)) && pset_match(ps, j, s, n, k, cp) > 0) return true;
     return false;
 }
 
@@ -1103,9 +1230,13 @@ static bool start_ok(const char *s, size_t n);
 
 static const hstyle *numbered(const char *s, size_t n)
 {
-    if (!n || !start_ok(s, n)) return NULL;
-    for (int i = 0; i < R.nhs; i++)
-        if (rx(&R.hs[i].re, s, n)) return &R.hs[i];
+    if (!n) return NULL;
+    headings_load();
+    int32_t cp;
+    int k = first_char(s, n, &cp);
+    uint32_t mask = pset_mask(&HS, s, n, k, cp);
+    for (int i = 0; i < R.nhs && mask; i++)
+        if ((i >= 32 || (mask >> i & 1)) && pset_match(&HS, i, s, n, k, cp) > 0) return &R.hs[i];
     return NULL;
 }
 
@@ -1139,9 +1270,10 @@ static bool start_ok(const char *s, size_t n)
     return v;
 }
 
-static int group_no(gx_rx *r, const char *name)
+static int group_no(spat *r, const char *name)
 {
-    int g = gx_rx_group_number(r, name);
+    /* the small matcher numbers groups as pcre2 does */
+    int g = spat_rxl(r) ? gx_rxl_group(r->rxl, name) : gx_rx_group_number(&r->re, name);
     return g > 0 ? g : -1;
 }
 
@@ -1162,8 +1294,15 @@ static bool heading_cand(const char *s, size_t n, gx_buf *scratch, cand *c)
     size_t m0 = n;
     const char *s0 = trim(s, &m0);
     if (!m0) return false;
+    headings_load();
     bool checked = s0[0] != '#' && s0[0] != '*';
-    if (checked && !start_ok(s0, m0)) return false;
+    int32_t cp0 = 0;
+    int k0 = 0;
+    uint32_t mask = 0;        /* the styles that may match */
+    if (checked) {
+        k0 = first_char(s0, m0, &cp0);
+        if (!(mask = pset_mask(&HS, s0, m0, k0, cp0))) return false;
+    }
     const char *t = s0;
     size_t tn = m0;
     if (t[0] == '#') {          /* as clean() does */
@@ -1182,28 +1321,30 @@ static bool heading_cand(const char *s, size_t n, gx_buf *scratch, cand *c)
     c->clean = t;
     c->clen = tn;
     if (!tn) return false;
-    if ((t != s0 || !checked) && !start_ok(t, tn)) return false;
-    int32_t cp0;
-    int k0 = first_char(t, tn, &cp0);
+    if (t != s0 || !checked) {
+        k0 = first_char(t, tn, &cp0);
+        if (!(mask = pset_mask(&HS, t, tn, k0, cp0))) return false;
+    }
     for (int i = 0; i < R.nhs; i++) {
         hstyle *h = &R.hs[i];
-        int rc = spat_match_at(&h->re, t, tn, k0, cp0);
+        if (i < 32 && !(mask >> i & 1)) continue;
+        int rc = pset_match(&HS, i, t, tn, k0, cp0);
         if (rc <= 0) continue;
         if (h->g_num == -2) {
-            h->g_num = h->re.lmode == L_REGEX ? group_no(&h->re.re, "num") : -1;
-            h->g_title = h->re.lmode == L_REGEX ? group_no(&h->re.re, "title") : -1;
+            h->g_num = h->re.lmode == L_REGEX ? group_no(&h->re, "num") : -1;
+            h->g_title = h->re.lmode == L_REGEX ? group_no(&h->re, "title") : -1;
         }
         c->st = h;
         c->num = -1;
         size_t a, b;
         if (h->g_num > 0) {
-            gx_rx_group(&h->re.re, h->g_num, &a, &b);
+            spat_group(&h->re, h->g_num, &a, &b);
             if (a != GX_RX_UNSET) c->num = parse_num(t + a, b - a);
         }
         const char *ti = t;
         size_t tl = tn;
         if (h->g_title > 0) {
-            gx_rx_group(&h->re.re, h->g_title, &a, &b);
+            spat_group(&h->re, h->g_title, &a, &b);
             if (a != GX_RX_UNSET) { ti = t + a; tl = b - a; }
         }
         /* run-in: the title ends at the first sentence stop, or at a wide
@@ -1245,13 +1386,17 @@ static bool heading_cand(const char *s, size_t n, gx_buf *scratch, cand *c)
 /* Is line i a heading candidate? Remembered per line, with the rank of its
  * style and its numeral (for the callers that need no more), and the whole
  * candidate when its text is a slice of the line. */
+static const char *LTT(const gx_seg_doc *d, size_t i, size_t *n);
+
 static bool line_is_cand(gx_seg_doc *d, size_t i, gx_buf *scratch, int *rank, long *num)
 {
     gx_seg_line *l = &d->lines[i];
     if (l->hc == 0) {
         cand c;
         const char *s = d->text.data + l->off;
-        bool yes = heading_cand(s, l->len, scratch, &c);
+        size_t tn;
+        const char *t = LTT(d, i, &tn);
+        bool yes = heading_cand(t, tn, scratch, &c);     /* it trims first */
         l->hc = yes ? 2 : 1;
         l->hrank = yes ? (signed char)c.st->rank : 0;
         l->hnum = yes && c.num < 1000000 ? (int)c.num : -1;
@@ -1287,7 +1432,9 @@ static bool line_cand(gx_seg_doc *d, size_t i, gx_buf *scratch, cand *c)
         c->copied = false;
         return true;
     }
-    return heading_cand(d->text.data + l->off, l->len, scratch, c);
+    size_t tn;
+    const char *t = LTT(d, i, &tn);
+    return heading_cand(t, tn, scratch, c);
 }
 
 static const kindrule *classify(const char *title, size_t n, gx_buf *tmp)
@@ -1344,6 +1491,15 @@ static gx_seg_line *add_line(gx_seg_doc *d)
 
 static const char *LT(const gx_seg_doc *d, size_t i) { return d->text.data + d->lines[i].off; }
 
+/* Line i trimmed (as trim() does), from pass 1 on: worked out once, as
+ * many passes ask (an indented paragraph begins with white space). */
+static const char *LTT(const gx_seg_doc *d, size_t i, size_t *n)
+{
+    const gx_seg_line *l = &d->lines[i];
+    *n = l->t_len;
+    return d->text.data + l->off + l->t_off;
+}
+
 /* For split_lines: the length of the UTF-8 character a byte starts, or 0
  * for a byte that needs a look (line and page ends, white space, the leads
  * of zero-width characters, of U+3000 and of other white space).
@@ -1368,6 +1524,12 @@ static void bytes_init(void)
 
 enum { SPLIT_ERROR = 0, SPLIT_OK = 1, SPLIT_RETRY = -1 };
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SPLIT_WORDS 1
+#else
+#define SPLIT_WORDS 0
+#endif
+
 /* Split decoded text into lines: LF, CRLF and CR end lines; a form feed
  * starts a new page (the FF itself is not kept); zero-width characters are
  * dropped. html_tables (may be NULL) gives the HTML table of each line.
@@ -1382,7 +1544,7 @@ static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
     bytes_init();
     const unsigned char *step = validate ? split_vstep : split_step;
     gx_buf_reset(&d->text);
-    gx_buf_reserve(&d->text, n + 1);
+    gx_buf_reserve(&d->text, n + RX_PAD + 1);   /* with the padding: no copy at the end */
     int page = 1;
     size_t i = 0;
     while (i < n || (i == n && d->nlines == 0 && n == 0)) {
@@ -1395,14 +1557,33 @@ static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
         l->page = page;
         int later_pages = 0;
         bool ws = false, tab = false, esc = false;
+        /* white space between two characters that are not (inner): without
+           it the trimmed line is one field (classify_lines). text: a
+           character that is not white space was seen; gap: white space
+           after it. NBSP and U+1680/180E are told from other characters
+           with the same lead byte by classify_lines, not here: they count
+           as both. */
+        bool text = false, gap = false, inner = false;
         size_t span = i;          /* start of the bytes not yet copied */
         while (i < n) {
+            size_t i0 = i;
             /* a character at a time up to a byte that ends the line, starts
                a page or a dropped character, or may start white space
                (which the line classes look for) */
             unsigned k;
             if (validate) {
                 const unsigned char *u = (const unsigned char *)s;
+                /* two CJK characters at a time (leads that step 3, four
+                   continuation bytes) while eight bytes are there (the
+                   byte order of the word: little-endian) */
+                while (SPLIT_WORDS && i + 8 <= n) {
+                    uint64_t w;
+                    memcpy(&w, u + i, 8);
+                    if (step[(unsigned char)w] != 3 || step[(unsigned char)(w >> 24)] != 3 ||
+                        (w & 0x0000C0C000C0C000ULL) != 0x0000808000808000ULL)
+                        break;
+                    i += 6;
+                }
                 while ((k = step[u[i]]) != 0) {
                     if (k == 3) {              /* most: a CJK character */
                         uint16_t v;
@@ -1417,11 +1598,16 @@ static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
             } else {
                 while ((k = step[(unsigned char)s[i]]) != 0 && (i += k) < n) {}
             }
+            if (i > i0) {               /* characters that are not white space */
+                text = true;
+                inner |= gap;
+            }
             if (i >= n) { i = n; break; }
             unsigned char c = (unsigned char)s[i];
             if (c == '\n' || c == '\r') break;
             if (c == ' ') {             /* a run of spaces (page layout): at once */
                 ws = true;
+                gap |= text;
                 do i++; while (i < n && s[i] == ' ');
                 continue;
             }
@@ -1441,18 +1627,35 @@ static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
                 return SPLIT_RETRY;
             }
             size_t drop = 0;
+            int sp = 0;                 /* 1 white space, 2 maybe, 0 neither */
             if (c == '\f') drop = 1, later_pages++;
-            else if (c == ' ' || c == '\v') ws = true;
-            else if (c == '\t') ws = tab = esc = true;
+            else if (c == ' ') ws = true, sp = 1;
+            else if (c == '\v') ws = true, sp = 1;
+            else if (c == '\t') ws = tab = esc = true, sp = 1;
             else if (c == '\\') esc = true;
-            else if (c == 0xC2 || c == 0xE1) ws = true;     /* maybe NBSP, U+1680, U+180E */
-            else if (c == 0xE3) { if (i + 2 < n && u[1] == 0x80 && u[2] == 0x80) ws = true; }
+            else if (c == 0xC2 || c == 0xE1) {               /* maybe NBSP, U+1680, U+180E */
+                ws = true;
+                sp = 2;
+            }
+            else if (c == 0xE3) { if (i + 2 < n && u[1] == 0x80 && u[2] == 0x80) ws = true, sp = 1; }
             else if (c == 0xE2 && i + 2 < n) {
                 if ((u[1] == 0x80 && (u[2] == 0x8B || u[2] == 0x8C || u[2] == 0x8D)) ||
                     (u[1] == 0x81 && u[2] == 0xA0)) drop = 3;
                 else if ((u[1] == 0x80 && (u[2] <= 0x8A || u[2] == 0xA8 || u[2] == 0xA9 || u[2] == 0xAF)) ||
-                         (u[1] == 0x81 && u[2] == 0x9F)) ws = true;
+                         (u[1] == 0x81 && u[2] == 0x9F)) {
+                    ws = true;
+                    sp = 1;
+                }
             } else if (c == 0xEF && i + 2 < n && u[1] == 0xBB && u[2] == 0xBF) drop = 3;
+            if (!drop) {
+                if (sp == 1) {
+                    gap |= text;
+                } else {
+                    if (sp == 2 && text) gap = true;
+                    text = true;
+                    inner |= gap;
+                }
+            }
             if (drop) {
                 gx_buf_add(&d->text, s + span, i - span);
                 i += drop;
@@ -1468,6 +1671,7 @@ static int split_lines(gx_seg_doc *d, const char *s, size_t n, const char *name,
         l->ws = ws;
         l->tab = tab;
         l->esc = esc;
+        l->inner = inner;
         if (l->len > GX_SEG_MAX_LINE) {
             if (validate) return SPLIT_RETRY;
             gx_error_at(name, (long)d->nlines, "line too long (%zu bytes, limit %u)",
@@ -1490,6 +1694,15 @@ static void classify_lines(gx_seg_doc *d)
         gx_seg_line *l = &d->lines[i];
         const char *s = LT(d, i);
         size_t n = l->len;
+        if (l->ws) {
+            size_t m = n;
+            const char *t = trim(s, &m);
+            l->t_off = (uint32_t)(t - s);
+            l->t_len = (uint32_t)m;
+        } else {
+            l->t_off = 0;                /* no white space: nothing to trim */
+            l->t_len = (uint32_t)n;
+        }
         if (l->html_table) { l->cls = C_TAB; continue; }
         if (!l->ws) {
             /* no white space: not blank (unless empty), one field, no gap */
@@ -1522,9 +1735,13 @@ static void classify_lines(gx_seg_doc *d)
             l->cls = C_TAB;
             continue;
         }
-        size_t m = n;
-        const char *t = trim(s, &m);
+        size_t m = l->t_len;
+        const char *t = s + l->t_off;
         if (m >= 2 && t[0] == '|' && t[m - 1] == '|') { l->cls = C_PIPE; continue; }
+        /* no white space inside the trimmed line: one field, which ends
+           the tests below as text (a lone field is numeric exactly when
+           is_numeric says so, which C_SPACE2 excludes) */
+        if (!l->inner) { l->cls = C_TEXT; continue; }
         int num;
         bool last_num, first_num;
         int nf = space_fields(s, n, &num, &last_num, &first_num);
@@ -1627,8 +1844,8 @@ static void find_blocks(gx_seg_doc *d, block **out, int *nout, gx_buf *scratch)
             bool row_follows = nx >= 0 && is_row(d->lines[nx].cls) &&
                                family(d->lines[nx].cls) == fam && !d->lines[nx].html_table;
             if (row_follows && k == last + 1 && (size_t)nx <= k + 2) { last = k++; continue; }
-            size_t tn = n;
-            const char *t = trim(s, &tn);
+            size_t tn;
+            const char *t = LTT(d, k, &tn);
             /* a group row whose empty cells a converter dropped (一、主动公开情况
                without its TABs): it goes on the table's own numbering */
             long v = h1_num(d, k, scratch);
@@ -1692,6 +1909,21 @@ static long h1_num(gx_seg_doc *d, size_t k, gx_buf *scratch)
 {
     int rank;
     long num;
+    gx_seg_line *l = &d->lines[k];
+    if (l->hc == 0) {
+        /* not worked out yet (a table row, mostly): when no style of rank 1
+           or 2 can begin with its first character, whatever style matches
+           first, the answer is no */
+        size_t m = l->len;
+        const char *t = trim(d->text.data + l->off, &m);
+        if (!m) return -1;
+        if (t[0] != '#' && t[0] != '*') {
+            headings_load();
+            int32_t cp;
+            int kb = first_char(t, m, &cp);
+            if (!(pset_mask(&HS, t, m, kb, cp) & HS_top)) return -1;
+        }
+    }
     if (!line_is_cand(d, k, scratch, &rank, &num) || rank > 2) return -1;
     return num;
 }
@@ -1704,8 +1936,8 @@ static bool layout_member(const gx_seg_doc *d, size_t k, bool backward, gx_buf *
     if (l->cls != C_TEXT && l->cls != C_SPACEW && !is_strong(l)) return false;
     const char *s = LT(d, k);
     size_t n = l->len;
-    size_t tn = n;
-    const char *t = trim(s, &tn);
+    size_t tn;
+    const char *t = LTT(d, k, &tn);
     if (noise_match(N_LINE, t, tn)) return true;
     if (noise_match(N_CAPTION, t, tn)) return false;
     if (contains(t, tn, "\xE3\x80\x82") || ends_sentence(t, tn)) return false;
@@ -1736,7 +1968,7 @@ static bool header_line(gx_seg_doc *d, size_t k, gx_buf *scratch)
     const gx_seg_line *l = &d->lines[k];
     if (l->cls != C_TEXT) return false;
     size_t n = l->len;
-    const char *t = trim(LT(d, k), &n);
+    const char *t = LTT(d, k, &n);
     return !contains(t, n, "\xE3\x80\x82") && !ends_sentence(t, n) &&
            !noise_match(N_CAPTION, t, n) && !line_is_cand(d, k, scratch, NULL, NULL);
 }
@@ -1779,7 +2011,7 @@ static bool separator_row(const gx_seg_doc *d, size_t k)
 {
     if (d->lines[k].cls == C_BLANK) return false;
     size_t n = d->lines[k].len;
-    const char *t = trim(LT(d, k), &n);
+    const char *t = LTT(d, k, &n);
     return n && noise_match(N_SEPARATOR, t, n);
 }
 
@@ -1949,7 +2181,7 @@ static void mark_tables(gx_seg_doc *d, gx_buf *scratch)
             gx_seg_line *l = &d->lines[j];
             if (l->cls != C_TEXT || l->role != ROLE_TEXT) continue;
             size_t n = l->len;
-            const char *s = trim(LT(d, j), &n);
+            const char *s = LTT(d, j, &n);
             if (!nchars_over(s, n, 20) && !ends_sentence(s, n)) l->role = ROLE_NOISE;
         }
     }
@@ -1967,7 +2199,7 @@ static void mark_noise_lines(gx_seg_doc *d, gx_buf *scratch)
         gx_seg_line *l = &d->lines[i];
         if (!plain_text(l)) continue;
         size_t n = l->len;
-        const char *s = trim(LT(d, i), &n);
+        const char *s = LTT(d, i, &n);
         if (noise_match(N_LINE, s, n)) l->role = ROLE_NOISE;
     }
     /* attachment lists: clusters of short lines with two or more file names */
@@ -1979,7 +2211,7 @@ static void mark_noise_lines(gx_seg_doc *d, gx_buf *scratch)
             if (l->cls == C_BLANK && l->role == ROLE_BLANK) { j++; continue; }
             if (!plain_text(l)) break;
             size_t n = l->len;
-            const char *s = trim(LT(d, j), &n);
+            const char *s = LTT(d, j, &n);
             if (nchars_over(s, n, 40) || ends_sentence(s, n) || line_is_cand(d, j, scratch, NULL, NULL)) break;
             members++;
             if (noise_match(N_ATTACH, s, n)) hits++;
@@ -2005,7 +2237,7 @@ static void mark_title(gx_seg_doc *d, gx_buf *scratch)
         if (l->cls == C_BLANK) continue;
         if (!plain_text(l)) break;
         size_t n = l->len;
-        const char *s = trim(LT(d, i), &n);
+        const char *s = LTT(d, i, &n);
         int rank;
         if (line_is_cand(d, i, scratch, &rank, NULL) && rank > 0) break;
         clean(s, n, scratch);
@@ -2077,12 +2309,12 @@ static long open_before(const gx_seg_doc *d, size_t f, int within)
         bool final = k + 1 >= d->nlines || d->lines[k + 1].cls == C_BLANK || d->from == GX_FROM_HTML;
         if (final && (l->role == ROLE_TEXT || l->role == ROLE_HEADING)) {
             size_t n = l->len;
-            const char *s = trim(LT(d, k), &n);
+            const char *s = LTT(d, k, &n);
             /* widths capped at the threshold: the sum reaches it all the same */
             size_t w = dwidth_cap(s, n, 60);
             for (size_t j = k; j-- > 0 && d->lines[j].cls != C_BLANK && d->from != GX_FROM_HTML && w < 60;) {
                 size_t m = d->lines[j].len;
-                const char *t = trim(LT(d, j), &m);
+                const char *t = LTT(d, j, &m);
                 w += dwidth_cap(t, m, 60);
             }
             if (w >= 60 && !ends_sentence(s, n)) return (long)k;
@@ -2102,7 +2334,9 @@ static bool same_title(const gx_seg_doc *d, int k, const char *t, size_t tn, gx_
     gx_norm_match(t, tn, &b);
     cand c;
     bool same = false;
-    if (heading_cand(LT(d, (size_t)k), d->lines[k].len, tmp, &c)) {
+    size_t kn;
+    const char *kt = LTT(d, (size_t)k, &kn);
+    if (heading_cand(kt, kn, tmp, &c)) {
         gx_norm_match(c.title, c.tlen, &a);
         size_t m = a.len < b.len ? a.len : b.len;
         same = m >= 2 && memcmp(a.data, b.data, m) == 0;
@@ -2293,7 +2527,7 @@ static void mark_paras(gx_seg_doc *d)
     for (size_t i = 0; i < d->nlines; i++) {
         gx_seg_line *l = &d->lines[i];
         size_t n = l->len;
-        const char *s = trim(LT(d, i), &n);
+        const char *s = LTT(d, i, &n);
         if (h + 1 < d->nheads && d->heads[h + 1].line == (int)i) h++;
         l->heading = h;
         if (l->table) {
@@ -2413,6 +2647,13 @@ bool gx_seg_load(gx_seg_doc *d, const char *bytes, size_t n, const char *name, i
     return true;
 }
 
+/* strlen(gx_seg_role_name(role)), without the call */
+static size_t role_len(int role)
+{
+    static const unsigned char len[] = { 4, 5, 5, 7, 5, 5 };
+    return role >= 0 && role <= ROLE_NOISE ? len[role] : 4;
+}
+
 const char *gx_seg_role_name(int role)
 {
     static const char *const names[] = { "text", "blank", "title", "heading", "table", "noise" };
@@ -2497,6 +2738,7 @@ void gx_seg_write(const gx_seg_doc *d, const char *docname)
     }
     hoff[nh] = pre.len;
     char row[1024];
+    bool row_named = false;
     char lno[24] = "0";         /* the line number, counted up in decimal */
     size_t lnn = 1;
     for (size_t i = 0; i < d->nlines; i++) {
@@ -2509,7 +2751,7 @@ void gx_seg_write(const gx_seg_doc *d, const char *docname)
         const char *hs = pre.data + hoff[h];
         size_t hn = hoff[h + 1] - hoff[h];
         const char *role = gx_seg_role_name(l->role);
-        size_t rn = strlen(role);
+        size_t rn = role_len(l->role);
         if (!plain_name || dn + hn + rn + 100 > sizeof row) {
             /* an unusual doc name or a very long row head: the general way */
             gx_out_field(docname, dn);
@@ -2528,9 +2770,15 @@ void gx_seg_write(const gx_seg_doc *d, const char *docname)
             gx_outc('\n');
             continue;
         }
-        char *p = row;
-        memcpy(p, docname, dn); p += dn;
-        *p++ = '\t'; memcpy(p, lno, lnn); p += lnn;
+        /* the doc name and its TAB stay at the start of row[] from the
+           first row on */
+        if (!row_named) {
+            memcpy(row, docname, dn);
+            row[dn] = '\t';
+            row_named = true;
+        }
+        char *p = row + dn + 1;
+        for (size_t j = 0; j < lnn; j++) *p++ = lno[j];
         *p++ = '\t'; p += utoa_((unsigned long)l->page, p);
         *p++ = '\t'; p += utoa_((unsigned long)l->para, p);
         *p++ = '\t';

@@ -35,6 +35,7 @@ typedef struct gx_seg_line {
     unsigned char ws;       /* may hold white space (0: surely none) */
     unsigned char tab;      /* holds a TAB */
     unsigned char esc;      /* holds a TAB or a backslash (gx-TSV escapes) */
+    unsigned char inner;    /* may hold white space between two other characters */
     signed char hrank;      /* if so: the rank of its style */
     int    hnum;            /* and its numeral (-1 if none) */
     /* the full candidate, when its cleaned text is a slice of the line (no
@@ -42,6 +43,7 @@ typedef struct gx_seg_line {
        (0 = not kept) */
     unsigned char hstyle, hrunin;
     uint32_t tl_off, tl_len, cl_off, cl_len;
+    uint32_t t_off, t_len;  /* the line trimmed (set in pass 1) */
 } gx_seg_line;
 
 typedef struct gx_seg_head {

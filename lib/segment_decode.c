@@ -153,26 +153,32 @@ static bool has_ctl(const char *s, size_t n)
 /* UTF-16 (no BOM left) to UTF-8 by hand, for the common case: false when
  * anything is unusual (an odd length, a lone surrogate), and the caller
  * lets iconv do it (and word the error). *ctl tells whether a control
- * character was seen (for the scan that reports it). */
-static bool utf16_fast(const unsigned char *in, size_t n, bool be, gx_buf *out, bool *ctl)
+ * character was seen (for the scan that reports it). One loop per byte
+ * order (be is a constant in each call), a three-byte character stored
+ * as one word where the byte order allows (room for it is reserved). */
+static inline __attribute__((always_inline))
+bool utf16_loop(const unsigned char *in, size_t n, const bool be, unsigned char *o0, size_t *olen, bool *ctl)
 {
-    if (n & 1) return false;
-    gx_buf_reset(out);
-    gx_buf_reserve(out, n / 2 * 3 + 16);
-    unsigned char *o = (unsigned char *)out->data;
+    unsigned char *o = o0;
     bool c = false;
     for (size_t i = 0; i < n; i += 2) {
         unsigned u = be ? (unsigned)in[i] << 8 | in[i + 1] : (unsigned)in[i + 1] << 8 | in[i];
-        if (u < 0x80) {
+        if (u >= 0x800 && (u < 0xD800 || u > 0xDFFF)) {   /* most: CJK */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            uint32_t x = (0xE0u | u >> 12) | (0x80u | ((u >> 6) & 0x3F)) << 8 | (0x80u | (u & 0x3F)) << 16;
+            memcpy(o, &x, 4);
+            o += 3;
+#else
+            *o++ = (unsigned char)(0xE0 | u >> 12);
+            *o++ = (unsigned char)(0x80 | ((u >> 6) & 0x3F));
+            *o++ = (unsigned char)(0x80 | (u & 0x3F));
+#endif
+        } else if (u < 0x80) {
             if ((u < 0x20 && u != '\t' && u != '\n' && u != '\v' && u != '\f' && u != '\r') || u == 0x7F)
                 c = true;
             *o++ = (unsigned char)u;
         } else if (u < 0x800) {
             *o++ = (unsigned char)(0xC0 | u >> 6);
-            *o++ = (unsigned char)(0x80 | (u & 0x3F));
-        } else if (u < 0xD800 || u > 0xDFFF) {
-            *o++ = (unsigned char)(0xE0 | u >> 12);
-            *o++ = (unsigned char)(0x80 | ((u >> 6) & 0x3F));
             *o++ = (unsigned char)(0x80 | (u & 0x3F));
         } else {
             if (u >= 0xDC00 || i + 4 > n) return false;
@@ -186,9 +192,22 @@ static bool utf16_fast(const unsigned char *in, size_t n, bool be, gx_buf *out, 
             i += 2;
         }
     }
-    out->len = (size_t)(o - (unsigned char *)out->data);
-    out->data[out->len] = 0;
+    *olen = (size_t)(o - o0);
     *ctl = c;
+    return true;
+}
+
+static bool utf16_fast(const unsigned char *in, size_t n, bool be, gx_buf *out, bool *ctl)
+{
+    if (n & 1) return false;
+    gx_buf_reset(out);
+    gx_buf_reserve(out, n / 2 * 3 + 16);
+    unsigned char *o = (unsigned char *)out->data;
+    size_t len;
+    bool ok = be ? utf16_loop(in, n, true, o, &len, ctl) : utf16_loop(in, n, false, o, &len, ctl);
+    if (!ok) return false;
+    out->len = len;
+    out->data[out->len] = 0;
     return true;
 }
 

@@ -5,6 +5,7 @@
 #include "text.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -67,11 +68,52 @@ static int tag_id(const char *name)
 #undef IS
 }
 
-static bool in_list(const char *const *list, const char *name)
+/* Whether a tag name is in block_tags and in skip_tags, looked up in a
+ * small hash table built from the two lists on first use (one look per
+ * tag instead of a walk of both lists). */
+enum { TAG_BLOCK = 1, TAG_SKIP = 2 };
+#define TAGH 256
+static struct { const char *name; unsigned char flags; } tag_hash[TAGH];
+
+static unsigned tag_slot(const char *name, size_t k)
 {
-    /* the first letter first: most names differ there */
-    for (; *list; list++) if ((*list)[0] == name[0] && strcmp(*list, name) == 0) return true;
-    return false;
+    unsigned h = (unsigned)k * 131u;
+    for (size_t i = 0; i < k; i++) h = h * 31u + (unsigned char)name[i];
+    return h & (TAGH - 1);
+}
+
+static void tag_hash_add(const char *name, unsigned char flag)
+{
+    unsigned i = tag_slot(name, strlen(name));
+    while (tag_hash[i].name && strcmp(tag_hash[i].name, name) != 0) i = (i + 1) & (TAGH - 1);
+    tag_hash[i].name = name;
+    tag_hash[i].flags |= flag;
+}
+
+/* name: k bytes, NUL-terminated */
+static unsigned tag_flags(const char *name, size_t k)
+{
+    static bool built;
+    if (!built) {
+        built = true;
+        for (int j = 0; block_tags[j]; j++) tag_hash_add(block_tags[j], TAG_BLOCK);
+        for (int j = 0; skip_tags[j]; j++) tag_hash_add(skip_tags[j], TAG_SKIP);
+    }
+    for (unsigned i = tag_slot(name, k); tag_hash[i].name; i = (i + 1) & (TAGH - 1))
+        if (strcmp(tag_hash[i].name, name) == 0) return tag_hash[i].flags;
+    return 0;
+}
+
+/* Tag name characters: the lower-case letter or digit, 0 for any other
+ * byte (isalnum and tolower in the C locale, without the calls). */
+static unsigned char NAMEC[256];
+
+static void namec_init(void)
+{
+    if (NAMEC['a']) return;
+    for (int c = '0'; c <= '9'; c++) NAMEC[c] = (unsigned char)c;
+    for (int c = 'a'; c <= 'z'; c++) NAMEC[c] = (unsigned char)c;
+    for (int c = 'A'; c <= 'Z'; c++) NAMEC[c] = (unsigned char)(c - 'A' + 'a');
 }
 
 static void add_cp(gx_buf *b, long cp)
@@ -107,7 +149,7 @@ typedef struct html {
     int      nkinds;
     bool     in_row, in_cell, last_blank;
     int      col, cell_colspan, cell_rowspan;
-    int      pending[MAX_COLS];   /* rowspan cells still to come, by column */
+    int     *pending;             /* rowspan cells still to come, by column */
     int      pend_hi;             /* pending[] is zero from here on */
     int      ncols_seen;
 } html;
@@ -155,6 +197,17 @@ static size_t add_text(gx_buf *b, const char *s, size_t i, size_t n)
     gx_buf_reserve(b, n - i);
     char *d = b->data, *o = d + b->len;
     for (; i < n; i++) {
+        /* eight bytes with none at or below ' ' (no white space; CJK bytes
+           are >= 0x80) go as they are */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if ((w - 0x2121212121212121ULL) & ~w & 0x8080808080808080ULL) break;
+            memcpy(o, &w, 8);
+            o += 8;
+            i += 8;
+        }
+        if (i >= n) break;
         char c = s[i];
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
             if (o > d && o[-1] != ' ') *o++ = ' ';
@@ -319,6 +372,7 @@ bool gx_seg_looks_html(const char *s, size_t n)
  * <table> in document order. */
 static unsigned char *layout_tables(const char *s, size_t n, size_t *count)
 {
+    namec_init();
     size_t cap = 16, nt = 0;
     unsigned char *flag = gx_xcalloc(cap, 1);
     enum { MAXD = 64 };
@@ -334,6 +388,17 @@ static unsigned char *layout_tables(const char *s, size_t n, size_t *count)
             size_t e = lt ? (size_t)(lt - s) : n;
             if (sp > 0 && sp <= MAXD && !flag[idx[sp - 1]]) {
                 for (; i < e; i++) {
+                    /* eight bytes with no white space (none at or below
+                       ' '): eight more (only passing 600 matters) */
+                    while (i + 8 <= e) {
+                        uint64_t w;
+                        memcpy(&w, s + i, 8);
+                        if ((w - 0x2121212121212121ULL) & ~w & 0x8080808080808080ULL) break;
+                        text[sp - 1] += 8;
+                        i += 8;
+                    }
+                    if (text[sp - 1] > 600) { flag[idx[sp - 1]] = 1; break; }
+                    if (i >= e) break;
                     unsigned char c = (unsigned char)s[i];
                     if (c == ' ' || (c >= '\t' && c <= '\r')) continue;   /* isspace, C locale */
                     if (++text[sp - 1] > 600) { flag[idx[sp - 1]] = 1; break; }
@@ -353,8 +418,9 @@ static unsigned char *layout_tables(const char *s, size_t n, size_t *count)
         if (close) j++;
         char name[16];
         size_t k = 0;
-        while (j < n && isalnum((unsigned char)s[j])) {
-            if (k < sizeof name - 1) name[k++] = (char)tolower((unsigned char)s[j]);
+        unsigned char lc;
+        while (j < n && (lc = NAMEC[(unsigned char)s[j]]) != 0) {
+            if (k < sizeof name - 1) name[k++] = (char)lc;
             j++;
         }
         name[k] = 0;
@@ -406,7 +472,11 @@ static unsigned char *layout_tables(const char *s, size_t n, size_t *count)
 
 void gx_seg_html(const char *s, size_t n, gx_buf *out, int **tables, size_t *tcap)
 {
+    /* pending[] lives in a static block that is all zero between calls
+       (cleared up to pend_hi at the end): no 16 KiB to clear per page */
+    static int pending_store[MAX_COLS];
     html *h = gx_xcalloc(1, sizeof *h);
+    h->pending = pending_store;
     h->out = out;
     h->tables = tables;
     h->tcap = tcap;
@@ -439,12 +509,17 @@ void gx_seg_html(const char *s, size_t n, gx_buf *out, int **tables, size_t *tca
             }
             char name[16];
             size_t k = 0;
-            while (j < n && (isalnum((unsigned char)s[j]) || s[j] == '!' || s[j] == '?')) {
-                if (k < sizeof name - 1) name[k++] = (char)tolower((unsigned char)s[j]);
-                j++;
+            for (; j < n; j++) {
+                unsigned char lc = NAMEC[(unsigned char)s[j]];
+                if (!lc) {
+                    if (s[j] != '!' && s[j] != '?') break;
+                    lc = (unsigned char)s[j];
+                }
+                if (k < sizeof name - 1) name[k++] = (char)lc;
             }
             name[k] = 0;
             int id = tag_id(name);
+            unsigned tflags = tag_flags(name, k < sizeof name - 1 ? k : sizeof name - 1);
             size_t attr = j;
             char q = 0;
             while (j < n && (q || s[j] != '>')) {
@@ -454,7 +529,7 @@ void gx_seg_html(const char *s, size_t n, gx_buf *out, int **tables, size_t *tca
             }
             size_t attr_end = j;
             i = j < n ? j + 1 : n;
-            if (!close && in_list(skip_tags, name)) {
+            if (!close && (tflags & TAG_SKIP)) {
                 /* skip to the matching close tag */
                 size_t len = strlen(name);
                 size_t m = i;
@@ -526,7 +601,7 @@ void gx_seg_html(const char *s, size_t n, gx_buf *out, int **tables, size_t *tca
             }
             if (h->table_depth > 0 && (h->in_cell || h->in_row)) {
                 /* block tags inside a cell (or a nested table): a space */
-                if (id == T_BR || id == T_TR || id == T_TD || id == T_TH || in_list(block_tags, name))
+                if (id == T_BR || id == T_TR || id == T_TD || id == T_TH || (tflags & TAG_BLOCK))
                     if (h->in_cell && h->cell.len && h->cell.data[h->cell.len - 1] != ' ')
                         gx_buf_addc(&h->cell, ' ');
                 continue;
@@ -536,7 +611,7 @@ void gx_seg_html(const char *s, size_t n, gx_buf *out, int **tables, size_t *tca
                 end_line(h, false);     /* a cell of a layout table */
                 continue;
             }
-            if (in_list(block_tags, name)) end_line(h, false);
+            if (tflags & TAG_BLOCK) end_line(h, false);
             continue;
         }
         gx_buf *b = h->in_cell ? &h->cell : (h->table_depth > 0 && h->in_row) ? NULL : &h->line;
@@ -554,6 +629,7 @@ void gx_seg_html(const char *s, size_t n, gx_buf *out, int **tables, size_t *tca
     }
     end_row(h);
     end_line(h, false);
+    memset(h->pending, 0, (size_t)h->pend_hi * sizeof *h->pending);
     gx_buf_free(&h->line);
     gx_buf_free(&h->cell);
     gx_buf_free(&h->row);

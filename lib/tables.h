@@ -17,6 +17,7 @@
 
 #include "gx.h"
 #include "text.h"
+#include "rxlite.h"
 
 /* ---- knowledge ---------------------------------------------------------- */
 
@@ -48,6 +49,7 @@ size_t tb_breakdown(const tb_know *k, const char *s, size_t n, bool norm);
 bool tb_label_closed(const tb_know *k, const char *s, size_t n);
 /* Is the trimmed line page furniture (a page number or running footer)? */
 bool tb_footer(const tb_know *k, const char *s, size_t n);
+
 
 /* ---- grid --------------------------------------------------------------- */
 
@@ -153,11 +155,6 @@ void tb_carry_free(tb_carry *c);
  * it. Returns the number of cells emitted. */
 int tb_build(const tb_know *k, const tb_grid *g, tb_carry *carry,
              tb_emit_fn emit, void *ctx);
-
-/* Keep GX_RX_PAD defined bytes after b's contents (the pcre2 JIT reads
- * past a subject's end): every subject given to tb_classify, tb_numbering,
- * tb_footer and tb_known_label must lie in a buffer padded so. */
-void tb_pad(gx_buf *b);
 
 /* A scratch array reused from one table block to the next (a static of the
  * function that needs it; the tools are single-threaded): returns n zeroed

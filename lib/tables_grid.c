@@ -28,14 +28,6 @@
 
 /* ---- grid ------------------------------------------------------------- */
 
-/* The pcre2 JIT reads past a subject's end: keep GX_RX_PAD defined bytes
- * after a buffer's contents (rx.h), so that every subject taken from it is
- * matched in place (GX_RX_PADDED). */
-void tb_pad(gx_buf *b)
-{
-    gx_rx_pad(b);
-}
-
 void *tb_scratch_zero(tb_scratch *s, size_t n, size_t sz)
 {
     size_t need = (n ? n : 1) * sz;
@@ -98,7 +90,6 @@ void tb_grid_cell(tb_grid *g, const char *s, size_t n, int src)
     c->src = src;
     gx_buf_add(&g->arena, s, n);
     gx_buf_addc(&g->arena, 0);
-    tb_pad(&g->arena);
     g->rows[g->nrows - 1].n++;
 }
 
@@ -115,7 +106,6 @@ void tb_grid_append(tb_grid *g, const char *sep, const char *s, size_t n)
     gx_buf_add(&g->arena, s, n);
     c->len += n;
     gx_buf_addc(&g->arena, 0);
-    tb_pad(&g->arena);
     g->rows[g->nrows - 1].flags |= TB_ROW_WRAPPED;
 }
 
@@ -137,29 +127,33 @@ bool tb_split_pipes(tb_grid *g, const char *s, size_t n, int src, unsigned flags
     const char *p = tb_trim(s, &len);
     if (len == 0 || p[0] != '|') return false;
     tb_grid_row(g, src, flags);
-    size_t i = 1, a = 1;
-    gx_buf cell;
-    gx_buf_init(&cell);
-    for (; i <= len; i++) {
-        if (i < len && p[i] == '\\' && i + 1 < len && p[i + 1] == '|') {
-            gx_buf_add(&cell, p + a, i - a);
+    /* cells end at each | not escaped as \| (a \| is a | of the cell);
+     * the text after the closing pipe is a cell only when not empty. A
+     * cell without an escape is taken from the line as it is; one with
+     * is put together in `cell` (reused from row to row) */
+    static gx_buf cell;
+    gx_buf_reset(&cell);
+    size_t a = 1;
+    for (;;) {
+        const char *q = a < len ? memchr(p + a, '|', len - a) : NULL;
+        size_t j = q ? (size_t)(q - p) : len;
+        while (j < len && p[j - 1] == '\\') {
+            gx_buf_add(&cell, p + a, j - 1 - a);
             gx_buf_addc(&cell, '|');
-            a = i + 2;
-            i++;
-            continue;
+            a = j + 1;
+            q = a < len ? memchr(p + a, '|', len - a) : NULL;
+            j = q ? (size_t)(q - p) : len;
         }
-        if (i == len || p[i] == '|') {
-            gx_buf_add(&cell, p + a, i - a);
-            /* the text after the closing pipe is not a cell */
-            if (i < len || (i - a) > 0 || cell.len > 0) {
-                if (!(i == len && cell.len == 0))
-                    tb_grid_cell(g, cell.data ? cell.data : "", cell.len, src);
-            }
+        if (cell.len == 0) {
+            if (j < len || j > a) tb_grid_cell(g, p + a, j - a, src);
+        } else {
+            gx_buf_add(&cell, p + a, j - a);
+            tb_grid_cell(g, cell.data, cell.len, src);
             gx_buf_reset(&cell);
-            a = i + 1;
         }
+        if (j >= len) break;
+        a = j + 1;
     }
-    gx_buf_free(&cell);
     return true;
 }
 
@@ -189,6 +183,8 @@ static bool nonspace3(const char *s)
 const char *tb_trim_slow(const char *s, size_t *n)
 {
     size_t a = 0, e = *n;
+    /* runs of spaces (the indentation of pdftotext -layout), 8 at a time */
+    while (a + 8 <= e && memcmp(s + a, "        ", 8) == 0) a += 8;
     while (a < e && ascii_space((unsigned char)s[a])) a++;
     while (e > a && ascii_space((unsigned char)s[e - 1])) e--;
     s += a;
@@ -243,7 +239,10 @@ void tb_path_part(const char *s, size_t n, gx_buf *out)
         }
         if (pending_space && any && !prev_wide && !w) *d++ = ' ';
         pending_space = false;
-        memcpy(d, s + i, (size_t)l);
+        /* one character: copied inline (a memcpy call each costs more) */
+        if (l == 3) { d[0] = s[i]; d[1] = s[i + 1]; d[2] = s[i + 2]; }
+        else if (l == 1) d[0] = s[i];
+        else memcpy(d, s + i, (size_t)l);
         d += l;
         prev_wide = w;
         any = true;
@@ -629,7 +628,6 @@ static void add_part(builder *b, const char *s, size_t n, int col)
     p->off = b->parts.len;
     tb_path_part(s, n, &b->parts);
     p->len = b->parts.len - p->off;
-    tb_pad(&b->parts);
     p->col = col;
     if (p->len == 0) b->np--;
 }
@@ -801,7 +799,6 @@ static void emit_section(builder *b, int s, int h1, int e, tb_carry *carry, bool
                 tb_path_part(x->s, x->n, &b->tmp);
                 /* the last part is the last text in b->parts: extend it */
                 gx_buf_add(&b->parts, b->tmp.data ? b->tmp.data : "", b->tmp.len);
-                tb_pad(&b->parts);
                 bool known = tb_known_label(b->k, b->parts.data + lp->off, lp->len + b->tmp.len);
                 bool prev_known = tb_known_label(b->k, b->parts.data + lp->off, lp->len);
                 bool guess = !prev_known && !tb_label_closed(b->k, b->parts.data + lp->off, lp->len) &&

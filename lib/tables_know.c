@@ -22,22 +22,10 @@ typedef struct tb_re {
     const char *table;
     int         kind;   /* class (values), rank (numbering) */
     int         num;    /* group number of "num" (numbering); -1 not looked up */
+    bool        whole;
+    gx_rxl     *pm;     /* the pattern for rxlite.c, NULL when it does not take it */
+    bool        pm_tried;
 } tb_re;
-
-/* The whole-cell patterns of one table as one alternation, tried in the
- * table's order: "\\A(?:(?:p1)\\z(?<gxtb0>)|(?:p2)\\z(?<gxtb1>)|...)"; the
- * empty named group after a branch tells which row matched. One pcre2
- * call instead of one per row for a cell that matches none (most labels),
- * and one compilation. Made only when every row's pattern is
- * self-contained (multi_safe); else, or when it does not compile, the
- * rows are matched one by one as written. */
-typedef struct tb_multi {
-    gx_rx rx;
-    char *pat;
-    int  *grp;     /* group number of each row's marker */
-    bool  tried;   /* built (or found unsafe) */
-    bool  ok;
-} tb_multi;
 
 typedef struct tb_tmpl {
     char  *kw;
@@ -82,7 +70,14 @@ struct tb_know {
     /* the labels normalised (gx_norm_match), made on the first lookup; a
      * label's key (label_key) is a suffix of that, so only the labels
      * ending with a looked-up key need their own key made */
-    char   **lnorm; size_t *lnorm_len;
+    gx_table ltab;           /* tables_labels.tsv: labels[i] point into it */
+    size_t  *loff, *lnorm_len;   /* a label's normal form: in lnorm_text at loff
+                                 * (SIZE_MAX: the label itself), made when first
+                                 * needed (lmade) */
+    bool    *lmade;
+    int     *llast;          /* the last byte of that form, known without
+                                making it (-1: not known) */
+    gx_buf   lnorm_text;     /* the normalised labels that differ from theirs */
     char   **lkey;           /* NULL until made */
     bool     labels_normed;
     gx_buf   qkey;
@@ -92,7 +87,10 @@ struct tb_know {
     char    *breakdown, *breakdown_norm;   /* tables_words.tsv */
     char   **ends; int nends;
     memo     m_val, m_num, m_foot, m_label;
-    tb_multi x_val, x_foot;
+    /* what the patterns of each table can start with (none of them can
+     * match a subject starting otherwise): made on first use */
+    gx_rxl_first f_val, f_num, f_foot;
+    bool     f_val_made, f_num_made, f_foot_made;
     gx_buf   scratch, scratch2;
 };
 
@@ -147,11 +145,10 @@ static memo_ent *memo_slot(memo *m, const char *s, size_t n, bool *hit)
 
 /* Count a computed answer; past JIT_AFTER_MISSES the table's patterns may
  * be JIT-compiled (rx.h decides when, from then on). */
-static void memo_miss(memo *m, tb_re *re, int nre, tb_multi *x)
+static void memo_miss(memo *m, tb_re *re, int nre)
 {
     if (++m->misses != JIT_AFTER_MISSES) return;
     for (int i = 0; i < nre; i++) re[i].rx.flags &= ~(unsigned)GX_RX_NOJIT;
-    if (x) x->rx.flags &= ~(unsigned)GX_RX_NOJIT;
 }
 
 static const char UCP[] = "(*UCP)";
@@ -173,6 +170,7 @@ static void rx_decl(tb_re *r, const char *table, long row, const char *pat, bool
     gx_buf_free(&b);
     r->table = table;
     r->num = -1;
+    r->whole = whole;
     gx_rx_set(&r->rx, r->pat, GX_RX_NOJIT, table, (int)row);   /* see memo_miss */
 }
 
@@ -194,10 +192,11 @@ static void rx_need(tb_re *r)
     gx_die(GX_EXIT_ERROR, "%s: row %d: %s", r->table, r->rx.row, err);
 }
 
-/* Match flags for a subject: the callers keep GX_RX_PAD defined bytes
- * after every subject (tb_pad); pcre2's UTF-8 check runs once here, not
- * once per pattern (invalid UTF-8 is matched with the check on, so it
- * fails to match as before). */
+/* Is the subject valid UTF-8 (as pcre2's check)? Checked once per
+ * subject, not once per pattern; pcre2 is then told (GX_RX_VALID), and an
+ * invalid one is matched with pcre2's check on, so it fails to match.
+ * Subjects are not padded for the pcre2 JIT (rx.h copies the few that
+ * pcre2 matches: most never leave rxlite.c). */
 static bool utf8_ok(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s, *e = p + n;
@@ -228,114 +227,83 @@ static bool utf8_ok(const char *s, size_t n)
     return true;
 }
 
-static unsigned subject_flags(const char *s, size_t n)
+
+/* The pattern of r as rxlite.c takes it (made on first use), or
+ * NULL: pcre2 matches it. */
+static gx_rxl *pat_of(tb_re *r)
 {
-    return GX_RX_PADDED | (utf8_ok(s, n) ? GX_RX_VALID : 0);
+    if (!r->pm_tried) {
+        r->pm_tried = true;
+        r->pm = gx_rxl_new(r->pat + r->pre, r->len, r->whole);
+    }
+    return r->pm;
 }
 
-static bool rx_match(tb_re *r, const char *s, size_t n, unsigned fl)
+/* Match r against s (*valid: whether s is valid UTF-8, -1 until known:
+ * it is checked once per subject, and only when a pattern gets past its
+ * first character). On a match *end is where it ends and [*ga, *gb) the
+ * span of group g (g > 0; GX_RX_UNSET when the group took no part). A
+ * valid UTF-8 subject goes to rxlite.c when it takes the pattern
+ * and can tell; pcre2 answers the rest (and reports a bad pattern); an
+ * invalid one matches nothing (pcre2's check fails it). */
+static bool re_match(tb_re *r, const char *s, size_t n, int *valid, int g, size_t *end,
+                     size_t *ga, size_t *gb)
 {
+    if (*valid != 0) {
+        gx_rxl *p = pat_of(r);
+        if (p && !gx_rxl_may_match(p, s, n)) return false;
+        if (*valid < 0) *valid = utf8_ok(s, n);
+        if (p && *valid) {
+            size_t caps[2 * 16];
+            int rc = gx_rxl_match(p, s, n, caps, 2 * (g + 1));
+            if (rc >= 0) {
+                if (rc == 0) return false;
+                if (end) *end = caps[1];
+                if (g > 0) { *ga = caps[2 * g]; *gb = caps[2 * g + 1]; }
+                return true;
+            }
+        }
+    }
     rx_need(r);
-    return gx_rx_match(&r->rx, s, n, 0, fl) > 0;
+    if (gx_rx_match(&r->rx, s, n, 0, *valid ? GX_RX_VALID : 0) <= 0) return false;
+    size_t a;
+    if (end) gx_rx_group(&r->rx, 0, &a, end);
+    if (g > 0) gx_rx_group(&r->rx, g, ga, gb);
+    return true;
+}
+
+/* The first test of the patterns re[0..n): made once (it compiles them). */
+static const gx_rxl_first *table_first(gx_rxl_first *f, bool *made, tb_re *re, int n)
+{
+    if (!*made) {
+        gx_rxl_first_init(f);
+        for (int i = 0; i < n; i++) gx_rxl_first_union(f, pat_of(&re[i]));
+        *made = true;
+    }
+    return f;
+}
+
+/* The group number of "num" in r (0: none). */
+static int num_group(tb_re *r)
+{
+    if (r->num < 0) {
+        gx_rxl *p = pat_of(r);
+        int g;
+        if (p) g = gx_rxl_group(p, "num");
+        else {
+            rx_need(r);
+            g = gx_rx_group_number(&r->rx, "num");
+        }
+        r->num = g > 0 && g < 16 ? g : 0;
+    }
+    return r->num;
 }
 
 static void rx_free(tb_re *r)
 {
     gx_rx_free(&r->rx);
+    gx_rxl_free(r->pm);
     free(r->pat);
-}
-
-/* Can pattern p[0..n) be a branch of a larger pattern and mean the same?
- * Its parentheses balance (outside escapes and classes) and it refers to
- * no group by number or name and uses no backtracking verb or \Q...\E
- * (whose meaning depends on the groups or branches around it). */
-static bool multi_safe(const char *p, size_t n)
-{
-    int depth = 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = p[i];
-        if (c == '\\') {
-            if (i + 1 >= n) return false;
-            char e = p[i + 1];
-            if ((e >= '0' && e <= '9') || e == 'g' || e == 'k' || e == 'Q' || e == 'E') return false;
-            i++;
-        } else if (c == '[') {
-            /* a class: up to its closing ], which may come first */
-            size_t j = i + 1;
-            if (j < n && p[j] == '^') j++;
-            if (j < n && p[j] == ']') j++;
-            for (; j < n && p[j] != ']'; j++) {
-                if (p[j] == '\\') j++;
-                else if (p[j] == '[' && j + 1 < n && p[j + 1] == ':') {
-                    const char *e = memchr(p + j + 2, ']', n - j - 2);
-                    if (!e) return false;
-                    j = (size_t)(e - p);
-                }
-            }
-            if (j >= n) return false;
-            i = j;
-        } else if (c == '(') {
-            if (i + 1 < n && p[i + 1] == '*') return false;
-            if (i + 2 < n && p[i + 1] == '?') {
-                char e = p[i + 2];
-                if ((e >= '0' && e <= '9') || e == '+' || e == 'R' || e == '&' || e == 'P' || e == '|')
-                    return false;
-                if (e == '-' && i + 3 < n && p[i + 3] >= '0' && p[i + 3] <= '9') return false;
-            }
-            depth++;
-        } else if (c == ')') {
-            if (--depth < 0) return false;
-        }
-    }
-    return depth == 0;
-}
-
-/* Build x from the rows re[0..nre) on first use; true when it is usable. */
-static bool multi_ready(tb_multi *x, tb_re *re, int nre, const char *table)
-{
-    if (x->tried) return x->ok;
-    x->tried = true;
-    if (nre < 2) return false;
-    gx_buf b;
-    gx_buf_init(&b);
-    gx_buf_adds(&b, UCP);
-    gx_buf_adds(&b, "\\A(?:");
-    for (int i = 0; i < nre; i++) {
-        const char *p = re[i].pat + re[i].pre;
-        if (!multi_safe(p, re[i].len)) { gx_buf_free(&b); return false; }
-        if (i) gx_buf_addc(&b, '|');
-        gx_buf_adds(&b, "(?:");
-        gx_buf_add(&b, p, re[i].len);
-        gx_buf_printf(&b, ")\\z(*MARK:%d)", i);
-    }
-    gx_buf_addc(&b, ')');
-    x->pat = gx_xstrdup(b.data);
-    gx_buf_free(&b);
-    gx_rx_set(&x->rx, x->pat, GX_RX_NOJIT, table, 0);
-    if (!gx_rx_compile(&x->rx, NULL, 0)) return false;
-    x->ok = true;
-    return true;
-}
-
-/* The first row of x matching s whole: its index, -1 when none matches,
- * -2 when pcre2 could not tell (a matching error: try the rows one by one,
- * as they would have been). */
-static int multi_match(tb_multi *x, int nre, const char *s, size_t n, unsigned fl)
-{
-    int rc = gx_rx_match(&x->rx, s, n, 0, fl);
-    if (rc == 0) return -1;
-    if (rc < 0) return -2;
-    const char *mark = gx_rx_mark(&x->rx);
-    if (!mark) return -2;
-    int i = atoi(mark);
-    return i >= 0 && i < nre ? i : -2;
-}
-
-static void multi_free(tb_multi *x)
-{
-    gx_rx_free(&x->rx);
-    free(x->pat);
-    free(x->grp);
 }
 
 static int need_col(const gx_table *t, const char *name)
@@ -358,7 +326,6 @@ static int class_of(const char *table, long row, const char *s)
 static void label_key(tb_know *k, const char *s, size_t n)
 {
     gx_norm_match(s, n, &k->scratch2);
-    tb_pad(&k->scratch2);
     const char *p = k->scratch2.data;
     size_t len = k->scratch2.len;
     long num; int rank; size_t end;
@@ -498,9 +465,9 @@ static void load_labels(tb_know *k)
     gx_table_load(&t, "tables_labels.tsv", NULL);
     int cl = need_col(&t, "label");
     k->labels = gx_xcalloc((size_t)t.nrows + 1, sizeof *k->labels);
-    for (int i = 0; i < t.nrows; i++) k->labels[i] = gx_xstrdup(t.rows[i][cl]);
+    for (int i = 0; i < t.nrows; i++) k->labels[i] = t.rows[i][cl];
     k->nlabels = t.nrows;
-    gx_table_free(&t);
+    k->ltab = t;
     k->labels_loaded = true;
 }
 
@@ -527,16 +494,15 @@ void tb_know_free(tb_know *k)
         free(k->tmpl[i].leaves);
     }
     for (int i = 0; i < k->nlabels; i++) {
-        free(k->labels[i]);
-        if (k->lnorm) free(k->lnorm[i]);
         if (k->lkey) free(k->lkey[i]);
     }
-    free(k->lnorm); free(k->lnorm_len); free(k->lkey);
+    free(k->loff); free(k->lnorm_len); free(k->lmade); free(k->llast); free(k->lkey);
+    gx_buf_free(&k->lnorm_text);
+    if (k->labels_loaded) gx_table_free(&k->ltab);
     for (int i = 0; i < k->nends; i++) free(k->ends[i]);
     free(k->ends); free(k->breakdown); free(k->breakdown_norm);
     gx_buf_free(&k->qkey);
     free(k->val); free(k->num); free(k->foot); free(k->tmpl); free(k->labels);
-    multi_free(&k->x_val); multi_free(&k->x_foot);
     free(k->m_val.e); free(k->m_num.e); free(k->m_foot.e); free(k->m_label.e);
     gx_buf_free(&k->scratch);
     gx_buf_free(&k->scratch2);
@@ -545,14 +511,10 @@ void tb_know_free(tb_know *k)
 
 static int classify(tb_know *k, const char *s, size_t n)
 {
-    unsigned fl = subject_flags(s, n);
-    if (multi_ready(&k->x_val, k->val, k->nval, "tables_values.tsv")) {
-        int i = multi_match(&k->x_val, k->nval, s, n, fl);
-        if (i >= 0) return k->val[i].kind;
-        if (i == -1) return TB_TEXT;
-    }
+    if (!gx_rxl_first_may(table_first(&k->f_val, &k->f_val_made, k->val, k->nval), s, n)) return TB_TEXT;
+    int valid = -1;
     for (int i = 0; i < k->nval; i++)
-        if (rx_match(&k->val[i], s, n, fl)) return k->val[i].kind;
+        if (re_match(&k->val[i], s, n, &valid, 0, NULL, NULL, NULL)) return k->val[i].kind;
     return TB_TEXT;
 }
 
@@ -566,7 +528,7 @@ int tb_classify(const tb_know *kc, const char *s, size_t n)
     memo_ent *e = memo_slot(&k->m_val, s, n, &hit);
     if (hit) return (int)e->v[0];
     int cls = classify(k, s, n);
-    memo_miss(&k->m_val, k->val, k->nval, &k->x_val);
+    memo_miss(&k->m_val, k->val, k->nval);
     if (e) { e->v[0] = cls; e->used = 1; }
     return cls;
 }
@@ -594,29 +556,22 @@ static long digits(const char *s, size_t n)
     return any ? v : -1;
 }
 
-static int numbering(const tb_know *k, const char *s, size_t n, long *num, int *rank, size_t *end)
+static int numbering(tb_know *k, const char *s, size_t n, long *num, int *rank, size_t *end)
 {
-    unsigned fl = subject_flags(s, n);
+    int valid = -1;
     for (int i = 0; i < k->nnum; i++) {
         tb_re *r = &k->num[i];
-        if (!rx_match(r, s, n, fl)) continue;
-        if (r->num < 0) {
-            int g = gx_rx_group_number(&r->rx, "num");
-            r->num = g > 0 ? g : 0;
-        }
-        size_t a, b;
-        gx_rx_group(&r->rx, 0, &a, &b);
-        *end = b;
+        int g = num_group(r);
+        size_t e = 0, a = GX_RX_UNSET, b = GX_RX_UNSET;
+        if (!re_match(r, s, n, &valid, g, &e, &a, &b)) continue;
+        *end = e;
         *rank = r->kind;
         *num = -1;
-        if (r->num > 0) {
-            gx_rx_group(&r->rx, r->num, &a, &b);
-            if (a != GX_RX_UNSET && b > a) {
-                long v = digits(s + a, b - a);
-                if (v < 0) v = circled(s + a, b - a);
-                if (v < 0) v = gx_cjk_number(s + a, b - a);
-                *num = v;
-            }
+        if (g > 0 && a != GX_RX_UNSET && b > a) {
+            long v = digits(s + a, b - a);
+            if (v < 0) v = circled(s + a, b - a);
+            if (v < 0) v = gx_cjk_number(s + a, b - a);
+            *num = v;
         }
         return i;
     }
@@ -627,6 +582,8 @@ int tb_numbering(const tb_know *kc, const char *s, size_t n, long *num, int *ran
 {
     tb_know *k = (tb_know *)kc;
     if (!k->num_loaded) load_numbering(k);
+    /* most labels start with a character no numbering can: cheaper than the memo */
+    if (!gx_rxl_first_may(table_first(&k->f_num, &k->f_num_made, k->num, k->nnum), s, n)) return -1;
     bool hit;
     memo_ent *e = memo_slot(&k->m_num, s, n, &hit);
     if (hit) {
@@ -635,23 +592,48 @@ int tb_numbering(const tb_know *kc, const char *s, size_t n, long *num, int *ran
     }
     long nm = 0; int rk = 0; size_t en = 0;
     int style = numbering(k, s, n, &nm, &rk, &en);
-    memo_miss(&k->m_num, k->num, k->nnum, NULL);
+    memo_miss(&k->m_num, k->num, k->nnum);
     if (style >= 0) { *num = nm; *rank = rk; *end = en; }
     if (e) { e->v[0] = style; e->v[1] = nm; e->v[2] = rk; e->v[3] = (long)en; e->used = 1; }
     return style;
+}
+
+/* Is s its own gx_norm_match form? True for ASCII letters and digits and
+ * the CJK ideographs U+4000..U+9FFF (their own NFKC form, no whitespace,
+ * quotes or dashes); anything else is normalised. */
+static bool norm_stable(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        unsigned c = u[i];
+        if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) { i++; continue; }
+        if (c >= 0xE4 && c <= 0xE9 && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
+            i += 3;
+            continue;
+        }
+        return false;
+    }
+    return true;
 }
 
 /* Is the key of s the key of a listed label (compared as strings)? */
 static bool known_label(tb_know *m, const char *s, size_t n)
 {
     if (!m->labels_normed) {
-        m->lnorm = gx_xcalloc((size_t)m->nlabels + 1, sizeof *m->lnorm);
-        m->lnorm_len = gx_xcalloc((size_t)m->nlabels + 1, sizeof *m->lnorm_len);
-        m->lkey = gx_xcalloc((size_t)m->nlabels + 1, sizeof *m->lkey);
+        size_t nl = (size_t)m->nlabels + 1;
+        m->loff = gx_xcalloc(nl, sizeof *m->loff);
+        m->lnorm_len = gx_xcalloc(nl, sizeof *m->lnorm_len);
+        m->lmade = gx_xcalloc(nl, sizeof *m->lmade);
+        m->llast = gx_xcalloc(nl, sizeof *m->llast);
+        m->lkey = gx_xcalloc(nl, sizeof *m->lkey);
         for (int i = 0; i < m->nlabels; i++) {
-            gx_norm_match(m->labels[i], strlen(m->labels[i]), &m->scratch2);
-            m->lnorm[i] = gx_xstrdup(m->scratch2.data ? m->scratch2.data : "");
-            m->lnorm_len[i] = strlen(m->lnorm[i]);
+            /* a label ending in a letter, digit or CJK ideograph ends so
+             * in its normal form too */
+            const unsigned char *u = (const unsigned char *)m->labels[i];
+            size_t n0 = strlen(m->labels[i]);
+            m->llast[i] = -1;
+            if (n0 && norm_stable(m->labels[i] + n0 - 1, 1)) m->llast[i] = u[n0 - 1];
+            else if (n0 >= 3 && norm_stable(m->labels[i] + n0 - 3, 3)) m->llast[i] = u[n0 - 1];
         }
         m->labels_normed = true;
     }
@@ -660,8 +642,27 @@ static bool known_label(tb_know *m, const char *s, size_t n)
     gx_buf_reset(&m->qkey);
     gx_buf_add(&m->qkey, m->scratch.data, kl);
     const char *key = m->qkey.data;
+    int kb = kl ? (unsigned char)key[kl - 1] : -1;
     for (int i = 0; i < m->nlabels; i++) {
-        if (m->lnorm_len[i] < kl || memcmp(m->lnorm[i] + m->lnorm_len[i] - kl, key, kl) != 0)
+        if (kb >= 0 && m->llast[i] >= 0 && m->llast[i] != kb) continue;
+        if (!m->lmade[i]) {
+            size_t n0 = strlen(m->labels[i]);
+            if (norm_stable(m->labels[i], n0)) {
+                m->loff[i] = SIZE_MAX;   /* its own normal form */
+                m->lnorm_len[i] = n0;
+            } else {
+                gx_norm_match(m->labels[i], n0, &m->scratch2);
+                const char *t = m->scratch2.data ? m->scratch2.data : "";
+                m->loff[i] = m->lnorm_text.len;
+                m->lnorm_len[i] = strlen(t);
+                gx_buf_add(&m->lnorm_text, t, m->lnorm_len[i]);
+                gx_buf_addc(&m->lnorm_text, 0);
+            }
+            m->lmade[i] = true;
+        }
+        const char *ln0 = m->loff[i] == SIZE_MAX ? m->labels[i] : m->lnorm_text.data + m->loff[i];
+        size_t ln = m->lnorm_len[i];
+        if (ln < kl || (kl && ln0[ln - 1] != key[kl - 1]) || memcmp(ln0 + ln - kl, key, kl) != 0)
             continue;
         if (!m->lkey[i]) {
             label_key(m, m->labels[i], strlen(m->labels[i]));
@@ -726,13 +727,13 @@ bool tb_footer(const tb_know *kc, const char *s, size_t n)
     bool hit;
     memo_ent *e = memo_slot(&k->m_foot, s, n, &hit);
     if (hit) return e->v[0] != 0;
-    unsigned fl = subject_flags(s, n);
-    int m = multi_ready(&k->x_foot, k->foot, k->nfoot, "tables_footer.tsv")
-                ? multi_match(&k->x_foot, k->nfoot, s, n, fl) : -2;
-    bool foot = m >= 0;
-    for (int i = 0; m == -2 && i < k->nfoot && !foot; i++)
-        if (rx_match(&k->foot[i], s, n, fl)) foot = true;
-    memo_miss(&k->m_foot, k->foot, k->nfoot, &k->x_foot);
+    bool foot = false;
+    if (gx_rxl_first_may(table_first(&k->f_foot, &k->f_foot_made, k->foot, k->nfoot), s, n)) {
+        int valid = -1;
+        for (int i = 0; i < k->nfoot && !foot; i++)
+            if (re_match(&k->foot[i], s, n, &valid, 0, NULL, NULL, NULL)) foot = true;
+    }
+    memo_miss(&k->m_foot, k->foot, k->nfoot);
     if (e) { e->v[0] = foot; e->used = 1; }
     return foot;
 }

@@ -31,6 +31,7 @@
 typedef struct chunk {
     int    line;      /* index into lines */
     int    x0, x1;    /* [x0, x1) in the metric */
+    int    xn0, xn1, xw0, xw1;   /* the same by characters and by display width */
     size_t off, len;  /* bytes in the line */
     int    cls;
 } chunk;
@@ -43,6 +44,7 @@ typedef struct lay {
     chunk  *ch;
     int     nch, capch;
     int    *first, *count;  /* chunks of each line */
+    bool   *blank;          /* each line blank (blank_line), taken once */
 } lay;
 
 static bool space_cp(int32_t cp) { return cp == ' ' || cp == '\t' || cp == 0x3000 || cp == 0xA0; }
@@ -62,7 +64,9 @@ static inline int next_cp(const char *s, size_t n, int32_t *cp)
     return l <= 0 ? 1 : l;
 }
 
-static void add_chunk(lay *L, int line, int x0, int x1, size_t off, size_t len)
+/* A chunk at [xn0, xn1) by characters, [xw0, xw1) by width (x0, x1 are
+ * set by use_metric). */
+static void add_chunk(lay *L, int line, int xn0, int xn1, int xw0, int xw1, size_t off, size_t len)
 {
     const char *s = L->lines[line].s + off;
     size_t n = len;
@@ -74,8 +78,10 @@ static void add_chunk(lay *L, int line, int x0, int x1, size_t off, size_t len)
     }
     chunk *c = &L->ch[L->nch++];
     c->line = line;
-    c->x0 = x0;
-    c->x1 = x1;
+    c->x0 = c->xn0 = xn0;
+    c->x1 = c->xn1 = xn1;
+    c->xw0 = xw0;
+    c->xw1 = xw1;
     c->off = (size_t)(t - L->lines[line].s);
     c->len = n;
     c->cls = tb_classify(L->k, t, n);
@@ -84,10 +90,10 @@ static void add_chunk(lay *L, int line, int x0, int x1, size_t off, size_t len)
 /* Words of a chunk separated by single spaces: positions and bytes. */
 typedef struct word { int x0, x1; size_t off, len; } word;
 
-static int words_of(const lay *L, const chunk *c, bool wide, word *w, int cap)
+static int words_at(const lay *L, const chunk *c, int x0, bool wide, word *w, int cap)
 {
     const char *s = L->lines[c->line].s;
-    int nw = 0, x = c->x0;
+    int nw = 0, x = x0;
     size_t i = c->off, end = c->off + c->len, a = i;
     int xa = x;
     while (i <= end) {
@@ -109,6 +115,25 @@ static int words_of(const lay *L, const chunk *c, bool wide, word *w, int cap)
     return nw;
 }
 
+static int words_of(const lay *L, const chunk *c, bool wide, word *w, int cap)
+{
+    return words_at(L, c, c->x0, wide, w, cap);
+}
+
+/* Does s[0..n) hold a character that separates words (space_cp)? When
+ * not, a chunk is one word: words_of need not run. */
+static bool has_space(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = u[i];
+        if (c == ' ' || c == '\t') return true;
+        if (c == 0xC2 && i + 1 < n && u[i + 1] == 0xA0) return true;                        /* U+00A0 */
+        if (c == 0xE3 && i + 2 < n && u[i + 1] == 0x80 && u[i + 2] == 0x80) return true;   /* U+3000 */
+    }
+    return false;
+}
+
 static bool wide_last(const char *s, size_t n)
 {
     size_t i = n;
@@ -120,19 +145,43 @@ static bool wide_last(const char *s, size_t n)
     return l > 0 && cp >= 0x1100 && gx_display_width(s + i, (size_t)l) >= 2;
 }
 
-/* Cut every line into chunks with the given metric. */
-static void tokenize(lay *L, bool wide)
+/* Cut every line into chunks, their positions in both metrics at once
+ * (where a line is cut does not depend on the metric, nor the order of
+ * its chunks: every character moves x on in both). */
+static void tokenize(lay *L)
 {
     L->nch = 0;
-    word w[256];
+    word w[256], ww[256];
     for (int li = 0; li < L->nlines; li++) {
         L->first[li] = L->nch;
         const char *s = L->lines[li].s;
         size_t n = L->lines[li].n;
-        int x = 0, xa = 0, spaces = 0;
+        int x = 0, xa = 0, xw = 0, xwa = 0, spaces = 0;
         size_t a = 0, i = 0, last_nonspace = 0;
         bool in = false;
         while (i <= n) {
+            /* runs of plain spaces outside a chunk, and of printable ASCII
+             * inside one, in one step (one column each, as below) */
+            if (i < n && s[i] == ' ' && !in) {
+                size_t j = i + 1;
+                while (j < n && s[j] == ' ') j++;
+                spaces += (int)(j - i);
+                x += (int)(j - i);
+                xw += (int)(j - i);
+                i = j;
+                continue;
+            }
+            if (i < n && (unsigned char)s[i] > 0x20 && (unsigned char)s[i] < 0x80) {
+                if (!in) { in = true; a = i; xa = x; xwa = xw; }
+                size_t j = i + 1;
+                while (j < n && (unsigned char)s[j] > 0x20 && (unsigned char)s[j] < 0x80) j++;
+                spaces = 0;
+                x += (int)(j - i);
+                xw += (int)(j - i);
+                i = j;
+                last_nonspace = i;
+                continue;
+            }
             int32_t cp = ' ';
             int l = 1;
             if (i < n) l = next_cp(s + i, n - i, &cp);
@@ -140,17 +189,19 @@ static void tokenize(lay *L, bool wide)
                 if (i < n && cp == '\f') { i += (size_t)l; continue; }
                 spaces++;
                 if (in && (spaces >= 2 || i == n)) {
-                    add_chunk(L, li, xa, x - spaces + 1, a, last_nonspace - a);
+                    add_chunk(L, li, xa, x - spaces + 1, xwa, xw - spaces + 1, a, last_nonspace - a);
                     in = false;
                 }
                 if (i == n) break;
-                x += cp == '\t' ? 8 - x % 8 : cp_width(cp, s + i, l, wide);
+                x += cp == '\t' ? 8 - x % 8 : cp_width(cp, s + i, l, false);
+                xw += cp == '\t' ? 8 - xw % 8 : cp_width(cp, s + i, l, true);
                 i += (size_t)l;
                 continue;
             }
-            if (!in) { in = true; a = i; xa = x; }
+            if (!in) { in = true; a = i; xa = x; xwa = xw; }
             spaces = 0;
-            x += cp_width(cp, s + i, l, wide);
+            x += cp_width(cp, s + i, l, false);
+            xw += cp_width(cp, s + i, l, true);
             i += (size_t)l;
             last_nonspace = i;
         }
@@ -159,9 +210,10 @@ static void tokenize(lay *L, bool wide)
         int end = L->nch;
         for (int ci = L->first[li]; ci < end; ci++) {
             chunk c = L->ch[ci];
-            if (c.cls != TB_TEXT) continue;
-            int nw = words_of(L, &c, wide, w, 256);
+            if (c.cls != TB_TEXT || !has_space(s + c.off, c.len)) continue;
+            int nw = words_at(L, &c, c.xn0, false, w, 256);
             if (nw < 2) continue;
+            words_at(L, &c, c.xw0, true, ww, 256);   /* the same words by width */
             /* a numbering inside a label after one space starts the next
              * label cell ("三、本 年度 办 (一) 予以公": two cells squeezed) */
             int cut = -1;
@@ -174,8 +226,9 @@ static void tokenize(lay *L, bool wide)
             if (cut > 0) {
                 size_t keep = w[cut - 1].off + w[cut - 1].len - c.off;
                 L->ch[ci].len = keep;
-                L->ch[ci].x1 = w[cut - 1].x1;
-                add_chunk(L, li, w[cut].x0, c.x1, w[cut].off, c.off + c.len - w[cut].off);
+                L->ch[ci].x1 = L->ch[ci].xn1 = w[cut - 1].x1;
+                L->ch[ci].xw1 = ww[cut - 1].x1;
+                add_chunk(L, li, w[cut].x0, c.xn1, ww[cut].x0, c.xw1, w[cut].off, c.off + c.len - w[cut].off);
                 continue;
             }
             bool allnum = true;
@@ -184,7 +237,7 @@ static void tokenize(lay *L, bool wide)
             int lastcls = tb_classify(L->k, s + w[nw - 1].off, w[nw - 1].len);
             if (allnum) {
                 L->ch[ci].len = 0;   /* replaced by its words */
-                for (int j = 0; j < nw; j++) add_chunk(L, li, w[j].x0, w[j].x1, w[j].off, w[j].len);
+                for (int j = 0; j < nw; j++) add_chunk(L, li, w[j].x0, w[j].x1, ww[j].x0, ww[j].x1, w[j].off, w[j].len);
             } else if (lastcls == TB_NUMBER &&
                        wide_last(s + c.off, w[nw - 2].off + w[nw - 2].len - c.off)) {
                 /* and a unit before the number, when a long label pushed
@@ -195,12 +248,13 @@ static void tokenize(lay *L, bool wide)
                     cutw = nw - 2;
                 size_t keep = w[cutw - 1].off + w[cutw - 1].len - c.off;
                 L->ch[ci].len = keep;
-                L->ch[ci].x1 = w[cutw - 1].x1;
+                L->ch[ci].x1 = L->ch[ci].xn1 = w[cutw - 1].x1;
+                L->ch[ci].xw1 = ww[cutw - 1].x1;
                 L->ch[ci].cls = tb_classify(L->k, s + c.off, keep);
-                for (int j = cutw; j < nw; j++) add_chunk(L, li, w[j].x0, w[j].x1, w[j].off, w[j].len);
+                for (int j = cutw; j < nw; j++) add_chunk(L, li, w[j].x0, w[j].x1, ww[j].x0, ww[j].x1, w[j].off, w[j].len);
             }
         }
-        /* drop emptied chunks, keep x order */
+        /* drop emptied chunks, keep x order (the same in both metrics) */
         int o = L->first[li];
         for (int ci = L->first[li]; ci < L->nch; ci++) if (L->ch[ci].len) L->ch[o++] = L->ch[ci];
         L->nch = o;
@@ -211,6 +265,16 @@ static void tokenize(lay *L, bool wide)
             L->ch[q] = t;
         }
         L->count[li] = L->nch - L->first[li];
+    }
+}
+
+/* Positions in the metric by width (wide) or by characters. */
+static void use_metric(lay *L, bool wide)
+{
+    for (int i = 0; i < L->nch; i++) {
+        chunk *c = &L->ch[i];
+        c->x0 = wide ? c->xw0 : c->xn0;
+        c->x1 = wide ? c->xw1 : c->xn1;
     }
 }
 
@@ -233,7 +297,7 @@ static void split_aligned(lay *L, bool wide)
     /* the rows of lines: each line's band [band0, band1) */
     bool *blank = tb_scratch_zero(&sblank, (size_t)L->nlines + 1, sizeof *blank);
     int *bend = tb_scratch_zero(&sbend, (size_t)L->nlines + 1, sizeof *bend);
-    for (int li = 0; li < L->nlines; li++) blank[li] = blank_line(&L->lines[li]);
+    for (int li = 0; li < L->nlines; li++) blank[li] = L->blank[li];
     for (int li = L->nlines - 1; li >= 0; li--)
         bend[li] = blank[li] ? li
                  : (li + 1 < L->nlines && !blank[li + 1] && L->lines[li + 1].page == L->lines[li].page)
@@ -246,7 +310,7 @@ static void split_aligned(lay *L, bool wide)
         int first = nout;
         for (int ci = L->first[li]; ci < L->first[li] + L->count[li]; ci++) {
             chunk c = L->ch[ci];
-            int nw = c.cls == TB_TEXT ? words_of(L, &c, wide, w, 256) : 0;
+            int nw = c.cls == TB_TEXT && has_space(L->lines[li].s + c.off, c.len) ? words_of(L, &c, wide, w, 256) : 0;
             int from = 0;
             for (int j = 1; j < nw; j++) {
                 bool anchor = false;
@@ -294,6 +358,31 @@ static int cmp_col(const void *a, const void *b)
     return x->x0 != y->x0 ? (x->x0 > y->x0) - (x->x0 < y->x0) : (x->x1 > y->x1) - (x->x1 < y->x1);
 }
 
+/* Sort extents by x0, then x1 (as cmp_col): positions are small numbers,
+ * so by counting x0 (no comparison calls); the few of one x0 by x1. */
+static void sort_cols(col *c, int n)
+{
+    int maxx = 0;
+    for (int i = 0; i < n; i++) if (c[i].x0 > maxx) maxx = c[i].x0;
+    if (maxx >= 4096 || n < 2) {
+        if (n > 1) qsort(c, (size_t)n, sizeof *c, cmp_col);
+        return;
+    }
+    static tb_scratch scount, stmp;
+    int *at = tb_scratch_zero(&scount, (size_t)maxx + 2, sizeof *at);
+    col *tmp = tb_scratch_zero(&stmp, (size_t)n, sizeof *tmp);
+    for (int i = 0; i < n; i++) at[c[i].x0 + 1]++;
+    for (int x = 1; x <= maxx + 1; x++) at[x] += at[x - 1];
+    for (int i = 0; i < n; i++) tmp[at[c[i].x0]++] = c[i];
+    for (int i = 0; i < n; i++) {
+        col t = tmp[i];
+        int j = i;
+        while (j > 0 && tmp[j - 1].x0 == t.x0 && tmp[j - 1].x1 > t.x1) { tmp[j] = tmp[j - 1]; j--; }
+        tmp[j] = t;
+    }
+    memcpy(c, tmp, (size_t)n * sizeof *c);
+}
+
 /* Columns of lines [a, b): merged extents of their value chunks. */
 static int columns(const lay *L, int a, int b, col *out, int cap)
 {
@@ -302,7 +391,7 @@ static int columns(const lay *L, int a, int b, col *out, int cap)
         for (int ci = L->first[li]; ci < L->first[li] + L->count[li]; ci++)
             if (valuelike(L->ch[ci].cls) && n < cap) { out[n].x0 = L->ch[ci].x0; out[n].x1 = L->ch[ci].x1; n++; }
     if (n == 0) return 0;
-    qsort(out, (size_t)n, sizeof *out, cmp_col);
+    sort_cols(out, n);
     /* merge overlapping extents; count the chunks of each column */
     static tb_scratch ssupport;
     int *support = tb_scratch_zero(&ssupport, (size_t)n + 1, sizeof *support);
@@ -808,7 +897,7 @@ static int stacked_items(const lay *L, int a, int fv, bool wide, const int *band
     int nout = 0;
     char txt[512];
     for (int li = a; li < fv; li++) {
-        if (blank_line(&lines[li])) continue;
+        if (L->blank[li]) continue;
         const char *s = lines[li].s;
         size_t n = lines[li].n;
         int x = 0;
@@ -966,12 +1055,12 @@ static bool anchor_page(lay *L, tb_grid *g, slots *S, int a, int pe, bool wide, 
     static tb_scratch sband;
     int *band = (int *)tb_scratch_zero(&sband, (size_t)(fv - a) + 1, sizeof *band) - a;
     for (int li = a, bn = 0; li < fv; li++) {
-        if (blank_line(&lines[li])) { if (li > a && !blank_line(&lines[li - 1])) bn++; continue; }
+        if (L->blank[li]) { if (li > a && !L->blank[li - 1]) bn++; continue; }
         band[li] = bn;
     }
     int ni = 0, nleaf = 0;
     for (int li = a; li < fv; li++) {
-        if (blank_line(&lines[li]) || tb_footer(L->k, lines[li].s, lines[li].n)) continue;
+        if (L->blank[li] || tb_footer(L->k, lines[li].s, lines[li].n)) continue;
         int n0 = ni;
         ni += line_items(L, li, wide, leaves, nleaves, it + ni, MAXI - ni);
         for (int q = n0; q < ni; q++) it[q].band = band[li];
@@ -1168,7 +1257,7 @@ static bool anchor_page(lay *L, tb_grid *g, slots *S, int a, int pe, bool wide, 
     for (int j = 0; j < K; j++) cx[j] = (it[colitem[j]].x0 + it[colitem[j]].x1) / 2.0;
     double map_p = 1, map_q = 0;   /* header x -> value x (place_values) */
     for (int li = fv; li < pe; li++) {
-        if (blank_line(&lines[li])) continue;
+        if (L->blank[li]) continue;
         if (!has_number(L, li)) {
             if (tb_footer(L->k, lines[li].s, lines[li].n)) continue;
             slots_reset(S, 1);
@@ -1212,12 +1301,12 @@ static void page_bands(lay *L, tb_grid *g, slots *S, const tb_know *k, int a, in
     int i = a;
     bool first_band = true;
     while (i < pe) {
-        if (blank_line(&lines[i])) { i++; continue; }
+        if (L->blank[i]) { i++; continue; }
         int j = i;
-        while (j < pe && !blank_line(&lines[j])) j++;
+        while (j < pe && !L->blank[j]) j++;
         /* page furniture alone at the top or bottom of a page */
         bool last_band = true;
-        for (int t = j; t < pe; t++) if (!blank_line(&lines[t])) { last_band = false; break; }
+        for (int t = j; t < pe; t++) if (!L->blank[t]) { last_band = false; break; }
         if (j == i + 1 && (first_band || last_band) && tb_footer(k, lines[i].s, lines[i].n)) {
             i = j;
             first_band = false;
@@ -1289,16 +1378,19 @@ void tb_split_layout(const tb_know *k, tb_grid *g, const tb_line *lines, int nli
     L.k = k;
     L.lines = lines;
     L.nlines = nlines;
-    static tb_scratch sfirst, scount, scols;
+    static tb_scratch sfirst, scount, scols, sblank;
     L.first = tb_scratch_zero(&sfirst, (size_t)nlines + 1, sizeof *L.first);
     L.count = tb_scratch_zero(&scount, (size_t)nlines + 1, sizeof *L.count);
+    L.blank = tb_scratch_zero(&sblank, (size_t)nlines + 1, sizeof *L.blank);
+    for (int i = 0; i < nlines; i++) L.blank[i] = blank_line(&lines[i]);
     int capcol = 1000;
     col *cols = tb_scratch_zero(&scols, (size_t)capcol, sizeof *cols);
 
     /* the metric that lines the values up in fewer columns */
     int ncol_by[2] = {0, 0};
+    tokenize(&L);
     for (int m = 0; m < 2; m++) {
-        tokenize(&L, m == 1);
+        use_metric(&L, m == 1);
         for (int a = 0; a < nlines;) {
             int b = a;
             while (b < nlines && lines[b].page == lines[a].page) b++;
@@ -1307,9 +1399,9 @@ void tb_split_layout(const tb_know *k, tb_grid *g, const tb_line *lines, int nli
         }
     }
     bool wide = ncol_by[1] < ncol_by[0];
+    use_metric(&L, wide);
     {
         /* the number of values most value lines have */
-        tokenize(&L, wide);
         int hist[64] = {0};
         for (int li = 0; li < nlines; li++) {
             if (!has_number(&L, li)) continue;
@@ -1324,16 +1416,15 @@ void tb_split_layout(const tb_know *k, tb_grid *g, const tb_line *lines, int nli
         L.kmode = hist[best] >= 2 ? best : 0;
     }
     if (getenv("GX_TABLES_DEBUG")) fprintf(stderr, "layout: columns by chars %d, by width %d\n", ncol_by[0], ncol_by[1]);
-    tokenize(&L, wide);
     split_aligned(&L, wide);
 
     /* dense: no blank line between the table lines (every line a row) */
     bool dense = true;
     {
         int f = 0, l = nlines - 1;
-        while (f < nlines && blank_line(&lines[f])) f++;
-        while (l >= 0 && blank_line(&lines[l])) l--;
-        for (int i = f; i <= l; i++) if (blank_line(&lines[i])) { dense = false; break; }
+        while (f < nlines && L.blank[f]) f++;
+        while (l >= 0 && L.blank[l]) l--;
+        for (int i = f; i <= l; i++) if (L.blank[i]) { dense = false; break; }
     }
     slots S;
     memset(&S, 0, sizeof S);
@@ -1343,9 +1434,9 @@ void tb_split_layout(const tb_know *k, tb_grid *g, const tb_line *lines, int nli
     int s0 = -1, s1 = -1;
     for (int x0 = 0; x0 < nlines && s0 < 0;) {
         int x = x0;
-        while (x < nlines && (blank_line(&lines[x]) || !has_number(&L, x))) x++;
+        while (x < nlines && (L.blank[x] || !has_number(&L, x))) x++;
         if (x == nlines) break;
-        while (x < nlines && (blank_line(&lines[x]) || has_number(&L, x))) x++;
+        while (x < nlines && (L.blank[x] || has_number(&L, x))) x++;
         if (anchor_page(&L, g, &S, x0, x, wide, true)) { s0 = x0; s1 = x; }
         x0 = x;
     }

@@ -53,11 +53,45 @@ typedef struct filter {
     int      ngap;
     bool     gap_other;    /* a text row between that is not such a line */
     gx_buf   flags;
+    /* the flags text and row number of the last cell written: the same
+     * for the cells of a row (most often), made again only when they change */
+    gx_buf   cellflags;
+    unsigned cf_flags;
+    int      cf_lead, cf_row;
+    bool     cf_valid;
+    char     rowbuf[24];
+    size_t   rown;
     bool     table_plain;  /* the table number is short and needs no escape */
 } filter;
 
 enum { TABLE_PLAIN_MAX = 32 };
 
+/* atol of a page number s[0..n): plain digits (all that gx-segment
+ * writes) read here, anything else by atol itself (on a copy: a field of
+ * a line as read is not NUL-terminated). */
+static long page_of(const char *s, size_t n)
+{
+    if (n > 0 && n <= 18) {
+        long v = 0;
+        size_t i = 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9') v = v * 10 + (s[i++] - '0');
+        if (i == n) return v;
+    }
+    static gx_buf t;
+    gx_buf_reset(&t);
+    gx_buf_add(&t, s, n);
+    return atol(t.data);
+}
+
+/* Is s[0..n) the word w? */
+static bool eq(const char *s, size_t n, const char *w)
+{
+    size_t k = strlen(w);
+    return n == k && memcmp(s, w, k) == 0;
+}
+
+/* Field c of stored record i: rec[i].len[c] bytes (not NUL-terminated in
+ * a record kept as read). */
 static const char *F(const filter *f, int i, int c)
 {
     return f->arena.data + f->rec[i].off[c];
@@ -167,23 +201,28 @@ static int store(filter *f, const gx_record *r, bool table, const char *raw, siz
         f->caprec = f->caprec ? 2 * f->caprec : 256;
         f->rec = gx_xrealloc(f->rec, (size_t)f->caprec * sizeof *f->rec);
     }
+    /* room for the records of a long table block at once (on the first
+     * record kept: input without tables never needs it): growing by
+     * doubling costs more (realloc) than the one allocation */
+    if (!f->arena.cap) gx_buf_reserve(&f->arena, (size_t)1 << 18);
     srec *s = &f->rec[f->nrec];
     s->clean = raw != NULL;
     if (raw && plain) {
-        /* the fields are the raw text cut at its TABs: one copy with the
-         * TABs made NULs, and one as it is for writing */
-        gx_buf_reserve(&f->arena, 2 * rawn + 2);
+        /* the fields are the raw text cut at its TABs: one copy, the
+         * fields slices of it (ended by their TAB, text by the NUL after
+         * it: F's fields are read by length) */
         size_t o = f->arena.len;
-        gx_buf_add(&f->arena, raw, rawn);
-        gx_buf_addc(&f->arena, 0);
-        char *b = f->arena.data + o;
+        s->raw = o;
+        s->rawn = rawn;
+        s->rawpre = DOC_KIND;
         for (int c = 0; c < GX_DOC_NCOL; c++) {
             s->off[c] = o;
             s->len[c] = r->len[c];
-            o += r->len[c];
-            b[o - s->off[0]] = 0;
-            o++;
+            o += r->len[c] + 1;
+            if (c <= DOC_KIND) s->rawpre += r->len[c];
         }
+        gx_buf_add(&f->arena, raw, rawn);
+        gx_buf_addc(&f->arena, 0);
     } else {
         size_t total = GX_DOC_NCOL;
         for (int c = 0; c < GX_DOC_NCOL; c++) total += r->len[c];
@@ -198,7 +237,7 @@ static int store(filter *f, const gx_record *r, bool table, const char *raw, siz
         }
         f->arena.len = (size_t)(d - f->arena.data);
     }
-    if (raw) {
+    if (raw && !plain) {
         s->raw = f->arena.len;
         s->rawn = rawn;
         /* doc .. kind as read: as long as unescaped when no backslash
@@ -209,10 +248,9 @@ static int store(filter *f, const gx_record *r, bool table, const char *raw, siz
         gx_buf_add(&f->arena, raw, rawn);
         gx_buf_addc(&f->arena, 0);
     }
-    tb_pad(&f->arena);
     s->table = table;
     s->written = false;
-    s->page = atol(r->f[DOC_PAGE]);
+    s->page = page_of(r->f[DOC_PAGE], r->len[DOC_PAGE]);
     return f->nrec++;
 }
 
@@ -220,6 +258,173 @@ static bool blank_text(const char *s, size_t n)
 {
     s = tb_trim(s, &n);
     return n == 0;
+}
+
+/* ---- input -------------------------------------------------------------- */
+
+/* The input is read as gx_tsv_next reads it (the same checks, messages and
+ * header handling), but a line is not split into fields here: most lines
+ * pass through as they are, and of those only doc .. table and text are
+ * looked at. A line without backslash and CR is read in place
+ * (plain_fields); any other is split and unescaped by gx_tsv_split. */
+
+/* gx_tsv_next's test of the expected header: the number of columns of the
+ * line, or -1 when it is not that header. */
+static int header_match(const gx_tsv_in *t, const char *line, size_t len)
+{
+    const char *p = line, *end = line + len;
+    int i = 0;
+    for (; i < t->ncol; i++) {
+        size_t cl = strlen(t->columns[i]);
+        if ((size_t)(end - p) < cl || memcmp(p, t->columns[i], cl) != 0) return -1;
+        p += cl;
+        if (i + 1 < t->ncol) {
+            if (p == end || *p != '\t') return -1;
+            p++;
+        }
+    }
+    if (p == end) return t->ncol;
+    if (*p != '\t') return -1;
+    int n = t->ncol;
+    for (; p < end; p++) if (*p == '\t') n++;
+    return n;
+}
+
+/* A header line of any gx stream (doc stream, fact stream, findings). */
+static bool is_some_header(const char *line, size_t len)
+{
+    if (len < 4 || memcmp(line, "doc\t", 4) != 0) return false;   /* what they all start with */
+    static const char *const starts[] = {"doc\tline\tpage\t", "doc\tyear\torg\t", "doc\trule\tseverity\t"};
+    for (size_t i = 0; i < sizeof starts / sizeof *starts; i++) {
+        size_t n = strlen(starts[i]);
+        if (len >= n && memcmp(line, starts[i], n) == 0) return true;
+    }
+    return false;
+}
+
+/* The next record line of t (NUL-terminated, writable until the next call),
+ * after gx_tsv_next's checks but the number of fields (the caller's: see
+ * record_fields): false at the end of all operands. */
+static bool next_line(gx_tsv_in *t, char **line_out, size_t *len_out)
+{
+    for (;;) {
+        if (!t->open) {
+            const char *path = gx_inputs_next(&t->inputs);
+            if (!path) return false;
+            if (!gx_reader_open(&t->r, path)) continue;
+            t->open = true;
+            t->header_seen = false;
+            free(t->header_line);
+            t->header_line = NULL;
+        }
+        char *line;
+        size_t len;
+        if (!gx_reader_next(&t->r, &line, &len)) {
+            gx_reader_close(&t->r);
+            t->open = false;
+            continue;
+        }
+        if (len && line[len - 1] == '\r') {
+            gx_error_at(t->r.name, t->r.lineno, "CR at end of line: gx-TSV lines end with LF only");
+            line[--len] = 0;
+        }
+        if (memchr(line, 0, len)) {
+            gx_error_at(t->r.name, t->r.lineno, "NUL byte in a gx-TSV record");
+            continue;
+        }
+        if (!t->header_seen) {
+            int n = header_match(t, line, len);
+            if (n < 0) {
+                gx_error_at(t->r.name, t->r.lineno,
+                            "not the expected stream: the first line must be the header "
+                            "\"%s\\t%s\\t...\" (%d columns)",
+                            t->columns[0], t->ncol > 1 ? t->columns[1] : "", t->ncol);
+                gx_reader_close(&t->r);
+                t->open = false;
+                continue;
+            }
+            t->file_ncol = n;
+            t->header_line = gx_xstrdup(line);
+            t->header_seen = true;
+            continue;
+        }
+        if (strcmp(line, t->header_line) == 0) continue; /* concatenated streams */
+        t->rec.file = t->r.name;
+        t->rec.line = t->r.lineno;
+        if (is_some_header(line, len)) {
+            gx_error_at(t->r.name, t->r.lineno, "a different header in the middle of the stream");
+            continue;
+        }
+        *line_out = line;
+        *len_out = len;
+        return true;
+    }
+}
+
+/* The fields of a plain line (14 fields, no CR, no backslash before the
+ * text, only the four escapes in it): slices of the line, not
+ * NUL-terminated; the text unescaped into `text` when it has escapes. */
+typedef struct pview {
+    gx_record   rec;
+    char       *f[GX_DOC_NCOL];
+    size_t      len[GX_DOC_NCOL];
+    bool        null[GX_DOC_NCOL];
+    gx_buf      text;
+    gx_buf      doc;      /* the doc field of the last plain line */
+} pview;
+
+/* Are the backslashes of s[0..n) (the first at b) all one of the four
+ * escapes \\ \t \n \r (that write back as they came: clean_raw)? */
+static bool escapes_ok(const char *s, size_t n, const char *b)
+{
+    const char *e = s + n;
+    while (b) {
+        if (b + 1 == e) return false;
+        char c = b[1];
+        if (c != '\\' && c != 't' && c != 'n' && c != 'r') return false;
+        b += 2;
+        b = memchr(b, '\\', (size_t)(e - b));
+    }
+    return true;
+}
+
+/* Cut a plain line at its TABs into v: true when it has the 14 fields. The
+ * fields before text are short: one pass over their bytes; the text only
+ * has to hold no TAB. */
+static bool plain_fields(pview *v, char *line, size_t len)
+{
+    size_t a = 0, e = 0;
+    int c = 0;
+    /* doc: the document of the line before, most of the time (a long
+     * name: compared at once, not searched for its TAB) */
+    size_t dn = v->doc.len;
+    bool same_doc = dn && dn < len && line[dn] == '\t' && memcmp(line, v->doc.data, dn) == 0;
+    if (same_doc) {
+        v->f[0] = line;
+        v->len[0] = dn;
+        a = e = dn + 1;
+        c = 1;
+    }
+    for (; c < DOC_TEXT; c++) {
+        /* the fields before text are short: byte by byte */
+        while (e < len && line[e] != '\t') e++;
+        if (e == len) return false;
+        v->f[c] = line + a;
+        v->len[c] = e - a;
+        a = ++e;
+    }
+    if (memchr(line + a, '\t', len - a)) return false;
+    if (!same_doc) {
+        gx_buf_reset(&v->doc);
+        gx_buf_add(&v->doc, line, v->len[0]);
+    }
+    v->f[DOC_TEXT] = line + a;
+    v->len[DOC_TEXT] = len - a;
+    v->rec.f = v->f;
+    v->rec.len = v->len;
+    v->rec.null = v->null;
+    v->rec.n = GX_DOC_NCOL;
+    return true;
 }
 
 /* ---- cells ------------------------------------------------------------- */
@@ -243,11 +448,20 @@ static void emit_cell(void *ctx, const tb_out *o)
     int i = o->src >= 0 && o->src < f->nrec ? o->src : f->last_table;
     const char *v[GX_DOC_NCOL];
     size_t n[GX_DOC_NCOL];
-    char rowbuf[24], colbuf[24];
-    size_t rown = fmt_int(rowbuf, o->row), coln = fmt_int(colbuf, o->col);
-    gx_buf_reset(&f->flags);
-    tb_flags_text(o->flags, o->lead, &f->flags);
-    gx_buf_addc(&f->flags, 0);
+    char colbuf[24];
+    size_t coln = fmt_int(colbuf, o->col);
+    if (!f->cf_valid || o->row != f->cf_row) f->rown = fmt_int(f->rowbuf, o->row);
+    if (!f->cf_valid || o->flags != f->cf_flags || o->lead != f->cf_lead) {
+        gx_buf_reset(&f->cellflags);
+        tb_flags_text(o->flags, o->lead, &f->cellflags);
+        gx_buf_addc(&f->cellflags, 0);
+    }
+    f->cf_valid = true;
+    f->cf_row = o->row;
+    f->cf_flags = o->flags;
+    f->cf_lead = o->lead;
+    const char *rowbuf = f->rowbuf;
+    size_t rown = f->rown;
     if (f->rec[i].clean && f->table_plain) {
         /* doc .. kind of the source record as read, then the cell's own:
          * role to col in one piece (the table number needs no escape,
@@ -273,11 +487,11 @@ static void emit_cell(void *ctx, const tb_out *o)
         gx_outc('\t');
         gx_out_field(o->text, o->textlen);
         if (f->o->flags_column) {
-            size_t fl = f->flags.len - 1;      /* the text before the NUL added above */
-            f->flags.data[fl] = '\n';
+            size_t fl = f->cellflags.len - 1;      /* the text before the NUL added above */
+            f->cellflags.data[fl] = '\n';
             gx_outc('\t');
-            gx_out(f->flags.data, fl + 1);
-            f->flags.data[fl] = 0;
+            gx_out(f->cellflags.data, fl + 1);
+            f->cellflags.data[fl] = 0;
         } else {
             gx_outc('\n');
         }
@@ -291,7 +505,7 @@ static void emit_cell(void *ctx, const tb_out *o)
     v[DOC_ROWHEAD] = o->rowhead;      n[DOC_ROWHEAD] = strlen(o->rowhead);
     v[DOC_COLHEAD] = o->colhead;      n[DOC_COLHEAD] = strlen(o->colhead);
     v[DOC_TEXT] = o->text;            n[DOC_TEXT] = o->textlen;
-    write_fields(f, v, n, f->flags.data);
+    write_fields(f, v, n, f->cellflags.data);
 }
 
 /* ---- layouts ------------------------------------------------------------ */
@@ -400,10 +614,10 @@ static void gap_row(filter *f, const char *const *v, const size_t *len, bool tab
     if (!f->carry.valid || f->gap_other) return;
     const char *t = v[DOC_TEXT], *role = v[DOC_ROLE];
     size_t n = len[DOC_TEXT];
-    if (strcmp(role, "blank") == 0 || strcmp(role, "cell") == 0 || blank_text(t, n)) return;
+    size_t rn = len[DOC_ROLE];
+    if (eq(role, rn, "blank") || eq(role, rn, "cell") || blank_text(t, n)) return;
     gx_buf_reset(&f->flags);
     gx_buf_add(&f->flags, t, n);
-    tb_pad(&f->flags);
     if (tb_footer(f->k, f->flags.data, f->flags.len)) return;
     f->gap_text++;
     if (table_between || f->ngap == 4 || !group_like(f, f->flags.data, f->flags.len)) {
@@ -417,8 +631,7 @@ static void gap_row(filter *f, const char *const *v, const size_t *len, bool tab
         gx_buf_add(&f->gaparena, v[c] ? v[c] : "", len[c]);
         gx_buf_addc(&f->gaparena, 0);
     }
-    tb_pad(&f->gaparena);
-    g->page = atol(v[DOC_PAGE]);
+    g->page = page_of(v[DOC_PAGE], len[DOC_PAGE]);
 }
 
 static void gap_reset(filter *f)
@@ -441,7 +654,7 @@ static void finish_block(filter *f, bool use_carry)
     for (int i = last + 1; i < f->nrec; i++) {
         const char *v[GX_DOC_NCOL];
         for (int c = 0; c < GX_DOC_NCOL; c++) v[c] = F(f, i, c);
-        gap_row(f, v, f->rec[i].len, f->rec[i].len[DOC_TABLE] > 0 && strcmp(v[DOC_ROLE], "table") == 0);
+        gap_row(f, v, f->rec[i].len, f->rec[i].len[DOC_TABLE] > 0 && eq(v[DOC_ROLE], f->rec[i].len[DOC_ROLE], "table"));
         if (!f->rec[i].written) write_stored(f, i);
     }
     f->nrec = 0;
@@ -465,7 +678,7 @@ static void set(gx_buf *b, const char *s, size_t n)
 static bool use_carry_now(filter *f, const gx_record *r)
 {
     if (!f->carry.valid) return false;
-    if (f->gap_text == 0 && atol(r->f[DOC_PAGE]) > f->carry_page) return true;
+    if (f->gap_text == 0 && page_of(r->f[DOC_PAGE], r->len[DOC_PAGE]) > f->carry_page) return true;
     return f->ngap > 0 && !f->gap_other && f->gap_text == f->ngap;
 }
 
@@ -481,7 +694,6 @@ static bool value_line(filter *f, const char *s, size_t n)
         if (i > a) {
             gx_buf_reset(&f->flags);
             gx_buf_add(&f->flags, s + a, i - a);
-            tb_pad(&f->flags);
             if (tb_classify(f->k, f->flags.data, f->flags.len) == TB_NUMBER) return true;
         }
         a = i + 1;
@@ -496,17 +708,47 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
     f.o = o;
     f.k = tb_know_load();
     f.last_table = -1;
-    in->keep_raw = true;
     gx_buf_init(&f.arena); gx_buf_init(&f.doc); gx_buf_init(&f.table);
     gx_buf_init(&f.prevdoc); gx_buf_init(&f.flags); gx_buf_init(&f.gaparena);
     tb_grid_init(&f.g);
     tb_carry_init(&f.carry);
     if (!o->no_header) gx_out_header(gx_tables_columns, o->flags_column ? GX_TABLES_NCOL : GX_DOC_NCOL);
 
-    gx_record *r;
-    while ((r = gx_tsv_next(in))) {
+    static pview pv;   /* (its arrays are large for the stack) */
+    char *line;
+    size_t len;
+    while (next_line(in, &line, &len)) {
+        gx_record *r;
         size_t rawn = 0, bs = 0;
-        const char *raw = clean_raw(in, GX_DOC_NCOL, &rawn, &bs);
+        const char *raw;
+        const char *b = NULL;
+        bool plain = in->file_ncol == GX_DOC_NCOL && !memchr(line, '\r', len) && plain_fields(&pv, line, len);
+        if (plain && (b = memchr(line, '\\', len)) != NULL)
+            plain = b >= pv.f[DOC_TEXT] && escapes_ok(line, len, b);
+        if (plain) {
+            /* written back as read; every field its raw text but an
+             * escaped text, unescaped as gx_tsv_split would */
+            r = &pv.rec;
+            raw = line;
+            rawn = len;
+            bs = b ? (size_t)(b - line) : len;
+            if (b) {
+                gx_buf_reset(&pv.text);
+                gx_buf_add(&pv.text, pv.f[DOC_TEXT], pv.len[DOC_TEXT]);
+                pv.len[DOC_TEXT] = gx_tsv_unescape(pv.text.data, pv.text.len);
+                pv.f[DOC_TEXT] = pv.text.data;
+            }
+        } else {
+            gx_buf_reset(&in->raw);
+            gx_buf_add(&in->raw, line, len);
+            int n = gx_tsv_split(&in->rec, line, len);
+            if (n != in->file_ncol) {
+                gx_error_at(in->r.name, in->r.lineno, "record has %d fields, header has %d", n, in->file_ncol);
+                continue;
+            }
+            r = &in->rec;
+            raw = clean_raw(in, GX_DOC_NCOL, &rawn, &bs);
+        }
         /* the output of gx-tables again (a `flags` column): its cells are
          * there already; pass it through */
         if (in->file_ncol > GX_DOC_NCOL && in->header_line && r->n > GX_DOC_NCOL &&
@@ -525,20 +767,21 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
         }
         const char *doc = r->f[DOC_DOC], *role = r->f[DOC_ROLE], *tab = r->f[DOC_TABLE];
         size_t docn = r->len[DOC_DOC], tabn = r->len[DOC_TABLE];
-        bool is_table = strcmp(role, "table") == 0 && tabn > 0;
+        size_t rolen = r->len[DOC_ROLE];
+        bool is_table = eq(role, rolen, "table") && tabn > 0;
         bool new_doc = !same(&f.prevdoc, doc, docn);
         if (f.last_table >= 0) {
             if (!new_doc && is_table && same(&f.table, tab, tabn)) {
                 /* the rows held since the last table row are inside the block */
                 for (int i = f.last_table + 1; i < f.nrec; i++) if (!f.rec[i].written) write_stored(&f, i);
-                f.last_table = store(&f, r, true, raw, rawn, bs);
+                                f.last_table = store(&f, r, true, raw, rawn, bs);
                 write_stored(&f, f.last_table);
                 continue;
             }
-            bool heading = strcmp(role, "heading") == 0 || strcmp(role, "title") == 0;
+            bool heading = eq(role, rolen, "heading") || eq(role, rolen, "title");
             if (!new_doc && !is_table && !heading && f.nrec - f.last_table <= HOLD_MAX &&
                 (tabn == 0 || same(&f.table, tab, tabn))) {
-                store(&f, r, false, raw, rawn, bs);
+                                store(&f, r, false, raw, rawn, bs);
                 continue;
             }
             finish_block(&f, carry_ok);
@@ -573,12 +816,12 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
                 }
             }
             gap_reset(&f);
-            f.last_table = store(&f, r, true, raw, rawn, bs);
+                        f.last_table = store(&f, r, true, raw, rawn, bs);
             write_stored(&f, f.last_table);
             continue;
         }
-        {
-            const char *v[GX_DOC_NCOL];
+        if (f.carry.valid && !f.gap_other) {   /* else gap_row has nothing to note */
+                        const char *v[GX_DOC_NCOL];
             for (int c = 0; c < GX_DOC_NCOL; c++) v[c] = r->f[c];
             gap_row(&f, v, r->len, false);
         }
@@ -591,6 +834,9 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
     tb_carry_free(&f.carry);
     gx_buf_free(&f.arena); gx_buf_free(&f.doc); gx_buf_free(&f.table);
     gx_buf_free(&f.prevdoc); gx_buf_free(&f.flags); gx_buf_free(&f.gaparena);
+    gx_buf_free(&f.cellflags);
+    gx_buf_free(&pv.text);
+    gx_buf_free(&pv.doc);
     free(f.rec);
     tb_know_free(f.k);
 }
