@@ -51,9 +51,32 @@ static bool paren_numbering(const char *s, size_t n)
     return count >= 1 && count <= 3;
 }
 
+/* What the rules below do with an ASCII byte wherever it stands: keep it
+ * (printable, not a digit, not punctuation keys drop, not the first byte
+ * of the breakdown word), drop it (punctuation of is_drop_punct, but the
+ * opening parenthesis), or look closer (the rest). */
+enum { A_CLOSER, A_KEEP, A_DROP };
+static unsigned char ascii_class[128];
+/* A quick test before is_cjk_numeral: the numerals' low six bits. */
+static uint64_t numeral_bits;
+
+static void label_key_init(const nz_words *W)
+{
+    for (int c = 0x21; c < 0x7F; c++) {
+        if ((c >= '0' && c <= '9') || c == '(' || (W->breakdown_n && (unsigned char)W->breakdown[0] == c))
+            ascii_class[c] = A_CLOSER;
+        else ascii_class[c] = is_drop_punct(c) ? A_DROP : A_KEEP;
+    }
+    static const int32_t nums[] = {0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94,
+                                   0x516D, 0x4E03, 0x516B, 0x4E5D, 0x5341};
+    for (size_t k = 0; k < sizeof nums / sizeof nums[0]; k++) numeral_bits |= (uint64_t)1 << (nums[k] & 63);
+}
+
 static void label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t cap)
 {
     const nz_words *W = nz_words_get();
+    static bool ready;
+    if (!ready) { label_key_init(W); ready = true; }
     static gx_buf b;
     gx_norm_match(s, n, &b);
     const char *p = b.data;
@@ -62,6 +85,33 @@ static void label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t c
     gx_buf_reserve(out, len);
     char *o = out->data + out->len;
     while (i < len) {
+        /* the characters every rule below keeps or drops alone (CJK other
+         * than numerals and the breakdown word, plain ASCII): done here */
+        for (;;) {
+            if (i >= len) break;
+            unsigned char cj = (unsigned char)p[i];
+            if (cj < 0x80) {
+                unsigned char k = ascii_class[cj];
+                if (k == A_CLOSER) break;
+                if (k == A_KEEP) *o++ = (char)cj;
+                i++;
+                continue;
+            }
+            if (cj < 0xE4 || cj > 0xE9 || len - i < 3 || ((unsigned char)p[i + 1] & 0xC0) != 0x80 ||
+                ((unsigned char)p[i + 2] & 0xC0) != 0x80)
+                break;
+            uint32_t x = (uint32_t)((cj & 0x0F) << 12 | ((unsigned char)p[i + 1] & 0x3F) << 6 |
+                                    ((unsigned char)p[i + 2] & 0x3F));
+            if ((numeral_bits >> (x & 63) & 1) && is_cjk_numeral((int32_t)x)) break;
+            if (W->breakdown_n && cj == (unsigned char)W->breakdown[0] && len - i >= W->breakdown_n &&
+                memcmp(p + i, W->breakdown, W->breakdown_n) == 0) break;
+            o[0] = (char)cj;
+            o[1] = p[i + 1];
+            o[2] = p[i + 2];
+            o += 3;
+            i += 3;
+        }
+        if (i >= len) break;
         unsigned char c = (unsigned char)p[i];
         /* parentheses: numbering or a note, both deleted */
         if (c == '(') {
