@@ -737,6 +737,8 @@ typedef struct derive {
     const char *dim;
     char **parts;
     int nparts;
+    unsigned *h;          /* hash_key of the result and of each part, per dim
+                             (not dimsum): made on first use */
 } derive;
 
 typedef struct bound { char *word; size_t n; bool before; const char *flag; } bound;
@@ -955,6 +957,8 @@ typedef struct fact {
     bool   dead;
     size_t h_ind, h_dim;  /* the ind and dim that h is the hash of (0: none yet) */
     unsigned h;
+    size_t x_for;         /* the val that x is the number of (0: none yet) */
+    double x;
 } fact;
 #define NONE ((size_t)-1)
 
@@ -1174,11 +1178,11 @@ static void hash_insert(int i)
     D.hash[h] = i;
 }
 
-/* A live table or derived fact for indicator+dim, or NULL. */
-static fact *find_fact(const char *ind, const char *dim)
+/* A live table or derived fact for indicator+dim (hash_key hk), or NULL. */
+static fact *find_fact_h(const char *ind, const char *dim, unsigned hk)
 {
     if (!D.hcap) return NULL;
-    unsigned h = hash_key(ind, dim) & (unsigned)(D.hcap - 1);
+    unsigned h = hk & (unsigned)(D.hcap - 1);
     while (D.hash[h] >= 0) {
         fact *f = &D.facts[D.hash[h]];
         if (!f->dead && strcmp(F(f->ind), ind) == 0 && strcmp(F(f->dim), dim) == 0) return f;
@@ -1186,6 +1190,8 @@ static fact *find_fact(const char *ind, const char *dim)
     }
     return NULL;
 }
+
+static fact *find_fact(const char *ind, const char *dim) { return find_fact_h(ind, dim, hash_key(ind, dim)); }
 
 static fact *new_fact(int source, const char *ind, const char *dim)
 {
@@ -2086,10 +2092,21 @@ static void doc_fields(void)
 static const char *const t4_groups[3] = {"review", "litigation.direct", "litigation.after_review"};
 static const char *const t4_cols[5] = {"upheld", "corrected", "other", "pending", "total"};
 
-static bool num_of(const fact *f, double *x)
+static bool num_of(const fact *cf, double *x)
 {
-    if (!f || f->dead || f->state != NZ_NUMBER || f->val == NONE) return false;
-    *x = atof(F(f->val));
+    if (!cf || cf->dead || cf->state != NZ_NUMBER || cf->val == NONE) return false;
+    fact *f = (fact *)cf;   /* the number is kept with the fact (atof is dear) */
+    if (f->x_for != f->val) {
+        /* plain digits (most values): exact as a long, so the same double
+         * atof gives; anything else through atof */
+        const char *v = F(f->val);
+        long iv = 0;
+        int k = 0;
+        while (k < 15 && v[k] >= '0' && v[k] <= '9') iv = iv * 10 + (v[k++] - '0');
+        f->x = k && !v[k] ? (double)iv : atof(v);
+        f->x_for = f->val;
+    }
+    *x = f->x;
     return true;
 }
 
@@ -2209,14 +2226,16 @@ static const char *const applicant_dims[] = {"natural_person", "commercial", "re
 /* One derived fact: ind[dim] = sum of the parts pind[i][pdim[i]], unless
  * printed; written only when at least one part is present. */
 static void derive_one(const char *ind, const char *dim, char *const *pind,
-                       const char *const *pdim, int np, const char *flags)
+                       const char *const *pdim, int np, const char *flags, const unsigned *hk)
 {
-    if (find_fact(ind, dim)) return;
+    unsigned h0 = hk ? hk[0] : hash_key(ind, dim);
+    if (find_fact_h(ind, dim, h0)) return;
     /* the parts first: most derived facts have none in a report, and then
      * nothing is written (the description below is not needed) */
     fact *part[64];
     bool any = false;
-    for (int p = 0; p < np; p++) any |= (part[p] = find_fact(pind[p], pdim[p])) != NULL;
+    for (int p = 0; p < np; p++)
+        any |= (part[p] = find_fact_h(pind[p], pdim[p], hk ? hk[1 + p] : hash_key(pind[p], pdim[p]))) != NULL;
     if (!any) return;
     double sum = 0;
     int have = 0, numbers = 0;
@@ -2238,6 +2257,9 @@ static void derive_one(const char *ind, const char *dim, char *const *pind,
     if (!have) return;
     size_t raw = put(&D.fa, D.tmp2.data, D.tmp2.len);
     fact *f = new_fact(S_DERIVED, ind, dim);
+    f->h = h0;
+    f->h_ind = f->ind;
+    f->h_dim = f->dim;
     f->raw = raw;
     f->unit = unit;
     f->ref = puts0(&D.fa, "");
@@ -2285,16 +2307,25 @@ static void derived(void)
                 char *ind = gx_xstrdup(F(q->ind));
                 char *inds[64];
                 for (int p = 0; p < np; p++) { inds[p] = ind; dims[p] = d->parts[p]; }
-                derive_one(ind, d->dim, inds, dims, np, d->flags);
+                derive_one(ind, d->dim, inds, dims, np, d->flags, NULL);
                 free(ind);
             }
             continue;
         }
         int nd = d->applicant ? 7 : 1;
+        if (!d->h) {   /* the same names in every report: hashed once */
+            d->h = gx_xmalloc((size_t)nd * (size_t)(np + 1) * sizeof *d->h);
+            for (int k = 0; k < nd; k++) {
+                const char *dim = d->applicant ? applicant_dims[k] : "total";
+                unsigned *hk = d->h + (size_t)k * (size_t)(np + 1);
+                hk[0] = hash_key(d->indicator, dim);
+                for (int p = 0; p < np; p++) hk[1 + p] = hash_key(d->parts[p], dim);
+            }
+        }
         for (int k = 0; k < nd; k++) {
             const char *dim = d->applicant ? applicant_dims[k] : "total";
             for (int p = 0; p < np; p++) dims[p] = dim;
-            derive_one(d->indicator, dim, d->parts, dims, np, d->flags);
+            derive_one(d->indicator, dim, d->parts, dims, np, d->flags, d->h + (size_t)k * (size_t)(np + 1));
         }
     }
 }
