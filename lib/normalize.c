@@ -511,14 +511,26 @@ static void rxwin_after(rxwin *w, const char *p)
     }
 }
 
+/* memcmp(a, b, n) == 0 for the few bytes of a literal, without a call */
+static inline bool same(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) if (a[i] != b[i]) return false;
+    return true;
+}
+
 /* Does one of w's words after the literal start in s[a..e]? */
 static bool after_there(const rxwin *w, const char *s, size_t n, size_t a, size_t e)
 {
     for (size_t r = a; r <= e && r < n; r++) {
         unsigned char c0 = (unsigned char)s[r];
         if (!(w->after_byte[c0 >> 6] >> (c0 & 63) & 1)) continue;
-        for (int k = 0; k < w->nafter; k++)
-            if (w->after_n[k] <= n - r && memcmp(s + r, w->after[k], w->after_n[k]) == 0) return true;
+        /* the first byte is one of theirs (a CJK lead byte, often): the
+         * second decides most, then the rest, compared inline */
+        for (int k = 0; k < w->nafter; k++) {
+            const char *aw = w->after[k];
+            size_t an = w->after_n[k];
+            if (an <= n - r && s[r] == aw[0] && (an < 2 || s[r + 1] == aw[1]) && same(s + r, aw, an)) return true;
+        }
     }
     return false;
 }
@@ -624,12 +636,6 @@ static void rxwin_pre(rxwin *w, const rx *r)
 
 #define NONE_AT ((size_t)-1)
 
-/* memcmp(a, b, n) == 0 for the few bytes of a literal, without a call */
-static inline bool same(const char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++) if (a[i] != b[i]) return false;
-    return true;
-}
 
 /* The first occurrence of w's literal in s[from..n), or NONE_AT. memchr
  * finds one byte of it, the last continuation byte (a CJK literal's bytes
@@ -1670,10 +1676,22 @@ static size_t sentence_end(const char *s, size_t n, size_t at)
     return n;
 }
 
-static bool contains_n(const char *h, size_t hn, const char *nd)
+/* Is word nd (nn bytes) in h[0..hn)? The words are a few CJK characters
+ * and the text a sentence: memchr finds the word's last byte (a
+ * continuation byte, rarer than a lead byte), then the word is compared. */
+static bool contains_n(const char *h, size_t hn, const char *nd, size_t nn)
 {
-    size_t nn = strlen(nd);
-    return nn <= hn && memmem(h, hn, nd, nn) != NULL;
+    if (nn == 0) return true;
+    if (nn > hn) return false;
+    char last = nd[nn - 1];
+    const char *p = h + nn - 1, *end = h + hn;
+    while (p < end) {
+        const char *f = memchr(p, last, (size_t)(end - p));
+        if (!f) return false;
+        if (memcmp(f - (nn - 1), nd, nn - 1) == 0) return true;
+        p = f + 1;
+    }
+    return false;
 }
 
 static long cjk_year(const char *s, size_t n)
@@ -1799,7 +1817,7 @@ static void narrative(void)
             cand.set = true;
             cand.rank = 1;
             for (int k = 0; k < KN.nscopes; k++)
-                if (contains_n(s + ss, ga - ss, KN.scopes[k].word)) { cand.rank = 0; break; }
+                if (contains_n(s + ss, ga - ss, KN.scopes[k].word, KN.scopes[k].n)) { cand.rank = 0; break; }
             /* a whole-body figure first, then document order */
             narr *slot = NULL;
             for (int j = 0; j < KN.ncues; j++)
