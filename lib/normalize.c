@@ -84,6 +84,8 @@ typedef struct rxwin {
     uint64_t    after_byte[4];
     size_t      gap_a, gap_b;
     long        gap;      /* for this body; < 0: no such test */
+    unsigned    after_serial; /* the body after_at was found in */
+    size_t      after_from, after_at; /* the first word at or after after_from */
 } rxwin;
 
 /* Index after the character class at p[i] == '[' (within b), or 0. */
@@ -518,23 +520,6 @@ static inline bool same(const char *a, const char *b, size_t n)
     return true;
 }
 
-/* Does one of w's words after the literal start in s[a..e]? */
-static bool after_there(const rxwin *w, const char *s, size_t n, size_t a, size_t e)
-{
-    for (size_t r = a; r <= e && r < n; r++) {
-        unsigned char c0 = (unsigned char)s[r];
-        if (!(w->after_byte[c0 >> 6] >> (c0 & 63) & 1)) continue;
-        /* the first byte is one of theirs (a CJK lead byte, often): the
-         * second decides most, then the rest, compared inline */
-        for (int k = 0; k < w->nafter; k++) {
-            const char *aw = w->after[k];
-            size_t an = w->after_n[k];
-            if (an <= n - r && s[r] == aw[0] && (an < 2 || s[r + 1] == aw[1]) && same(s + r, aw, an)) return true;
-        }
-    }
-    return false;
-}
-
 /* The longest runs of whitespace and of [0-9,.] in the body (rxw_ctx). */
 static long body_ws_run, body_num_run;
 /* Byte counts of a sample of the body (every 7th byte), and which body
@@ -542,6 +527,46 @@ static long body_ws_run, body_num_run;
  * finds it; a rare one wastes fewest memchr stops). */
 static unsigned body_hist[256];
 static unsigned body_serial;
+
+#define NONE_AT ((size_t)-1)
+
+/* The first place at or after a where one of w's words after the literal
+ * starts in s[0..n), or NONE_AT: each word found by its last byte (a
+ * continuation byte of a CJK word, rarer than a lead byte). */
+static size_t after_next(const rxwin *w, const char *s, size_t n, size_t a)
+{
+    size_t best = NONE_AT;
+    for (int k = 0; k < w->nafter; k++) {
+        const char *aw = w->after[k];
+        size_t an = w->after_n[k];
+        if (an > n || a > n - an) continue;
+        size_t stop = best == NONE_AT ? n : (best + an < n ? best + an : n);  /* later ones lose */
+        const char *p = s + a + an - 1, *end = s + stop;
+        while (p < end) {
+            const char *f = memchr(p, aw[an - 1], (size_t)(end - p));
+            if (!f) break;
+            const char *at = f - (an - 1);
+            if (same(at, aw, an - 1)) { best = (size_t)(at - s); break; }
+            p = f + 1;
+        }
+    }
+    return best;
+}
+
+/* Does one of w's words after the literal start in s[a..e]? The literal's
+ * occurrences are tried in order, so the next start of a word found for
+ * one serves the following ones until they pass it (kept in w, for the
+ * body of body_serial). */
+static bool after_there(rxwin *w, const char *s, size_t n, size_t a, size_t e)
+{
+    if (w->after_serial != body_serial || a < w->after_from ||
+        (w->after_at != NONE_AT && w->after_at < a)) {
+        w->after_at = after_next(w, s, n, a);
+        w->after_serial = body_serial;
+    }
+    w->after_from = a;
+    return w->after_at != NONE_AT && w->after_at <= e;
+}
 
 static void body_runs(const char *s, size_t n)
 {
@@ -633,9 +658,6 @@ static void rxwin_pre(rxwin *w, const rx *r)
         w->gap = rx_width(r->pattern, w->gap_a, w->gap_b, &y);
     }
 }
-
-#define NONE_AT ((size_t)-1)
-
 
 /* The first occurrence of w's literal in s[from..n), or NONE_AT. memchr
  * finds one byte of it, the last continuation byte (a CJK literal's bytes
