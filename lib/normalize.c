@@ -1071,6 +1071,15 @@ static size_t put_cell_ref(long table, long rown, long coln)
 
 static void doc_reset(void)
 {
+    /* room for a large report at once: growing by doubling copies the
+     * text again at every step (blocks this size are mapped, and their
+     * pages only touched as used) */
+    if (!D.arena.cap) {
+        gx_buf_reserve(&D.arena, (size_t)1 << 19);
+        gx_buf_reserve(&D.fa, (size_t)1 << 18);
+        D.rcap = 4096;
+        D.rows = gx_xmalloc((size_t)D.rcap * sizeof *D.rows);
+    }
     gx_buf_reset(&D.arena);
     gx_buf_addc(&D.arena, 0);
     gx_buf_reset(&D.fa);

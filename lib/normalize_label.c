@@ -234,7 +234,10 @@ static uint64_t memo_hash(const char *s, size_t n, unsigned salt)
 const char *nz_memo_get(nz_memo *m, const char *s, size_t n, unsigned salt, size_t *val_n,
                             uint64_t *hp, size_t *at)
 {
-    if (!m->slot) m->slot = gx_xcalloc(MEMO_SLOTS, sizeof *m->slot);
+    if (!m->slot) {
+        m->slot = gx_xcalloc(MEMO_SLOTS, sizeof *m->slot);
+        gx_buf_reserve(&m->arena, (size_t)1 << 18);   /* not grown (and copied) step by step */
+    }
     uint64_t h = memo_hash(s, n, salt);
     size_t i = (size_t)h & (MEMO_SLOTS - 1);
     for (; m->slot[i].h; i = (i + 1) & (MEMO_SLOTS - 1)) {
