@@ -608,12 +608,19 @@ static void rxwin_init(rxwin *w, rx *r)
     w->pl = (size_t)(lit - r->pattern);
     /* tried at one start: \G(?:P) matches at the start offset exactly what P
      * matches there (the groups keep their numbers), and unlike the match
-     * option PCRE2_ANCHORED it runs as JIT code once compiled */
+     * option PCRE2_ANCHORED it runs as JIT code once compiled. It is
+     * compiled for the tries alone: pcre2's compile-time work for
+     * searching (auto-possessifying repeats, the start-of-match study)
+     * does not pay for a few anchored tries, and changes no match (the
+     * study only with backtracking verbs, which keep it). */
     size_t pn = strlen(r->pattern);
-    w->anch_pat = gx_xmalloc(pn + 7);
-    memcpy(w->anch_pat, "\\G(?:", 5);
-    memcpy(w->anch_pat + 5, r->pattern, pn);
-    memcpy(w->anch_pat + 5 + pn, ")", 2);
+    const char *pre = strstr(r->pattern, "(*") ? "(*NO_AUTO_POSSESS)\\G(?:"
+                                                : "(*NO_AUTO_POSSESS)(*NO_START_OPT)\\G(?:";
+    size_t pre_n = strlen(pre);
+    w->anch_pat = gx_xmalloc(pre_n + pn + 2);
+    memcpy(w->anch_pat, pre, pre_n);
+    memcpy(w->anch_pat + pre_n, r->pattern, pn);
+    memcpy(w->anch_pat + pre_n + pn, ")", 2);
     gx_rx_set(&w->anch, w->anch_pat, r->flags, r->where, r->row);
     w->nfirst = 0;
     if (w->pl > 0) {
