@@ -1270,6 +1270,45 @@ static tinfo *tab_of(long num)
     return t;
 }
 
+/* The lines of a table's text (detect_tables), each kept once: a marker
+ * has no line break (keys have no whitespace), so it is in the text if and
+ * only if it is in one of its distinct lines, and a table's cells repeat
+ * their column heads row after row. A set of the lines so far (offsets in
+ * D.tmp, by hash), for the current table. */
+static struct { size_t off, n; uint64_t h; } *tl_set;
+static size_t tl_cap;
+
+static void lines_reset(size_t nlines)
+{
+    size_t need = 16;
+    while (need < 2 * nlines + 16) need *= 2;
+    if (need > tl_cap) { free(tl_set); tl_set = gx_xmalloc(need * sizeof *tl_set); tl_cap = need; }
+    for (size_t k = 0; k < tl_cap; k++) tl_set[k].n = (size_t)-1;
+}
+
+/* The line D.tmp[start..) is done: ended by a line break, or dropped when
+ * the same line is there already. */
+static void line_end(size_t start)
+{
+    const char *t = D.tmp.data ? D.tmp.data + start : "";
+    size_t n = D.tmp.len - start;
+    uint64_t h = 1469598103934665603ull ^ n, w;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) { memcpy(&w, t + i, 8); h = (h ^ w) * 0x9E3779B97F4A7C15ull; h ^= h >> 29; }
+    if (i < n) { w = 0; memcpy(&w, t + i, n - i); h = (h ^ w) * 0x9E3779B97F4A7C15ull; h ^= h >> 29; }
+    size_t k = (size_t)h & (tl_cap - 1);
+    for (; tl_set[k].n != (size_t)-1; k = (k + 1) & (tl_cap - 1))
+        if (tl_set[k].h == h && tl_set[k].n == n && memcmp(D.tmp.data + tl_set[k].off, t, n) == 0) {
+            D.tmp.len = start;
+            if (D.tmp.data) D.tmp.data[start] = 0;
+            return;
+        }
+    tl_set[k].off = start;
+    tl_set[k].n = n;
+    tl_set[k].h = h;
+    gx_buf_addc(&D.tmp, '\n');
+}
+
 static void detect_tables(void)
 {
     /* table text: raw lines and cell label paths, as label keys */
@@ -1283,26 +1322,29 @@ static void detect_tables(void)
     for (int t = 0; t < D.ntabs; t++) {
         tinfo *ti = &D.tabs[t];
         gx_buf_reset(&D.tmp);
+        lines_reset((size_t)(ti->last - ti->first + 1));
         /* the raw lines of the table, and the cells' label paths: a marker
          * may be cut by the line breaks of a narrow cell ("未经复议直接" /
          * "起诉" in pdftotext -layout) and whole in the joined heads */
         for (int i = ti->first; i <= ti->last; i++) {
             row *r = &D.rows[i];
             if (r->table != ti->num || r->role != R_TABLE) continue;
+            size_t start = D.tmp.len;
             nz_label_key(A(r->text), strlen(A(r->text)), &D.tmp, NULL, 0);
-            gx_buf_addc(&D.tmp, '\n');
+            line_end(start);
         }
         size_t last_rh = 0, last_ch = 0;
         for (int i = ti->first; i <= ti->last; i++) {
             row *r = &D.rows[i];
             if (r->table != ti->num || r->role != R_CELL) continue;
+            size_t start = D.tmp.len;
             if (r->rowhead != last_rh && strcmp(A(r->rowhead), A(last_rh)) != 0)
                 nz_label_key(A(r->rowhead), strlen(A(r->rowhead)), &D.tmp, NULL, 0);
             if (r->colhead != last_ch && strcmp(A(r->colhead), A(last_ch)) != 0)
                 nz_label_key(A(r->colhead), strlen(A(r->colhead)), &D.tmp, NULL, 0);
             last_rh = r->rowhead;
             last_ch = r->colhead;
-            gx_buf_addc(&D.tmp, '\n');
+            line_end(start);
         }
         if (!D.tmp.data) { gx_buf_reserve(&D.tmp, 0); D.tmp.data[0] = 0; }
         for (int m = 0; m < KN.nmarkers; m++) {
