@@ -84,6 +84,7 @@ typedef struct rxwin {
     uint64_t    after_byte[4];
     size_t      gap_a, gap_b;
     long        gap;      /* for this body; < 0: no such test */
+    unsigned    tries;    /* anchored tries so far (capped) */
     unsigned    after_serial; /* the body after_at was found in */
     size_t      after_from, after_at; /* the first word at or after after_from */
 } rxwin;
@@ -621,7 +622,11 @@ static void rxwin_init(rxwin *w, rx *r)
     memcpy(w->anch_pat, pre, pre_n);
     memcpy(w->anch_pat + pre_n, r->pattern, pn);
     memcpy(w->anch_pat + pre_n + pn, ")", 2);
-    gx_rx_set(&w->anch, w->anch_pat, r->flags, r->where, r->row);
+    /* Not JIT-compiled at once for the length of the body (rx.h): a try
+     * reads a few characters at its start, and a report makes few; after
+     * GX_RX_JIT_AFTER tries (a long stream) it may be. */
+    gx_rx_set(&w->anch, w->anch_pat, r->flags | GX_RX_NOJIT, r->where, r->row);
+    w->tries = 0;
     w->nfirst = 0;
     if (w->pl > 0) {
         int f = rx_firsts(r->pattern, 0, w->pl, w);
@@ -724,6 +729,7 @@ static int rx_find(rx *r, rxwin *w, const char *s, size_t n, size_t start, rx **
                          same(s + p + 1, w->first[k] + 1, w->first_n[k] - 1);
                 if (!ok) continue;
             }
+            if (w->tries < GX_RX_JIT_AFTER && ++w->tries == GX_RX_JIT_AFTER) w->anch.flags &= ~(unsigned)GX_RX_NOJIT;
             int rc = gx_rx_match(&w->anch, s, n, p, fl);
             if (rc != 0) { *m = &w->anch; return rc; }
         }
