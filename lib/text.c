@@ -162,9 +162,12 @@ static void norm(const char *s, size_t n, gx_buf *out, bool keep_space)
          * themselves: a run of them is found, then copied at once. */
         size_t j = i;
         for (;;) {
+            if (j + 2 < n) {
+                /* three bytes at once (a load where the byte order allows) */
+                uint32_t w = (uint32_t)u[j] | (uint32_t)u[j + 1] << 8 | (uint32_t)u[j + 2] << 16;
+                if ((w & 0xC0C000u) == 0x808000u && (unsigned char)(u[j] - 0xE4) < 6) { j += 3; continue; }
+            }
             if (j < n && (unsigned char)(u[j] - 0x21) < 0x5E) { j++; continue; }
-            if (j + 2 < n && (unsigned char)(u[j] - 0xE4) < 6 && (u[j + 1] & 0xC0) == 0x80 &&
-                (u[j + 2] & 0xC0) == 0x80) { j += 3; continue; }
             break;
         }
         if (j > i) {
