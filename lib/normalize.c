@@ -1404,15 +1404,23 @@ static void col_cache_reset(void)
     ncolc = 0;
 }
 
+static int colc_last;   /* the entry found last */
+
 static const nz_path *col_path(const char *head)
 {
+    /* the cells of a row come column after column: the entry after the
+     * last one found is tried first (entries are distinct: any order of
+     * search finds the same one) */
+    int g = colc_last + 1 < ncolc ? colc_last + 1 : 0;
+    if (g < ncolc && strcmp(colc[g].head, head) == 0) { colc_last = g; return &colc[g].p; }
     for (int i = 0; i < ncolc; i++)
-        if (strcmp(colc[i].head, head) == 0) return &colc[i].p;
+        if (strcmp(colc[i].head, head) == 0) { colc_last = i; return &colc[i].p; }
     int i = ncolc < NZ_COLCACHE ? ncolc++ : NZ_COLCACHE - 1;
     if (!colc[i].init) { nz_path_init(&colc[i].p); colc[i].init = true; }
     free(colc[i].head);
     colc[i].head = gx_xstrdup(head);
     nz_path_set(&colc[i].p, head, strlen(head));
+    colc_last = i;
     return &colc[i].p;
 }
 
