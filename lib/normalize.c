@@ -1382,13 +1382,30 @@ static void detect_tables(void)
     D.schema_class = modern ? 2 : 1;
 }
 
-static void layout_flag(const tinfo *ti, int kind, gx_buf *b)
+/* The flag layout=KIND[-YEAR] of each kind index for table ti, made once
+ * per table: lf[k], lfn[k] bytes. */
+typedef struct layout_flags { char lf[4][48]; size_t lfn[4]; } layout_flags;
+
+static void layout_flags_make(const tinfo *ti, layout_flags *L)
+{
+    gx_buf b;
+    gx_buf_init(&b);
+    for (int k = 0; k < 4; k++) {
+        gx_buf_reset(&b);
+        gx_buf_adds(&b, "layout=");
+        gx_buf_adds(&b, nz_kind_name(1 << k));
+        if (k == 1 || k == 2) { gx_buf_addc(&b, '-'); add_long(&b, ti->layout[k]); }
+        L->lfn[k] = b.len < sizeof L->lf[k] ? b.len : 0;
+        memcpy(L->lf[k], b.data, L->lfn[k]);
+    }
+    gx_buf_free(&b);
+}
+
+static void layout_flag(const layout_flags *L, int kind, gx_buf *b)
 {
     int k = nz_kind_index(kind);
     if (b->len) gx_buf_addc(b, ',');
-    gx_buf_adds(b, "layout=");
-    gx_buf_adds(b, nz_kind_name(kind));
-    if (k == 1 || k == 2) { gx_buf_addc(b, '-'); add_long(b, ti->layout[k]); }
+    gx_buf_add(b, L->lf[k], L->lfn[k]);
 }
 
 /* ---- table facts ------------------------------------------------------------ */
@@ -1494,6 +1511,8 @@ static void table_facts(tinfo *ti)
     gx_buf flags, rawb;
     gx_buf_init(&flags);
     gx_buf_init(&rawb);
+    layout_flags lfl;
+    layout_flags_make(ti, &lfl);
     for (int i = first; i <= ti->last; i++) {
         row *r = &D.rows[i];
         if (r->table != ti->num || (r->role != R_CELL && r->role != R_UNITCELL)) continue;
@@ -1575,7 +1594,7 @@ static void table_facts(tinfo *ti)
         }
         if (e) {
             f = new_fact(S_TABLE, e->indicator, dim);
-            layout_flag(ti, e->kind, &flags);
+            layout_flag(&lfl, e->kind, &flags);
             if (amb || dimamb) gx_buf_adds(&flags, ",ambiguous_label");
             if (cut) gx_buf_adds(&flags, ",label_cut");
             gx_buf_adds(&rawb, A(r->text));
