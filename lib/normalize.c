@@ -740,7 +740,48 @@ static int rx_find(rx *r, rxwin *w, const char *s, size_t n, size_t start, rx **
 
 /* ---- knowledge ------------------------------------------------------------- */
 
-typedef struct marker { char *key; int kind, layout; } marker;
+typedef struct marker { char *key; int kind, layout; uint64_t chars; } marker;
+
+/* The characters of a text as a set of 64 bits (a bit per character, by a
+ * hash of its code point). A label key keeps or drops the characters of
+ * its text and adds none when the text is plain: ASCII and CJK of lead
+ * bytes E4..E9 only, which are their own NFKC form. So a marker whose set
+ * is not within a plain text's set is not in that text's key. Returns
+ * false (and a set of no use) when the text is not plain. */
+static inline uint64_t char_bit(uint32_t cp) { return (uint64_t)1 << ((cp * 2654435761u) >> 26); }
+
+static bool plain_chars(const char *s, size_t n, uint64_t *set)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    uint64_t b = 0;
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = u[i];
+        if (c < 0x80) { b |= char_bit(c); i++; continue; }
+        if (c < 0xE4 || c > 0xE9 || n - i < 3 || (u[i + 1] & 0xC0) != 0x80 || (u[i + 2] & 0xC0) != 0x80)
+            return false;
+        b |= char_bit((uint32_t)(c & 0x0F) << 12 | (uint32_t)(u[i + 1] & 0x3F) << 6 | (u[i + 2] & 0x3F));
+        i += 3;
+    }
+    *set = b;
+    return true;
+}
+
+/* The set of a marker's key (any text: code points by gx_utf8_next, an
+ * invalid byte as itself). */
+static uint64_t key_chars(const char *s)
+{
+    uint64_t b = 0;
+    size_t n = strlen(s), i = 0;
+    while (i < n) {
+        int32_t cp;
+        int k = gx_utf8_next(s + i, n - i, &cp);
+        if (k < 0) { cp = (unsigned char)s[i]; k = 1; }
+        b |= char_bit((uint32_t)cp);
+        i += (size_t)k;
+    }
+    return b;
+}
 
 typedef struct cue {
     const char *indicator, *unit, *value;
@@ -832,6 +873,7 @@ static void load_knowledge(const nz_opts *o)
         gx_buf_init(&b);
         nz_label_key(r[cm], strlen(r[cm]), &b, NULL, 0);
         m->key = b.data;
+        m->chars = key_chars(m->key);
         m->kind = 0;
         static const char *const names[] = {"l1", "t2", "t3", "t4"};
         for (int k = 0; k < 4; k++) if (strcmp(r[ck], names[k]) == 0) m->kind = 1 << k;
@@ -1315,6 +1357,14 @@ static void line_end(size_t start)
     gx_buf_addc(&D.tmp, '\n');
 }
 
+/* Can a marker be in the key of a text whose characters are set? */
+static bool marker_possible(uint64_t set)
+{
+    for (int m = 0; m < KN.nmarkers; m++)
+        if (*KN.markers[m].key && !(KN.markers[m].chars & ~set)) return true;
+    return false;
+}
+
 static void detect_tables(void)
 {
     /* table text: raw lines and cell label paths, as label keys */
@@ -1335,21 +1385,34 @@ static void detect_tables(void)
         for (int i = ti->first; i <= ti->last; i++) {
             row *r = &D.rows[i];
             if (r->table != ti->num || r->role != R_TABLE) continue;
+            /* a line no marker can be in is left out (no key made) */
+            const char *txt = A(r->text);
+            size_t tn = strlen(txt);
+            uint64_t set;
+            if (plain_chars(txt, tn, &set) && !marker_possible(set)) continue;
             size_t start = D.tmp.len;
-            nz_label_key(A(r->text), strlen(A(r->text)), &D.tmp, NULL, 0);
+            nz_label_key(txt, tn, &D.tmp, NULL, 0);
             line_end(start);
         }
         size_t last_rh = 0, last_ch = 0;
         for (int i = ti->first; i <= ti->last; i++) {
             row *r = &D.rows[i];
             if (r->table != ti->num || r->role != R_CELL) continue;
-            size_t start = D.tmp.len;
-            if (r->rowhead != last_rh && strcmp(A(r->rowhead), A(last_rh)) != 0)
-                nz_label_key(A(r->rowhead), strlen(A(r->rowhead)), &D.tmp, NULL, 0);
-            if (r->colhead != last_ch && strcmp(A(r->colhead), A(last_ch)) != 0)
-                nz_label_key(A(r->colhead), strlen(A(r->colhead)), &D.tmp, NULL, 0);
+            bool new_rh = r->rowhead != last_rh && strcmp(A(r->rowhead), A(last_rh)) != 0;
+            bool new_ch = r->colhead != last_ch && strcmp(A(r->colhead), A(last_ch)) != 0;
             last_rh = r->rowhead;
             last_ch = r->colhead;
+            /* the line: the keys of the heads that changed; left out when
+             * no marker can be in it */
+            const char *rh = A(r->rowhead), *ch = A(r->colhead);
+            size_t rhn = new_rh ? strlen(rh) : 0, chn = new_ch ? strlen(ch) : 0;
+            uint64_t s1 = 0, s2 = 0;
+            if ((!new_rh || plain_chars(rh, rhn, &s1)) && (!new_ch || plain_chars(ch, chn, &s2)) &&
+                !marker_possible(s1 | s2))
+                continue;
+            size_t start = D.tmp.len;
+            if (new_rh) nz_label_key(rh, rhn, &D.tmp, NULL, 0);
+            if (new_ch) nz_label_key(ch, chn, &D.tmp, NULL, 0);
             line_end(start);
         }
         if (!D.tmp.data) { gx_buf_reserve(&D.tmp, 0); D.tmp.data[0] = 0; }
