@@ -1147,11 +1147,12 @@ static void doc_reset(void)
     D.m2021 = false;
 }
 
-static int role_of(const char *s)
+static int role_of(const char *s, size_t n)
 {
     static const char *const names[] = {"", "title", "heading", "text", "blank", "noise", "table", "cell"};
-    for (int i = 1; i < 8; i++)   /* the first letter first: one strcmp, not seven */
-        if (s[0] == names[i][0] && strcmp(s, names[i]) == 0) return i;
+    static const unsigned char lens[] = {0, 5, 7, 4, 5, 5, 5, 4};
+    for (int i = 1; i < 8; i++)   /* the length and first letter first */
+        if (n == lens[i] && s[0] == names[i][0] && memcmp(s, names[i], n) == 0) return i;
     return R_OTHER;
 }
 
@@ -1177,11 +1178,14 @@ static void add_row(gx_record *rec, int flags_col)
     }
     row *r = &D.rows[D.nrows++];
     r->line = num_col(rec->f[DOC_LINE]);
-    r->para = rec->null[DOC_PARA] ? -1 : num_col(rec->f[DOC_PARA]);
-    r->role = role_of(rec->f[DOC_ROLE]);
+    r->role = role_of(rec->f[DOC_ROLE], rec->len[DOC_ROLE]);
+    /* the paragraph joins running text, row and column place cells: read
+     * for those roles only */
+    r->para = rec->null[DOC_PARA] || (r->role != R_TEXT && r->role != R_HEADING) ? -1
+            : num_col(rec->f[DOC_PARA]);
     r->table = rec->null[DOC_TABLE] || !*rec->f[DOC_TABLE] ? 0 : num_col(rec->f[DOC_TABLE]);
-    r->row = num_col(rec->f[DOC_ROW]);
-    r->col = num_col(rec->f[DOC_COL]);
+    r->row = r->role == R_CELL ? num_col(rec->f[DOC_ROW]) : 0;
+    r->col = r->role == R_CELL ? num_col(rec->f[DOC_COL]) : 0;
     r->text = put(&D.arena, rec->f[DOC_TEXT], rec->len[DOC_TEXT]);
     r->kind = (r->role == R_TEXT || r->role == R_HEADING) && !rec->null[DOC_KIND]
               ? put(&D.arena, rec->f[DOC_KIND], rec->len[DOC_KIND]) : 0;
