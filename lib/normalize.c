@@ -1238,6 +1238,17 @@ static unsigned hash_key(const char *ind, const char *dim)
     return (unsigned)hash_str(hash_str(1469598103934665603ull, ind), dim);
 }
 
+/* hash_key of names that stay where they are, unchanged, for the whole run
+ * (the strings of the knowledge tables, literals of the program): kept by
+ * their addresses, as the same few come back cell after cell. */
+static unsigned hash_key_fixed(const char *ind, const char *dim)
+{
+    static struct { const char *ind, *dim; unsigned h; } c[256];
+    unsigned k = (unsigned)((uintptr_t)ind >> 3 ^ ((uintptr_t)dim >> 3) * 31u) & 255;
+    if (c[k].ind != ind || c[k].dim != dim) { c[k].ind = ind; c[k].dim = dim; c[k].h = hash_key(ind, dim); }
+    return c[k].h;
+}
+
 /* A fact's key hash, kept until its indicator or dimension is replaced
  * (the table is rebuilt several times per report). */
 static unsigned fact_hash(fact *f)
@@ -1287,7 +1298,6 @@ static fact *find_fact_h(const char *ind, const char *dim, unsigned hk)
     return NULL;
 }
 
-static fact *find_fact(const char *ind, const char *dim) { return find_fact_h(ind, dim, hash_key(ind, dim)); }
 
 static fact *new_fact(int source, const char *ind, const char *dim)
 {
@@ -1643,8 +1653,10 @@ static void table_facts(tinfo *ti)
         }
         if (!ti->kinds) why = "not_a_template_table";
         fact *f;
+        unsigned eh = 0;   /* hash_key of e's indicator and dim (table strings) */
         if (e) {
-            fact *prev = find_fact(e->indicator, dim);
+            eh = hash_key_fixed(e->indicator, dim);
+            fact *prev = find_fact_h(e->indicator, dim, eh);
             if (prev && (prev->tab != ti->num || prev->source != S_TABLE)) prev = NULL;
             if (prev && (prev->state == NZ_NUMBER || v.state != NZ_NUMBER)) {
                 /* a second cell for the same indicator: keep the first with a value */
@@ -1661,6 +1673,9 @@ static void table_facts(tinfo *ti)
         }
         if (e) {
             f = new_fact(S_TABLE, e->indicator, dim);
+            f->h = eh;
+            f->h_ind = f->ind;
+            f->h_dim = f->dim;
             layout_flag(&lfl, e->kind, &flags);
             if (amb || dimamb) gx_buf_adds(&flags, ",ambiguous_label");
             if (cut) gx_buf_adds(&flags, ",label_cut");
