@@ -1489,7 +1489,14 @@ static void layout_flag(const layout_flags *L, int kind, gx_buf *b)
 
 /* Column paths of the current table, by header text (a table has few). */
 #define NZ_COLCACHE 64
-static struct { char *head; nz_path p; bool init; } colc[NZ_COLCACHE];
+static struct {
+    char *head;
+    nz_path p;
+    bool init;
+    /* nz_map_best of a rowless type for this column (best_for_col) */
+    bool done[4], amb[4];
+    const nz_entry *best[4];
+} colc[NZ_COLCACHE];
 static int ncolc;
 
 static void col_cache_reset(void)
@@ -1514,8 +1521,25 @@ static const nz_path *col_path(const char *head)
     free(colc[i].head);
     colc[i].head = gx_xstrdup(head);
     nz_path_set(&colc[i].p, head, strlen(head));
+    memset(colc[i].done, 0, sizeof colc[i].done);
     colc_last = i;
     return &colc[i].p;
+}
+
+/* nz_map_best of the given type for the column col_path gave last (in->col)
+ * in the current table: when no entry of the type has a row label, the
+ * answer depends on the column alone (the kinds and layouts are the
+ * table's), and is kept with the column. */
+static const nz_entry *best_for_col(int type, const nz_match_in *in, bool *amb)
+{
+    if (!KN.map.rowless[type] || in->col != &colc[colc_last].p) return nz_map_best(&KN.map, type, in, amb);
+    int c = colc_last;
+    if (!colc[c].done[type]) {
+        colc[c].best[type] = nz_map_best(&KN.map, type, in, &colc[c].amb[type]);
+        colc[c].done[type] = true;
+    }
+    *amb = colc[c].amb[type];
+    return colc[c].best[type];
 }
 
 /* Split off a trailing unit part of a row path ("label | 条"). */
@@ -1571,7 +1595,7 @@ static void table_facts(tinfo *ti)
         const nz_path *colp = col_path(A(r->colhead));
         in.col = colp;
         bool amb;
-        const nz_entry *u = ti->kinds ? nz_map_best(&KN.map, NZ_E_UNIT, &in, &amb) : NULL;
+        const nz_entry *u = ti->kinds ? best_for_col(NZ_E_UNIT, &in, &amb) : NULL;
         bool is_unit = (u && colp->key.len) || ((ti->kinds & NZ_K_L1) && nz_is_unit(txt, strlen(txt)));
         if (!is_unit) continue;
         if (nunits == ucap) { ucap = ucap ? ucap * 2 : 32; units = gx_xrealloc(units, (size_t)ucap * sizeof *units); }
@@ -1640,7 +1664,7 @@ static void table_facts(tinfo *ti)
         bool cut = false;
         if (!e && ti->kinds && (e = nz_map_cut(&KN.map, NZ_E_FACT, &in))) cut = true;
         if (e && strcmp(e->dim, "*") == 0) {
-            const nz_entry *d = nz_map_best(&KN.map, NZ_E_DIM, &in, &dimamb);
+            const nz_entry *d = best_for_col(NZ_E_DIM, &in, &dimamb);
             if (d) dim = d->dim;
             else { why = "unknown_column"; e = NULL; }
         } else if (e && *e->dim) {

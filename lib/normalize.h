@@ -117,6 +117,9 @@ typedef struct nz_map {
      * by_type holds every entry. */
     int       ready;
     gx_buf    keys[4];
+    /* rowless[t]: no entry of type t has a row label: nz_map_best of that
+     * type then depends on the column path, kinds and layouts alone */
+    bool      rowless[4];
 } nz_map;
 
 /* Load labels.tsv (path NULL: the embedded table). Dies on a bad table. */

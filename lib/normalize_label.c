@@ -439,10 +439,14 @@ void nz_map_load(nz_map *m, const char *path)
             gx_die(GX_EXIT_ERROR, "%s: row %d: fact without indicator", m->t.name, i + 1);
         m->n++;
     }
-    for (int t = 0; t < 4; t++) m->by_type[t] = gx_xcalloc((size_t)m->n + 1, sizeof(int));
+    for (int t = 0; t < 4; t++) {
+        m->by_type[t] = gx_xcalloc((size_t)m->n + 1, sizeof(int));
+        m->rowless[t] = true;
+    }
     for (int i = 0; i < m->n; i++) {
         nz_entry *e = &m->e[i];
         m->by_type[e->type][m->n_type[e->type]++] = i;
+        if (*e->row_text) m->rowless[e->type] = false;
     }
     for (int t = 0; t < 4; t++) {
         m->by_tail[t] = gx_xcalloc((size_t)m->n_type[t] + 1, sizeof(int));
