@@ -1944,7 +1944,9 @@ static void narrative(void)
     load_cues();
     const char *s = D.body.data;
     size_t n = D.body.len;
-    narr *best = gx_xcalloc((size_t)KN.ncues + 1, sizeof *best);
+    /* only set is read before a slot is written whole (best[ci] = cand) */
+    narr *best = gx_xmalloc(((size_t)KN.ncues + 1) * sizeof *best);
+    for (int j = 0; j <= KN.ncues; j++) best[j].set = false;
     for (int ci = 0; ci < KN.ncues; ci++) {
         cue *c = &KN.cues[ci];
         if (c->schema && c->schema != D.schema_class) continue;

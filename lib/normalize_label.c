@@ -458,7 +458,7 @@ void nz_map_load(nz_map *m, const char *path)
 static void map_key_kind(nz_map *m, int ki)
 {
     gx_buf *keys = &m->keys[ki];
-    size_t (*off)[4] = gx_xcalloc((size_t)m->n + 1, sizeof *off);
+    size_t (*off)[4] = gx_xmalloc(((size_t)m->n + 1) * sizeof *off);   /* read where written */
     for (int i = 0; i < m->n; i++) {
         nz_entry *e = &m->e[i];
         if (e->kind != 1 << ki) continue;

@@ -108,14 +108,15 @@ typedef struct cpform {
     unsigned char n;
     char          b[14];
 } cpform;
-/* pages of 256 code points, allocated on first use (a report touches few) */
-static cpform *cp_pages[0x110000 >> 8];
+/* pages of 64 code points, allocated on first use (a report touches few,
+ * and few code points of each: CJK punctuation, full-width forms) */
+static cpform *cp_pages[0x110000 >> 6];
 
 static const cpform *cp_form(int32_t cp)
 {
-    cpform *pg = cp_pages[cp >> 8];
-    if (!pg) pg = cp_pages[cp >> 8] = gx_xcalloc(256, sizeof *pg);
-    cpform *f = &pg[cp & 0xFF];
+    cpform *pg = cp_pages[cp >> 6];
+    if (!pg) pg = cp_pages[cp >> 6] = gx_xcalloc(64, sizeof *pg);
+    cpform *f = &pg[cp & 0x3F];
     if (f->kind != CP_UNKNOWN) return f;
     utf8proc_int32_t d[8];
     int nd = nfkc_cp(cp, d, 8), spaces = 0;
