@@ -11,6 +11,7 @@
 #include "text.h"
 
 #include "rx.h"
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -593,10 +594,21 @@ static void body_runs(const char *s, size_t n)
 
 static void rxwin_init(rxwin *w, rx *r)
 {
+    /* every field is set here (the window is not zeroed before) */
     w->ready = true;
     w->lit = NULL;
+    w->lit_n = w->key = w->pl = w->pre = 0;
     w->only_there = true;
     w->ws_at = w->num_at = -1;
+    w->key_serial = w->after_serial = 0;
+    w->after_from = 0;
+    w->after_at = NONE_AT;
+    w->anch_pat = NULL;
+    w->nfirst = w->nafter = 0;
+    w->gap = -1;
+    w->gap_a = w->gap_b = 0;
+    w->tries = 0;
+    memset(&w->anch, 0, sizeof w->anch);
     if (r->flags & (GX_RX_BYTES | GX_RX_CASELESS)) return;
     const char *lit;
     size_t n = own_literal(r->pattern, &lit);
@@ -789,9 +801,9 @@ typedef struct cue {
     bool whole;
     int  group;
     rx   r;
-    rxwin w;
     bool compiled;
     const char *pattern;
+    rxwin w;              /* last: not zeroed (rxwin_init sets it up) */
 } cue;
 
 typedef struct docpat { int field; int group; rx r; } docpat;
@@ -807,7 +819,7 @@ typedef struct docfact {
     bool has_unless;
     int  g[3];            /* groups: value (first/all), number+unit (sum), den,num,pct (rate) */
     rx   r;
-    rxwin w;
+    rxwin w;              /* last: not zeroed (rxwin_init sets it up) */
 } docfact;
 enum { DP_YEAR, DP_YEAR_BODY, DP_ORG_STRIP, DP_ORG_BODY, DP_ORG_SIGN };
 
@@ -941,10 +953,13 @@ static void load_cues(void)
     int ci = need_col(&KN.tc, "indicator"), cs = need_col(&KN.tc, "schema"),
         cp = need_col(&KN.tc, "scope"), cr = need_col(&KN.tc, "regex"),
         cg = need_col(&KN.tc, "group"), cv = need_col(&KN.tc, "value"), cu = need_col(&KN.tc, "unit");
-    KN.cues = gx_xcalloc((size_t)KN.tc.nrows + 1, sizeof *KN.cues);
+    /* a cue is zeroed but for its window (large, and set up on first use) */
+    KN.cues = gx_xmalloc(((size_t)KN.tc.nrows + 1) * sizeof *KN.cues);
     for (int i = 0; i < KN.tc.nrows; i++) {
         char **r = KN.tc.rows[i];
         cue *c = &KN.cues[KN.ncues++];
+        memset(c, 0, offsetof(cue, w));
+        c->w.ready = false;
         c->indicator = r[ci];
         c->schema = strcmp(r[cs], "legacy") == 0 ? 1 : strcmp(r[cs], "modern") == 0 ? 2 : 0;
         c->whole = strcmp(r[cp], "whole") == 0;
@@ -989,10 +1004,12 @@ static void load_docfacts(void)
     gx_table_load(&KN.tf, "normalize_docfacts.tsv", NULL);
     int cf = need_col(&KN.tf, "fact"), cm = need_col(&KN.tf, "mode"), ck = need_col(&KN.tf, "kinds"),
         cr = need_col(&KN.tf, "regex"), cg = need_col(&KN.tf, "groups"), cu = need_col(&KN.tf, "unless");
-    KN.dfs = gx_xcalloc((size_t)KN.tf.nrows + 1, sizeof *KN.dfs);
+    KN.dfs = gx_xmalloc(((size_t)KN.tf.nrows + 1) * sizeof *KN.dfs);   /* as the cues */
     for (int i = 0; i < KN.tf.nrows; i++) {
         char **r = KN.tf.rows[i];
         docfact *d = &KN.dfs[KN.ndfs++];
+        memset(d, 0, offsetof(docfact, w));
+        d->w.ready = false;
         d->fact = r[cf];
         const char *m = r[cm];
         d->mode = strcmp(m, "first") == 0 ? DF_FIRST : strcmp(m, "all") == 0 ? DF_ALL
