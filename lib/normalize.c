@@ -1151,6 +1151,8 @@ static void doc_reset(void)
         gx_buf_reserve(&D.fa, (size_t)1 << 18);
         D.rcap = 4096;
         D.rows = gx_xmalloc((size_t)D.rcap * sizeof *D.rows);
+        D.fcap = 2048;
+        D.facts = gx_xmalloc((size_t)D.fcap * sizeof *D.facts);
     }
     gx_buf_reset(&D.arena);
     gx_buf_addc(&D.arena, 0);
