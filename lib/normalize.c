@@ -760,7 +760,8 @@ typedef struct marker { char *key; int kind, layout; uint64_t chars; } marker;
  * bytes E4..E9 only, which are their own NFKC form. So a marker whose set
  * is not within a plain text's set is not in that text's key. Returns
  * false (and a set of no use) when the text is not plain. */
-static inline uint64_t char_bit(uint32_t cp) { return (uint64_t)1 << ((cp * 2654435761u) >> 26); }
+/* a character by its UTF-8 bytes packed (no decoding needed) */
+static inline uint64_t char_bit(uint32_t bytes) { return (uint64_t)1 << ((bytes * 2654435761u) >> 26); }
 
 static bool plain_chars(const char *s, size_t n, uint64_t *set)
 {
@@ -769,18 +770,23 @@ static bool plain_chars(const char *s, size_t n, uint64_t *set)
     size_t i = 0;
     while (i < n) {
         unsigned char c = u[i];
-        if (c < 0x80) { b |= char_bit(c); i++; continue; }
+        if (c < 0x80) {
+            /* whitespace is deleted from keys: not a character of them */
+            if (c != ' ' && (c < '\t' || c > '\r')) b |= char_bit(c);
+            i++;
+            continue;
+        }
         if (c < 0xE4 || c > 0xE9 || n - i < 3 || (u[i + 1] & 0xC0) != 0x80 || (u[i + 2] & 0xC0) != 0x80)
             return false;
-        b |= char_bit((uint32_t)(c & 0x0F) << 12 | (uint32_t)(u[i + 1] & 0x3F) << 6 | (u[i + 2] & 0x3F));
+        b |= char_bit((uint32_t)c << 16 | (uint32_t)u[i + 1] << 8 | u[i + 2]);
         i += 3;
     }
     *set = b;
     return true;
 }
 
-/* The set of a marker's key (any text: code points by gx_utf8_next, an
- * invalid byte as itself). */
+/* The set of a marker's key (any text: characters by gx_utf8_next, an
+ * invalid byte alone; bytes packed as plain_chars packs them). */
 static uint64_t key_chars(const char *s)
 {
     uint64_t b = 0;
@@ -788,8 +794,10 @@ static uint64_t key_chars(const char *s)
     while (i < n) {
         int32_t cp;
         int k = gx_utf8_next(s + i, n - i, &cp);
-        if (k < 0) { cp = (unsigned char)s[i]; k = 1; }
-        b |= char_bit((uint32_t)cp);
+        if (k < 0) k = 1;
+        uint32_t bytes = 0;
+        for (int j = 0; j < k; j++) bytes = bytes << 8 | (unsigned char)s[i + (size_t)j];
+        b |= char_bit(bytes);
         i += (size_t)k;
     }
     return b;
