@@ -2492,6 +2492,9 @@ static void t4_shift(tinfo *ti)
 static const char *const applicant_dims[] = {"natural_person", "commercial", "research",
                                              "social_welfare", "legal_service", "other", "total"};
 
+/* gx_buf_adds, inline (the describing of derived sums appends many short names) */
+static inline void add_str(gx_buf *b, const char *s) { gx_buf_add(b, s, strlen(s)); }
+
 /* One derived fact: ind[dim] = sum of the parts pind[i][pdim[i]], unless
  * printed; written only when at least one part is present. */
 static void derive_one(const char *ind, const char *dim, char *const *pind,
@@ -2512,16 +2515,16 @@ static void derive_one(const char *ind, const char *dim, char *const *pind,
     gx_buf_reset(&D.tmp2);
     for (int p = 0; p < np; p++) {
         fact *f = part[p];
-        if (D.tmp2.len) gx_buf_adds(&D.tmp2, " + ");
-        gx_buf_adds(&D.tmp2, pind[p]);
-        if (strcmp(pdim[p], dim) != 0) { gx_buf_addc(&D.tmp2, '['); gx_buf_adds(&D.tmp2, pdim[p]); gx_buf_addc(&D.tmp2, ']'); }
+        if (D.tmp2.len) add_str(&D.tmp2, " + ");
+        add_str(&D.tmp2, pind[p]);
+        if (strcmp(pdim[p], dim) != 0) { gx_buf_addc(&D.tmp2, '['); add_str(&D.tmp2, pdim[p]); gx_buf_addc(&D.tmp2, ']'); }
         gx_buf_addc(&D.tmp2, '=');
-        if (!f) { gx_buf_adds(&D.tmp2, "absent"); continue; }
+        if (!f) { add_str(&D.tmp2, "absent"); continue; }
         if (!have) unit = f->unit;
         have++;
         double x;
-        if (num_of(f, &x)) { sum += x; numbers++; gx_buf_adds(&D.tmp2, F(f->val)); }
-        else gx_buf_adds(&D.tmp2, nz_state_names[f->state]);
+        if (num_of(f, &x)) { sum += x; numbers++; add_str(&D.tmp2, F(f->val)); }
+        else add_str(&D.tmp2, nz_state_names[f->state]);
     }
     if (!have) return;
     size_t raw = put(&D.fa, D.tmp2.data, D.tmp2.len);
@@ -2533,8 +2536,8 @@ static void derive_one(const char *ind, const char *dim, char *const *pind,
     f->unit = unit;
     f->ref = puts0(&D.fa, "");
     gx_buf_reset(&D.tmp2);
-    gx_buf_adds(&D.tmp2, "sum");
-    if (*flags) { gx_buf_addc(&D.tmp2, ','); gx_buf_adds(&D.tmp2, flags); }
+    add_str(&D.tmp2, "sum");
+    if (*flags) { gx_buf_addc(&D.tmp2, ','); add_str(&D.tmp2, flags); }
     if (numbers == np) {
         f->state = NZ_NUMBER;
         char v[48];
@@ -2650,7 +2653,6 @@ static void add_field(gx_buf *b, const char *s, size_t n)
     b->data[b->len] = 0;
 }
 
-static inline void add_str(gx_buf *b, const char *s) { gx_buf_add(b, s, strlen(s)); }
 static inline void add_fieldz(gx_buf *b, const char *s) { add_field(b, s, strlen(s)); }
 
 static void emit(void)
