@@ -756,6 +756,7 @@ static int rx_find(rx *r, rxwin *w, const char *s, size_t n, size_t start, rx **
 /* ---- knowledge ------------------------------------------------------------- */
 
 typedef struct marker { char *key; int kind, layout; uint64_t chars; } marker;
+static uint64_t markers_any;   /* the union of the markers' character sets */
 
 /* The characters of a text as a set of 64 bits (a bit per character, by a
  * hash of its code point). A label key keeps or drops the characters of
@@ -897,6 +898,7 @@ static void load_knowledge(const nz_opts *o)
         nz_label_key(r[cm], strlen(r[cm]), &b, NULL, 0);
         m->key = b.data;
         m->chars = key_chars(m->key);
+        if (*m->key) markers_any |= m->chars;
         m->kind = 0;
         static const char *const names[] = {"l1", "t2", "t3", "t4"};
         for (int k = 0; k < 4; k++) if (strcmp(r[ck], names[k]) == 0) m->kind = 1 << k;
@@ -1401,9 +1403,11 @@ static void line_end(size_t start)
     gx_buf_addc(&D.tmp, '\n');
 }
 
-/* Can a marker be in the key of a text whose characters are set? */
+/* Can a marker be in the key of a text whose characters are set? (First:
+ * does the text hold a character of any marker at all?) */
 static bool marker_possible(uint64_t set)
 {
+    if (!(set & markers_any)) return false;
     for (int m = 0; m < KN.nmarkers; m++)
         if (*KN.markers[m].key && !(KN.markers[m].chars & ~set)) return true;
     return false;
