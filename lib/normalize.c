@@ -829,6 +829,7 @@ typedef struct docfact {
     bool hit;    /* DF_FIRST: matched in the current document */
     rx   unless;          /* skip a statement whose sentence matches it */
     bool has_unless;
+    unsigned unless_uses; /* its searches so far (capped: see below) */
     int  g[3];            /* groups: value (first/all), number+unit (sum), den,num,pct (rate) */
     rx   r;
     rxwin w;              /* last: not zeroed (rxwin_init sets it up) */
@@ -1042,7 +1043,10 @@ static void load_docfacts(void)
         gx_rx_set(&d->r, r[cr], 0, "normalize_docfacts.tsv", i + 1);
         if (strcmp(r[cu], "-") != 0 && r[cu][0]) {
             d->has_unless = true;
-            gx_rx_set(&d->unless, r[cu], 0, "normalize_docfacts.tsv", i + 1);
+            /* searched within one sentence, but the subject runs from the
+             * body's start: not JIT-compiled at once for a long body
+             * (rx.h), only after GX_RX_JIT_AFTER searches */
+            gx_rx_set(&d->unless, r[cu], GX_RX_NOJIT, "normalize_docfacts.tsv", i + 1);
         }
     }
 }
@@ -2251,6 +2255,8 @@ static void doc_facts(void)
                 size_t e = sentence_end(s, n, m1);
                 if (df_parts(s, m1, e, unit, &fl) < 2) continue;
                 if (d->has_unless) {
+                    if (d->unless_uses < GX_RX_JIT_AFTER && ++d->unless_uses == GX_RX_JIT_AFTER)
+                        d->unless.flags &= ~(unsigned)GX_RX_NOJIT;
                     int u = rx_match(&d->unless, s, e, ss);
                     size_t u0 = 0, u1 = 0;
                     if (u > 0) rx_group(&d->unless, 0, &u0, &u1);
