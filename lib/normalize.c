@@ -1160,17 +1160,6 @@ static size_t put_cell_ref(long table, long rown, long coln)
 
 static void doc_reset(void)
 {
-    /* room for a large report at once: growing by doubling copies the
-     * text again at every step (blocks this size are mapped, and their
-     * pages only touched as used) */
-    if (!D.arena.cap) {
-        gx_buf_reserve(&D.arena, (size_t)1 << 19);
-        gx_buf_reserve(&D.fa, (size_t)1 << 18);
-        D.rcap = 4096;
-        D.rows = gx_xmalloc((size_t)D.rcap * sizeof *D.rows);
-        D.fcap = 2048;
-        D.facts = gx_xmalloc((size_t)D.fcap * sizeof *D.facts);
-    }
     gx_buf_reset(&D.arena);
     gx_buf_addc(&D.arena, 0);
     gx_buf_reset(&D.fa);
@@ -1208,6 +1197,19 @@ static long num_col(const char *s)
 
 static void add_row(gx_record *rec, int flags_col)
 {
+    /* on the first row: room for a large report at once (growing by
+     * doubling copies the text again at every step; blocks this size are
+     * mapped, and their pages only touched as used); empty input makes none */
+    if (!D.rcap) {
+        gx_buf_reserve(&D.arena, (size_t)1 << 19);
+        gx_buf_reserve(&D.fa, (size_t)1 << 18);
+        D.rcap = 4096;
+        D.rows = gx_xmalloc((size_t)D.rcap * sizeof *D.rows);
+        if (!D.fcap) {
+            D.fcap = 2048;
+            D.facts = gx_xmalloc((size_t)D.fcap * sizeof *D.facts);
+        }
+    }
     if (D.nrows == D.rcap) {
         D.rcap = D.rcap ? D.rcap * 2 : 256;
         D.rows = gx_xrealloc(D.rows, (size_t)D.rcap * sizeof *D.rows);
