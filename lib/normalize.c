@@ -1505,17 +1505,16 @@ typedef struct layout_flags { char lf[4][48]; size_t lfn[4]; } layout_flags;
 
 static void layout_flags_make(const tinfo *ti, layout_flags *L)
 {
-    gx_buf b;
-    gx_buf_init(&b);
     for (int k = 0; k < 4; k++) {
-        gx_buf_reset(&b);
-        gx_buf_adds(&b, "layout=");
-        gx_buf_adds(&b, nz_kind_name(1 << k));
-        if (k == 1 || k == 2) { gx_buf_addc(&b, '-'); add_long(&b, ti->layout[k]); }
-        L->lfn[k] = b.len < sizeof L->lf[k] ? b.len : 0;
-        memcpy(L->lf[k], b.data, L->lfn[k]);
+        char *o = L->lf[k];
+        const char *name = nz_kind_name(1 << k);
+        memcpy(o, "layout=", 7);
+        o += 7;
+        memcpy(o, name, strlen(name));   /* a short name of our own */
+        o += strlen(name);
+        if (k == 1 || k == 2) { *o++ = '-'; o = put_digits(o, ti->layout[k]); }
+        L->lfn[k] = (size_t)(o - L->lf[k]);
     }
-    gx_buf_free(&b);
 }
 
 static void layout_flag(const layout_flags *L, int kind, gx_buf *b)
