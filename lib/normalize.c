@@ -11,7 +11,11 @@
 #include "text.h"
 
 #include "rx.h"
+#include <stddef.h>
 #include <stdlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <string.h>
 
 /* ---- patterns (rx.h: compiled on first use, JIT-compiled when used often) -- */
@@ -84,6 +88,9 @@ typedef struct rxwin {
     uint64_t    after_byte[4];
     size_t      gap_a, gap_b;
     long        gap;      /* for this body; < 0: no such test */
+    unsigned    tries;    /* anchored tries so far (capped) */
+    unsigned    after_serial; /* the body after_at was found in */
+    size_t      after_from, after_at; /* the first word at or after after_from */
 } rxwin;
 
 /* Index after the character class at p[i] == '[' (within b), or 0. */
@@ -511,16 +518,11 @@ static void rxwin_after(rxwin *w, const char *p)
     }
 }
 
-/* Does one of w's words after the literal start in s[a..e]? */
-static bool after_there(const rxwin *w, const char *s, size_t n, size_t a, size_t e)
+/* memcmp(a, b, n) == 0 for the few bytes of a literal, without a call */
+static inline bool same(const char *a, const char *b, size_t n)
 {
-    for (size_t r = a; r <= e && r < n; r++) {
-        unsigned char c0 = (unsigned char)s[r];
-        if (!(w->after_byte[c0 >> 6] >> (c0 & 63) & 1)) continue;
-        for (int k = 0; k < w->nafter; k++)
-            if (w->after_n[k] <= n - r && memcmp(s + r, w->after[k], w->after_n[k]) == 0) return true;
-    }
-    return false;
+    for (size_t i = 0; i < n; i++) if (a[i] != b[i]) return false;
+    return true;
 }
 
 /* The longest runs of whitespace and of [0-9,.] in the body (rxw_ctx). */
@@ -530,6 +532,46 @@ static long body_ws_run, body_num_run;
  * finds it; a rare one wastes fewest memchr stops). */
 static unsigned body_hist[256];
 static unsigned body_serial;
+
+#define NONE_AT ((size_t)-1)
+
+/* The first place at or after a where one of w's words after the literal
+ * starts in s[0..n), or NONE_AT: each word found by its last byte (a
+ * continuation byte of a CJK word, rarer than a lead byte). */
+static size_t after_next(const rxwin *w, const char *s, size_t n, size_t a)
+{
+    size_t best = NONE_AT;
+    for (int k = 0; k < w->nafter; k++) {
+        const char *aw = w->after[k];
+        size_t an = w->after_n[k];
+        if (an > n || a > n - an) continue;
+        size_t stop = best == NONE_AT ? n : (best + an < n ? best + an : n);  /* later ones lose */
+        const char *p = s + a + an - 1, *end = s + stop;
+        while (p < end) {
+            const char *f = memchr(p, aw[an - 1], (size_t)(end - p));
+            if (!f) break;
+            const char *at = f - (an - 1);
+            if (same(at, aw, an - 1)) { best = (size_t)(at - s); break; }
+            p = f + 1;
+        }
+    }
+    return best;
+}
+
+/* Does one of w's words after the literal start in s[a..e]? The literal's
+ * occurrences are tried in order, so the next start of a word found for
+ * one serves the following ones until they pass it (kept in w, for the
+ * body of body_serial). */
+static bool after_there(rxwin *w, const char *s, size_t n, size_t a, size_t e)
+{
+    if (w->after_serial != body_serial || a < w->after_from ||
+        (w->after_at != NONE_AT && w->after_at < a)) {
+        w->after_at = after_next(w, s, n, a);
+        w->after_serial = body_serial;
+    }
+    w->after_from = a;
+    return w->after_at != NONE_AT && w->after_at <= e;
+}
 
 static void body_runs(const char *s, size_t n)
 {
@@ -555,10 +597,21 @@ static void body_runs(const char *s, size_t n)
 
 static void rxwin_init(rxwin *w, rx *r)
 {
+    /* every field is set here (the window is not zeroed before) */
     w->ready = true;
     w->lit = NULL;
+    w->lit_n = w->key = w->pl = w->pre = 0;
     w->only_there = true;
     w->ws_at = w->num_at = -1;
+    w->key_serial = w->after_serial = 0;
+    w->after_from = 0;
+    w->after_at = NONE_AT;
+    w->anch_pat = NULL;
+    w->nfirst = w->nafter = 0;
+    w->gap = -1;
+    w->gap_a = w->gap_b = 0;
+    w->tries = 0;
+    memset(&w->anch, 0, sizeof w->anch);
     if (r->flags & (GX_RX_BYTES | GX_RX_CASELESS)) return;
     const char *lit;
     size_t n = own_literal(r->pattern, &lit);
@@ -571,13 +624,24 @@ static void rxwin_init(rxwin *w, rx *r)
     w->pl = (size_t)(lit - r->pattern);
     /* tried at one start: \G(?:P) matches at the start offset exactly what P
      * matches there (the groups keep their numbers), and unlike the match
-     * option PCRE2_ANCHORED it runs as JIT code once compiled */
+     * option PCRE2_ANCHORED it runs as JIT code once compiled. It is
+     * compiled for the tries alone: pcre2's compile-time work for
+     * searching (auto-possessifying repeats, the start-of-match study)
+     * does not pay for a few anchored tries, and changes no match (the
+     * study only with backtracking verbs, which keep it). */
     size_t pn = strlen(r->pattern);
-    w->anch_pat = gx_xmalloc(pn + 7);
-    memcpy(w->anch_pat, "\\G(?:", 5);
-    memcpy(w->anch_pat + 5, r->pattern, pn);
-    memcpy(w->anch_pat + 5 + pn, ")", 2);
-    gx_rx_set(&w->anch, w->anch_pat, r->flags, r->where, r->row);
+    const char *pre = strstr(r->pattern, "(*") ? "(*NO_AUTO_POSSESS)\\G(?:"
+                                                : "(*NO_AUTO_POSSESS)(*NO_START_OPT)\\G(?:";
+    size_t pre_n = strlen(pre);
+    w->anch_pat = gx_xmalloc(pre_n + pn + 2);
+    memcpy(w->anch_pat, pre, pre_n);
+    memcpy(w->anch_pat + pre_n, r->pattern, pn);
+    memcpy(w->anch_pat + pre_n + pn, ")", 2);
+    /* Not JIT-compiled at once for the length of the body (rx.h): a try
+     * reads a few characters at its start, and a report makes few; after
+     * GX_RX_JIT_AFTER tries (a long stream) it may be. */
+    gx_rx_set(&w->anch, w->anch_pat, r->flags | GX_RX_NOJIT, r->where, r->row);
+    w->tries = 0;
     w->nfirst = 0;
     if (w->pl > 0) {
         int f = rx_firsts(r->pattern, 0, w->pl, w);
@@ -620,15 +684,6 @@ static void rxwin_pre(rxwin *w, const rx *r)
         rxw_ctx y = {.ws = body_ws_run, .num = body_num_run};
         w->gap = rx_width(r->pattern, w->gap_a, w->gap_b, &y);
     }
-}
-
-#define NONE_AT ((size_t)-1)
-
-/* memcmp(a, b, n) == 0 for the few bytes of a literal, without a call */
-static inline bool same(const char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++) if (a[i] != b[i]) return false;
-    return true;
 }
 
 /* The first occurrence of w's literal in s[from..n), or NONE_AT. memchr
@@ -689,6 +744,7 @@ static int rx_find(rx *r, rxwin *w, const char *s, size_t n, size_t start, rx **
                          same(s + p + 1, w->first[k] + 1, w->first_n[k] - 1);
                 if (!ok) continue;
             }
+            if (w->tries < GX_RX_JIT_AFTER && ++w->tries == GX_RX_JIT_AFTER) w->anch.flags &= ~(unsigned)GX_RX_NOJIT;
             int rc = gx_rx_match(&w->anch, s, n, p, fl);
             if (rc != 0) { *m = &w->anch; return rc; }
         }
@@ -699,7 +755,57 @@ static int rx_find(rx *r, rxwin *w, const char *s, size_t n, size_t start, rx **
 
 /* ---- knowledge ------------------------------------------------------------- */
 
-typedef struct marker { char *key; int kind, layout; } marker;
+typedef struct marker { char *key; int kind, layout; uint64_t chars; } marker;
+static uint64_t markers_any;   /* the union of the markers' character sets */
+
+/* The characters of a text as a set of 64 bits (a bit per character, by a
+ * hash of its code point). A label key keeps or drops the characters of
+ * its text and adds none when the text is plain: ASCII and CJK of lead
+ * bytes E4..E9 only, which are their own NFKC form. So a marker whose set
+ * is not within a plain text's set is not in that text's key. Returns
+ * false (and a set of no use) when the text is not plain. */
+/* a character by its UTF-8 bytes packed (no decoding needed) */
+static inline uint64_t char_bit(uint32_t bytes) { return (uint64_t)1 << ((bytes * 2654435761u) >> 26); }
+
+static bool plain_chars(const char *s, size_t n, uint64_t *set)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    uint64_t b = 0;
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = u[i];
+        if (c < 0x80) {
+            /* whitespace is deleted from keys: not a character of them */
+            if (c != ' ' && (c < '\t' || c > '\r')) b |= char_bit(c);
+            i++;
+            continue;
+        }
+        if (c < 0xE4 || c > 0xE9 || n - i < 3 || (u[i + 1] & 0xC0) != 0x80 || (u[i + 2] & 0xC0) != 0x80)
+            return false;
+        b |= char_bit((uint32_t)c << 16 | (uint32_t)u[i + 1] << 8 | u[i + 2]);
+        i += 3;
+    }
+    *set = b;
+    return true;
+}
+
+/* The set of a marker's key (any text: characters by gx_utf8_next, an
+ * invalid byte alone; bytes packed as plain_chars packs them). */
+static uint64_t key_chars(const char *s)
+{
+    uint64_t b = 0;
+    size_t n = strlen(s), i = 0;
+    while (i < n) {
+        int32_t cp;
+        int k = gx_utf8_next(s + i, n - i, &cp);
+        if (k < 0) k = 1;
+        uint32_t bytes = 0;
+        for (int j = 0; j < k; j++) bytes = bytes << 8 | (unsigned char)s[i + (size_t)j];
+        b |= char_bit(bytes);
+        i += (size_t)k;
+    }
+    return b;
+}
 
 typedef struct cue {
     const char *indicator, *unit, *value;
@@ -707,9 +813,9 @@ typedef struct cue {
     bool whole;
     int  group;
     rx   r;
-    rxwin w;
     bool compiled;
     const char *pattern;
+    rxwin w;              /* last: not zeroed (rxwin_init sets it up) */
 } cue;
 
 typedef struct docpat { int field; int group; rx r; } docpat;
@@ -723,9 +829,10 @@ typedef struct docfact {
     bool hit;    /* DF_FIRST: matched in the current document */
     rx   unless;          /* skip a statement whose sentence matches it */
     bool has_unless;
+    unsigned unless_uses; /* its searches so far (capped: see below) */
     int  g[3];            /* groups: value (first/all), number+unit (sum), den,num,pct (rate) */
     rx   r;
-    rxwin w;
+    rxwin w;              /* last: not zeroed (rxwin_init sets it up) */
 } docfact;
 enum { DP_YEAR, DP_YEAR_BODY, DP_ORG_STRIP, DP_ORG_BODY, DP_ORG_SIGN };
 
@@ -737,6 +844,8 @@ typedef struct derive {
     const char *dim;
     char **parts;
     int nparts;
+    unsigned *h;          /* hash_key of the result and of each part, per dim
+                             (not dimsum): made on first use */
 } derive;
 
 typedef struct bound { char *word; size_t n; bool before; const char *flag; } bound;
@@ -789,6 +898,8 @@ static void load_knowledge(const nz_opts *o)
         gx_buf_init(&b);
         nz_label_key(r[cm], strlen(r[cm]), &b, NULL, 0);
         m->key = b.data;
+        m->chars = key_chars(m->key);
+        if (*m->key) markers_any |= m->chars;
         m->kind = 0;
         static const char *const names[] = {"l1", "t2", "t3", "t4"};
         for (int k = 0; k < 4; k++) if (strcmp(r[ck], names[k]) == 0) m->kind = 1 << k;
@@ -856,10 +967,13 @@ static void load_cues(void)
     int ci = need_col(&KN.tc, "indicator"), cs = need_col(&KN.tc, "schema"),
         cp = need_col(&KN.tc, "scope"), cr = need_col(&KN.tc, "regex"),
         cg = need_col(&KN.tc, "group"), cv = need_col(&KN.tc, "value"), cu = need_col(&KN.tc, "unit");
-    KN.cues = gx_xcalloc((size_t)KN.tc.nrows + 1, sizeof *KN.cues);
+    /* a cue is zeroed but for its window (large, and set up on first use) */
+    KN.cues = gx_xmalloc(((size_t)KN.tc.nrows + 1) * sizeof *KN.cues);
     for (int i = 0; i < KN.tc.nrows; i++) {
         char **r = KN.tc.rows[i];
         cue *c = &KN.cues[KN.ncues++];
+        memset(c, 0, offsetof(cue, w));
+        c->w.ready = false;
         c->indicator = r[ci];
         c->schema = strcmp(r[cs], "legacy") == 0 ? 1 : strcmp(r[cs], "modern") == 0 ? 2 : 0;
         c->whole = strcmp(r[cp], "whole") == 0;
@@ -904,10 +1018,12 @@ static void load_docfacts(void)
     gx_table_load(&KN.tf, "normalize_docfacts.tsv", NULL);
     int cf = need_col(&KN.tf, "fact"), cm = need_col(&KN.tf, "mode"), ck = need_col(&KN.tf, "kinds"),
         cr = need_col(&KN.tf, "regex"), cg = need_col(&KN.tf, "groups"), cu = need_col(&KN.tf, "unless");
-    KN.dfs = gx_xcalloc((size_t)KN.tf.nrows + 1, sizeof *KN.dfs);
+    KN.dfs = gx_xmalloc(((size_t)KN.tf.nrows + 1) * sizeof *KN.dfs);   /* as the cues */
     for (int i = 0; i < KN.tf.nrows; i++) {
         char **r = KN.tf.rows[i];
         docfact *d = &KN.dfs[KN.ndfs++];
+        memset(d, 0, offsetof(docfact, w));
+        d->w.ready = false;
         d->fact = r[cf];
         const char *m = r[cm];
         d->mode = strcmp(m, "first") == 0 ? DF_FIRST : strcmp(m, "all") == 0 ? DF_ALL
@@ -927,7 +1043,10 @@ static void load_docfacts(void)
         gx_rx_set(&d->r, r[cr], 0, "normalize_docfacts.tsv", i + 1);
         if (strcmp(r[cu], "-") != 0 && r[cu][0]) {
             d->has_unless = true;
-            gx_rx_set(&d->unless, r[cu], 0, "normalize_docfacts.tsv", i + 1);
+            /* searched within one sentence, but the subject runs from the
+             * body's start: not JIT-compiled at once for a long body
+             * (rx.h), only after GX_RX_JIT_AFTER searches */
+            gx_rx_set(&d->unless, r[cu], GX_RX_NOJIT, "normalize_docfacts.tsv", i + 1);
         }
     }
 }
@@ -955,6 +1074,8 @@ typedef struct fact {
     bool   dead;
     size_t h_ind, h_dim;  /* the ind and dim that h is the hash of (0: none yet) */
     unsigned h;
+    size_t x_for;         /* the val that x is the number of (0: none yet) */
+    double x;
 } fact;
 #define NONE ((size_t)-1)
 
@@ -1051,11 +1172,12 @@ static void doc_reset(void)
     D.m2021 = false;
 }
 
-static int role_of(const char *s)
+static int role_of(const char *s, size_t n)
 {
     static const char *const names[] = {"", "title", "heading", "text", "blank", "noise", "table", "cell"};
-    for (int i = 1; i < 8; i++)   /* the first letter first: one strcmp, not seven */
-        if (s[0] == names[i][0] && strcmp(s, names[i]) == 0) return i;
+    static const unsigned char lens[] = {0, 5, 7, 4, 5, 5, 5, 4};
+    for (int i = 1; i < 8; i++)   /* the length and first letter first */
+        if (n == lens[i] && s[0] == names[i][0] && memcmp(s, names[i], n) == 0) return i;
     return R_OTHER;
 }
 
@@ -1075,17 +1197,33 @@ static long num_col(const char *s)
 
 static void add_row(gx_record *rec, int flags_col)
 {
+    /* on the first row: room for a large report at once (growing by
+     * doubling copies the text again at every step; blocks this size are
+     * mapped, and their pages only touched as used); empty input makes none */
+    if (!D.rcap) {
+        gx_buf_reserve(&D.arena, (size_t)1 << 19);
+        gx_buf_reserve(&D.fa, (size_t)1 << 18);
+        D.rcap = 4096;
+        D.rows = gx_xmalloc((size_t)D.rcap * sizeof *D.rows);
+        if (!D.fcap) {
+            D.fcap = 2048;
+            D.facts = gx_xmalloc((size_t)D.fcap * sizeof *D.facts);
+        }
+    }
     if (D.nrows == D.rcap) {
         D.rcap = D.rcap ? D.rcap * 2 : 256;
         D.rows = gx_xrealloc(D.rows, (size_t)D.rcap * sizeof *D.rows);
     }
     row *r = &D.rows[D.nrows++];
     r->line = num_col(rec->f[DOC_LINE]);
-    r->para = rec->null[DOC_PARA] ? -1 : num_col(rec->f[DOC_PARA]);
-    r->role = role_of(rec->f[DOC_ROLE]);
+    r->role = role_of(rec->f[DOC_ROLE], rec->len[DOC_ROLE]);
+    /* the paragraph joins running text, row and column place cells: read
+     * for those roles only */
+    r->para = rec->null[DOC_PARA] || (r->role != R_TEXT && r->role != R_HEADING) ? -1
+            : num_col(rec->f[DOC_PARA]);
     r->table = rec->null[DOC_TABLE] || !*rec->f[DOC_TABLE] ? 0 : num_col(rec->f[DOC_TABLE]);
-    r->row = num_col(rec->f[DOC_ROW]);
-    r->col = num_col(rec->f[DOC_COL]);
+    r->row = r->role == R_CELL ? num_col(rec->f[DOC_ROW]) : 0;
+    r->col = r->role == R_CELL ? num_col(rec->f[DOC_COL]) : 0;
     r->text = put(&D.arena, rec->f[DOC_TEXT], rec->len[DOC_TEXT]);
     r->kind = (r->role == R_TEXT || r->role == R_HEADING) && !rec->null[DOC_KIND]
               ? put(&D.arena, rec->f[DOC_KIND], rec->len[DOC_KIND]) : 0;
@@ -1138,6 +1276,17 @@ static unsigned hash_key(const char *ind, const char *dim)
     return (unsigned)hash_str(hash_str(1469598103934665603ull, ind), dim);
 }
 
+/* hash_key of names that stay where they are, unchanged, for the whole run
+ * (the strings of the knowledge tables, literals of the program): kept by
+ * their addresses, as the same few come back cell after cell. */
+static unsigned hash_key_fixed(const char *ind, const char *dim)
+{
+    static struct { const char *ind, *dim; unsigned h; } c[256];
+    unsigned k = (unsigned)((uintptr_t)ind >> 3 ^ ((uintptr_t)dim >> 3) * 31u) & 255;
+    if (c[k].ind != ind || c[k].dim != dim) { c[k].ind = ind; c[k].dim = dim; c[k].h = hash_key(ind, dim); }
+    return c[k].h;
+}
+
 /* A fact's key hash, kept until its indicator or dimension is replaced
  * (the table is rebuilt several times per report). */
 static unsigned fact_hash(fact *f)
@@ -1174,11 +1323,11 @@ static void hash_insert(int i)
     D.hash[h] = i;
 }
 
-/* A live table or derived fact for indicator+dim, or NULL. */
-static fact *find_fact(const char *ind, const char *dim)
+/* A live table or derived fact for indicator+dim (hash_key hk), or NULL. */
+static fact *find_fact_h(const char *ind, const char *dim, unsigned hk)
 {
     if (!D.hcap) return NULL;
-    unsigned h = hash_key(ind, dim) & (unsigned)(D.hcap - 1);
+    unsigned h = hk & (unsigned)(D.hcap - 1);
     while (D.hash[h] >= 0) {
         fact *f = &D.facts[D.hash[h]];
         if (!f->dead && strcmp(F(f->ind), ind) == 0 && strcmp(F(f->dim), dim) == 0) return f;
@@ -1186,6 +1335,7 @@ static fact *find_fact(const char *ind, const char *dim)
     }
     return NULL;
 }
+
 
 static fact *new_fact(int source, const char *ind, const char *dim)
 {
@@ -1220,6 +1370,55 @@ static tinfo *tab_of(long num)
     return t;
 }
 
+/* The lines of a table's text (detect_tables), each kept once: a marker
+ * has no line break (keys have no whitespace), so it is in the text if and
+ * only if it is in one of its distinct lines, and a table's cells repeat
+ * their column heads row after row. A set of the lines so far (offsets in
+ * D.tmp, by hash), for the current table. */
+static struct { size_t off, n; uint64_t h; } *tl_set;
+static size_t tl_cap;
+
+static void lines_reset(size_t nlines)
+{
+    size_t need = 16;
+    while (need < 2 * nlines + 16) need *= 2;
+    if (need > tl_cap) { free(tl_set); tl_set = gx_xmalloc(need * sizeof *tl_set); tl_cap = need; }
+    for (size_t k = 0; k < tl_cap; k++) tl_set[k].n = (size_t)-1;
+}
+
+/* The line D.tmp[start..) is done: ended by a line break, or dropped when
+ * the same line is there already. */
+static void line_end(size_t start)
+{
+    const char *t = D.tmp.data ? D.tmp.data + start : "";
+    size_t n = D.tmp.len - start;
+    uint64_t h = 1469598103934665603ull ^ n, w;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) { memcpy(&w, t + i, 8); h = (h ^ w) * 0x9E3779B97F4A7C15ull; h ^= h >> 29; }
+    if (i < n) { w = 0; memcpy(&w, t + i, n - i); h = (h ^ w) * 0x9E3779B97F4A7C15ull; h ^= h >> 29; }
+    size_t k = (size_t)h & (tl_cap - 1);
+    for (; tl_set[k].n != (size_t)-1; k = (k + 1) & (tl_cap - 1))
+        if (tl_set[k].h == h && tl_set[k].n == n && memcmp(D.tmp.data + tl_set[k].off, t, n) == 0) {
+            D.tmp.len = start;
+            if (D.tmp.data) D.tmp.data[start] = 0;
+            return;
+        }
+    tl_set[k].off = start;
+    tl_set[k].n = n;
+    tl_set[k].h = h;
+    gx_buf_addc(&D.tmp, '\n');
+}
+
+/* Can a marker be in the key of a text whose characters are set? (First:
+ * does the text hold a character of any marker at all?) */
+static bool marker_possible(uint64_t set)
+{
+    if (!(set & markers_any)) return false;
+    for (int m = 0; m < KN.nmarkers; m++)
+        if (*KN.markers[m].key && !(KN.markers[m].chars & ~set)) return true;
+    return false;
+}
+
 static void detect_tables(void)
 {
     /* table text: raw lines and cell label paths, as label keys */
@@ -1233,26 +1432,42 @@ static void detect_tables(void)
     for (int t = 0; t < D.ntabs; t++) {
         tinfo *ti = &D.tabs[t];
         gx_buf_reset(&D.tmp);
+        lines_reset((size_t)(ti->last - ti->first + 1));
         /* the raw lines of the table, and the cells' label paths: a marker
          * may be cut by the line breaks of a narrow cell ("未经复议直接" /
          * "起诉" in pdftotext -layout) and whole in the joined heads */
         for (int i = ti->first; i <= ti->last; i++) {
             row *r = &D.rows[i];
             if (r->table != ti->num || r->role != R_TABLE) continue;
-            nz_label_key(A(r->text), strlen(A(r->text)), &D.tmp, NULL, 0);
-            gx_buf_addc(&D.tmp, '\n');
+            /* a line no marker can be in is left out (no key made) */
+            const char *txt = A(r->text);
+            size_t tn = strlen(txt);
+            uint64_t set;
+            if (plain_chars(txt, tn, &set) && !marker_possible(set)) continue;
+            size_t start = D.tmp.len;
+            nz_label_key(txt, tn, &D.tmp, NULL, 0);
+            line_end(start);
         }
         size_t last_rh = 0, last_ch = 0;
         for (int i = ti->first; i <= ti->last; i++) {
             row *r = &D.rows[i];
             if (r->table != ti->num || r->role != R_CELL) continue;
-            if (r->rowhead != last_rh && strcmp(A(r->rowhead), A(last_rh)) != 0)
-                nz_label_key(A(r->rowhead), strlen(A(r->rowhead)), &D.tmp, NULL, 0);
-            if (r->colhead != last_ch && strcmp(A(r->colhead), A(last_ch)) != 0)
-                nz_label_key(A(r->colhead), strlen(A(r->colhead)), &D.tmp, NULL, 0);
+            bool new_rh = r->rowhead != last_rh && strcmp(A(r->rowhead), A(last_rh)) != 0;
+            bool new_ch = r->colhead != last_ch && strcmp(A(r->colhead), A(last_ch)) != 0;
             last_rh = r->rowhead;
             last_ch = r->colhead;
-            gx_buf_addc(&D.tmp, '\n');
+            /* the line: the keys of the heads that changed; left out when
+             * no marker can be in it */
+            const char *rh = A(r->rowhead), *ch = A(r->colhead);
+            size_t rhn = new_rh ? strlen(rh) : 0, chn = new_ch ? strlen(ch) : 0;
+            uint64_t s1 = 0, s2 = 0;
+            if ((!new_rh || plain_chars(rh, rhn, &s1)) && (!new_ch || plain_chars(ch, chn, &s2)) &&
+                !marker_possible(s1 | s2))
+                continue;
+            size_t start = D.tmp.len;
+            if (new_rh) nz_label_key(rh, rhn, &D.tmp, NULL, 0);
+            if (new_ch) nz_label_key(ch, chn, &D.tmp, NULL, 0);
+            line_end(start);
         }
         if (!D.tmp.data) { gx_buf_reserve(&D.tmp, 0); D.tmp.data[0] = 0; }
         for (int m = 0; m < KN.nmarkers; m++) {
@@ -1284,20 +1499,43 @@ static void detect_tables(void)
     D.schema_class = modern ? 2 : 1;
 }
 
-static void layout_flag(const tinfo *ti, int kind, gx_buf *b)
+/* The flag layout=KIND[-YEAR] of each kind index for table ti, made once
+ * per table: lf[k], lfn[k] bytes. */
+typedef struct layout_flags { char lf[4][48]; size_t lfn[4]; } layout_flags;
+
+static void layout_flags_make(const tinfo *ti, layout_flags *L)
+{
+    for (int k = 0; k < 4; k++) {
+        char *o = L->lf[k];
+        const char *name = nz_kind_name(1 << k);
+        memcpy(o, "layout=", 7);
+        o += 7;
+        memcpy(o, name, strlen(name));   /* a short name of our own */
+        o += strlen(name);
+        if (k == 1 || k == 2) { *o++ = '-'; o = put_digits(o, ti->layout[k]); }
+        L->lfn[k] = (size_t)(o - L->lf[k]);
+    }
+}
+
+static void layout_flag(const layout_flags *L, int kind, gx_buf *b)
 {
     int k = nz_kind_index(kind);
     if (b->len) gx_buf_addc(b, ',');
-    gx_buf_adds(b, "layout=");
-    gx_buf_adds(b, nz_kind_name(kind));
-    if (k == 1 || k == 2) { gx_buf_addc(b, '-'); add_long(b, ti->layout[k]); }
+    gx_buf_add(b, L->lf[k], L->lfn[k]);
 }
 
 /* ---- table facts ------------------------------------------------------------ */
 
 /* Column paths of the current table, by header text (a table has few). */
 #define NZ_COLCACHE 64
-static struct { char *head; nz_path p; bool init; } colc[NZ_COLCACHE];
+static struct {
+    char *head;
+    nz_path p;
+    bool init;
+    /* nz_map_best of a rowless type for this column (best_for_col) */
+    bool done[4], amb[4];
+    const nz_entry *best[4];
+} colc[NZ_COLCACHE];
 static int ncolc;
 
 static void col_cache_reset(void)
@@ -1306,16 +1544,41 @@ static void col_cache_reset(void)
     ncolc = 0;
 }
 
+static int colc_last;   /* the entry found last */
+
 static const nz_path *col_path(const char *head)
 {
+    /* the cells of a row come column after column: the entry after the
+     * last one found is tried first (entries are distinct: any order of
+     * search finds the same one) */
+    int g = colc_last + 1 < ncolc ? colc_last + 1 : 0;
+    if (g < ncolc && strcmp(colc[g].head, head) == 0) { colc_last = g; return &colc[g].p; }
     for (int i = 0; i < ncolc; i++)
-        if (strcmp(colc[i].head, head) == 0) return &colc[i].p;
+        if (strcmp(colc[i].head, head) == 0) { colc_last = i; return &colc[i].p; }
     int i = ncolc < NZ_COLCACHE ? ncolc++ : NZ_COLCACHE - 1;
     if (!colc[i].init) { nz_path_init(&colc[i].p); colc[i].init = true; }
     free(colc[i].head);
     colc[i].head = gx_xstrdup(head);
     nz_path_set(&colc[i].p, head, strlen(head));
+    memset(colc[i].done, 0, sizeof colc[i].done);
+    colc_last = i;
     return &colc[i].p;
+}
+
+/* nz_map_best of the given type for the column col_path gave last (in->col)
+ * in the current table: when no entry of the type has a row label, the
+ * answer depends on the column alone (the kinds and layouts are the
+ * table's), and is kept with the column. */
+static const nz_entry *best_for_col(int type, const nz_match_in *in, bool *amb)
+{
+    if (!KN.map.rowless[type] || in->col != &colc[colc_last].p) return nz_map_best(&KN.map, type, in, amb);
+    int c = colc_last;
+    if (!colc[c].done[type]) {
+        colc[c].best[type] = nz_map_best(&KN.map, type, in, &colc[c].amb[type]);
+        colc[c].done[type] = true;
+    }
+    *amb = colc[c].amb[type];
+    return colc[c].best[type];
 }
 
 /* Split off a trailing unit part of a row path ("label | 条"). */
@@ -1371,7 +1634,7 @@ static void table_facts(tinfo *ti)
         const nz_path *colp = col_path(A(r->colhead));
         in.col = colp;
         bool amb;
-        const nz_entry *u = ti->kinds ? nz_map_best(&KN.map, NZ_E_UNIT, &in, &amb) : NULL;
+        const nz_entry *u = ti->kinds ? best_for_col(NZ_E_UNIT, &in, &amb) : NULL;
         bool is_unit = (u && colp->key.len) || ((ti->kinds & NZ_K_L1) && nz_is_unit(txt, strlen(txt)));
         if (!is_unit) continue;
         if (nunits == ucap) { ucap = ucap ? ucap * 2 : 32; units = gx_xrealloc(units, (size_t)ucap * sizeof *units); }
@@ -1388,6 +1651,8 @@ static void table_facts(tinfo *ti)
     gx_buf flags, rawb;
     gx_buf_init(&flags);
     gx_buf_init(&rawb);
+    layout_flags lfl;
+    layout_flags_make(ti, &lfl);
     for (int i = first; i <= ti->last; i++) {
         row *r = &D.rows[i];
         if (r->table != ti->num || (r->role != R_CELL && r->role != R_UNITCELL)) continue;
@@ -1438,7 +1703,7 @@ static void table_facts(tinfo *ti)
         bool cut = false;
         if (!e && ti->kinds && (e = nz_map_cut(&KN.map, NZ_E_FACT, &in))) cut = true;
         if (e && strcmp(e->dim, "*") == 0) {
-            const nz_entry *d = nz_map_best(&KN.map, NZ_E_DIM, &in, &dimamb);
+            const nz_entry *d = best_for_col(NZ_E_DIM, &in, &dimamb);
             if (d) dim = d->dim;
             else { why = "unknown_column"; e = NULL; }
         } else if (e && *e->dim) {
@@ -1451,8 +1716,10 @@ static void table_facts(tinfo *ti)
         }
         if (!ti->kinds) why = "not_a_template_table";
         fact *f;
+        unsigned eh = 0;   /* hash_key of e's indicator and dim (table strings) */
         if (e) {
-            fact *prev = find_fact(e->indicator, dim);
+            eh = hash_key_fixed(e->indicator, dim);
+            fact *prev = find_fact_h(e->indicator, dim, eh);
             if (prev && (prev->tab != ti->num || prev->source != S_TABLE)) prev = NULL;
             if (prev && (prev->state == NZ_NUMBER || v.state != NZ_NUMBER)) {
                 /* a second cell for the same indicator: keep the first with a value */
@@ -1469,7 +1736,10 @@ static void table_facts(tinfo *ti)
         }
         if (e) {
             f = new_fact(S_TABLE, e->indicator, dim);
-            layout_flag(ti, e->kind, &flags);
+            f->h = eh;
+            f->h_ind = f->ind;
+            f->h_dim = f->dim;
+            layout_flag(&lfl, e->kind, &flags);
             if (amb || dimamb) gx_buf_adds(&flags, ",ambiguous_label");
             if (cut) gx_buf_adds(&flags, ",label_cut");
             gx_buf_adds(&rawb, A(r->text));
@@ -1664,10 +1934,22 @@ static size_t sentence_end(const char *s, size_t n, size_t at)
     return n;
 }
 
-static bool contains_n(const char *h, size_t hn, const char *nd)
+/* Is word nd (nn bytes) in h[0..hn)? The words are a few CJK characters
+ * and the text a sentence: memchr finds the word's last byte (a
+ * continuation byte, rarer than a lead byte), then the word is compared. */
+static bool contains_n(const char *h, size_t hn, const char *nd, size_t nn)
 {
-    size_t nn = strlen(nd);
-    return nn <= hn && memmem(h, hn, nd, nn) != NULL;
+    if (nn == 0) return true;
+    if (nn > hn) return false;
+    char last = nd[nn - 1];
+    const char *p = h + nn - 1, *end = h + hn;
+    while (p < end) {
+        const char *f = memchr(p, last, (size_t)(end - p));
+        if (!f) return false;
+        if (memcmp(f - (nn - 1), nd, nn - 1) == 0) return true;
+        p = f + 1;
+    }
+    return false;
 }
 
 static long cjk_year(const char *s, size_t n)
@@ -1701,7 +1983,9 @@ static void narrative(void)
     load_cues();
     const char *s = D.body.data;
     size_t n = D.body.len;
-    narr *best = gx_xcalloc((size_t)KN.ncues + 1, sizeof *best);
+    /* only set is read before a slot is written whole (best[ci] = cand) */
+    narr *best = gx_xmalloc(((size_t)KN.ncues + 1) * sizeof *best);
+    for (int j = 0; j <= KN.ncues; j++) best[j].set = false;
     for (int ci = 0; ci < KN.ncues; ci++) {
         cue *c = &KN.cues[ci];
         if (c->schema && c->schema != D.schema_class) continue;
@@ -1793,7 +2077,7 @@ static void narrative(void)
             cand.set = true;
             cand.rank = 1;
             for (int k = 0; k < KN.nscopes; k++)
-                if (contains_n(s + ss, ga - ss, KN.scopes[k].word)) { cand.rank = 0; break; }
+                if (contains_n(s + ss, ga - ss, KN.scopes[k].word, KN.scopes[k].n)) { cand.rank = 0; break; }
             /* a whole-body figure first, then document order */
             narr *slot = NULL;
             for (int j = 0; j < KN.ncues; j++)
@@ -1972,6 +2256,8 @@ static void doc_facts(void)
                 size_t e = sentence_end(s, n, m1);
                 if (df_parts(s, m1, e, unit, &fl) < 2) continue;
                 if (d->has_unless) {
+                    if (d->unless_uses < GX_RX_JIT_AFTER && ++d->unless_uses == GX_RX_JIT_AFTER)
+                        d->unless.flags &= ~(unsigned)GX_RX_NOJIT;
                     int u = rx_match(&d->unless, s, e, ss);
                     size_t u0 = 0, u1 = 0;
                     if (u > 0) rx_group(&d->unless, 0, &u0, &u1);
@@ -2086,10 +2372,21 @@ static void doc_fields(void)
 static const char *const t4_groups[3] = {"review", "litigation.direct", "litigation.after_review"};
 static const char *const t4_cols[5] = {"upheld", "corrected", "other", "pending", "total"};
 
-static bool num_of(const fact *f, double *x)
+static bool num_of(const fact *cf, double *x)
 {
-    if (!f || f->dead || f->state != NZ_NUMBER || f->val == NONE) return false;
-    *x = atof(F(f->val));
+    if (!cf || cf->dead || cf->state != NZ_NUMBER || cf->val == NONE) return false;
+    fact *f = (fact *)cf;   /* the number is kept with the fact (atof is dear) */
+    if (f->x_for != f->val) {
+        /* plain digits (most values): exact as a long, so the same double
+         * atof gives; anything else through atof */
+        const char *v = F(f->val);
+        long iv = 0;
+        int k = 0;
+        while (k < 15 && v[k] >= '0' && v[k] <= '9') iv = iv * 10 + (v[k++] - '0');
+        f->x = k && !v[k] ? (double)iv : atof(v);
+        f->x_for = f->val;
+    }
+    *x = f->x;
     return true;
 }
 
@@ -2206,17 +2503,22 @@ static void t4_shift(tinfo *ti)
 static const char *const applicant_dims[] = {"natural_person", "commercial", "research",
                                              "social_welfare", "legal_service", "other", "total"};
 
+/* gx_buf_adds, inline (the describing of derived sums appends many short names) */
+static inline void add_str(gx_buf *b, const char *s) { gx_buf_add(b, s, strlen(s)); }
+
 /* One derived fact: ind[dim] = sum of the parts pind[i][pdim[i]], unless
  * printed; written only when at least one part is present. */
 static void derive_one(const char *ind, const char *dim, char *const *pind,
-                       const char *const *pdim, int np, const char *flags)
+                       const char *const *pdim, int np, const char *flags, const unsigned *hk)
 {
-    if (find_fact(ind, dim)) return;
+    unsigned h0 = hk ? hk[0] : hash_key(ind, dim);
+    if (find_fact_h(ind, dim, h0)) return;
     /* the parts first: most derived facts have none in a report, and then
      * nothing is written (the description below is not needed) */
     fact *part[64];
     bool any = false;
-    for (int p = 0; p < np; p++) any |= (part[p] = find_fact(pind[p], pdim[p])) != NULL;
+    for (int p = 0; p < np; p++)
+        any |= (part[p] = find_fact_h(pind[p], pdim[p], hk ? hk[1 + p] : hash_key(pind[p], pdim[p]))) != NULL;
     if (!any) return;
     double sum = 0;
     int have = 0, numbers = 0;
@@ -2224,26 +2526,29 @@ static void derive_one(const char *ind, const char *dim, char *const *pind,
     gx_buf_reset(&D.tmp2);
     for (int p = 0; p < np; p++) {
         fact *f = part[p];
-        if (D.tmp2.len) gx_buf_adds(&D.tmp2, " + ");
-        gx_buf_adds(&D.tmp2, pind[p]);
-        if (strcmp(pdim[p], dim) != 0) { gx_buf_addc(&D.tmp2, '['); gx_buf_adds(&D.tmp2, pdim[p]); gx_buf_addc(&D.tmp2, ']'); }
+        if (D.tmp2.len) add_str(&D.tmp2, " + ");
+        add_str(&D.tmp2, pind[p]);
+        if (strcmp(pdim[p], dim) != 0) { gx_buf_addc(&D.tmp2, '['); add_str(&D.tmp2, pdim[p]); gx_buf_addc(&D.tmp2, ']'); }
         gx_buf_addc(&D.tmp2, '=');
-        if (!f) { gx_buf_adds(&D.tmp2, "absent"); continue; }
+        if (!f) { add_str(&D.tmp2, "absent"); continue; }
         if (!have) unit = f->unit;
         have++;
         double x;
-        if (num_of(f, &x)) { sum += x; numbers++; gx_buf_adds(&D.tmp2, F(f->val)); }
-        else gx_buf_adds(&D.tmp2, nz_state_names[f->state]);
+        if (num_of(f, &x)) { sum += x; numbers++; add_str(&D.tmp2, F(f->val)); }
+        else add_str(&D.tmp2, nz_state_names[f->state]);
     }
     if (!have) return;
     size_t raw = put(&D.fa, D.tmp2.data, D.tmp2.len);
     fact *f = new_fact(S_DERIVED, ind, dim);
+    f->h = h0;
+    f->h_ind = f->ind;
+    f->h_dim = f->dim;
     f->raw = raw;
     f->unit = unit;
     f->ref = puts0(&D.fa, "");
     gx_buf_reset(&D.tmp2);
-    gx_buf_adds(&D.tmp2, "sum");
-    if (*flags) { gx_buf_addc(&D.tmp2, ','); gx_buf_adds(&D.tmp2, flags); }
+    add_str(&D.tmp2, "sum");
+    if (*flags) { gx_buf_addc(&D.tmp2, ','); add_str(&D.tmp2, flags); }
     if (numbers == np) {
         f->state = NZ_NUMBER;
         char v[48];
@@ -2285,39 +2590,86 @@ static void derived(void)
                 char *ind = gx_xstrdup(F(q->ind));
                 char *inds[64];
                 for (int p = 0; p < np; p++) { inds[p] = ind; dims[p] = d->parts[p]; }
-                derive_one(ind, d->dim, inds, dims, np, d->flags);
+                derive_one(ind, d->dim, inds, dims, np, d->flags, NULL);
                 free(ind);
             }
             continue;
         }
         int nd = d->applicant ? 7 : 1;
+        if (!d->h) {   /* the same names in every report: hashed once */
+            d->h = gx_xmalloc((size_t)nd * (size_t)(np + 1) * sizeof *d->h);
+            for (int k = 0; k < nd; k++) {
+                const char *dim = d->applicant ? applicant_dims[k] : "total";
+                unsigned *hk = d->h + (size_t)k * (size_t)(np + 1);
+                hk[0] = hash_key(d->indicator, dim);
+                for (int p = 0; p < np; p++) hk[1 + p] = hash_key(d->parts[p], dim);
+            }
+        }
         for (int k = 0; k < nd; k++) {
             const char *dim = d->applicant ? applicant_dims[k] : "total";
             for (int p = 0; p < np; p++) dims[p] = dim;
-            derive_one(d->indicator, dim, d->parts, dims, np, d->flags);
+            derive_one(d->indicator, dim, d->parts, dims, np, d->flags, d->h + (size_t)k * (size_t)(np + 1));
         }
     }
 }
 
 /* ---- output -------------------------------------------------------------------- */
 
-static void out_str(const char *s) { gx_out_field(s, strlen(s)); }
+/* Append s[0..n) escaped as one gx-TSV field, as gx_out_field writes it
+ * (backslash, TAB, LF, CR), eight bytes a step where none is there. The
+ * fact rows are made whole in a buffer and written at once: a call per
+ * field cost more than most fields. */
+static const char esc_of[256] = { ['\\'] = '\\', ['\t'] = 't', ['\n'] = 'n', ['\r'] = 'r' };
 
-/* Append s[0..n) escaped as one gx-TSV field (as gx_out_field writes it). */
+/* Does the 8-byte word hold a byte below 0x0E (TAB, LF, CR, ...) or a
+ * backslash? (SWAR "has less than" and "has zero byte" tests) */
+static inline bool word_may_escape(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    uint64_t bs = w ^ (ones * 0x5C);
+    return (((w - ones * 0x0E) & ~w) | ((bs - ones) & ~bs)) & highs;
+}
+
 static void add_field(gx_buf *b, const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        char e = c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : 0;
-        if (e) { gx_buf_addc(b, '\\'); gx_buf_addc(b, e); }
-        else gx_buf_addc(b, c);
+    gx_buf_reserve(b, 2 * n);
+    char *d = b->data + b->len;
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+#ifdef __SSE2__
+        /* sixteen bytes a step: none at or below 0x0D, no backslash */
+        if (end - p >= 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)p);
+            __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x0D)), x);
+            __m128i bs = _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'));
+            if (!_mm_movemask_epi8(_mm_or_si128(low, bs))) {
+                _mm_storeu_si128((__m128i *)d, x);
+                d += 16;
+                p += 16;
+                continue;
+            }
+        }
+#endif
+        if (end - p >= 8) {
+            uint64_t w;
+            memcpy(&w, p, 8);
+            if (!word_may_escape(w)) { memcpy(d, p, 8); d += 8; p += 8; continue; }
+        }
+        char e = esc_of[*p];
+        if (e) { *d++ = '\\'; *d++ = e; }
+        else *d++ = (char)*p;
+        p++;
     }
+    b->len = (size_t)(d - b->data);
+    b->data[b->len] = 0;
 }
+
+static inline void add_fieldz(gx_buf *b, const char *s) { add_field(b, s, strlen(s)); }
 
 static void emit(void)
 {
     /* doc, year, org and schema are the same on every row: escaped once */
-    static gx_buf pre;
+    static gx_buf pre, line;
     gx_buf_reset(&pre);
     add_field(&pre, D.name.data, D.name.len);
     gx_buf_addc(&pre, '\t');
@@ -2331,20 +2683,22 @@ static void emit(void)
         for (int i = 0; i < D.nfacts; i++) {
             fact *f = &D.facts[i];
             if (f->dead || f->source != pass) continue;
-            gx_out(pre.data, pre.len);
-            out_str(F(f->ind)); gx_outc('\t');
-            out_str(F(f->dim)); gx_outc('\t');
-            if (f->state == NZ_NUMBER && f->val != NONE) out_str(F(f->val)); else gx_outs(GX_NULL_FIELD);
-            gx_outc('\t');
-            out_str(F(f->unit)); gx_outc('\t');
+            gx_buf_reset(&line);
+            gx_buf_add(&line, pre.data, pre.len);
+            add_fieldz(&line, F(f->ind)); gx_buf_addc(&line, '\t');
+            add_fieldz(&line, F(f->dim)); gx_buf_addc(&line, '\t');
+            if (f->state == NZ_NUMBER && f->val != NONE) add_fieldz(&line, F(f->val)); else add_str(&line, GX_NULL_FIELD);
+            gx_buf_addc(&line, '\t');
+            add_fieldz(&line, F(f->unit)); gx_buf_addc(&line, '\t');
             /* names of our own, nothing to escape */
-            gx_outs(nz_state_names[f->state]); gx_outc('\t');
-            gx_outs(source_names[f->source]); gx_outc('\t');
-            if (f->line > 0) gx_outl(f->line); else gx_outs(GX_NULL_FIELD);
-            gx_outc('\t');
-            gx_outs(F(f->ref)); gx_outc('\t');   /* T1:r2:c3, L12 or empty: nothing to escape */
-            out_str(F(f->flags)); gx_outc('\t');
-            out_str(F(f->raw)); gx_outc('\n');
+            add_str(&line, nz_state_names[f->state]); gx_buf_addc(&line, '\t');
+            add_str(&line, source_names[f->source]); gx_buf_addc(&line, '\t');
+            if (f->line > 0) add_long(&line, f->line); else add_str(&line, GX_NULL_FIELD);
+            gx_buf_addc(&line, '\t');
+            add_str(&line, F(f->ref)); gx_buf_addc(&line, '\t');   /* T1:r2:c3, L12 or empty: nothing to escape */
+            add_fieldz(&line, F(f->flags)); gx_buf_addc(&line, '\t');
+            add_fieldz(&line, F(f->raw)); gx_buf_addc(&line, '\n');
+            gx_out(line.data, line.len);
         }
     }
 }

@@ -86,6 +86,7 @@ typedef struct nz_entry {
     const char *col_g, *col_leaf;
     const char *indicator, *dim, *unit; /* as in the table */
     int         lineno;
+    const char *row_text, *col_text;    /* the paths as printed in the table */
     /* for a quick reject in nz_map_best: leaf key lengths, and their last
      * up to 4 bytes (tail_n of them) packed */
     size_t      row_leaf_n, col_leaf_n;
@@ -108,11 +109,24 @@ typedef struct nz_map {
     int      *short_leaf[4];
     int       n_short[4];
     gx_table  t;
-    gx_buf    keys;
+    /* The keys of a kind's entries are made when a table of that kind is
+     * first matched (a report holds the tables of one template: legacy L1,
+     * or modern T2-T4), into that kind's buffer; ready: the kinds done.
+     * Until then an entry's key fields are NULL, and the indexes above
+     * (by_tail, tail_at, short_leaf) hold only the entries of ready kinds.
+     * by_type holds every entry. */
+    int       ready;
+    gx_buf    keys[4];
+    /* rowless[t]: no entry of type t has a row label: nz_map_best of that
+     * type then depends on the column path, kinds and layouts alone */
+    bool      rowless[4];
 } nz_map;
 
 /* Load labels.tsv (path NULL: the embedded table). Dies on a bad table. */
 void nz_map_load(nz_map *m, const char *path);
+/* Make the keys of the entries of the given kinds (nz_map_best and
+ * nz_map_cut do it for the kinds they are asked about). */
+void nz_map_ready(nz_map *m, int kinds);
 void nz_map_free(nz_map *m);
 const char *nz_kind_name(int kind);      /* "l1" "t2" "t3" "t4" */
 
@@ -134,7 +148,7 @@ typedef struct nz_match_in {
     int kinds;
     int layout[4];      /* by kind index: l1 t2 t3 t4 */
 } nz_match_in;
-const nz_entry *nz_map_best(const nz_map *m, int type, const nz_match_in *in,
+const nz_entry *nz_map_best(nz_map *m, int type, const nz_match_in *in,
                             bool *ambiguous);
 int nz_kind_index(int kind);
 /* A row label cut short (its last characters printed on another line and
@@ -142,7 +156,7 @@ int nz_kind_index(int kind);
  * starts with the path's last part, when that part has at least 4
  * characters and 2/3 of the leaf's bytes, the column side and the kind and
  * layout fit, and no entry of another indicator or dim fits; else NULL. */
-const nz_entry *nz_map_cut(const nz_map *m, int type, const nz_match_in *in);
+const nz_entry *nz_map_cut(nz_map *m, int type, const nz_match_in *in);
 
 /* ---- a memo (normalize_label.c) ------------------------------------------- */
 

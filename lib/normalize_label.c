@@ -51,9 +51,32 @@ static bool paren_numbering(const char *s, size_t n)
     return count >= 1 && count <= 3;
 }
 
+/* What the rules below do with an ASCII byte wherever it stands: keep it
+ * (printable, not a digit, not punctuation keys drop, not the first byte
+ * of the breakdown word), drop it (punctuation of is_drop_punct, but the
+ * opening parenthesis), or look closer (the rest). */
+enum { A_CLOSER, A_KEEP, A_DROP };
+static unsigned char ascii_class[128];
+/* A quick test before is_cjk_numeral: the numerals' low six bits. */
+static uint64_t numeral_bits;
+
+static void label_key_init(const nz_words *W)
+{
+    for (int c = 0x21; c < 0x7F; c++) {
+        if ((c >= '0' && c <= '9') || c == '(' || (W->breakdown_n && (unsigned char)W->breakdown[0] == c))
+            ascii_class[c] = A_CLOSER;
+        else ascii_class[c] = is_drop_punct(c) ? A_DROP : A_KEEP;
+    }
+    static const int32_t nums[] = {0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94,
+                                   0x516D, 0x4E03, 0x516B, 0x4E5D, 0x5341};
+    for (size_t k = 0; k < sizeof nums / sizeof nums[0]; k++) numeral_bits |= (uint64_t)1 << (nums[k] & 63);
+}
+
 static void label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t cap)
 {
     const nz_words *W = nz_words_get();
+    static bool ready;
+    if (!ready) { label_key_init(W); ready = true; }
     static gx_buf b;
     gx_norm_match(s, n, &b);
     const char *p = b.data;
@@ -62,6 +85,33 @@ static void label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t c
     gx_buf_reserve(out, len);
     char *o = out->data + out->len;
     while (i < len) {
+        /* the characters every rule below keeps or drops alone (CJK other
+         * than numerals and the breakdown word, plain ASCII): done here */
+        for (;;) {
+            if (i >= len) break;
+            unsigned char cj = (unsigned char)p[i];
+            if (cj < 0x80) {
+                unsigned char k = ascii_class[cj];
+                if (k == A_CLOSER) break;
+                if (k == A_KEEP) *o++ = (char)cj;
+                i++;
+                continue;
+            }
+            if (cj < 0xE4 || cj > 0xE9 || len - i < 3 || ((unsigned char)p[i + 1] & 0xC0) != 0x80 ||
+                ((unsigned char)p[i + 2] & 0xC0) != 0x80)
+                break;
+            uint32_t x = (uint32_t)((cj & 0x0F) << 12 | ((unsigned char)p[i + 1] & 0x3F) << 6 |
+                                    ((unsigned char)p[i + 2] & 0x3F));
+            if ((numeral_bits >> (x & 63) & 1) && is_cjk_numeral((int32_t)x)) break;
+            if (W->breakdown_n && cj == (unsigned char)W->breakdown[0] && len - i >= W->breakdown_n &&
+                memcmp(p + i, W->breakdown, W->breakdown_n) == 0) break;
+            o[0] = (char)cj;
+            o[1] = p[i + 1];
+            o[2] = p[i + 2];
+            o += 3;
+            i += 3;
+        }
+        if (i >= len) break;
         unsigned char c = (unsigned char)p[i];
         /* parentheses: numbering or a note, both deleted */
         if (c == '(') {
@@ -184,7 +234,10 @@ static uint64_t memo_hash(const char *s, size_t n, unsigned salt)
 const char *nz_memo_get(nz_memo *m, const char *s, size_t n, unsigned salt, size_t *val_n,
                             uint64_t *hp, size_t *at)
 {
-    if (!m->slot) m->slot = gx_xcalloc(MEMO_SLOTS, sizeof *m->slot);
+    if (!m->slot) {
+        m->slot = gx_xcalloc(MEMO_SLOTS, sizeof *m->slot);
+        gx_buf_reserve(&m->arena, (size_t)1 << 18);   /* not grown (and copied) step by step */
+    }
     uint64_t h = memo_hash(s, n, salt);
     size_t i = (size_t)h & (MEMO_SLOTS - 1);
     for (; m->slot[i].h; i = (i + 1) & (MEMO_SLOTS - 1)) {
@@ -355,7 +408,7 @@ static void split_keys(gx_buf *keys, const char *s, size_t *g, size_t *leaf)
 void nz_map_load(nz_map *m, const char *path)
 {
     memset(m, 0, sizeof *m);
-    gx_buf_init(&m->keys);
+    for (int k = 0; k < 4; k++) gx_buf_init(&m->keys[k]);
     gx_table_load(&m->t, "labels.tsv", path);
     static const char *const need[] = {"type", "kind", "layout", "row", "col",
                                        "indicator", "dim", "unit"};
@@ -365,7 +418,6 @@ void nz_map_load(nz_map *m, const char *path)
         if (c[j] < 0) gx_die(GX_EXIT_ERROR, "%s: no column %s", m->t.name, need[j]);
     }
     m->e = gx_xcalloc((size_t)m->t.nrows + 1, sizeof *m->e);
-    size_t (*off)[4] = gx_xcalloc((size_t)m->t.nrows + 1, sizeof *off);
     for (int i = 0; i < m->t.nrows; i++) {
         char **r = m->t.rows[i];
         nz_entry *e = &m->e[m->n];
@@ -377,8 +429,8 @@ void nz_map_load(nz_map *m, const char *path)
         e->kind = parse_kind(r[c[1]]);
         if (!e->kind) gx_die(GX_EXIT_ERROR, "%s: row %d: unknown kind '%s'", m->t.name, i + 1, r[c[1]]);
         e->layout = strcmp(r[c[2]], "*") == 0 || !*r[c[2]] ? 0 : atoi(r[c[2]]);
-        split_keys(&m->keys, r[c[3]], &off[m->n][0], &off[m->n][1]);
-        split_keys(&m->keys, r[c[4]], &off[m->n][2], &off[m->n][3]);
+        e->row_text = r[c[3]];
+        e->col_text = r[c[4]];
         e->indicator = r[c[5]];
         e->dim = r[c[6]];
         e->unit = r[c[7]];
@@ -387,42 +439,77 @@ void nz_map_load(nz_map *m, const char *path)
             gx_die(GX_EXIT_ERROR, "%s: row %d: fact without indicator", m->t.name, i + 1);
         m->n++;
     }
-    /* keys are stable now: turn offsets into pointers */
-    for (int t = 0; t < 4; t++) m->by_type[t] = gx_xcalloc((size_t)m->n + 1, sizeof(int));
+    for (int t = 0; t < 4; t++) {
+        m->by_type[t] = gx_xcalloc((size_t)m->n + 1, sizeof(int));
+        m->rowless[t] = true;
+    }
     for (int i = 0; i < m->n; i++) {
         nz_entry *e = &m->e[i];
-        e->row_g = m->keys.data + off[i][0];
-        e->row_leaf = m->keys.data + off[i][1];
-        e->col_g = m->keys.data + off[i][2];
-        e->col_leaf = m->keys.data + off[i][3];
+        m->by_type[e->type][m->n_type[e->type]++] = i;
+        if (*e->row_text) m->rowless[e->type] = false;
+    }
+    for (int t = 0; t < 4; t++) {
+        m->by_tail[t] = gx_xcalloc((size_t)m->n_type[t] + 1, sizeof(int));
+        m->short_leaf[t] = gx_xcalloc((size_t)m->n_type[t] + 1, sizeof(int));
+    }
+}
+
+/* The keys of the entries of kind index ki, into that kind's buffer. */
+static void map_key_kind(nz_map *m, int ki)
+{
+    gx_buf *keys = &m->keys[ki];
+    size_t (*off)[4] = gx_xmalloc(((size_t)m->n + 1) * sizeof *off);   /* read where written */
+    for (int i = 0; i < m->n; i++) {
+        nz_entry *e = &m->e[i];
+        if (e->kind != 1 << ki) continue;
+        split_keys(keys, e->row_text, &off[i][0], &off[i][1]);
+        split_keys(keys, e->col_text, &off[i][2], &off[i][3]);
+    }
+    /* keys are stable now: turn offsets into pointers */
+    for (int i = 0; i < m->n; i++) {
+        nz_entry *e = &m->e[i];
+        if (e->kind != 1 << ki) continue;
+        e->row_g = keys->data + off[i][0];
+        e->row_leaf = keys->data + off[i][1];
+        e->col_g = keys->data + off[i][2];
+        e->col_leaf = keys->data + off[i][3];
         e->row_leaf_n = strlen(e->row_leaf);
         e->col_leaf_n = strlen(e->col_leaf);
         e->row_tail_n = e->row_leaf_n < 4 ? (int)e->row_leaf_n : 4;
         e->col_tail_n = e->col_leaf_n < 4 ? (int)e->col_leaf_n : 4;
         e->row_tail = tail_of(e->row_leaf, e->row_leaf_n, e->row_tail_n);
         e->col_tail = tail_of(e->col_leaf, e->col_leaf_n, e->col_tail_n);
-        m->by_type[e->type][m->n_type[e->type]++] = i;
     }
+    free(off);
+}
+
+void nz_map_ready(nz_map *m, int kinds)
+{
+    int want = kinds & ~m->ready & 15;
+    if (!want) return;
+    for (int ki = 0; ki < 4; ki++)
+        if (want & 1 << ki) map_key_kind(m, ki);
+    m->ready |= want;
+    /* the indexes again, over the entries of the ready kinds */
     for (int t = 0; t < 4; t++) {
-        m->by_tail[t] = gx_xcalloc((size_t)m->n_type[t] + 1, sizeof(int));
-        m->short_leaf[t] = gx_xcalloc((size_t)m->n_type[t] + 1, sizeof(int));
         int count[NZ_TAILB] = {0};
         for (int x = 0; x < m->n_type[t]; x++) {
             const nz_entry *e = &m->e[m->by_type[t][x]];
-            if (e->row_tail_n == 4) count[tail_bucket(e->row_tail)]++;
+            if ((e->kind & m->ready) && e->row_tail_n == 4) count[tail_bucket(e->row_tail)]++;
         }
         m->tail_at[t][0] = 0;
         for (int b = 0; b < NZ_TAILB; b++) m->tail_at[t][b + 1] = m->tail_at[t][b] + count[b];
         int fill[NZ_TAILB];
         memcpy(fill, m->tail_at[t], sizeof fill);
+        m->n_short[t] = 0;
         for (int x = 0; x < m->n_type[t]; x++) {
             int i = m->by_type[t][x];
             const nz_entry *e = &m->e[i];
+            if (!(e->kind & m->ready)) continue;
             if (e->row_tail_n == 4) m->by_tail[t][fill[tail_bucket(e->row_tail)]++] = i;
             else m->short_leaf[t][m->n_short[t]++] = i;
         }
     }
-    free(off);
 }
 
 void nz_map_free(nz_map *m)
@@ -430,7 +517,7 @@ void nz_map_free(nz_map *m)
     for (int t = 0; t < 4; t++) { free(m->by_type[t]); free(m->by_tail[t]); free(m->short_leaf[t]); }
     free(m->e);
     gx_table_free(&m->t);
-    gx_buf_free(&m->keys);
+    for (int k = 0; k < 4; k++) gx_buf_free(&m->keys[k]);
     memset(m, 0, sizeof *m);
 }
 
@@ -454,8 +541,9 @@ int nz_side_score(const nz_path *p, const char *g, const char *leaf,
     return s;
 }
 
-const nz_entry *nz_map_cut(const nz_map *m, int type, const nz_match_in *in)
+const nz_entry *nz_map_cut(nz_map *m, int type, const nz_match_in *in)
 {
+    nz_map_ready(m, in->kinds);
     const nz_path *p = in->row;
     if (type < 0 || type > 3 || p->n < 1 || !p->key.data) return NULL;
     size_t a = p->n > 1 ? p->end[p->n - 2] : 0, ln = p->end[p->n - 1] - a;
@@ -479,9 +567,10 @@ const nz_entry *nz_map_cut(const nz_map *m, int type, const nz_match_in *in)
     return found;
 }
 
-const nz_entry *nz_map_best(const nz_map *m, int type, const nz_match_in *in,
+const nz_entry *nz_map_best(nz_map *m, int type, const nz_match_in *in,
                             bool *ambiguous)
 {
+    nz_map_ready(m, in->kinds);
     const nz_entry *best = NULL;
     int bs = -1;
     *ambiguous = false;

@@ -108,14 +108,15 @@ typedef struct cpform {
     unsigned char n;
     char          b[14];
 } cpform;
-/* pages of 256 code points, allocated on first use (a report touches few) */
-static cpform *cp_pages[0x110000 >> 8];
+/* pages of 64 code points, allocated on first use (a report touches few,
+ * and few code points of each: CJK punctuation, full-width forms) */
+static cpform *cp_pages[0x110000 >> 6];
 
 static const cpform *cp_form(int32_t cp)
 {
-    cpform *pg = cp_pages[cp >> 8];
-    if (!pg) pg = cp_pages[cp >> 8] = gx_xcalloc(256, sizeof *pg);
-    cpform *f = &pg[cp & 0xFF];
+    cpform *pg = cp_pages[cp >> 6];
+    if (!pg) pg = cp_pages[cp >> 6] = gx_xcalloc(64, sizeof *pg);
+    cpform *f = &pg[cp & 0x3F];
     if (f->kind != CP_UNKNOWN) return f;
     utf8proc_int32_t d[8];
     int nd = nfkc_cp(cp, d, 8), spaces = 0;
@@ -144,47 +145,46 @@ static void norm(const char *s, size_t n, gx_buf *out, bool keep_space)
     norm_invalid = false;
     gx_buf_reset(out);
     gx_buf_reserve(out, n + 1);
-    /* written in place: len bytes at d, room for cap - 1 (the NUL) */
+    /* written in place: len bytes at d. Room: the characters copied as they
+     * are (and the one space of a whitespace run) never make the text
+     * longer, so while cap - 1 >= len + (n - i) (the rest of the input
+     * fits) they need no check; the characters that NFKC makes longer
+     * check ROOM for their bytes and the rest of the input. */
     char *d = out->data;
     size_t len = 0, cap = out->cap;
-#define ROOM(k) do { if (len + (k) + 1 > cap) { out->len = len; gx_buf_reserve(out, (k)); \
+#define ROOM(k) do { if (len + (k) + (n - i) + 1 > cap) { out->len = len; gx_buf_reserve(out, (k) + (n - i)); \
                      d = out->data; cap = out->cap; } } while (0)
     const unsigned char *u = (const unsigned char *)s;
     bool pending_space = false;
     size_t i = 0;
     while (i < n) {
-        ROOM(16);
-        unsigned char c = u[i];
         /* Fast paths: printable ASCII and the CJK block U+4000..U+9FFF
-         * (lead bytes E4..E9) are their own NFKC form and map to themselves. */
-        if (c > 0x20 && c < 0x7F) {
-            if (pending_space) { d[len++] = ' '; pending_space = false; }
-            d[len++] = (char)c;
-            i++;
-            /* the rest of an ASCII run (each byte yields at most one) */
-            size_t room = cap - 1 - len;
-            while (i < n && room && u[i] > 0x20 && u[i] < 0x7F) { d[len++] = (char)u[i++]; room--; }
-            continue;
-        }
-        if (c >= 0xE4 && c <= 0xE9 && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
-            if (pending_space) { d[len++] = ' '; pending_space = false; }
-            d[len++] = (char)c;
-            d[len++] = (char)u[i + 1];
-            d[len++] = (char)u[i + 2];
-            i += 3;
-            /* the rest of a run of them (three bytes in, three out) */
-            size_t room = cap - 1 - len;
-            while (room >= 3 && i + 2 < n && u[i] >= 0xE4 && u[i] <= 0xE9 &&
-                   (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
-                d[len] = (char)u[i];
-                d[len + 1] = (char)u[i + 1];
-                d[len + 2] = (char)u[i + 2];
-                len += 3;
-                i += 3;
-                room -= 3;
+         * (lead bytes E4..E9) are their own NFKC form and map to
+         * themselves: a run of them is found, then copied at once. */
+        size_t j = i;
+        for (;;) {
+            if (j + 2 < n) {
+                /* three bytes at once (a load where the byte order allows) */
+                uint32_t w = (uint32_t)u[j] | (uint32_t)u[j + 1] << 8 | (uint32_t)u[j + 2] << 16;
+                if ((w & 0xC0C000u) == 0x808000u && (unsigned char)(u[j] - 0xE4) < 6) { j += 3; continue; }
             }
+            if (j < n && (unsigned char)(u[j] - 0x21) < 0x5E) { j++; continue; }
+            break;
+        }
+        if (j > i) {
+            if (pending_space) { d[len++] = ' '; pending_space = false; }
+            memcpy(d + len, u + i, j - i);
+            len += j - i;
+            i = j;
+            if (i >= n) break;
+        }
+        /* a run of ASCII whitespace: deleted, or one gap */
+        if (u[i] == ' ' || (u[i] >= '\t' && u[i] <= '\r')) {
+            do i++; while (i < n && (u[i] == ' ' || (u[i] >= '\t' && u[i] <= '\r')));
+            if (keep_space && len) pending_space = true;
             continue;
         }
+        unsigned char c = u[i];
         int32_t cp;
         if (c < 0x80) { cp = c; i++; }
         else if (c >= 0xE1 && c <= 0xEF && c != 0xED && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 &&
@@ -199,7 +199,7 @@ static void norm(const char *s, size_t n, gx_buf *out, bool keep_space)
             i += (size_t)k;
         }
         if (cp < 0x80) {    /* a control character or whitespace */
-            if (gx_is_space_cp(cp)) {
+            if (cp == ' ' || (cp >= '\t' && cp <= '\r')) {
                 if (keep_space && len) pending_space = true;
                 continue;
             }
@@ -209,6 +209,7 @@ static void norm(const char *s, size_t n, gx_buf *out, bool keep_space)
         }
         const cpform *f = cp_form(cp);
         if (f->kind == CP_BYTES) {
+            ROOM(f->n + 1);
             if (pending_space) { d[len++] = ' '; pending_space = false; }
             memcpy(d + len, f->b, f->n);
             len += f->n;
@@ -220,13 +221,13 @@ static void norm(const char *s, size_t n, gx_buf *out, bool keep_space)
         }
         utf8proc_int32_t dd[8];
         int nd = nfkc_cp(cp, dd, 8);
-        for (int j = 0; j < nd; j++) {
-            int32_t x = dd[j];
+        for (int jj = 0; jj < nd; jj++) {
+            int32_t x = dd[jj];
             if (gx_is_space_cp(x)) {
                 if (keep_space && len) pending_space = true;
                 continue;
             }
-            ROOM(5);
+            ROOM(6);   /* a space pending after these bytes fits too */
             if (pending_space) { d[len++] = ' '; pending_space = false; }
             x = unify(x);
             if (x < 0x80) d[len++] = (char)x;
