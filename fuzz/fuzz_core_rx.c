@@ -1,8 +1,12 @@
 /* Fuzz rx.c: a pattern and a subject (split at the first NUL byte). The
  * literal prefilter must never change an answer: the same pattern with and
  * without GX_RX_LITERAL gives a match at the same place or no match, from
- * every start offset, before and after the JIT. */
+ * every start offset, before and after the JIT. Nor must the small matcher
+ * (rxlite.h): on a valid UTF-8 subject, the pattern matched with it where
+ * it takes the pattern and without it (GX_RX_NOLITE) gives the same answer
+ * and the same groups, from every start offset, anchored or not. */
 #include "rx.h"
+#include "text.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +42,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 gx_rx_match(&plain, "", 0, 0, 0);
                 gx_rx_match(&lit, "", 0, 0, 0);
             }
+        }
+        if (gx_utf8_valid(s, n)) {
+            gx_rx nol;
+            gx_rx_set(&nol, pat, GX_RX_NOLITE, NULL, 0);
+            for (size_t start = 0; start <= n; start++) {
+                if (start < n && ((unsigned char)s[start] & 0xC0) == 0x80) continue;   /* a character's start */
+                for (unsigned an = 0; an <= GX_RX_ANCHORED; an += GX_RX_ANCHORED) {
+                    int a = gx_rx_match(&plain, s, n, start, GX_RX_VALID | an);
+                    int b = gx_rx_match(&nol, s, n, start, GX_RX_VALID | an);
+                    if ((a > 0) != (b > 0) || (a > 0 && a != b)) abort();
+                    for (int g = 0; a > 0 && g < a; g++) {
+                        size_t a0, a1, b0, b1;
+                        gx_rx_group(&plain, g, &a0, &a1);
+                        gx_rx_group(&nol, g, &b0, &b1);
+                        if (a0 != b0 || a1 != b1) abort();
+                    }
+                }
+            }
+            gx_rx_free(&nol);
         }
         gx_buf out;
         gx_buf_init(&out);

@@ -2,9 +2,11 @@
 #define _GNU_SOURCE   /* memmem */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "rx.h"
+#include "rxlite.h"
 
 #include <pcre2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static gx_rx_stats stats;
@@ -246,8 +248,53 @@ static uint32_t match_opts(unsigned mflags)
            (mflags & GX_RX_ANCHORED ? PCRE2_ANCHORED : 0);
 }
 
+/* The small matcher's program for r, or NULL (made on first need). The
+ * verbs it may skip change no match; any other verb keeps r to pcre2. */
+static struct gx_rxl *lite_of(gx_rx *r)
+{
+    if (r->lite_state) return r->lite;
+    r->lite_state = 1;
+    if (r->flags & (GX_RX_BYTES | GX_RX_CASELESS | GX_RX_NOLITE)) return NULL;
+    const char *p = r->pattern;
+    bool ucp = false;
+    while (p[0] == '(' && p[1] == '*') {
+        const char *e = strchr(p, ')');
+        if (!e) return NULL;
+        size_t k = (size_t)(e - p - 2);
+        const char *v = p + 2;
+        if (k == 3 && memcmp(v, "UCP", 3) == 0) ucp = true;
+        else if (!((k == 3 && memcmp(v, "UTF", 3) == 0) || (k == 15 && memcmp(v, "NO_AUTO_POSSESS", 15) == 0) ||
+                   (k == 12 && memcmp(v, "NO_START_OPT", 12) == 0) || (k > 6 && memcmp(v, "LIMIT_", 6) == 0)))
+            return NULL;
+        p = e + 1;
+    }
+    r->lite = gx_rxl_new_opt(p, strlen(p), false, ucp);
+    if (!r->lite) return NULL;
+    r->lite_caps = gx_xmalloc(2 * GX_RXL_GROUPS * sizeof *r->lite_caps);
+    r->lite_state = 2;
+    return r->lite;
+}
+
 int gx_rx_match(gx_rx *r, const char *s, size_t n, size_t start, unsigned mflags)
 {
+    if (!s) s = "";
+    /* (a start inside a character is pcre2's to answer, as before) */
+    if ((mflags & GX_RX_VALID) && r->lite_state != 1 && start <= n &&
+        (start == n || ((unsigned char)s[start] & 0xC0) != 0x80)) {
+        struct gx_rxl *L = lite_of(r);
+        if (L && ((mflags & GX_RX_ANCHORED) || gx_rxl_anchored(L) || n - start <= GX_RX_LITE_BYTES)) {
+            int v = gx_rxl_match_at(L, s, n, start, mflags & GX_RX_ANCHORED, r->lite_caps, 2 * GX_RXL_GROUPS);
+            if (v >= 0) {
+                stats.lite++;
+                r->lite_last = true;
+                if (v == 0) return 0;
+                int g = GX_RXL_GROUPS - 1;   /* pcre2: one more than the highest group set */
+                while (g > 0 && r->lite_caps[2 * g] == GX_RX_UNSET) g--;
+                return g + 1;
+            }
+        }
+    }
+    r->lite_last = false;
     need(r);
     if (start > n) return 0;
     if (!s) s = "";
@@ -266,12 +313,17 @@ int gx_rx_match(gx_rx *r, const char *s, size_t n, size_t start, unsigned mflags
 
 const char *gx_rx_mark(const gx_rx *r)
 {
+    if (r->lite_last) return NULL;   /* (a pattern with a verb is not the small matcher's) */
     return r->md ? (const char *)pcre2_get_mark((pcre2_match_data *)r->md) : NULL;
 }
 
 void gx_rx_group(const gx_rx *r, int g, size_t *a, size_t *b)
 {
     *a = *b = GX_RX_UNSET;
+    if (r->lite_last) {
+        if (g >= 0 && g < GX_RXL_GROUPS) { *a = r->lite_caps[2 * g]; *b = r->lite_caps[2 * g + 1]; }
+        return;
+    }
     if (!r->md || g < 0 || (uint32_t)g >= pcre2_get_ovector_count(r->md)) return;
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
     *a = ov[2 * g];
@@ -288,6 +340,7 @@ int gx_rx_group_number(gx_rx *r, const char *name)
 int gx_rx_replace(gx_rx *r, const char *s, size_t n, const char *rep, gx_buf *out,
                   unsigned mflags)
 {
+    r->lite_last = false;
     need(r);
     maybe_jit(r, n);
     if (!s) s = "";
@@ -328,4 +381,10 @@ void gx_rx_free(gx_rx *r)
     r->re = NULL;
     r->uses = 0;
     r->jit = r->jit_failed = false;
+    gx_rxl_free(r->lite);
+    free(r->lite_caps);
+    r->lite = NULL;
+    r->lite_caps = NULL;
+    r->lite_state = 0;
+    r->lite_last = false;
 }

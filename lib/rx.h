@@ -41,6 +41,16 @@
  * usually holds the word (a whole report) it costs more than it saves
  * (pcre2 has its own first/last code unit searches), hence opt-in.
  *
+ * The small matcher (rxlite.h): a pattern within its subset of the syntax
+ * (most patterns of the knowledge tables), after leading (*UCP), (*UTF),
+ * (*NO_AUTO_POSSESS), (*NO_START_OPT) or (*LIMIT_...) verbs, is matched by
+ * it with pcre2's answers and groups, without compiling it in pcre2 at
+ * all: one small report then pays no pcre2 compile. It is used when the
+ * subject is valid UTF-8 (GX_RX_VALID) and the match is tried at one
+ * place (GX_RX_ANCHORED, or a pattern beginning with ^ or \G) or on at
+ * most GX_RX_LITE_BYTES bytes; a long search goes to pcre2 and its JIT.
+ * GX_RX_NOLITE (tests comparing with pcre2) keeps a pattern to pcre2.
+ *
  * A bad pattern: gx_rx_compile() compiles now and returns false with a
  * message, for patterns that come from the user (check them at load time);
  * a pattern that fails to compile on its first match ends the program with
@@ -58,6 +68,7 @@
 
 #include "gx.h"
 
+struct gx_rxl;
 struct pcre2_real_code_8;
 struct pcre2_real_match_data_8;
 
@@ -66,6 +77,7 @@ enum {
     GX_RX_JIT_BYTES = 16384,   /* ... or at once on a subject this long */
     GX_RX_PAD       = 64,      /* bytes the JIT may read past the subject */
     GX_RX_COPY_MAX  = 4096,    /* longest unpadded subject copied for the JIT */
+    GX_RX_LITE_BYTES = 256,    /* longest unanchored search of the small matcher */
 };
 
 /* compile flags (gx_rx_set, GX_RX_INIT) */
@@ -75,6 +87,7 @@ enum {
     GX_RX_NOJIT    = 1 << 2,   /* never JIT-compile this pattern (may be cleared
                                   later: the JIT is then allowed from the next match) */
     GX_RX_LITERAL  = 1 << 3,   /* the literal prefilter (below) */
+    GX_RX_NOLITE   = 1 << 4,   /* always pcre2, never the small matcher (below) */
 };
 
 /* match flags (gx_rx_match) */
@@ -96,9 +109,13 @@ typedef struct gx_rx {
     bool        jit_failed;    /* the JIT is unavailable for it: never retry */
     const char *lit;           /* a literal every match contains (in pattern), or NULL */
     size_t      lit_n;
+    struct gx_rxl *lite;       /* the small matcher's program, or NULL */
+    size_t     *lite_caps;     /* its groups of the last match */
+    unsigned char lite_state;  /* 0 not tried yet, 1 outside its subset, 2 lite set */
+    bool        lite_last;     /* the last match was the small matcher's */
 } gx_rx;
 
-#define GX_RX_INIT(pat, fl) { (pat), (fl), NULL, 0, NULL, NULL, 0, false, false, NULL, 0 }
+#define GX_RX_INIT(pat, fl) { (pat), (fl), NULL, 0, NULL, NULL, 0, false, false, NULL, 0, NULL, NULL, 0, false }
 
 /* Declare r for pattern pat (kept by pointer; nothing compiled yet). */
 void gx_rx_set(gx_rx *r, const char *pat, unsigned flags, const char *where, int row);
@@ -140,7 +157,7 @@ void gx_rx_pad(gx_buf *b);
 void gx_rx_free(gx_rx *r);
 
 /* Counters for tests and profiling: patterns compiled, JIT-compiled. */
-typedef struct gx_rx_stats { unsigned compiled, jitted, copied, interp_long, prefiltered; } gx_rx_stats;
+typedef struct gx_rx_stats { unsigned compiled, jitted, copied, interp_long, prefiltered, lite; } gx_rx_stats;
 
 /* The prefilter's literal of r (compiles r); its length, 0 when none. */
 size_t gx_rx_literal(gx_rx *r, const char **lit);

@@ -30,7 +30,7 @@ static inline int rxl_utf8_next(const char *s, size_t n, int32_t *cp)
     return gx_utf8_next(s, n, cp);
 }
 
-enum { OP_CHAR, OP_SET, OP_BOL, OP_EOS, OP_EOSNL, OP_SPLIT, OP_JMP, OP_SAVE,
+enum { OP_CHAR, OP_SET, OP_BOL, OP_GSTART, OP_EOS, OP_EOSNL, OP_SPLIT, OP_JMP, OP_SAVE,
        OP_LOOK, OP_NLOOK, OP_SUBEND, OP_MATCH, OP_REPSET };
 
 /* OP_REPSET: a greedy repeat of one character of set a, b to c times (c
@@ -62,6 +62,7 @@ struct gx_rxl {
     int    ngroups;                       /* capturing groups, 0 not counted */
     char   names[MAX_GROUPS + 1][MAX_NAME + 1];   /* names[g], "" when unnamed */
     bool   bol;                           /* matches only at offset 0 */
+    bool   gstart;                        /* matches only at the start offset (\G) */
 };
 
 /* ---- \s under PCRE2_UCP: pcre2's horizontal and vertical space lists and
@@ -107,7 +108,8 @@ static int known_han(int32_t c)
 static bool ask_pcre2(int which, int32_t c)
 {
     enum { NC = 256 };
-    static gx_rx re[2] = {GX_RX_INIT("(*UCP)^\\d$", GX_RX_NOJIT), GX_RX_INIT("(*UCP)^\\p{Han}$", GX_RX_NOJIT)};
+    static gx_rx re[2] = {GX_RX_INIT("(*UCP)^\\d$", GX_RX_NOJIT | GX_RX_NOLITE),
+                          GX_RX_INIT("(*UCP)^\\p{Han}$", GX_RX_NOJIT | GX_RX_NOLITE)};
     static int32_t key[2][NC];
     static bool val[2][NC];
     size_t slot = (size_t)c % NC;
@@ -154,7 +156,7 @@ static bool newline_lf(void)
 
 /* ---- parse: pattern -> syntax tree ---- */
 
-enum { N_CHAR, N_SET, N_BOL, N_EOS, N_EOSNL, N_CAT, N_ALT, N_GROUP, N_REP, N_LOOK };
+enum { N_CHAR, N_SET, N_BOL, N_GSTART, N_EOS, N_EOSNL, N_CAT, N_ALT, N_GROUP, N_REP, N_LOOK };
 
 typedef struct node {
     int kind;
@@ -167,6 +169,7 @@ typedef struct node {
 typedef struct parser {
     const char *p, *e;
     bool bad;
+    bool ucp;           /* \s \d with their PCRE2_UCP meaning, else ASCII */
     node *nd; int nnd, capnd;
     node local[128];
     gx_rxl *P;
@@ -334,9 +337,20 @@ static bool posix_like(const char *p, const char *e)
     return false;
 }
 
-/* \s \S \d \D \p{Han} (escape_char's -2 .. -6) into set c. */
-static void class_escape(cset *c, int32_t e)
+/* \s \S \d \D \p{Han} (escape_char's -2 .. -6) into set c, the last set
+ * made. Without UCP, \s \S \d \D are ASCII classes: ranges. */
+static void class_escape(parser *ps, cset *c, int32_t e)
 {
+    if (!ps->ucp && e >= -5) {
+        static const int32_t rg[4][3][2] = {
+            {{9, 13}, {32, 32}, {-1, -1}},                 /* \s */
+            {{0, 8}, {14, 31}, {33, 0x10FFFF}},            /* \S */
+            {{'0', '9'}, {-1, -1}, {-1, -1}},              /* \d */
+            {{0, '0' - 1}, {'9' + 1, 0x10FFFF}, {-1, -1}}, /* \D */
+        };
+        for (int i = 0; i < 3 && rg[-2 - e][i][0] >= 0; i++) set_range(ps, rg[-2 - e][i][0], rg[-2 - e][i][1]);
+        return;
+    }
     if (e == -2) c->space = true;
     else if (e == -3) c->nspace = true;
     else if (e == -4) c->digit = true;
@@ -369,7 +383,7 @@ static int parse_class(parser *ps)
                 ps->bad = true;   /* a range from a class: not taken */
                 return 0;
             }
-            class_escape(&ps->P->sets[si], lo);
+            class_escape(ps, &ps->P->sets[si], lo);
             continue;
         }
         int32_t hi = lo;
@@ -395,7 +409,7 @@ static bool nullable(const parser *ps, int n)
     const node *x = &ps->nd[n];
     switch (x->kind) {
     case N_CHAR: case N_SET: return false;
-    case N_BOL: case N_EOS: case N_EOSNL: case N_LOOK: return true;
+    case N_BOL: case N_GSTART: case N_EOS: case N_EOSNL: case N_LOOK: return true;
     case N_CAT:
         for (int c = x->child; c >= 0; c = ps->nd[c].next) if (!nullable(ps, c)) return false;
         return true;
@@ -483,6 +497,7 @@ static int parse_atom(parser *ps)
     }
     if (c == '\\') {
         ps->p++;
+        if (ps->p < ps->e && *ps->p == 'G') { ps->p++; return new_node(ps, N_GSTART); }
         if (ps->p < ps->e && (*ps->p == 'A' || *ps->p == 'z' || *ps->p == 'Z')) {
             char a = *ps->p++;
             if (a == 'Z' && !newline_lf()) { ps->bad = true; return 0; }
@@ -492,7 +507,7 @@ static int parse_atom(parser *ps)
         if (ps->bad) return 0;
         if (e < 0) {
             int si = new_set(ps);
-            class_escape(&ps->P->sets[si], e);
+            class_escape(ps, &ps->P->sets[si], e);
             set_done(ps->P, si);
             int n = new_node(ps, N_SET);
             ps->nd[n].a = si;
@@ -526,7 +541,7 @@ static int parse_quant(parser *ps, int atom)
 {
     if (ps->p >= ps->e || !is_quant(*ps->p)) return atom;
     int k = ps->nd[atom].kind;
-    if (k == N_BOL || k == N_EOS || k == N_EOSNL || k == N_LOOK) { ps->bad = true; return 0; }
+    if (k == N_BOL || k == N_GSTART || k == N_EOS || k == N_EOSNL || k == N_LOOK) { ps->bad = true; return 0; }
     int min, max;
     char c = *ps->p++;
     if (c == '?') { min = 0; max = 1; }
@@ -621,6 +636,7 @@ static void gen_node(gen *g, const parser *ps, int n)
     case N_CHAR: emit(g, OP_CHAR, x->a, 0); break;
     case N_SET: emit(g, OP_SET, x->a, 0); break;
     case N_BOL: emit(g, OP_BOL, 0, 0); break;
+    case N_GSTART: emit(g, OP_GSTART, 0, 0); break;
     case N_EOS: emit(g, OP_EOS, 0, 0); break;
     case N_EOSNL: emit(g, OP_EOSNL, 0, 0); break;
     case N_CAT:
@@ -780,11 +796,17 @@ void gx_rxl_free(gx_rxl *P)
 
 gx_rxl *gx_rxl_new(const char *pat, size_t len, bool whole)
 {
+    return gx_rxl_new_opt(pat, len, whole, true);
+}
+
+gx_rxl *gx_rxl_new_opt(const char *pat, size_t len, bool whole, bool ucp)
+{
     gx_rxl *P = gx_xcalloc(1, sizeof *P);
     parser ps;
     ps.p = pat;
     ps.e = pat + len;
     ps.bad = false;
+    ps.ucp = ucp;
     ps.nd = ps.local;
     ps.nnd = 0;
     ps.capnd = (int)(sizeof ps.local / sizeof *ps.local);
@@ -802,7 +824,8 @@ gx_rxl *gx_rxl_new(const char *pat, size_t len, bool whole)
     if (ps.nd != ps.local) free(ps.nd);
     if (ps.bad || g.bad) { gx_rxl_free(P); return NULL; }
     P->bol = P->code[0].op == OP_BOL;
-    if (P->bol) {
+    P->gstart = P->code[0].op == OP_GSTART;
+    if (P->bol || P->gstart) {
         bool seen[MAX_CODE] = {false};
         if (!first_sets(P, 0, seen)) P->nfirst = 0;
     }
@@ -831,7 +854,7 @@ static bool first_sets(gx_rxl *P, int pc, bool *seen)
         seen[pc] = true;
         const ins *i = &P->code[pc];
         switch (i->op) {
-        case OP_BOL: case OP_SAVE: pc++; continue;
+        case OP_BOL: case OP_GSTART: case OP_SAVE: pc++; continue;
         case OP_JMP: pc = i->a; continue;
         case OP_SPLIT:
             if (!first_sets(P, i->a, seen)) return false;
@@ -871,6 +894,7 @@ typedef struct mctx {
     size_t               n;
     size_t              *caps;    /* 2 * (ngroups + 1) */
     int                  ncaps;
+    size_t               start;   /* the start offset (\G) */
     unsigned             steps;
     int                  depth;
     bool                 abort;
@@ -927,6 +951,10 @@ static bool run(mctx *m, int pc, size_t sp)
         }
         case OP_BOL:
             if (sp != 0) return false;
+            pc++;
+            continue;
+        case OP_GSTART:
+            if (sp != m->start) return false;
             pc++;
             continue;
         case OP_EOS:
@@ -1002,7 +1030,18 @@ bool gx_rxl_may_match(const gx_rxl *P, const char *s, size_t n)
     return gx_rxl_first_may(&P->ff, s, n);
 }
 
+bool gx_rxl_anchored(const gx_rxl *P)
+{
+    return P->bol || P->gstart;
+}
+
 int gx_rxl_match(const gx_rxl *P, const char *s, size_t n, size_t *caps, int ncaps)
+{
+    return gx_rxl_match_at(P, s, n, 0, false, caps, ncaps);
+}
+
+int gx_rxl_match_at(const gx_rxl *P, const char *s, size_t n, size_t from, bool anchored,
+                    size_t *caps, int ncaps)
 {
     size_t local[2 * (MAX_GROUPS + 1)];
     mctx m;
@@ -1011,11 +1050,14 @@ int gx_rxl_match(const gx_rxl *P, const char *s, size_t n, size_t *caps, int nca
     m.n = n;
     m.caps = local;
     m.ncaps = 2 * (P->ngroups + 1);
+    m.start = from;
     m.steps = 0;
     m.depth = 0;
     m.abort = false;
-    if (!gx_rxl_may_match(P, s, n)) return 0;
-    for (size_t start = 0;;) {
+    if (from > n || (P->bol && from > 0)) return 0;
+    if ((P->bol || P->gstart) && !gx_rxl_first_may(&P->ff, s + from, n - from)) return 0;
+    bool once = anchored || P->bol || P->gstart;
+    for (size_t start = from;;) {
         for (int i = 0; i < m.ncaps; i++) local[i] = GX_RX_UNSET;
         if (run(&m, 0, start)) {
             local[0] = start;
@@ -1024,7 +1066,7 @@ int gx_rxl_match(const gx_rxl *P, const char *s, size_t n, size_t *caps, int nca
             return 1;
         }
         if (m.abort) return -1;
-        if (P->bol || start >= n) return 0;
+        if (once || start >= n) return 0;
         size_t l;
         dec(m.s + start, &l);
         start += l;

@@ -19,7 +19,7 @@
  * escapes inside them,
  * groups (...) (?:...) (?<name>...), lookahead (?=...) (?!...),
  * alternation, the quantifiers ? * + {n} {n,} {n,m} and their lazy forms,
- * ^ \A $ \Z \z. Anything else (\w, \b, other \p, POSIX classes, back references,
+ * ^ \A \G $ \Z \z. Anything else (\w, \b, other \p, POSIX classes, back references,
  * options, verbs, lookbehind, possessive quantifiers, a repeated group that
  * can match nothing, ...) makes gx_rxl_new return NULL: the caller uses
  * pcre2 (gx_rx) for that pattern, which also reports a bad pattern.
@@ -43,11 +43,22 @@ enum { GX_RXL_GROUPS = 16 };
  * when the pattern is outside the subset. whole: the pattern must match
  * all of the subject. */
 gx_rxl *gx_rxl_new(const char *pat, size_t len, bool whole);
+/* The same; ucp false: \s \S \d \D are ASCII classes (pcre2 without
+ * PCRE2_UCP). */
+gx_rxl *gx_rxl_new_opt(const char *pat, size_t len, bool whole, bool ucp);
 
 /* Match at or after offset 0 of a valid UTF-8 subject: 1 on a match
  * (caps[0..ncaps) the group offsets, pairs, group 0 the match, GX_RX_UNSET
  * for a group that took no part), 0 on none, -1 too many steps (ask pcre2). */
 int gx_rxl_match(const gx_rxl *p, const char *s, size_t n, size_t *caps, int ncaps);
+/* The same at or after byte offset from (only at it when anchored), as
+ * pcre2_match with a start offset: ^ and \A hold at offset 0 only, \G at
+ * from. */
+int gx_rxl_match_at(const gx_rxl *p, const char *s, size_t n, size_t from, bool anchored,
+                    size_t *caps, int ncaps);
+
+/* Does every match begin at offset 0 (^, \A) or at the start offset (\G)? */
+bool gx_rxl_anchored(const gx_rxl *p);
 
 /* The number of the named group, -1 when there is none. */
 int gx_rxl_group(const gx_rxl *p, const char *name);

@@ -110,7 +110,7 @@ static void test_jit_after_uses(void)
 {
     if (!have_jit()) { OK(1, "# SKIP no JIT in this pcre2"); return; }
     gx_rx r;
-    gx_rx_set(&r, "(\\d+)\\s*(件|条)", 0, NULL, 0);
+    gx_rx_set(&r, "(\\d+)\\s*(件|条)", GX_RX_NOLITE, NULL, 0);   /* the pcre2 path */
     const char *s = "收到申请 27 件，答复 3条";
     gx_rx_stats s0 = gx_rx_get_stats();
     int same = 1;
@@ -153,6 +153,7 @@ static void test_jit_long_subject(void)
     gx_rx_set(&r, "z(\\d+)$", 0, NULL, 0);
     gx_rx_stats s0 = gx_rx_get_stats();
     EQ_INT(gx_rx_match(&r, s, n, 0, GX_RX_VALID), 2, "long unpadded subject matches");
+    EQ_INT(gx_rx_get_stats().lite, s0.lite, "a long search is pcre2's, not the small matcher's");
     OK(r.jit, "a long subject JIT-compiles at once");
     EQ_INT(gx_rx_get_stats().interp_long, s0.interp_long + 1, "long unpadded subject: interpreter");
     size_t a, b;
@@ -234,6 +235,44 @@ static void test_prefilter(void)
     gx_rx_free(&r);
 }
 
+/* A pattern within the small matcher's subset (rxlite.h) is matched by it
+ * on short valid subjects, with pcre2's answers, and never compiled by
+ * pcre2; \d is ASCII unless the pattern says (*UCP), as in pcre2. */
+static void test_lite(void)
+{
+    gx_rx r, p, u;
+    gx_rx_set(&r, "(\\d+)\\s*(件|条)", 0, NULL, 0);
+    gx_rx_set(&p, "(\\d+)\\s*(件|条)", GX_RX_NOLITE, NULL, 0);
+    gx_rx_set(&u, "(*UCP)\\G(?:(\\d+)\\s*(件|条))", 0, NULL, 0);
+    const char *s = "收到申请 27 件，答复 ３条";
+    size_t n = strlen(s);
+    gx_rx_stats s0 = gx_rx_get_stats();
+    bool same = true;
+    for (size_t st = 0; st <= n; st++) {
+        int a = gx_rx_match(&r, s, n, st, GX_RX_VALID), b = gx_rx_match(&p, s, n, st, GX_RX_VALID);
+        if (a != b) same = false;
+        for (int g = 0; a > 0 && g < a; g++) {
+            size_t a0, a1, b0, b1;
+            gx_rx_group(&r, g, &a0, &a1);
+            gx_rx_group(&p, g, &b0, &b1);
+            if (a0 != b0 || a1 != b1) same = false;
+        }
+    }
+    OK(same, "the small matcher answers as pcre2 from every start offset");
+    OK(r.re == NULL && r.lite != NULL && gx_rx_get_stats().lite > s0.lite, "it did, and pcre2 compiled nothing");
+    EQ_INT(gx_rx_match(&r, s, n, 0, GX_RX_VALID | GX_RX_ANCHORED), 0, "anchored at 0: no match");
+    EQ_INT(gx_rx_match(&r, s, n, 0, 0), 3, "a subject not known valid goes to pcre2");
+    OK(r.re != NULL, "which compiles it then");
+    size_t at = (size_t)(strstr(s, "３") - s), a, b;
+    EQ_INT(gx_rx_match(&u, s, n, at, GX_RX_VALID), 3, "(*UCP): \\d takes a full-width digit, \\G holds at the start");
+    gx_rx_group(&u, 1, &a, &b);
+    OK(a == at && b == at + 3 && u.re == NULL, "its group, by the small matcher");
+    EQ_INT(gx_rx_match(&u, s, n, at - 1, GX_RX_VALID), 0, "\\G: not at another offset");
+    gx_rx_free(&r);
+    gx_rx_free(&p);
+    gx_rx_free(&u);
+}
+
 int main(void)
 {
     test_lazy();
@@ -245,5 +284,6 @@ int main(void)
     test_jit_long_subject();
     test_replace();
     test_prefilter();
+    test_lite();
     return UNIT_DONE();
 }
