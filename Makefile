@@ -8,7 +8,8 @@
 #                        (or FUZZRUNS inputs with a fixed seed, as CI does)
 #   make install         PREFIX=/usr/local DESTDIR=
 #   make SANITIZE=address,undefined check   the same, under the sanitizers
-#   make LINK=static BUILD=build/static      pcre2, utf8proc, libcsv linked in
+#   make LINK=shared     pcre2, utf8proc, libcsv linked dynamically (the
+#                        default links them in when their archives are there)
 #
 # Layout: cmd/gx-TOOL.c is a tool's main(); lib/TOOL*.c are its modules;
 # every other lib/*.c is the shared core. share/gx/*.tsv are embedded.
@@ -26,10 +27,17 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcre2-8 -lutf8proc)
 GX_CFLAGS  := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
               -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib $(PKG_CFLAGS)
-# LINK=static links pcre2, utf8proc and libcsv into the binaries (their
-# Debian -dev packages ship the archives): the dynamic loader then has less
-# to do at every start, which shows under xargs -n1 (see README, Speed).
+# pcre2, utf8proc and libcsv are linked into the binaries when their
+# archives are there (Debian's -dev packages ship them): the dynamic loader
+# then has less to do at every start, which is what one process per report
+# pays under xargs -n1 (see README, Speed). LINK=shared links them
+# dynamically (for a distribution's package); LINK=static insists.
+STATIC_ARCHIVES := $(foreach a,libpcre2-8.a libutf8proc.a libcsv.a,$(if $(filter /%,$(shell $(CC) -print-file-name=$(a) 2>/dev/null)),$(a)))
+ifeq ($(words $(STATIC_ARCHIVES)),3)
+LINK    ?= static
+else
 LINK    ?= shared
+endif
 ifeq ($(LINK),static)
 LIBS    := -Wl,-Bstatic $(PKG_LIBS) -lcsv -Wl,-Bdynamic
 else

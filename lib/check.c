@@ -378,6 +378,24 @@ static bool has_flag(const char *flags, const char *name)
     return false;
 }
 
+/* The value of a function of one fact (known, is_text, is_na, is_empty,
+ * decimals, has_flag) on fact f with flags fl; *blank when it has none
+ * (the decimals of a fact without a number). */
+static double fact_fn(int fn, const check_fact *f, const char *fl, const char *name, bool *blank)
+{
+    switch (fn) {
+    case FN_KNOWN: return f->state == ST_NUMBER;
+    case FN_IS_TEXT: return f->state == ST_TEXT;
+    case FN_IS_NA: return f->state == ST_NA;
+    case FN_IS_EMPTY: return f->state == ST_EMPTY;
+    case FN_DECIMALS:
+        if (f->state == ST_NUMBER) return f->dec;
+        *blank = true;
+        return 0;
+    default: return has_flag(fl, name);   /* FN_HAS_FLAG */
+    }
+}
+
 /* The value of flag name=VALUE (up to the next comma) into out, or false. */
 static bool flag_value(const char *flags, const char *name, char *out, size_t cap)
 {
@@ -794,15 +812,9 @@ static void add_term(ectx *c, const check_term *t, int coef, sval *s, bool macro
             if (s->dec < 4) s->dec = 4;
             render_num(s, coef, first, v, 4);
             return;
-        case FN_KNOWN: v = f->state == ST_NUMBER; break;
-        case FN_IS_TEXT: v = f->state == ST_TEXT; break;
-        case FN_IS_NA: v = f->state == ST_NA; break;
-        case FN_IS_EMPTY: v = f->state == ST_EMPTY; break;
-        case FN_DECIMALS:
-            if (f->state == ST_NUMBER) v = f->dec;
-            else blank = true;
+        case FN_KNOWN: case FN_IS_TEXT: case FN_IS_NA: case FN_IS_EMPTY: case FN_DECIMALS: case FN_HAS_FLAG:
+            v = fact_fn(t->fn, f, fl, t->name, &blank);
             break;
-        case FN_HAS_FLAG: v = has_flag(fl, t->name); break;
         default: break;
         }
     }
@@ -1121,28 +1133,19 @@ static int fast_status(ectx *c, const check_rule *r)
     int fi = c->bound_fact;
     const check_fact *f = &c->d->facts[fi];
     double lv = 0, v = 0;
-    int blank = 0;
+    bool blank = false;
     if (t->kind == TK_REF) {
         if (f->state == ST_TEXT) return CHECK_NA;
         if (f->state == ST_NUMBER) v = f->v;
-        else blank = 1;
+        else blank = true;
     } else {
-        switch (t->fn) {
-        case FN_KNOWN: v = f->state == ST_NUMBER; break;
-        case FN_IS_TEXT: v = f->state == ST_TEXT; break;
-        case FN_IS_NA: v = f->state == ST_NA; break;
-        case FN_IS_EMPTY: v = f->state == ST_EMPTY; break;
-        case FN_DECIMALS:
-            if (f->state == ST_NUMBER) v = f->dec;
-            else blank = 1;
-            break;
-        default: v = has_flag(check_doc_field(c->d, fi, FACT_FLAGS), t->name); break; /* FN_HAS_FLAG */
-        }
+        const char *fl = t->fn == FN_HAS_FLAG ? check_doc_field(c->d, fi, FACT_FLAGS) : NULL;
+        v = fact_fn(t->fn, f, fl, t->name, &blank);
     }
     if (!blank) lv += t->coef * v;
     double rv = 0;
     rv += num->coef * num->num;
-    return check_status_of(rel->op, lv - rv, blank, 0, blank > 0, r->tol, c->o->lenient);
+    return check_status_of(rel->op, lv - rv, blank, 0, blank, r->tol, c->o->lenient);
 }
 
 /* One instance: the rule with its bindings set. */

@@ -651,12 +651,17 @@ static bool is_some_header(const char *line, size_t len)
     return false;
 }
 
-gx_record *gx_tsv_next(gx_tsv_in *t)
+/* The next record line of t after every check but its fields: the header
+ * of each operand taken (and compared with the expected columns), repeated
+ * headers of concatenated streams skipped, a CR at the end, a NUL (when
+ * nul_check: gx_tsv_next finds NULs as it splits) and the header of another
+ * stream reported. */
+static bool next_line(gx_tsv_in *t, char **line_out, size_t *len_out, bool nul_check)
 {
     for (;;) {
         if (!t->open) {
             const char *path = gx_inputs_next(&t->inputs);
-            if (!path) return NULL;
+            if (!path) return false;
             if (!gx_reader_open(&t->r, path)) continue;
             t->open = true;
             t->header_seen = false;
@@ -674,11 +679,13 @@ gx_record *gx_tsv_next(gx_tsv_in *t)
             gx_error_at(t->r.name, t->r.lineno, "CR at end of line: gx-TSV lines end with LF only");
             line[--len] = 0;
         }
-        if (!t->header_seen) {
+        if (!t->header_seen || nul_check) {
             if (memchr(line, 0, len)) {
                 gx_error_at(t->r.name, t->r.lineno, "NUL byte in a gx-TSV record");
                 continue;
             }
+        }
+        if (!t->header_seen) {
             int n = header_match(t, line, len);
             if (n < 0) {
                 gx_error_at(t->r.name, t->r.lineno,
@@ -705,6 +712,22 @@ gx_record *gx_tsv_next(gx_tsv_in *t)
             else gx_error_at(t->r.name, t->r.lineno, "a different header in the middle of the stream");
             continue;
         }
+        *line_out = line;
+        *len_out = len;
+        return true;
+    }
+}
+
+bool gx_tsv_next_line(gx_tsv_in *t, char **line, size_t *len)
+{
+    return next_line(t, line, len, true);
+}
+
+gx_record *gx_tsv_next(gx_tsv_in *t)
+{
+    char *line;
+    size_t len;
+    while (next_line(t, &line, &len, false)) {
         if (t->keep_raw) {
             gx_buf_reset(&t->raw);
             gx_buf_add(&t->raw, line, len);
@@ -721,6 +744,7 @@ gx_record *gx_tsv_next(gx_tsv_in *t)
         }
         return &t->rec;
     }
+    return NULL;
 }
 
 void gx_tsv_in_free(gx_tsv_in *t)

@@ -190,6 +190,12 @@ void gx_tsv_in_init(gx_tsv_in *t, int argc, char **argv, const char *files0,
 /* Next record, or NULL at the end of all operands. rec->f[i] for
  * i < ncol only. Errors are reported and counted (gx_error_count). */
 gx_record *gx_tsv_next(gx_tsv_in *t);
+/* The next record line (NUL-terminated, writable until the next call) after
+ * every check gx_tsv_next makes but splitting it and counting its fields
+ * (the caller's: t->file_ncol is the header's count; t->rec.file and
+ * t->rec.line are set); false at the end of all operands. For a filter
+ * that passes most lines through as they are. */
+bool gx_tsv_next_line(gx_tsv_in *t, char **line, size_t *len);
 void gx_tsv_in_free(gx_tsv_in *t);
 
 /* Split a line in place at TABs and unescape each field (no header logic).

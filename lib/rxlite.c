@@ -17,19 +17,6 @@
 #include "rxlite.h"
 #include "text.h"
 
-/* gx_utf8_next, with ASCII and valid 3-byte sequences (all CJK text)
- * decoded inline. */
-static inline int rxl_utf8_next(const char *s, size_t n, int32_t *cp)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    if (n && u[0] < 0x80) { *cp = u[0]; return 1; }
-    if (n >= 3 && (u[0] & 0xF0) == 0xE0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
-        int32_t v = (int32_t)((u[0] & 0x0Fu) << 12 | (u[1] & 0x3Fu) << 6 | (u[2] & 0x3Fu));
-        if (v >= 0x800 && (v < 0xD800 || v > 0xDFFF)) { *cp = v; return 3; }
-    }
-    return gx_utf8_next(s, n, cp);
-}
-
 enum { OP_CHAR, OP_SET, OP_BOL, OP_GSTART, OP_EOS, OP_EOSNL, OP_SPLIT, OP_JMP, OP_SAVE,
        OP_LOOK, OP_NLOOK, OP_SUBEND, OP_MATCH, OP_REPSET };
 
@@ -206,7 +193,7 @@ static void add_child(parser *ps, int parent, int child)
 static int32_t pat_char(parser *ps)
 {
     int32_t cp;
-    int l = rxl_utf8_next(ps->p, (size_t)(ps->e - ps->p), &cp);
+    int l = gx_utf8_next_fast(ps->p, (size_t)(ps->e - ps->p), &cp);
     if (l <= 0 || (cp == 0xFFFD && l == 1 && (unsigned char)*ps->p >= 0x80)) { ps->bad = true; return 0; }
     ps->p += l;
     return cp;
@@ -773,7 +760,7 @@ bool gx_rxl_first_may(const gx_rxl_first *f, const char *s, size_t n)
     if (c < 0x80) return f->ascii[c >> 5] >> (c & 31) & 1;
     if (f->nonascii) return true;
     int32_t cp;
-    int l = rxl_utf8_next(s, n, &cp);
+    int l = gx_utf8_next_fast(s, n, &cp);
     if (l <= 0 || (l == 1 && cp == 0xFFFD)) return true;   /* not valid: no test */
     /* the last range starting at or before cp */
     int lo = 0, hi = f->n;

@@ -163,20 +163,6 @@ int tb_build(const tb_know *k, const tb_grid *g, tb_carry *carry,
 typedef struct tb_scratch { void *p; size_t cap; } tb_scratch;
 void *tb_scratch_zero(tb_scratch *s, size_t n, size_t sz);
 
-/* gx_utf8_next, with ASCII and valid 3-byte sequences (all CJK text)
- * decoded inline: the same code point and length, -1 with U+FFFD on an
- * invalid sequence. */
-static inline int tb_utf8_next(const char *s, size_t n, int32_t *cp)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    if (n && u[0] < 0x80) { *cp = u[0]; return 1; }
-    if (n >= 3 && (u[0] & 0xF0) == 0xE0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
-        int32_t v = (int32_t)((u[0] & 0x0Fu) << 12 | (u[1] & 0x3Fu) << 6 | (u[2] & 0x3Fu));
-        if (v >= 0x800 && (v < 0xD800 || v > 0xDFFF)) { *cp = v; return 3; }
-    }
-    return gx_utf8_next(s, n, cp);
-}
-
 /* gx_trim, the common cases without it (tb_trim_slow): a first and
  * last byte that are printable ASCII, or lead bytes of the common CJK
  * ideographs (E4..E9: U+4000..U+9FFF, none of them whitespace; an

@@ -225,7 +225,7 @@ void tb_path_part(const char *s, size_t n, gx_buf *out)
             w = false;
         } else {
             int32_t cp;
-            l = tb_utf8_next(s + i, n - i, &cp);
+            l = gx_utf8_next_fast(s + i, n - i, &cp);
             if (l <= 0) l = 1;
             if (cp >= 0x4E00 && cp <= 0x9FA5) {
                 w = true;   /* the common CJK ideographs: wide, not space */
@@ -342,7 +342,7 @@ static bool is_sep_text(const char *s, size_t n)
     size_t dash = 0;
     for (size_t i = 0; i < n;) {
         int32_t cp;
-        int l = tb_utf8_next(s + i, n - i, &cp);
+        int l = gx_utf8_next_fast(s + i, n - i, &cp);
         if (l <= 0) return false;
         if (cp == '-' || cp == ':' || cp == '=' || cp == '+' || cp == '|' || cp == 0x2014 ||
             cp == 0x2013 || cp == 0x2500 || cp == 0xFF0D) dash++;

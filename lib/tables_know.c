@@ -536,7 +536,7 @@ int tb_classify(const tb_know *kc, const char *s, size_t n)
 static long circled(const char *s, size_t n)
 {
     int32_t cp;
-    if (tb_utf8_next(s, n, &cp) > 0 && cp >= 0x2460 && cp <= 0x2473) return cp - 0x2460 + 1;
+    if (gx_utf8_next_fast(s, n, &cp) > 0 && cp >= 0x2460 && cp <= 0x2473) return cp - 0x2460 + 1;
     return -1;
 }
 
@@ -546,7 +546,7 @@ static long digits(const char *s, size_t n)
     bool any = false;
     for (size_t i = 0; i < n;) {
         int32_t cp;
-        int l = tb_utf8_next(s + i, n - i, &cp);
+        int l = gx_utf8_next_fast(s + i, n - i, &cp);
         if (cp >= '0' && cp <= '9') v = v * 10 + (cp - '0');
         else if (cp >= 0xFF10 && cp <= 0xFF19) v = v * 10 + (cp - 0xFF10);
         else return -1;

@@ -60,7 +60,7 @@ static int cp_width(int32_t cp, const char *s, int l, bool wide)
  * U+FFFD of length 1 (as gx_utf8_next). */
 static inline int next_cp(const char *s, size_t n, int32_t *cp)
 {
-    int l = tb_utf8_next(s, n, cp);
+    int l = gx_utf8_next_fast(s, n, cp);
     return l <= 0 ? 1 : l;
 }
 
@@ -141,7 +141,7 @@ static bool wide_last(const char *s, size_t n)
     if (i == 0) return false;
     i--;
     int32_t cp;
-    int l = tb_utf8_next(s + i, n - i, &cp);
+    int l = gx_utf8_next_fast(s + i, n - i, &cp);
     return l > 0 && cp >= 0x1100 && gx_display_width(s + i, (size_t)l) >= 2;
 }
 
@@ -784,7 +784,7 @@ static int line_items(const lay *L, int li, bool wide, const char *const *leaves
     int ncs = 0, x = 0, gap = 0;
     for (size_t i = 0; i < n;) {
         int32_t cp;
-        int l = tb_utf8_next(s + i, n - i, &cp);
+        int l = gx_utf8_next_fast(s + i, n - i, &cp);
         if (l <= 0) l = 1;
         if (space_cp(cp) || cp == '\f') {
             if (cp != '\f') { gap++; x += cp == '\t' ? 8 - x % 8 : cp_width(cp, s + i, l, wide); }
@@ -903,7 +903,7 @@ static int stacked_items(const lay *L, int a, int fv, bool wide, const int *band
         int x = 0;
         for (size_t i = 0; i < n;) {
             int32_t cp;
-            int l = tb_utf8_next(s + i, n - i, &cp);
+            int l = gx_utf8_next_fast(s + i, n - i, &cp);
             if (l <= 0) l = 1;
             if (space_cp(cp) || cp == '\f') {
                 if (cp != '\f') x += cp == '\t' ? 8 - x % 8 : cp_width(cp, s + i, l, wide);
@@ -913,7 +913,7 @@ static int stacked_items(const lay *L, int a, int fv, bool wide, const int *band
             size_t w0 = i;
             int x0 = x;
             while (i < n) {
-                l = tb_utf8_next(s + i, n - i, &cp);
+                l = gx_utf8_next_fast(s + i, n - i, &cp);
                 if (l <= 0) l = 1;
                 if (space_cp(cp) || cp == '\f') break;
                 x += cp_width(cp, s + i, l, wide);

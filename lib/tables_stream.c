@@ -262,104 +262,11 @@ static bool blank_text(const char *s, size_t n)
 
 /* ---- input -------------------------------------------------------------- */
 
-/* The input is read as gx_tsv_next reads it (the same checks, messages and
- * header handling), but a line is not split into fields here: most lines
+/* The input is read by gx_tsv_next_line (gx_tsv_next's checks, messages and
+ * header handling), but a line is not split into fields there: most lines
  * pass through as they are, and of those only doc .. table and text are
  * looked at. A line without backslash and CR is read in place
  * (plain_fields); any other is split and unescaped by gx_tsv_split. */
-
-/* gx_tsv_next's test of the expected header: the number of columns of the
- * line, or -1 when it is not that header. */
-static int header_match(const gx_tsv_in *t, const char *line, size_t len)
-{
-    const char *p = line, *end = line + len;
-    int i = 0;
-    for (; i < t->ncol; i++) {
-        size_t cl = strlen(t->columns[i]);
-        if ((size_t)(end - p) < cl || memcmp(p, t->columns[i], cl) != 0) return -1;
-        p += cl;
-        if (i + 1 < t->ncol) {
-            if (p == end || *p != '\t') return -1;
-            p++;
-        }
-    }
-    if (p == end) return t->ncol;
-    if (*p != '\t') return -1;
-    int n = t->ncol;
-    for (; p < end; p++) if (*p == '\t') n++;
-    return n;
-}
-
-/* A header line of any gx stream (doc stream, fact stream, findings). */
-static bool is_some_header(const char *line, size_t len)
-{
-    if (len < 4 || memcmp(line, "doc\t", 4) != 0) return false;   /* what they all start with */
-    static const char *const starts[] = {"doc\tline\tpage\t", "doc\tyear\torg\t", "doc\trule\tseverity\t"};
-    for (size_t i = 0; i < sizeof starts / sizeof *starts; i++) {
-        size_t n = strlen(starts[i]);
-        if (len >= n && memcmp(line, starts[i], n) == 0) return true;
-    }
-    return false;
-}
-
-/* The next record line of t (NUL-terminated, writable until the next call),
- * after gx_tsv_next's checks but the number of fields (the caller's: see
- * record_fields): false at the end of all operands. */
-static bool next_line(gx_tsv_in *t, char **line_out, size_t *len_out)
-{
-    for (;;) {
-        if (!t->open) {
-            const char *path = gx_inputs_next(&t->inputs);
-            if (!path) return false;
-            if (!gx_reader_open(&t->r, path)) continue;
-            t->open = true;
-            t->header_seen = false;
-            free(t->header_line);
-            t->header_line = NULL;
-        }
-        char *line;
-        size_t len;
-        if (!gx_reader_next(&t->r, &line, &len)) {
-            gx_reader_close(&t->r);
-            t->open = false;
-            continue;
-        }
-        if (len && line[len - 1] == '\r') {
-            gx_error_at(t->r.name, t->r.lineno, "CR at end of line: gx-TSV lines end with LF only");
-            line[--len] = 0;
-        }
-        if (memchr(line, 0, len)) {
-            gx_error_at(t->r.name, t->r.lineno, "NUL byte in a gx-TSV record");
-            continue;
-        }
-        if (!t->header_seen) {
-            int n = header_match(t, line, len);
-            if (n < 0) {
-                gx_error_at(t->r.name, t->r.lineno,
-                            "not the expected stream: the first line must be the header "
-                            "\"%s\\t%s\\t...\" (%d columns)",
-                            t->columns[0], t->ncol > 1 ? t->columns[1] : "", t->ncol);
-                gx_reader_close(&t->r);
-                t->open = false;
-                continue;
-            }
-            t->file_ncol = n;
-            t->header_line = gx_xstrdup(line);
-            t->header_seen = true;
-            continue;
-        }
-        if (strcmp(line, t->header_line) == 0) continue; /* concatenated streams */
-        t->rec.file = t->r.name;
-        t->rec.line = t->r.lineno;
-        if (is_some_header(line, len)) {
-            gx_error_at(t->r.name, t->r.lineno, "a different header in the middle of the stream");
-            continue;
-        }
-        *line_out = line;
-        *len_out = len;
-        return true;
-    }
-}
 
 /* The fields of a plain line (14 fields, no CR, no backslash before the
  * text, only the four escapes in it): slices of the line, not
@@ -717,7 +624,7 @@ void gx_tables_stream(const gx_tables_opts *o, gx_tsv_in *in)
     static pview pv;   /* (its arrays are large for the stack) */
     char *line;
     size_t len;
-    while (next_line(in, &line, &len)) {
+    while (gx_tsv_next_line(in, &line, &len)) {
         gx_record *r;
         size_t rawn = 0, bs = 0;
         const char *raw;

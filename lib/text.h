@@ -28,6 +28,18 @@ size_t gx_display_width(const char *s, size_t n);
  * length (>= 1) and stores the code point, or -1 stored as U+FFFD with
  * length 1 on an invalid sequence. */
 int gx_utf8_next(const char *s, size_t n, int32_t *cp);
+/* The same, with ASCII and valid 3-byte sequences (all CJK text) decoded
+ * inline: for the loops that decode every character. */
+static inline int gx_utf8_next_fast(const char *s, size_t n, int32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n && u[0] < 0x80) { *cp = u[0]; return 1; }
+    if (n >= 3 && (u[0] & 0xF0) == 0xE0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+        int32_t v = (int32_t)((u[0] & 0x0Fu) << 12 | (u[1] & 0x3Fu) << 6 | (u[2] & 0x3Fu));
+        if (v >= 0x800 && (v < 0xD800 || v > 0xDFFF)) { *cp = v; return 3; }
+    }
+    return gx_utf8_next(s, n, cp);
+}
 bool gx_utf8_valid(const char *s, size_t n);
 
 /* Value of a Chinese numeral string (一 二 … 十 百 千 万 零 〇, and ASCII

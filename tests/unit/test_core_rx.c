@@ -249,6 +249,7 @@ static void test_lite(void)
     gx_rx_stats s0 = gx_rx_get_stats();
     bool same = true;
     for (size_t st = 0; st <= n; st++) {
+        if (st < n && ((unsigned char)s[st] & 0xC0) == 0x80) continue;   /* (inside a character: pcre2's) */
         int a = gx_rx_match(&r, s, n, st, GX_RX_VALID), b = gx_rx_match(&p, s, n, st, GX_RX_VALID);
         if (a != b) same = false;
         for (int g = 0; a > 0 && g < a; g++) {
