@@ -60,6 +60,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     }
                 }
             }
+            /* and a replacement: the same text and count */
+            gx_buf ra, rb;
+            gx_buf_init(&ra);
+            gx_buf_init(&rb);
+            int ca = gx_rx_replace(&plain, s, n, "<>", &ra, GX_RX_VALID);
+            int cb = gx_rx_replace(&nol, s, n, "<>", &rb, GX_RX_VALID);
+            if (ca != cb || ra.len != rb.len || memcmp(ra.data, rb.data, ra.len) != 0) abort();
+            gx_buf_free(&ra);
+            gx_buf_free(&rb);
             gx_rx_free(&nol);
         }
         gx_buf out;

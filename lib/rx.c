@@ -3,6 +3,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "rx.h"
 #include "rxlite.h"
+#include "text.h"
 
 #include <pcre2.h>
 #include <stdio.h>
@@ -275,12 +276,29 @@ static struct gx_rxl *lite_of(gx_rx *r)
     return r->lite;
 }
 
+/* May r be anchored (^, \A or \G first, after its verbs)? Asked before
+ * the small matcher's program is made for a long search, which it takes
+ * only when anchored: a pattern used only for long searches is compiled
+ * once, by pcre2. */
+static bool anchored_text(const gx_rx *r)
+{
+    if (r->lite_state == 2) return gx_rxl_anchored(r->lite);
+    const char *p = r->pattern;
+    while (p[0] == '(' && p[1] == '*') {
+        const char *e = strchr(p, ')');
+        if (!e) return false;
+        p = e + 1;
+    }
+    return p[0] == '^' || (p[0] == '\\' && (p[1] == 'G' || p[1] == 'A'));
+}
+
 int gx_rx_match(gx_rx *r, const char *s, size_t n, size_t start, unsigned mflags)
 {
     if (!s) s = "";
     /* (a start inside a character is pcre2's to answer, as before) */
     if ((mflags & GX_RX_VALID) && r->lite_state != 1 && start <= n &&
-        (start == n || ((unsigned char)s[start] & 0xC0) != 0x80)) {
+        (start == n || ((unsigned char)s[start] & 0xC0) != 0x80) &&
+        ((mflags & GX_RX_ANCHORED) || n - start <= GX_RX_LITE_BYTES || anchored_text(r))) {
         struct gx_rxl *L = lite_of(r);
         if (L && ((mflags & GX_RX_ANCHORED) || gx_rxl_anchored(L) || n - start <= GX_RX_LITE_BYTES)) {
             int v = gx_rxl_match_at(L, s, n, start, mflags & GX_RX_ANCHORED, r->lite_caps, 2 * GX_RXL_GROUPS);
@@ -337,13 +355,47 @@ int gx_rx_group_number(gx_rx *r, const char *name)
     return g > 0 ? g : -1;
 }
 
+/* gx_rx_replace by the small matcher, where it answers as pcre2_substitute
+ * would: a replacement without $ (taken literally by both), a short valid
+ * subject, matches that are never empty (pcre2 retries an empty match at
+ * the same place under other options). -1 when pcre2 must do it. */
+static int lite_replace(gx_rx *r, const char *s, size_t n, const char *rep, gx_buf *out, unsigned mflags)
+{
+    if ((mflags & GX_RX_ANCHORED) || n > GX_RX_LITE_BYTES || r->lite_state == 1 || strchr(rep, '$'))
+        return -1;
+    if (!(mflags & GX_RX_VALID) && !gx_utf8_valid(s, n)) return -1;
+    struct gx_rxl *L = lite_of(r);
+    if (!L) return -1;
+    size_t rl = strlen(rep), at = 0, last = 0;
+    int count = 0;
+    gx_buf_reset(out);
+    for (;;) {
+        int v = gx_rxl_match_at(L, s, n, at, false, r->lite_caps, 2);
+        if (v < 0) return -1;
+        if (v == 0) break;
+        size_t a = r->lite_caps[0], b = r->lite_caps[1];
+        if (b == a) return -1;
+        gx_buf_add(out, s + last, a - last);
+        gx_buf_add(out, rep, rl);
+        count++;
+        last = at = b;
+    }
+    gx_buf_add(out, s + last, n - last);
+    gx_buf_reserve(out, 0);
+    out->data[out->len] = 0;
+    stats.lite++;
+    return count;
+}
+
 int gx_rx_replace(gx_rx *r, const char *s, size_t n, const char *rep, gx_buf *out,
                   unsigned mflags)
 {
     r->lite_last = false;
+    if (!s) s = "";
+    int lc = lite_replace(r, s, n, rep, out, mflags);
+    if (lc >= 0) return lc;
     need(r);
     maybe_jit(r, n);
-    if (!s) s = "";
     uint32_t opt = match_opts(mflags) | PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH;
     const char *subj = jit_subject(r, s, n, mflags);
     if (!subj) { subj = s; opt |= PCRE2_NO_JIT; }

@@ -269,6 +269,13 @@ static void test_lite(void)
     gx_rx_group(&u, 1, &a, &b);
     OK(a == at && b == at + 3 && u.re == NULL, "its group, by the small matcher");
     EQ_INT(gx_rx_match(&u, s, n, at - 1, GX_RX_VALID), 0, "\\G: not at another offset");
+    gx_buf o1, o2;
+    gx_buf_init(&o1);
+    gx_buf_init(&o2);
+    int c1 = gx_rx_replace(&r, s, n, "#", &o1, GX_RX_VALID), c2 = gx_rx_replace(&p, s, n, "#", &o2, GX_RX_VALID);
+    OK(c1 == 1 && c1 == c2 && strcmp(o1.data, o2.data) == 0, "a replacement by the small matcher is pcre2's (%s)", o1.data);
+    gx_buf_free(&o1);
+    gx_buf_free(&o2);
     gx_rx_free(&r);
     gx_rx_free(&p);
     gx_rx_free(&u);
