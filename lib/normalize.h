@@ -165,7 +165,7 @@ const nz_entry *nz_map_cut(nz_map *m, int type, const nz_match_in *in);
  * (*val_n of them) or NULL; then *h and *at say where nz_memo_put stores the
  * value for the same input. A memo starts zeroed (static). */
 typedef struct nz_memo_slot { uint64_t h; uint32_t in, in_n, val, val_n, salt; } nz_memo_slot;
-typedef struct nz_memo { nz_memo_slot *slot; int used; gx_buf arena; } nz_memo;
+typedef struct nz_memo { nz_memo_slot *slot; int used; size_t cap; gx_buf arena; } nz_memo;
 const char *nz_memo_get(nz_memo *m, const char *s, size_t n, unsigned salt, size_t *val_n,
                         uint64_t *h, size_t *at);
 void nz_memo_put(nz_memo *m, const char *s, size_t n, unsigned salt, uint64_t h, size_t at,

@@ -206,7 +206,7 @@ static void label_key(const char *s, size_t n, gx_buf *out, char *unit, size_t c
  * text: an open-addressed table over one byte arena, cleared when either is
  * full (memory stays bounded, a long stream only recomputes). A memo holds
  * one kind of result (its callers put what they need in the value bytes). */
-#define MEMO_SLOTS 8192            /* a power of two; at most half are used */
+#define MEMO_SLOTS 8192            /* at most: a power of two; at most half are used */
 #define MEMO_ARENA (4u << 20)      /* bytes of inputs and values */
 
 
@@ -231,16 +231,38 @@ static uint64_t memo_hash(const char *s, size_t n, unsigned salt)
 
 /* The value remembered for s[0..n) (salt: a variant of the question), or
  * NULL; *at is where a new value goes (pass it to nz_memo_put). */
+/* The slots start few and double up to MEMO_SLOTS: a small report touches
+ * a few pages of them, not all (each page first touched is a page fault,
+ * which costs more than the lookups it serves). */
+enum { MEMO_FIRST = 256 };
+
+static void memo_grow(nz_memo *m)
+{
+    size_t cap = m->cap ? 2 * m->cap : MEMO_FIRST;
+    nz_memo_slot *old = m->slot, *slot = gx_xcalloc(cap, sizeof *slot);
+    for (size_t k = 0; k < m->cap; k++) {
+        if (!old[k].h) continue;
+        size_t i = (size_t)old[k].h & (cap - 1);
+        while (slot[i].h) i = (i + 1) & (cap - 1);
+        slot[i] = old[k];
+    }
+    free(old);
+    m->slot = slot;
+    m->cap = cap;
+}
+
+/* The value remembered for s[0..n) (salt: a variant of the question), or
+ * NULL; *at is where a new value goes (pass it to nz_memo_put). */
 const char *nz_memo_get(nz_memo *m, const char *s, size_t n, unsigned salt, size_t *val_n,
                             uint64_t *hp, size_t *at)
 {
     if (!m->slot) {
-        m->slot = gx_xcalloc(MEMO_SLOTS, sizeof *m->slot);
+        memo_grow(m);
         gx_buf_reserve(&m->arena, (size_t)1 << 18);   /* not grown (and copied) step by step */
     }
     uint64_t h = memo_hash(s, n, salt);
-    size_t i = (size_t)h & (MEMO_SLOTS - 1);
-    for (; m->slot[i].h; i = (i + 1) & (MEMO_SLOTS - 1)) {
+    size_t mask = m->cap - 1, i = (size_t)h & mask;
+    for (; m->slot[i].h; i = (i + 1) & mask) {
         nz_memo_slot *e = &m->slot[i];
         if (e->h == h && e->in_n == n && e->salt == salt && memcmp(m->arena.data + e->in, s, n) == 0) {
             *val_n = e->val_n;
@@ -256,11 +278,16 @@ void nz_memo_put(nz_memo *m, const char *s, size_t n, unsigned salt, uint64_t h,
                      const char *val, size_t val_n)
 {
     if (n + val_n > MEMO_ARENA / 4) return;        /* not worth keeping */
-    if (m->used >= MEMO_SLOTS / 2 || m->arena.len + n + val_n > MEMO_ARENA) {
-        memset(m->slot, 0, MEMO_SLOTS * sizeof *m->slot);
+    if ((size_t)m->used >= m->cap / 2 && m->cap < MEMO_SLOTS) {
+        memo_grow(m);
+        at = (size_t)h & (m->cap - 1);
+        while (m->slot[at].h) at = (at + 1) & (m->cap - 1);
+    }
+    if ((size_t)m->used >= m->cap / 2 || m->arena.len + n + val_n > MEMO_ARENA) {
+        memset(m->slot, 0, m->cap * sizeof *m->slot);
         m->used = 0;
         gx_buf_reset(&m->arena);
-        at = (size_t)h & (MEMO_SLOTS - 1);
+        at = (size_t)h & (m->cap - 1);
     }
     nz_memo_slot *e = &m->slot[at];
     e->h = h;

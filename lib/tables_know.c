@@ -40,7 +40,7 @@ typedef struct tb_tmpl {
  * answer depends on the subject bytes alone. Open addressing over a fixed
  * number of slots, the key kept inline; subjects longer than MEMO_KEY are
  * not memoised, and a full memo is emptied, so memory stays bounded. */
-enum { MEMO_KEY = 46, MEMO_SLOTS = 4096 };
+enum { MEMO_KEY = 46, MEMO_SLOTS = 4096, MEMO_FIRST = 128 };
 
 typedef struct memo_ent {
     uint32_t hash;
@@ -52,6 +52,7 @@ typedef struct memo_ent {
 
 typedef struct memo {
     memo_ent *e;       /* NULL until the first lookup */
+    int       cap;     /* slots: MEMO_FIRST doubling up to MEMO_SLOTS */
     int       count;
     unsigned  misses;  /* answers computed (for the JIT decision below) */
 } memo;
@@ -118,22 +119,45 @@ static uint32_t memo_hash(const char *s, size_t n)
 /* The slot of s: *hit tells whether it holds s's answer; else it is the
  * free slot to fill (already keyed: set used = 1 after writing v). NULL
  * when s is not memoised. */
+static void memo_grow(memo *m)
+{
+    /* the slots start few and double up to MEMO_SLOTS: a small report
+     * touches a few pages of them, not all (each page first touched is a
+     * page fault, dearer than the lookups it serves) */
+    int cap = m->cap ? 2 * m->cap : MEMO_FIRST;
+    memo_ent *old = m->e, *e = gx_xcalloc((size_t)cap, sizeof *e);
+    for (int k = 0; k < m->cap; k++) {
+        if (!old[k].used) continue;
+        size_t i = old[k].hash & (size_t)(cap - 1);
+        while (e[i].used) i = (i + 1) & (size_t)(cap - 1);
+        e[i] = old[k];
+    }
+    free(old);
+    m->e = e;
+    m->cap = cap;
+}
+
 static memo_ent *memo_slot(memo *m, const char *s, size_t n, bool *hit)
 {
     *hit = false;
     if (n > MEMO_KEY) return NULL;
-    if (!m->e) m->e = gx_xcalloc(MEMO_SLOTS, sizeof *m->e);
+    if (!m->e) memo_grow(m);
     uint32_t h = memo_hash(s, n);
-    size_t i = h & (MEMO_SLOTS - 1);
-    for (;; i = (i + 1) & (MEMO_SLOTS - 1)) {
+    size_t mask = (size_t)m->cap - 1, i = h & mask;
+    for (;; i = (i + 1) & mask) {
         memo_ent *e = &m->e[i];
         if (!e->used) break;
         if (e->hash == h && e->n == n && memcmp(e->key, s, n) == 0) { *hit = true; return e; }
     }
-    if (m->count >= MEMO_SLOTS * 3 / 4) {   /* full: start again */
-        memset(m->e, 0, MEMO_SLOTS * sizeof *m->e);
+    if (m->count >= m->cap * 3 / 4 && m->cap < MEMO_SLOTS) {
+        memo_grow(m);
+        mask = (size_t)m->cap - 1;
+        for (i = h & mask; m->e[i].used; i = (i + 1) & mask) {}
+    }
+    if (m->count >= m->cap * 3 / 4) {   /* full: start again */
+        memset(m->e, 0, (size_t)m->cap * sizeof *m->e);
         m->count = 0;
-        i = h & (MEMO_SLOTS - 1);
+        i = h & mask;
     }
     memo_ent *e = &m->e[i];
     e->hash = h;
