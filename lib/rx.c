@@ -265,8 +265,8 @@ static struct gx_rxl *lite_of(gx_rx *r)
         const char *v = p + 2;
         if (k == 3 && memcmp(v, "UCP", 3) == 0) ucp = true;
         else if (!((k == 3 && memcmp(v, "UTF", 3) == 0) || (k == 15 && memcmp(v, "NO_AUTO_POSSESS", 15) == 0) ||
-                   (k == 12 && memcmp(v, "NO_START_OPT", 12) == 0) || (k > 6 && memcmp(v, "LIMIT_", 6) == 0)))
-            return NULL;
+                   (k == 12 && memcmp(v, "NO_START_OPT", 12) == 0)))
+            return NULL;   /* (a (*LIMIT_...) may make pcre2 fail where the small matcher would not) */
         p = e + 1;
     }
     r->lite = gx_rxl_new_opt(p, strlen(p), false, ucp);

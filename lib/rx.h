@@ -43,7 +43,7 @@
  *
  * The small matcher (rxlite.h): a pattern within its subset of the syntax
  * (most patterns of the knowledge tables), after leading (*UCP), (*UTF),
- * (*NO_AUTO_POSSESS), (*NO_START_OPT) or (*LIMIT_...) verbs, is matched by
+ * (*NO_AUTO_POSSESS) or (*NO_START_OPT) verbs, is matched by
  * it with pcre2's answers and groups, without compiling it in pcre2 at
  * all: one small report then pays no pcre2 compile. It is used when the
  * subject is valid UTF-8 (GX_RX_VALID) and the match is tried at one
