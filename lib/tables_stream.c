@@ -141,6 +141,21 @@ static size_t raw_fields(const char *s, size_t n, int nf)
     return t ? (size_t)(t - s) : n;
 }
 
+/* Are the backslashes of s[0..n) (the first at b) all one of the four
+ * escapes \\ \t \n \r (they write back as they came)? */
+static bool escapes_ok(const char *s, size_t n, const char *b)
+{
+    const char *e = s + n;
+    while (b) {
+        if (b + 1 == e) return false;
+        char c = b[1];
+        if (c != '\\' && c != 't' && c != 'n' && c != 'r') return false;
+        b += 2;
+        b = memchr(b, '\\', (size_t)(e - b));
+    }
+    return true;
+}
+
 /* The current record of in as read, when it can be written back as it is:
  * every backslash in it starts one of the four escapes (\\ \t \n \r,
  * which unescape and escape back to themselves: not \N, not a stray
@@ -153,15 +168,9 @@ static const char *clean_raw(const gx_tsv_in *in, int nf, size_t *n, size_t *bs)
     const char *s = in->raw.data;
     size_t len = in->raw.len;
     if (!s || memchr(s, '\r', len)) return NULL;
-    const char *p = memchr(s, '\\', len), *e = s + len;
+    const char *p = memchr(s, '\\', len);
     *bs = p ? (size_t)(p - s) : len;
-    while (p) {
-        if (p + 1 == e) return NULL;
-        char c = p[1];
-        if (c != '\\' && c != 't' && c != 'n' && c != 'r') return NULL;
-        p += 2;
-        p = memchr(p, '\\', (size_t)(e - p));
-    }
+    if (!escapes_ok(s, len, p)) return NULL;
     *n = in->file_ncol == nf ? len : raw_fields(s, len, nf);
     return s;
 }
@@ -279,21 +288,6 @@ typedef struct pview {
     gx_buf      text;
     gx_buf      doc;      /* the doc field of the last plain line */
 } pview;
-
-/* Are the backslashes of s[0..n) (the first at b) all one of the four
- * escapes \\ \t \n \r (that write back as they came: clean_raw)? */
-static bool escapes_ok(const char *s, size_t n, const char *b)
-{
-    const char *e = s + n;
-    while (b) {
-        if (b + 1 == e) return false;
-        char c = b[1];
-        if (c != '\\' && c != 't' && c != 'n' && c != 'r') return false;
-        b += 2;
-        b = memchr(b, '\\', (size_t)(e - b));
-    }
-    return true;
-}
 
 /* Cut a plain line at its TABs into v: true when it has the 14 fields. The
  * fields before text are short: one pass over their bytes; the text only
